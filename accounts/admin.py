@@ -1,0 +1,105 @@
+"""Admin for coordinators: districts, schools, programs, people, consents and screenings.
+
+A coordinator (is_staff) sees and edits only their own district's rows; superusers see everything.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import District, GuardianConsent, Program, School, Screening, User
+
+
+class DistrictScopedAdmin(admin.ModelAdmin):
+    """Restricts the change list and lookups to the signed-in coordinator's district."""
+
+    district_path = "district"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.district_path}_id": request.user.district_id})
+
+
+@admin.register(District)
+class DistrictAdmin(DistrictScopedAdmin):
+    district_path = "pk"
+    list_display = ["name", "timezone", "retention_days", "urgent_sla_minutes", "unscored_policy"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if request.user.is_superuser else qs.filter(pk=request.user.district_id)
+
+
+@admin.register(School)
+class SchoolAdmin(DistrictScopedAdmin):
+    list_display = ["name", "district", "timezone"]
+    list_filter = ["district"]
+    search_fields = ["name"]
+
+
+@admin.register(Program)
+class ProgramAdmin(DistrictScopedAdmin):
+    district_path = "school__district"
+    list_display = ["name", "school", "cadence", "start_date", "end_date", "reply_expected_hours"]
+    list_filter = ["cadence", "school__district", "school"]
+    search_fields = ["name", "school__name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
+    list_display = ["username", "display_name", "role", "district", "is_minor", "is_active"]
+    list_filter = ["role", "is_minor", "is_active", "district"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
+    )
+
+
+@admin.register(GuardianConsent)
+class GuardianConsentAdmin(DistrictScopedAdmin):
+    district_path = "student__district"
+    list_display = [
+        "student",
+        "guardian_name",
+        "relationship",
+        "recorded_by",
+        "recorded_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at", "relationship"]
+    search_fields = ["student__username", "student__display_name", "guardian_name"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            from django.utils import timezone
+
+            obj.recorded_by = request.user
+            obj.recorded_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Screening)
+class ScreeningAdmin(DistrictScopedAdmin):
+    district_path = "mentor__district"
+    list_display = [
+        "mentor",
+        "background_check_cleared_on",
+        "orientation_completed_on",
+        "recorded_by",
+    ]
+    list_filter = ["background_check_cleared_on", "orientation_completed_on"]
+    search_fields = ["mentor__username", "mentor__display_name"]
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,127 @@
+"""Create (or refresh) a demo district with people, matches and some conversation history.
+
+Idempotent: running it again finds what exists and adds nothing twice.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import District, GuardianConsent, Program, School, Screening, User
+from messaging import services as messaging
+from messaging.models import Match
+
+DEMO_PASSWORD = "trellis-demo-2026"  # noqa: S105 - demo accounts only, printed to the operator
+
+PEOPLE = [
+    # username, display name, role, is_minor
+    ("coordinator", "Casey Coordinator", User.Role.COORDINATOR, False),
+    ("moderator", "Morgan Moderator", User.Role.MODERATOR, False),
+    ("mentor", "Maya Mentor (nurse)", User.Role.MENTOR, False),
+    ("mentor2", "Jordan Mentor (engineer)", User.Role.MENTOR, False),
+    ("student", "Sam Student", User.Role.STUDENT, True),
+    ("student2", "Riley Student", User.Role.STUDENT, True),
+]
+
+HISTORY = [
+    ("mentor", "Hi Sam! I'm Maya, a nurse at the county hospital. What are you into these days?"),
+    ("student", "Hi! I like biology and I play soccer on weekends."),
+    ("mentor", "Great mix. What made you curious about biology?"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create a demo district, program, people, active matches and some history (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        district, _ = District.objects.get_or_create(
+            slug="riverbend", defaults={"name": "Riverbend Unified", "timezone": "America/Chicago"}
+        )
+        school, _ = School.objects.get_or_create(district=district, name="Riverbend High School")
+        today = timezone.localdate()
+        program, _ = Program.objects.get_or_create(
+            school=school,
+            name="Careers in Practice",
+            defaults={
+                "start_date": today - datetime.timedelta(days=30),
+                "end_date": today + datetime.timedelta(days=240),
+            },
+        )
+        users: dict[str, User] = {}
+        for username, name, role, minor in PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "display_name": name,
+                    "role": role,
+                    "district": district,
+                    "is_minor": minor,
+                    "is_staff": role == User.Role.COORDINATOR,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            users[username] = user
+        coordinator = users["coordinator"]
+        district.safeguarding_lead = coordinator
+        district.save(update_fields=["safeguarding_lead"])
+        if coordinator.is_staff and not coordinator.user_permissions.exists():
+            from django.contrib.auth.models import Permission
+
+            coordinator.user_permissions.set(
+                Permission.objects.filter(content_type__app_label__in=["accounts", "messaging"])
+            )
+        for student in ("student", "student2"):
+            if not users[student].has_active_consent():
+                GuardianConsent.objects.create(
+                    student=users[student],
+                    guardian_name="Demo Guardian",
+                    recorded_by=coordinator,
+                    recorded_at=timezone.now(),
+                )
+        for mentor in ("mentor", "mentor2"):
+            Screening.objects.update_or_create(
+                mentor=users[mentor],
+                defaults={
+                    "background_check_cleared_on": today - datetime.timedelta(days=20),
+                    "orientation_completed_on": today - datetime.timedelta(days=15),
+                    "recorded_by": coordinator,
+                },
+            )
+        pairs = [("mentor", "student"), ("mentor2", "student2"), ("mentor2", "student")]
+        for mentor, student in pairs:
+            match = (
+                Match.objects.filter(program=program, mentor=users[mentor], student=users[student])
+                .exclude(status=Match.Status.CLOSED)
+                .first()
+            )
+            if match is None:
+                match = messaging.match_create(
+                    program=program, mentor=users[mentor], student=users[student], actor=coordinator
+                )
+            messaging.match_activate(match=match, actor=coordinator, reason="Demo")
+        first = Match.objects.get(
+            program=program,
+            mentor=users["mentor"],
+            student=users["student"],
+            status=Match.Status.ACTIVE,
+        )
+        for i, (who, text) in enumerate(HISTORY):
+            messaging.message_send(
+                sender=users[who],
+                conversation_id=first.conversation.pk,
+                client_id=f"demo-{i}",
+                body=text,
+            )
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready: district 'Riverbend Unified'."))
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/accounts/login/ with password "
+            f"'{DEMO_PASSWORD}' as one of:"
+        )
+        for username, name, role, _ in PEOPLE:
+            self.stdout.write(f"  {username:12} {role:12} {name}")

@@ -1,0 +1,207 @@
+"""People and places: districts, schools, programs, users with roles, consents and screenings.
+
+Safety rules live in domain functions (accounts.services, messaging.services); the model
+methods here only answer questions about stored facts.
+"""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone.")
+
+
+class District(models.Model):
+    class UnscoredPolicy(models.TextChoices):
+        HOLD = "hold", "Hold student-bound messages"
+        FLAG = "flag", "Deliver and flag for review"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
+    retention_days = models.PositiveIntegerField(
+        default=365, help_text="Days after a match closes before its conversation is purged."
+    )
+    urgent_sla_minutes = models.PositiveIntegerField(
+        default=15, help_text="Urgent review items unhandled this long are escalated again."
+    )
+    unscored_policy = models.CharField(
+        max_length=8,
+        choices=UnscoredPolicy.choices,
+        default=UnscoredPolicy.HOLD,
+        help_text="What happens to student-bound messages while toxicity scoring is unavailable.",
+    )
+    safeguarding_lead = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="Blank: the district's time zone.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="school_unique_name_per_district"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone or self.district.timezone)
+
+
+class Program(models.Model):
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        FORTNIGHTLY = "fortnightly", "Every two weeks"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="programs")
+    name = models.CharField(max_length=200)
+    cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY)
+    week_starts_on = models.PositiveSmallIntegerField(
+        default=0, help_text="0 = Monday ... 6 = Sunday, in the school's time zone."
+    )
+    reply_expected_hours = models.PositiveIntegerField(
+        default=72, help_text="A mentor who has not answered a student within this time is nudged."
+    )
+    idle_timeout_minutes = models.PositiveIntegerField(
+        default=15, help_text="Students are signed out after this much inactivity."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="program_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(week_starts_on__lte=6), name="program_week_day_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def district(self) -> District:
+        return self.school.district
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        MENTOR = "mentor", "Mentor"
+        MODERATOR = "moderator", "Moderator (district staff)"
+        COORDINATOR = "coordinator", "Coordinator (program admin)"
+
+    role = models.CharField(max_length=16, choices=Role.choices)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    # Recorded apart from the role: a peer mentor can be a minor, and the rules for minors protect
+    # both sides of a peer match.
+    is_minor = models.BooleanField(default=False)
+    display_name = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        constraints = [
+            # Everyone but a platform superuser belongs to exactly one district.
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(district__isnull=False),
+                name="user_has_district_unless_superuser",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["student", "mentor", "moderator", "coordinator"]),
+                name="user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.first_name or self.username
+
+    @property
+    def is_adult(self) -> bool:
+        return not self.is_minor
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in (self.Role.MODERATOR, self.Role.COORDINATOR)
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Adults with a mentor or staff role must pass TOTP before anything is served."""
+        return self.role != self.Role.STUDENT
+
+    def has_active_consent(self) -> bool:
+        return self.consents.filter(revoked_at__isnull=True).exists()
+
+    def is_screened(self) -> bool:
+        screening = getattr(self, "screening", None)
+        return screening is not None and screening.is_complete
+
+
+class GuardianConsent(models.Model):
+    """A parent's or guardian's consent for a student to take part. Revoked, never deleted."""
+
+    student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    guardian_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=60, default="parent")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Consent for {self.student_id} by {self.guardian_name}"
+
+
+class Screening(models.Model):
+    """A mentor's screening: background check and orientation, each with its date."""
+
+    mentor = models.OneToOneField(User, on_delete=models.CASCADE, related_name="screening")
+    background_check_cleared_on = models.DateField(null=True, blank=True)
+    orientation_completed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Screening of {self.mentor_id}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.background_check_cleared_on and self.orientation_completed_on)

@@ -1,0 +1,79 @@
+"""Writes about people: consents and screenings. Keyword-only, one transaction each."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import GuardianConsent, Screening, User
+
+
+def _require_staff_of(actor: User, district_id: int) -> None:
+    if actor.is_superuser:
+        return
+    if not (actor.is_staff_role and actor.district_id == district_id):
+        raise PermissionDenied("Only staff of the person's district may record this.")
+
+
+@transaction.atomic
+def consent_record(
+    *, student: User, guardian_name: str, recorded_by: User, relationship: str = "parent"
+) -> GuardianConsent:
+    """Record a guardian's consent for a minor (a student, or a peer mentor who is a minor)."""
+    if student.role != User.Role.STUDENT and not student.is_minor:
+        raise ValidationError("Guardian consent is recorded for students and for minors.")
+    if not guardian_name.strip():
+        raise ValidationError("The guardian's name is required.")
+    _require_staff_of(recorded_by, student.district_id)
+    return GuardianConsent.objects.create(
+        student=student,
+        guardian_name=guardian_name.strip(),
+        relationship=relationship,
+        recorded_by=recorded_by,
+        recorded_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def consent_revoke(*, consent: GuardianConsent, revoked_by: User) -> GuardianConsent:
+    """Revoke a consent. The student's active matches are paused by the caller's next check."""
+    _require_staff_of(revoked_by, consent.student.district_id)
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    from messaging.services import matches_pause_for_user
+
+    matches_pause_for_user(
+        user=consent.student, actor=revoked_by, reason="Guardian consent revoked"
+    )
+    return consent
+
+
+@transaction.atomic
+def screening_record(
+    *,
+    mentor: User,
+    recorded_by: User,
+    background_check_cleared_on: datetime.date | None = None,
+    orientation_completed_on: datetime.date | None = None,
+) -> Screening:
+    if mentor.role != User.Role.MENTOR:
+        raise ValidationError("Screening is recorded for mentors.")
+    _require_staff_of(recorded_by, mentor.district_id)
+    today = timezone.localdate()
+    for label, value in (
+        ("background check", background_check_cleared_on),
+        ("orientation", orientation_completed_on),
+    ):
+        if value is not None and value > today:
+            raise ValidationError(f"The {label} date cannot be in the future.")
+    screening, _ = Screening.objects.select_for_update().get_or_create(
+        mentor=mentor, defaults={"recorded_by": recorded_by}
+    )
+    if background_check_cleared_on is not None:
+        screening.background_check_cleared_on = background_check_cleared_on
+    if orientation_completed_on is not None:
+        screening.orientation_completed_on = orientation_completed_on
+    screening.recorded_by = recorded_by
+    screening.save()
+    return screening

@@ -1,0 +1,39 @@
+"""Health checks: each answers ok / degraded with a short reason, never raises."""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+
+from messaging import realtime
+
+
+def check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:
+        return {"status": "down", "error": type(exc).__name__}
+
+
+def check_channel_layer() -> dict:
+    layer = get_channel_layer()
+    if layer is None:
+        return {"status": "down", "error": "no channel layer configured"}
+    try:
+        async_to_sync(layer.group_send)("health.probe", {"type": "health.probe"})
+    except Exception as exc:
+        return {"status": "degraded", "backend": type(layer).__name__, "error": type(exc).__name__}
+    return {
+        "status": "ok",
+        "backend": type(layer).__name__,
+        "events_sent": realtime.stats["events_sent"],
+        "events_failed": realtime.stats["events_failed"],
+    }
+
+
+def overall(checks: dict[str, dict]) -> str:
+    states = {c["status"] for c in checks.values()}
+    if "down" in states and checks.get("database", {}).get("status") == "down":
+        return "down"
+    return "ok" if states <= {"ok"} else "degraded"

@@ -1,0 +1,190 @@
+"""Matches, conversations, memberships and messages.
+
+A Message is immutable once stored: its body never changes; only its moderation state moves, and
+every move is recorded by the moderation app. Sequence numbers are dense per conversation and are
+allocated inside the inserting transaction (messaging.services.message_send).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Match(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="matches"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="matches_as_mentor"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="matches_as_student"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    status_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "matches"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("student")), name="match_two_people"
+            ),
+            # One open match per pair in a program; a closed one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["program", "mentor", "student"],
+                condition=~Q(status="closed"),
+                name="match_one_open_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Match {self.pk}: mentor {self.mentor_id} / student {self.student_id} ({self.status})"
+        )
+
+
+class MatchEvent(models.Model):
+    """The history of a match's status: every transition, who made it, and why."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    reason = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Match {self.match_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Conversation(models.Model):
+    class Kind(models.TextChoices):
+        MATCH = "match", "Mentor and student"
+        GROUP = "group", "Group"
+
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="conversations"
+    )
+    # Denormalised from program -> school -> district so that every staff query scopes by district
+    # with one indexed column.
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="conversations"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    match = models.OneToOneField(
+        Match, null=True, blank=True, on_delete=models.PROTECT, related_name="conversation"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    is_open = models.BooleanField(
+        default=True, help_text="False while the match is paused or closed: no new messages."
+    )
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="match") & Q(match__isnull=False))
+                | (Q(kind="group") & Q(match__isnull=True)),
+                name="conversation_kind_matches_match",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Conversation {self.pk}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        STUDENT = "student", "Student"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "user"], name="membership_unique")
+        ]
+        indexes = [models.Index(fields=["user", "conversation"])]
+
+    def __str__(self) -> str:
+        return f"User {self.user_id} in conversation {self.conversation_id}"
+
+
+class Message(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        DELIVERED = "delivered", "Delivered"
+        FLAGGED = "flagged", "Delivered, flagged for review"
+        HELD = "held", "Held for review"
+        RELEASED = "released", "Released by a moderator"
+        REJECTED = "rejected", "Not delivered (upheld by a moderator)"
+
+    # States in which the other members may see the message.
+    VISIBLE_STATES = (State.DELIVERED, State.FLAGGED, State.RELEASED)
+
+    class Kind(models.TextChoices):
+        USER = "user", "Written by a member"
+        SYSTEM = "system", "Posted by the program"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="messages_sent"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)
+    seq = models.PositiveBigIntegerField()
+    client_id = models.CharField(max_length=64)
+    body = models.TextField()
+    body_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    state_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            # A client id is unique per sender: a resend with the same id is the same message.
+            models.UniqueConstraint(
+                fields=["sender", "client_id"], name="message_client_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["conversation", "client_id"],
+                condition=Q(sender__isnull=True),
+                name="message_system_client_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="system") | Q(sender__isnull=False), name="message_user_has_sender"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} (conversation {self.conversation_id} #{self.seq})"
+
+    @property
+    def is_visible_to_recipients(self) -> bool:
+        return self.state in self.VISIBLE_STATES

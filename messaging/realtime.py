@@ -1,0 +1,66 @@
+"""Real-time events: payloads and the one function that sends them, after commit.
+
+Redis is the doorbell, the database the mailbox: the channel layer may drop an event (at-most-once,
+full channels, Redis down), so clients recover anything missed by resuming from the last sequence
+number they saw. A failure to send is therefore logged and counted, never raised into a service.
+"""
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from .models import Message
+
+logger = logging.getLogger(__name__)
+
+# Process-wide counters, exposed on the health endpoint.
+stats: Counter[str] = Counter()
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def staff_group(district_id: int) -> str:
+    return f"district.{district_id}.staff"
+
+
+def message_payload(message: Message) -> dict:
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "sender": message.sender_id,
+        "kind": message.kind,
+        "body": message.body,
+        "state": message.state,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def notify_after_commit(*, groups: Iterable[str], event: dict) -> None:
+    """Send `event` to each group once the current transaction commits (never if it rolls back).
+
+    Called only from services, which choose the recipients: that choice is a security decision.
+    """
+    targets = sorted(set(groups))
+    transaction.on_commit(lambda: _send_now(targets, event))
+
+
+def _send_now(groups: list[str], event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, {"type": "trellis.event", "event": event})
+            stats["events_sent"] += 1
+        except Exception:
+            # The message is stored; members recover it on resume. One line, no traceback storm.
+            stats["events_failed"] += 1
+            logger.warning("event fan-out failed for group=%s type=%s", group, event.get("type"))

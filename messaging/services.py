@@ -1,0 +1,383 @@
+"""Messaging writes: match lifecycle, conversations and sending.
+
+Every function here is keyword-only, opens its own transaction, and sends real-time events only
+through messaging.realtime.notify_after_commit, so nothing leaves before the commit.
+"""
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Program, User
+
+from . import realtime
+from .access import access_conversation_as_member, member_ids
+from .models import Conversation, Match, MatchEvent, Membership, Message
+
+CLIENT_ID_MAX = 64
+
+
+class MessageRejected(ValidationError):
+    """The message was not stored; `code` says why in a word a client can act on."""
+
+
+class MatchNotActivatable(ValidationError):
+    """A match cannot become active: the reasons are in `messages`."""
+
+
+# -- matches -------------------------------------------------------------------------------------
+
+
+def match_activation_problems(*, match: Match) -> list[str]:
+    """Everything that stops `match` from being active, as sentences. Empty when it may be."""
+    problems: list[str] = []
+    mentor, student, district = match.mentor, match.student, match.program.school.district_id
+    if student.role != User.Role.STUDENT:
+        problems.append("The student side of a match must be a student.")
+    if mentor.role != User.Role.MENTOR:
+        problems.append("The mentor side of a match must be a mentor.")
+    for person, label in ((mentor, "mentor"), (student, "student")):
+        if person.district_id != district:
+            problems.append(f"The {label} belongs to another district than the program.")
+        if not person.is_active:
+            problems.append(f"The {label}'s account is disabled.")
+    if not student.has_active_consent():
+        problems.append("The student has no recorded guardian consent.")
+    if not mentor.is_screened():
+        problems.append(
+            "The mentor's screening (background check and orientation) is not complete."
+        )
+    # Peer mentoring: a mentor who is a minor needs a guardian's consent too.
+    if mentor.is_minor and not mentor.has_active_consent():
+        problems.append("The mentor is a minor and has no recorded guardian consent.")
+    return problems
+
+
+def _match_transition(*, match: Match, to: str, actor: User | None, reason: str) -> Match:
+    old = match.status
+    match.status = to
+    match.status_reason = reason[:300]
+    if to == Match.Status.CLOSED:
+        match.closed_at = timezone.now()
+    match.save(update_fields=["status", "status_reason", "closed_at"])
+    MatchEvent.objects.create(
+        match=match, from_status=old, to_status=to, reason=reason[:300], actor=actor
+    )
+    conversation = getattr(match, "conversation", None)
+    if conversation is not None:
+        is_open = to == Match.Status.ACTIVE
+        if conversation.is_open != is_open:
+            conversation.is_open = is_open
+            conversation.save(update_fields=["is_open"])
+        realtime.notify_after_commit(
+            groups=[realtime.user_group(uid) for uid in member_ids(conversation=conversation)],
+            event={
+                "type": "conversation.status",
+                "conversation": conversation.pk,
+                "open": is_open,
+                "match_status": to,
+            },
+        )
+    return match
+
+
+@transaction.atomic
+def match_create(
+    *, program: Program, mentor: User, student: User, actor: User | None = None
+) -> Match:
+    """Propose a match and create its conversation. It is not active until `match_activate`."""
+    match = Match.objects.create(program=program, mentor=mentor, student=student)
+    MatchEvent.objects.create(match=match, to_status=Match.Status.PROPOSED, actor=actor)
+    conversation = Conversation.objects.create(
+        program=program,
+        district_id=program.school.district_id,
+        kind=Conversation.Kind.MATCH,
+        match=match,
+        title=f"{mentor.public_name} & {student.public_name}",
+        is_open=False,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(conversation=conversation, user=mentor, role=Membership.Role.MENTOR),
+            Membership(conversation=conversation, user=student, role=Membership.Role.STUDENT),
+        ]
+    )
+    return match
+
+
+@transaction.atomic
+def match_activate(*, match: Match, actor: User | None = None, reason: str = "") -> Match:
+    """Make a match active; refused unless consent and screening hold (MatchNotActivatable)."""
+    match = (
+        Match.objects.select_for_update()
+        .select_related("mentor", "student", "program__school")
+        .get(pk=match.pk)
+    )
+    if match.status == Match.Status.CLOSED:
+        raise MatchNotActivatable("A closed match cannot be reopened; create a new one.")
+    problems = match_activation_problems(match=match)
+    if problems:
+        raise MatchNotActivatable(problems)
+    if match.status == Match.Status.ACTIVE:
+        return match
+    return _match_transition(match=match, to=Match.Status.ACTIVE, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def match_pause(*, match: Match, actor: User | None, reason: str) -> Match:
+    if not reason.strip():
+        raise ValidationError("Pausing a match needs a reason.")
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status not in (Match.Status.ACTIVE, Match.Status.PROPOSED):
+        return match
+    return _match_transition(match=match, to=Match.Status.PAUSED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def match_close(*, match: Match, actor: User | None, reason: str) -> Match:
+    if not reason.strip():
+        raise ValidationError("Closing a match needs a reason.")
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status == Match.Status.CLOSED:
+        return match
+    return _match_transition(match=match, to=Match.Status.CLOSED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def matches_pause_for_user(*, user: User, actor: User | None, reason: str) -> int:
+    """Pause every active match the user is in (consent revoked, account suspended)."""
+    matches = Match.objects.filter(status=Match.Status.ACTIVE).filter(
+        pk__in=Match.objects.filter(mentor=user)
+        .values("pk")
+        .union(Match.objects.filter(student=user).values("pk"))
+    )
+    count = 0
+    for match in matches:
+        match_pause(match=match, actor=actor, reason=reason)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def group_conversation_create(
+    *, program: Program, title: str, mentors: list[User], students: list[User]
+) -> Conversation:
+    """A group (or peer) conversation: several mentors and students of one program.
+
+    Every member must be cleared the same way a match requires: screened mentors, consented minors.
+    """
+    district_id = program.school.district_id
+    problems: list[str] = []
+    if not mentors or not students:
+        problems.append("A group needs at least one mentor and one student.")
+    for mentor in mentors:
+        if mentor.role != User.Role.MENTOR or not mentor.is_screened():
+            problems.append(f"Mentor {mentor.pk} is not a screened mentor.")
+        if mentor.is_minor and not mentor.has_active_consent():
+            problems.append(f"Mentor {mentor.pk} is a minor without guardian consent.")
+    for student in students:
+        if student.role != User.Role.STUDENT or not student.has_active_consent():
+            problems.append(f"Student {student.pk} has no recorded guardian consent.")
+    for person in [*mentors, *students]:
+        if person.district_id != district_id:
+            problems.append(f"User {person.pk} belongs to another district.")
+    if problems:
+        raise ValidationError(problems)
+    conversation = Conversation.objects.create(
+        program=program, district_id=district_id, kind=Conversation.Kind.GROUP, title=title
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(conversation=conversation, user=m, role=Membership.Role.MENTOR)
+            for m in mentors
+        ]
+        + [
+            Membership(conversation=conversation, user=s, role=Membership.Role.STUDENT)
+            for s in students
+        ]
+    )
+    return conversation
+
+
+# -- messages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool
+
+
+def clean_body(body: object) -> str:
+    """Validate a message body: text, not blank, no NUL, at most MAX_MESSAGE_CHARS code points."""
+    if not isinstance(body, str):
+        raise MessageRejected("The message body must be text.", code="invalid")
+    if "\x00" in body:
+        raise MessageRejected("The message contains a NUL character.", code="invalid")
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MessageRejected("The message is not valid Unicode text.", code="invalid") from exc
+    if not body.strip() or all(unicodedata.category(c) in ("Cf", "Zs", "Cc") for c in body):
+        raise MessageRejected("The message is empty.", code="empty")
+    limit = settings.TRELLIS["MAX_MESSAGE_CHARS"]
+    if len(body) > limit:
+        raise MessageRejected(f"The message is longer than {limit} characters.", code="too_long")
+    return body
+
+
+def clean_client_id(client_id: object) -> str:
+    if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_MAX:
+        raise MessageRejected(
+            f"client_id must be a non-empty string of at most {CLIENT_ID_MAX} characters.",
+            code="invalid",
+        )
+    if not client_id.isprintable() or not client_id.isascii():
+        raise MessageRejected("client_id must be printable ASCII.", code="invalid")
+    return client_id
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _existing(sender: User, client_id: str, digest: str) -> Message | None:
+    message = Message.objects.filter(sender=sender, client_id=client_id).first()
+    if message is not None and message.body_sha256 != digest:
+        raise MessageRejected(
+            "This client_id was already used for a different message.", code="conflict"
+        )
+    return message
+
+
+def message_send(*, sender: User, conversation_id: int, client_id: str, body: str) -> SendResult:
+    """Store a message, moderate it, and schedule its delivery after commit.
+
+    Idempotent on (sender, client_id): a resend returns the stored message with created=False and
+    sends nothing; the same id with a different body is refused (code "conflict").
+    Raises ConversationNotFound when the sender is not a member, MessageRejected for bad input or a
+    closed conversation. Database errors propagate: no acknowledgement for an unstored message.
+    """
+    body = clean_body(body)
+    client_id = clean_client_id(client_id)
+    digest = _digest(body)
+    conversation = access_conversation_as_member(user=sender, conversation_id=conversation_id)
+
+    existing = _existing(sender, client_id, digest)
+    if existing is not None:
+        if existing.conversation_id != conversation.pk:
+            raise MessageRejected(
+                "This client_id was already used in another conversation.", code="conflict"
+            )
+        return SendResult(existing, created=False)
+
+    try:
+        with transaction.atomic():
+            message = _insert(
+                conversation=conversation,
+                sender=sender,
+                client_id=client_id,
+                body=body,
+                digest=digest,
+            )
+    except IntegrityError:
+        # Another request with the same client id won the race; it is the same message.
+        existing = _existing(sender, client_id, digest)
+        if existing is None:
+            raise
+        return SendResult(existing, created=False)
+    return SendResult(message, created=True)
+
+
+def _insert(
+    *, conversation: Conversation, sender: User, client_id: str, body: str, digest: str
+) -> Message:
+    # The UPDATE takes the conversation's row lock until commit, which serialises sequence
+    # allocation per conversation (PostgreSQL) or per database (SQLite's write lock).
+    updated = Conversation.objects.filter(pk=conversation.pk, is_open=True).update(
+        last_seq=F("last_seq") + 1
+    )
+    if not updated:
+        raise MessageRejected("This conversation is not open for messages.", code="closed")
+    seq = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=sender,
+        seq=seq,
+        client_id=client_id,
+        body=body,
+        body_sha256=digest,
+    )
+    from moderation.services import message_screen
+
+    message_screen(message=message)
+    notify_message(message=message)
+    return message
+
+
+def system_message_post(*, conversation: Conversation, key: str, body: str) -> SendResult:
+    """Post a program message (a weekly prompt, a warning) once per `key` into a conversation."""
+    body = clean_body(body)
+    digest = _digest(body)
+    with transaction.atomic():
+        existing = Message.objects.filter(
+            conversation=conversation, sender__isnull=True, client_id=key
+        ).first()
+        if existing is not None:
+            return SendResult(existing, created=False)
+        Conversation.objects.filter(pk=conversation.pk).update(last_seq=F("last_seq") + 1)
+        seq = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+        message = Message.objects.create(
+            conversation=conversation,
+            sender=None,
+            kind=Message.Kind.SYSTEM,
+            seq=seq,
+            client_id=key,
+            body=body,
+            body_sha256=digest,
+            state=Message.State.DELIVERED,
+        )
+        notify_message(message=message)
+    return SendResult(message, created=True)
+
+
+def notify_message(*, message: Message) -> None:
+    """Tell the right people about a message's current state, after commit.
+
+    Visible messages go to every member. A pending, held or rejected message goes to its sender
+    only (staff learn of held messages through the review queue), never to the other members.
+    """
+    if message.is_visible_to_recipients:
+        recipients = member_ids(conversation=message.conversation)
+    else:
+        recipients = [message.sender_id] if message.sender_id else []
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(uid) for uid in recipients],
+        event={"type": "message", "message": realtime.message_payload(message)},
+    )
+
+
+def messages_mark_read(*, user: User, conversation_id: int, seq: int) -> int:
+    """Move the user's read marker forward (never back). Returns the stored marker."""
+    conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
+    if not isinstance(seq, int) or seq < 0:
+        raise MessageRejected("seq must be a non-negative integer.", code="invalid")
+    seq = min(seq, conversation.last_seq)
+    with transaction.atomic():
+        Membership.objects.filter(
+            conversation=conversation, user=user, last_read_seq__lt=seq
+        ).update(last_read_seq=seq)
+        marker = Membership.objects.values_list("last_read_seq", flat=True).get(
+            conversation=conversation, user=user
+        )
+        realtime.notify_after_commit(
+            groups=[realtime.user_group(uid) for uid in member_ids(conversation=conversation)],
+            event={"type": "read", "conversation": conversation.pk, "user": user.pk, "seq": marker},
+        )
+    return marker

@@ -1,0 +1,136 @@
+"""Shared fixtures: factories for the domain, and a capture of after-commit real-time events."""
+
+import datetime
+import itertools
+import os
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import District, GuardianConsent, Program, School, Screening, User
+from messaging import realtime
+from messaging import services as messaging
+
+_seq = itertools.count(1)
+
+
+def pytest_configure(config):
+    # The suite is about real PostgreSQL and Redis; the embedded default is for the demo only.
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise pytest.UsageError(
+            "Run the suite through `make test` (tests.services starts PostgreSQL and Redis), "
+            "or set DATABASE_URL and REDIS_URL."
+        )
+
+
+@pytest.fixture
+def make_district(db):
+    def make(**kw) -> District:
+        n = next(_seq)
+        kw.setdefault("name", f"District {n}")
+        kw.setdefault("slug", f"district-{n}")
+        kw.setdefault("timezone", "America/Chicago")
+        return District.objects.create(**kw)
+
+    return make
+
+
+@pytest.fixture
+def district(make_district):
+    return make_district()
+
+
+@pytest.fixture
+def make_program(db):
+    def make(district: District, **kw) -> Program:
+        school = School.objects.create(district=district, name=f"School {next(_seq)}")
+        kw.setdefault("name", f"Program {next(_seq)}")
+        kw.setdefault("start_date", timezone.localdate() - datetime.timedelta(days=7))
+        return Program.objects.create(school=school, **kw)
+
+    return make
+
+
+@pytest.fixture
+def program(make_program, district):
+    return make_program(district)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, district: District, *, cleared: bool = True, **kw) -> User:
+        n = next(_seq)
+        kw.setdefault("username", f"{role}{n}")
+        kw.setdefault("display_name", f"{role.title()} {n}")
+        kw.setdefault("is_minor", role == User.Role.STUDENT)
+        user = User.objects.create_user(
+            role=role, district=district, password="pw-for-tests-only-1", **kw
+        )
+        if cleared:
+            clear(user)
+        return user
+
+    return make
+
+
+def clear(user: User) -> None:
+    """Record what a person needs to take part: consent for minors, screening for mentors."""
+    staff = User.objects.filter(district=user.district, role=User.Role.COORDINATOR).first()
+    if staff is None:
+        staff = User.objects.create_user(
+            username=f"coord{next(_seq)}", role=User.Role.COORDINATOR, district=user.district
+        )
+    if user.is_minor or user.role == User.Role.STUDENT:
+        GuardianConsent.objects.create(
+            student=user, guardian_name="Guardian", recorded_by=staff, recorded_at=timezone.now()
+        )
+    if user.role == User.Role.MENTOR:
+        Screening.objects.create(
+            mentor=user,
+            recorded_by=staff,
+            background_check_cleared_on=timezone.localdate() - datetime.timedelta(days=3),
+            orientation_completed_on=timezone.localdate() - datetime.timedelta(days=2),
+        )
+
+
+@pytest.fixture
+def mentor(make_user, district):
+    return make_user(User.Role.MENTOR, district)
+
+
+@pytest.fixture
+def student(make_user, district):
+    return make_user(User.Role.STUDENT, district)
+
+
+@pytest.fixture
+def moderator(make_user, district):
+    return make_user(User.Role.MODERATOR, district)
+
+
+@pytest.fixture
+def coordinator(make_user, district):
+    return make_user(User.Role.COORDINATOR, district)
+
+
+@pytest.fixture
+def active_match(program, mentor, student):
+    match = messaging.match_create(program=program, mentor=mentor, student=student)
+    return messaging.match_activate(match=match)
+
+
+@pytest.fixture
+def conversation(active_match):
+    return active_match.conversation
+
+
+@pytest.fixture
+def events(monkeypatch):
+    """Every real-time event sent after commit, as (group, event) pairs, in order."""
+    sent: list[tuple[str, dict]] = []
+
+    def capture(groups, event):
+        sent.extend((g, event) for g in groups)
+
+    monkeypatch.setattr(realtime, "_send_now", capture)
+    return sent

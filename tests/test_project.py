@@ -1,0 +1,99 @@
+"""Project-level checks: migrations match the models, deploy settings are clean, the demo seeds."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from messaging.models import Match, Message
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_migrations_match_models(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.production",
+        ALLOWED_HOSTS="trellis.example.org",
+        SECRET_KEY="a-real-secret-" + "x7Qz9" * 12,
+    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DJANGO_SETTINGS_MODULE="config.production", ALLOWED_HOSTS="trellis.example.org")
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_embedded_default_runs_on_sqlite_and_in_memory_layer(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "s.TASKS['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "django_tasks.backends.immediate.ImmediateBackend",
+    ]
+
+
+def test_environment_selects_postgres_and_redis(settings):
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert "Redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_is_idempotent(capsys):
+    call_command("seed_demo")
+    counts = (User.objects.count(), Match.objects.count(), Message.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Match.objects.count(), Message.objects.count()) == counts
+    assert Match.objects.filter(status=Match.Status.ACTIVE).count() == 3
+    assert Message.objects.count() == 3
+    assert "Sign in at http://127.0.0.1:8000/accounts/login/" in capsys.readouterr().out
+
+
+def test_login_page_is_served(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b"Sign in to Trellis" in response.content
+
+
+def test_health_endpoint_reports_database_and_layer(client, db):
+    body = client.get("/healthz").json()
+    assert body["checks"]["database"] == {"status": "ok", "vendor": "postgresql"}
+    assert body["checks"]["channel_layer"]["status"] == "ok"
