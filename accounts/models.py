@@ -205,3 +205,37 @@ class Screening(models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.background_check_cleared_on and self.orientation_completed_on)
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only, hash-chained audit log (see accounts.audit).
+
+    Rows are only ever inserted through accounts.audit.audit_record; each carries the hash of the
+    previous row, so an edited or deleted row breaks the chain at a place the verifier can name.
+    """
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as a plain id too, so the chain still verifies after an actor's account is purged.
+    actor_ref = models.BigIntegerField(null=True, blank=True)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    district_ref = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    # Ids and codes only: never message text or names (students' data stays out of the log).
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["district_ref", "at"]), models.Index(fields=["action"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} by {self.actor_ref}"

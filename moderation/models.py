@@ -1,0 +1,97 @@
+"""Moderation records: one verdict per message, and the review items staff work.
+
+The verdict vocabulary is fixed (docs/moderation.md): action deliver | flag | hold; categories from
+CATEGORIES; priority low | normal | high | urgent.
+"""
+
+from django.conf import settings
+from django.db import models
+
+CATEGORIES = ("contact_info", "grooming", "sexual", "self_harm", "abuse_disclosure", "toxicity")
+
+
+class Action(models.TextChoices):
+    DELIVER = "deliver", "Deliver"
+    FLAG = "flag", "Deliver and queue for review"
+    HOLD = "hold", "Hold until a moderator releases it"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class Verdict(models.Model):
+    """The pipeline's decision on one message, stored before the message is delivered."""
+
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.CASCADE, related_name="verdict"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    categories = models.JSONField(default=list)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.LOW)
+    # [{"detector": ..., "category": ..., "reason": ..., "span": [start, end] | null, "score": ...}]
+    reasons = models.JSONField(default=list)
+    scores = models.JSONField(default=dict)
+    scorer = models.CharField(max_length=40, blank=True, help_text="Toxicity scorer used, if any.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Verdict on message {self.message_id}: {self.action}"
+
+
+class ReviewItem(models.Model):
+    """A flagged or held message (or a report) waiting for district staff."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLAIMED = "claimed", "Claimed"
+        RESOLVED = "resolved", "Resolved"
+
+    class Source(models.TextChoices):
+        PIPELINE = "pipeline", "Moderation pipeline"
+        REPORT = "report", "Reported by a member"
+
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="review_items"
+    )
+    message = models.ForeignKey(
+        "messaging.Message",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_items",
+    )
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="review_items"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PIPELINE)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    priority = models.CharField(max_length=8, choices=Priority.choices)
+    priority_rank = models.PositiveSmallIntegerField()
+    categories = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    first_action_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    escalation_count = models.PositiveIntegerField(default=0)
+    last_escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The queue's order: priority first, then age.
+        ordering = ["-priority_rank", "created_at"]
+        indexes = [models.Index(fields=["district", "status", "-priority_rank", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Review item {self.pk} ({self.priority}, {self.status})"
