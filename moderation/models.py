@@ -95,3 +95,99 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"Review item {self.pk} ({self.priority}, {self.status})"
+
+
+class ReviewAction(models.Model):
+    """One thing a member of staff did on a review item: who, when, what and why.
+
+    The audit log holds the same facts as ids (tamper-evident); this table holds the staff's own
+    words (the reason, a note), which the log deliberately keeps out.
+    """
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", "Claimed"
+        ASSIGN = "assign", "Assigned"
+        RELEASE = "release", "Released (delivered)"
+        UPHOLD = "uphold", "Upheld (not delivered)"
+        DISMISS = "dismiss", "Dismissed as a false positive"
+        WARN = "warn", "Warned the sender"
+        PAUSE = "pause", "Paused the match"
+        SUSPEND = "suspend", "Suspended a user"
+        ESCALATE = "escalate", "Escalated to the safeguarding lead"
+        REESCALATE = "reescalate", "Escalated again (service level missed)"
+        NOTE = "note", "Note"
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="actions")
+    # Null for the automatic re-escalation of a stale urgent item.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on review item {self.item_id}"
+
+
+class Report(models.Model):
+    """A member's report of a message or of a person, from inside a conversation."""
+
+    item = models.OneToOneField(ReviewItem, on_delete=models.CASCADE, related_name="report")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="reports"
+    )
+    message = models.ForeignKey(
+        "messaging.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person reported (the message's sender when a message is reported).",
+    )
+    reason = models.TextField(blank=True)
+    # True when this report paused the match (a student reporting an adult): resolving the report
+    # as unfounded lets the match resume.
+    paused_match = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on conversation {self.conversation_id}"
+
+
+class SafeguardingAlert(models.Model):
+    """An escalation to the district's designated safeguarding lead (shown in-app and e-mailed)."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="alerts")
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="safeguarding_alerts"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    repeat = models.BooleanField(
+        default=False, help_text="Raised again because an urgent item missed its service level."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Safeguarding alert {self.pk} on item {self.item_id}"

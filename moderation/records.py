@@ -1,0 +1,223 @@
+"""A student's complete record for a records request: profile, consents, matches, messages with
+their moderation history, reports and any meetings, as JSON or CSV.
+
+Exported only by a coordinator of the student's district (moderation.access.
+access_student_as_coordinator); every export is audited.
+"""
+
+import csv
+import io
+import json
+
+from django.apps import apps
+from django.db.models import Q
+
+from accounts.audit import audit_record
+from accounts.models import User
+from messaging.models import Conversation, Match, MatchEvent, Message
+
+from .models import Report, ReviewAction, ReviewItem, Verdict
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _meetings(student: User, match_ids: list[int]) -> list[dict]:
+    """Meetings and attendance, when the scheduling app stores them: every row of a scheduling
+    model that points at one of the student's matches or at the student."""
+    rows: list[dict] = []
+    for model in apps.get_app_config("scheduling").get_models():
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        lookups = Q()
+        for name, f in fields.items():
+            target = getattr(f, "related_model", None)
+            if target is Match:
+                lookups |= Q(**{f"{name}__in": match_ids})
+            elif target is User:
+                lookups |= Q(**{name: student.pk})
+        if not lookups:
+            continue
+        for obj in model.objects.filter(lookups).order_by("pk"):
+            row = {"model": model._meta.label}
+            for name, f in fields.items():
+                value = getattr(obj, f.attname)
+                row[name if not f.is_relation else f.attname] = (
+                    value.isoformat() if hasattr(value, "isoformat") else value
+                )
+            rows.append(row)
+    return rows
+
+
+def student_record(*, student: User) -> dict:
+    """The whole record as plain data (dates in ISO 8601, UTC)."""
+    matches = list(Match.objects.filter(student=student).order_by("pk"))
+    match_ids = [m.pk for m in matches]
+    conversations = list(
+        Conversation.objects.filter(memberships__user=student).order_by("pk").distinct()
+    )
+    messages = list(
+        Message.objects.filter(conversation__in=conversations)
+        .select_related("sender")
+        .order_by("conversation_id", "seq")
+    )
+    verdicts = {v.message_id: v for v in Verdict.objects.filter(message__in=messages)}
+    items_by_message: dict[int, list[ReviewItem]] = {}
+    items = ReviewItem.objects.filter(conversation__in=conversations).order_by("pk")
+    for item in items:
+        if item.message_id:
+            items_by_message.setdefault(item.message_id, []).append(item)
+    actions_by_item: dict[int, list[ReviewAction]] = {}
+    for action in ReviewAction.objects.filter(item__in=items).order_by("at", "pk"):
+        actions_by_item.setdefault(action.item_id, []).append(action)
+
+    def item_data(item: ReviewItem) -> dict:
+        return {
+            "id": item.pk,
+            "source": item.source,
+            "priority": item.priority,
+            "categories": item.categories,
+            "status": item.status,
+            "resolution": item.resolution,
+            "created_at": _iso(item.created_at),
+            "first_action_at": _iso(item.first_action_at),
+            "resolved_at": _iso(item.resolved_at),
+            "actions": [
+                {"kind": a.kind, "by": a.actor_id, "at": _iso(a.at), "reason": a.reason}
+                for a in actions_by_item.get(item.pk, [])
+            ],
+        }
+
+    return {
+        "profile": {
+            "id": student.pk,
+            "username": student.username,
+            "display_name": student.display_name,
+            "first_name": student.first_name,
+            "last_name": student.last_name,
+            "email": student.email,
+            "district": student.district_id,
+            "is_minor": student.is_minor,
+            "is_active": student.is_active,
+            "date_joined": _iso(student.date_joined),
+        },
+        "consents": [
+            {
+                "id": c.pk,
+                "guardian_name": c.guardian_name,
+                "relationship": c.relationship,
+                "recorded_by": c.recorded_by_id,
+                "recorded_at": _iso(c.recorded_at),
+                "revoked_at": _iso(c.revoked_at),
+            }
+            for c in student.consents.order_by("recorded_at", "pk")
+        ],
+        "matches": [
+            {
+                "id": m.pk,
+                "program": m.program_id,
+                "mentor": m.mentor_id,
+                "status": m.status,
+                "created_at": _iso(m.created_at),
+                "closed_at": _iso(m.closed_at),
+                "history": [
+                    {
+                        "from": e.from_status,
+                        "to": e.to_status,
+                        "reason": e.reason,
+                        "by": e.actor_id,
+                        "at": _iso(e.at),
+                    }
+                    for e in MatchEvent.objects.filter(match=m).order_by("at", "pk")
+                ],
+            }
+            for m in matches
+        ],
+        "messages": [
+            {
+                "id": msg.pk,
+                "conversation": msg.conversation_id,
+                "seq": msg.seq,
+                "sender": msg.sender_id,
+                "kind": msg.kind,
+                "body": msg.body,
+                "state": msg.state,
+                "created_at": _iso(msg.created_at),
+                "verdict": {
+                    "action": verdicts[msg.pk].action,
+                    "categories": verdicts[msg.pk].categories,
+                    "priority": verdicts[msg.pk].priority,
+                    "reasons": verdicts[msg.pk].reasons,
+                    "scores": verdicts[msg.pk].scores,
+                }
+                if msg.pk in verdicts
+                else None,
+                "reviews": [item_data(i) for i in items_by_message.get(msg.pk, [])],
+            }
+            for msg in messages
+        ],
+        "reports": [
+            {
+                "id": r.pk,
+                "by": r.reporter_id,
+                "conversation": r.conversation_id,
+                "message": r.message_id,
+                "subject": r.subject_id,
+                "reason": r.reason,
+                "created_at": _iso(r.created_at),
+                "review": item_data(r.item),
+            }
+            for r in Report.objects.filter(Q(reporter=student) | Q(subject=student))
+            .select_related("item")
+            .order_by("pk")
+        ],
+        "meetings": _meetings(student, match_ids),
+    }
+
+
+CSV_COLUMNS = ["section", "id", "at", "field", "value"]
+
+
+def student_record_csv(record: dict) -> str:
+    """The record as one long CSV table: a row per (section, id, field). Nested values are JSON.
+
+    Cells that a spreadsheet would run as a formula are prefixed with a quote.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+
+    def cell(value) -> str:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            text = "'" + text
+        return text
+
+    def rows(section: str, obj: dict) -> None:
+        at = obj.get("created_at") or obj.get("recorded_at") or obj.get("date_joined") or ""
+        for key, value in obj.items():
+            writer.writerow([section, obj.get("id", ""), at, key, cell(value)])
+
+    rows("profile", record["profile"])
+    for section in ("consents", "matches", "messages", "reports", "meetings"):
+        for obj in record[section]:
+            rows(section, obj)
+    return out.getvalue()
+
+
+def student_record_export(*, actor: User, student: User, fmt: str) -> tuple[str, str]:
+    """The record rendered as `fmt` ("json" or "csv") and its content type; audited."""
+    if fmt not in ("json", "csv"):
+        raise ValueError("format must be json or csv")
+    record = student_record(student=student)
+    audit_record(
+        action="record.export",
+        actor=actor,
+        district_id=student.district_id,
+        target_type="student",
+        target_id=student.pk,
+        detail={"format": fmt, "messages": len(record["messages"])},
+    )
+    if fmt == "json":
+        return json.dumps(record, ensure_ascii=False, indent=2), "application/json"
+    return student_record_csv(record), "text/csv; charset=utf-8"

@@ -1,0 +1,126 @@
+"""Members' reports: a student or mentor reports a message or a person from their conversation.
+
+A report becomes a review item for the district's moderators. When a student reports an adult, the
+match's messaging pauses at once and stays paused until staff review the report (a dismissed report
+lets it resume; see moderation.review.review_dismiss).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.audit import audit_record
+from accounts.models import User
+from messaging.access import access_conversation_as_member, member_ids
+from messaging.models import Match, Message
+from messaging.selectors import messages_visible_q
+from messaging.services import match_pause
+
+from .models import PRIORITY_RANK, Priority, Report, ReviewItem
+from .review import review_item_notify
+
+REASON_MAX = 2000
+PAUSE_REASON = "Paused while staff review a student's report"
+
+
+class ReportRejected(ValidationError):
+    """The report could not be filed; `code` says why."""
+
+
+def _int_or_none(value: object, what: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ReportRejected(f"{what} must be an id.", code="invalid") from exc
+
+
+def report_create(
+    *,
+    reporter: User,
+    conversation_id: object,
+    reason: str,
+    message_id: object = None,
+    subject_id: object = None,
+) -> Report:
+    """File a report of a message (its sender is the subject) or of a person in the conversation.
+
+    Raises ConversationNotFound when the reporter is not a member, ReportRejected for bad input.
+    Reporting the same message twice returns the first report.
+    """
+    conversation = access_conversation_as_member(user=reporter, conversation_id=conversation_id)
+    if not isinstance(reason, str):
+        raise ReportRejected("The reason must be text.", code="invalid")
+    reason = reason.replace("\x00", "").strip()[:REASON_MAX]
+    message_pk = _int_or_none(message_id, "message")
+    subject_pk = _int_or_none(subject_id, "subject")
+    if message_pk is None and subject_pk is None:
+        raise ReportRejected("Report a message or a person.", code="invalid")
+
+    message = None
+    if message_pk is not None:
+        message = (
+            Message.objects.filter(conversation=conversation, pk=message_pk)
+            .filter(messages_visible_q(user=reporter))
+            .select_related("sender")
+            .first()
+        )
+        if message is None:
+            raise ReportRejected("No such message in this conversation.", code="not_found")
+        if message.sender_id is None or message.sender_id == reporter.pk:
+            raise ReportRejected("Report another member's message.", code="invalid")
+        subject = message.sender
+    else:
+        members = member_ids(conversation=conversation)
+        if subject_pk not in members or subject_pk == reporter.pk:
+            raise ReportRejected("Report another member of this conversation.", code="not_found")
+        subject = User.objects.get(pk=subject_pk)
+
+    if message is not None:
+        existing = Report.objects.filter(reporter=reporter, message=message).first()
+        if existing is not None:
+            return existing
+
+    student_reports_adult = reporter.role == User.Role.STUDENT and subject.is_adult
+    priority = Priority.HIGH if student_reports_adult else Priority.NORMAL
+    with transaction.atomic():
+        item = ReviewItem.objects.create(
+            district_id=conversation.district_id,
+            conversation=conversation,
+            message=message,
+            source=ReviewItem.Source.REPORT,
+            reported_by=reporter,
+            priority=priority,
+            priority_rank=PRIORITY_RANK[priority],
+            categories=["report"],
+        )
+        paused = False
+        if student_reports_adult and conversation.match_id is not None:
+            match = Match.objects.get(pk=conversation.match_id)
+            if match.status == Match.Status.ACTIVE:
+                match_pause(match=match, actor=reporter, reason=PAUSE_REASON)
+                paused = True
+        report = Report.objects.create(
+            item=item,
+            reporter=reporter,
+            conversation=conversation,
+            message=message,
+            subject=subject,
+            reason=reason,
+            paused_match=paused,
+        )
+        audit_record(
+            action="report.create",
+            actor=reporter,
+            district_id=conversation.district_id,
+            target_type="review_item",
+            target_id=item.pk,
+            detail={
+                "conversation": conversation.pk,
+                "message": message.pk if message else None,
+                "subject": subject.pk,
+                "paused_match": paused,
+            },
+        )
+        review_item_notify(item=item)
+    return report

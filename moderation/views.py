@@ -1,0 +1,296 @@
+"""The review console (under /staff/) and the members' report endpoint. Thin: authenticate, pass
+an `access_*` gate, call one service or selector, render.
+
+Anything a user may not see is a 404 (ids are not enumerable); the gate has already written the
+refusal to the audit log.
+"""
+
+import functools
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from messaging.access import ConversationNotFound, access_conversation_as_staff
+
+from . import review
+from .access import (
+    NotStaff,
+    ReviewItemNotFound,
+    StudentNotFound,
+    access_alert,
+    access_denied_record,
+    access_review_item,
+    access_staff,
+    access_student_as_coordinator,
+    access_user_in_district,
+)
+from .records import student_record_export
+from .reports import ReportRejected, report_create
+from .review_selectors import (
+    low_priority_flags,
+    open_alerts,
+    quality_report,
+    review_item_detail,
+    review_queue,
+    service_levels,
+    staff_conversation_messages,
+)
+
+
+def staff_view(view):
+    """Signed in, district staff, never cached; refusals become 404s."""
+
+    @functools.wraps(view)
+    @login_required
+    @never_cache
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            access_staff(user=request.user, what=request.path[:64])
+            return view(request, *args, **kwargs)
+        except (NotStaff, ReviewItemNotFound, StudentNotFound, ConversationNotFound) as exc:
+            raise Http404 from exc
+
+    return wrapper
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "json" or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+@require_GET
+@staff_view
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    items = review_queue(district_id=user.district_id)
+    if _wants_json(request):
+        return JsonResponse({"items": [review.item_summary(i) for i in items]})
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "items": items,
+            "low_flags": low_priority_flags(district_id=user.district_id),
+            "levels": service_levels(
+                district_id=user.district_id,
+                urgent_sla_minutes=user.district.urgent_sla_minutes,
+            ),
+            "alerts": open_alerts(user=user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_GET
+@staff_view
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_review_item(user=request.user, item_id=item_id)
+    return _render_item(request, item)
+
+
+def _render_item(request: HttpRequest, item, error: str = "", status: int = 200) -> HttpResponse:
+    detail = review_item_detail(item=item)
+    staff = User.objects.filter(
+        district_id=request.user.district_id,
+        role__in=(User.Role.MODERATOR, User.Role.COORDINATOR),
+        is_active=True,
+    ).order_by("username")
+    return render(
+        request,
+        "moderation/item.html",
+        {"d": detail, "staff": staff, "error": error},
+        status=status,
+    )
+
+
+def _claim(request, item):
+    assignee = None
+    if request.POST.get("assignee"):
+        try:
+            assignee = User.objects.get(
+                pk=int(request.POST["assignee"]), district_id=request.user.district_id
+            )
+        except (User.DoesNotExist, ValueError) as exc:
+            raise ValidationError("Choose a member of your district's staff.") from exc
+    return review.review_claim(
+        item=item, actor=request.user, assignee=assignee, reason=request.POST.get("reason", "")
+    )
+
+
+def _suspend(request, item):
+    target = None
+    if request.POST.get("user"):
+        target = access_user_in_district(user=request.user, target_id=request.POST["user"])
+    return review.review_suspend_user(
+        item=item, actor=request.user, reason=request.POST.get("reason", ""), user=target
+    )
+
+
+def _simple(service):
+    def run(request, item):
+        return service(item=item, actor=request.user, reason=request.POST.get("reason", ""))
+
+    return run
+
+
+ACTIONS = {
+    "claim": _claim,
+    "release": _simple(review.review_release),
+    "uphold": _simple(review.review_uphold),
+    "dismiss": _simple(review.review_dismiss),
+    "warn": _simple(review.review_warn_sender),
+    "pause": _simple(review.review_pause_match),
+    "suspend": _suspend,
+    "escalate": _simple(review.review_escalate),
+    "note": lambda request, item: review.review_note(
+        item=item, actor=request.user, text=request.POST.get("reason", "")
+    ),
+}
+
+
+@require_POST
+@staff_view
+def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    item = access_review_item(user=request.user, item_id=item_id)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](request, item)
+    except ValidationError as exc:
+        if _wants_json(request):
+            return JsonResponse({"error": exc.messages[0]}, status=409)
+        item.refresh_from_db()
+        return _render_item(request, item, error=exc.messages[0], status=409)
+    if _wants_json(request):
+        item.refresh_from_db()
+        return JsonResponse({"item": review.item_summary(item)})
+    return redirect("moderation:item", item_id=item.pk)
+
+
+@require_POST
+@staff_view
+def bulk(request: HttpRequest) -> HttpResponse:
+    items = []
+    for raw in request.POST.getlist("items")[:200]:
+        try:
+            items.append(access_review_item(user=request.user, item_id=raw))
+        except ReviewItemNotFound:
+            continue  # audited by the gate; the rest of the page still proceeds
+    try:
+        result = review.review_bulk(
+            items=items,
+            actor=request.user,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    if _wants_json(request):
+        return JsonResponse({"done": result.done, "refused": result.refused})
+    return redirect("moderation:queue")
+
+
+@require_GET
+@staff_view
+def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    try:
+        conv = access_conversation_as_staff(user=request.user, conversation_id=conversation_id)
+    except ConversationNotFound:
+        access_denied_record(
+            user=request.user,
+            target_type="conversation",
+            target_id=conversation_id,
+            why="outside district",
+        )
+        raise
+    review.staff_conversation_viewed(actor=request.user, conversation_id=conv.pk)
+    messages = staff_conversation_messages(conversation=conv)
+    return render(
+        request, "moderation/conversation.html", {"conversation": conv, "messages": messages}
+    )
+
+
+@require_GET
+@staff_view
+def service_levels_report(request: HttpRequest) -> HttpResponse:
+    district = request.user.district
+    rows = service_levels(district_id=district.pk, urgent_sla_minutes=district.urgent_sla_minutes)
+    if _wants_json(request):
+        return JsonResponse({"urgent_sla_minutes": district.urgent_sla_minutes, "rows": rows})
+    return render(request, "moderation/service_levels.html", {"rows": rows, "district": district})
+
+
+@require_GET
+@staff_view
+def quality(request: HttpRequest) -> HttpResponse:
+    rows = quality_report(district_id=request.user.district_id)
+    if _wants_json(request):
+        return JsonResponse({"rows": rows})
+    return render(request, "moderation/quality.html", {"rows": rows})
+
+
+@require_GET
+@staff_view
+def student_record(request: HttpRequest, student_id: int, fmt: str) -> HttpResponse:
+    student = access_student_as_coordinator(user=request.user, student_id=student_id)
+    body, content_type = student_record_export(actor=request.user, student=student, fmt=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="student-{student.pk}.{fmt}"'
+    return response
+
+
+@require_GET
+@staff_view
+def alerts(request: HttpRequest) -> HttpResponse:
+    return render(request, "moderation/alerts.html", {"alerts": open_alerts(user=request.user)})
+
+
+@require_POST
+@staff_view
+def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = access_alert(user=request.user, alert_id=alert_id)
+    review.alert_acknowledge(alert=alert, actor=request.user)
+    return redirect("moderation:alerts")
+
+
+# -- members -------------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@never_cache
+def report(request: HttpRequest) -> JsonResponse:
+    """A member reports a message or a person: JSON {conversation, message?, subject?, reason}."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"error": "invalid", "detail": "Invalid JSON."}, status=400)
+        if not isinstance(data, dict):
+            return JsonResponse({"error": "invalid", "detail": "Send a JSON object."}, status=400)
+    else:
+        data = request.POST
+    try:
+        filed = report_create(
+            reporter=request.user,
+            conversation_id=data.get("conversation"),
+            message_id=data.get("message"),
+            subject_id=data.get("subject"),
+            reason=data.get("reason", ""),
+        )
+    except ConversationNotFound as exc:
+        raise Http404 from exc
+    except ReportRejected as exc:
+        return JsonResponse({"error": exc.code, "detail": exc.messages[0]}, status=400)
+    return JsonResponse(
+        {"report": filed.pk, "paused_match": filed.paused_match},
+        status=201,
+    )
