@@ -181,3 +181,13 @@ LOGGING = {
 TRELLIS = {
     "MAX_MESSAGE_CHARS": env.int("TRELLIS_MAX_MESSAGE_CHARS", default=4000),
 }
+
+# Periodic jobs: (name, function path, interval in seconds). Each function is idempotent and runs
+# once per slot across all workers (scheduling.periodic).
+TRELLIS_PERIODIC = [
+    ("weekly-prompts", "messaging.cadence.prompts_post_due", 300),
+    ("reply-nudges", "messaging.cadence.nudges_send_due", 600),
+    ("stalled-jobs", "scheduling.periodic.tasks_recover_stalled", 300),
+    ("urgent-reescalation", "moderation.review.review_escalate_stale", 60),
+]
+TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)
