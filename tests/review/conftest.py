@@ -1,0 +1,65 @@
+"""Review-queue fixtures: flagged and held messages made the way the pipeline makes them (a
+Verdict, the message's state, then moderation.review.review_item_open)."""
+
+import pytest
+
+from accounts.models import User
+from messaging import services as messaging
+from messaging.models import Message
+from moderation.models import Action, Verdict
+from moderation.review import review_item_open
+
+_n = iter(range(1, 1_000_000))
+
+
+def send(user, conversation, body="Hello there"):
+    return messaging.message_send(
+        sender=user, conversation_id=conversation.pk, client_id=f"c{next(_n)}", body=body
+    ).message
+
+
+def moderate(message, *, action=Action.HOLD, priority="normal", reasons=None, categories=None):
+    """What the pipeline does for a flag or hold: store the verdict, set the state, open an item."""
+    reasons = reasons if reasons is not None else []
+    categories = categories or sorted({r["category"] for r in reasons}) or ["contact_info"]
+    verdict = Verdict.objects.create(
+        message=message,
+        action=action,
+        categories=categories,
+        priority=priority,
+        reasons=reasons,
+        scores={"toxicity": 0.12},
+    )
+    message.state = Message.State.HELD if action == Action.HOLD else Message.State.FLAGGED
+    message.save(update_fields=["state"])
+    return review_item_open(message=message, verdict=verdict)
+
+
+@pytest.fixture
+def make_item(conversation, mentor):
+    def make(body="call me at 555 0100", *, sender=None, **kw):
+        return moderate(send(sender or mentor, conversation, body), **kw)
+
+    return make
+
+
+@pytest.fixture
+def other_district(make_district):
+    return make_district()
+
+
+@pytest.fixture
+def other_moderator(make_user, other_district):
+    return make_user(User.Role.MODERATOR, other_district)
+
+
+@pytest.fixture
+def foreign_item(make_program, make_user, other_district):
+    """A held item in another district."""
+    program = make_program(other_district)
+    mentor = make_user(User.Role.MENTOR, other_district)
+    student = make_user(User.Role.STUDENT, other_district)
+    match = messaging.match_activate(
+        match=messaging.match_create(program=program, mentor=mentor, student=student)
+    )
+    return moderate(send(mentor, match.conversation, "meet me after school"), priority="high")
