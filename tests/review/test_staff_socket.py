@@ -1,0 +1,151 @@
+"""The staff socket through the real ASGI application (origin check, session auth, routing):
+live arrival of new flags, district scoping, refusals at the handshake and per frame."""
+
+import asyncio
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from accounts.models import AuditEntry, User
+from config.asgi import application
+from messaging import realtime
+from moderation.models import Action
+
+from .conftest import moderate, send
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def cookie_for(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+async def staff_socket(user=None, origin="http://testserver", path="/ws/staff/"):
+    headers = [(b"origin", origin.encode())] if origin else []
+    if user is not None:
+        cookie = await database_sync_to_async(cookie_for)(user)
+        headers.append((b"cookie", cookie.encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connected(user):
+    communicator = await staff_socket(user)
+    ok, _ = await communicator.connect(timeout=5)
+    assert ok
+    return communicator
+
+
+async def test_a_new_flag_arrives_live_in_the_moderators_socket(conversation, mentor, moderator):
+    communicator = await connected(moderator)
+    try:
+        message = await database_sync_to_async(send)(mentor, conversation, "my snap is xyz")
+        item = await database_sync_to_async(moderate)(
+            message, action=Action.FLAG, priority="urgent"
+        )
+        first = await communicator.receive_json_from(timeout=5)
+        second = await communicator.receive_json_from(timeout=5)
+        assert first["type"] == "review.item"
+        assert second["type"] == "review.urgent"
+        assert first["item"]["id"] == second["item"]["id"] == item.pk
+        assert first["item"]["priority"] == "urgent"
+        assert "snap" not in json.dumps(first)
+        assert await communicator.receive_nothing(timeout=0.3)
+    finally:
+        await communicator.disconnect()
+
+
+async def test_another_districts_flags_never_reach_the_socket(
+    foreign_item, moderator, other_moderator
+):
+    communicator = await connected(moderator)
+    theirs = await connected(other_moderator)
+    try:
+        conversation = foreign_item.conversation
+        mentor = await database_sync_to_async(lambda: conversation.match.mentor)()
+        message = await database_sync_to_async(send)(mentor, conversation, "again")
+        item = await database_sync_to_async(moderate)(message, priority="urgent")
+        event = await theirs.receive_json_from(timeout=5)
+        assert event["item"]["id"] == item.pk  # delivered to district B's staff...
+        assert await communicator.receive_nothing(timeout=0.5)  # ...and not to district A's
+    finally:
+        await communicator.disconnect()
+        await theirs.disconnect()
+
+
+async def test_asking_for_another_districts_item_is_refused_and_audited(foreign_item, moderator):
+    communicator = await connected(moderator)
+    try:
+        await communicator.send_json_to({"type": "item.get", "item": foreign_item.pk})
+        reply = await communicator.receive_json_from(timeout=5)
+        assert reply == {"type": "error", "code": "not_found", "detail": "No such review item."}
+        entry = await database_sync_to_async(
+            lambda: AuditEntry.objects.filter(action="access.denied").last()
+        )()
+        assert (entry.actor_ref, entry.target_type, entry.target_id) == (
+            moderator.pk,
+            "review_item",
+            str(foreign_item.pk),
+        )
+        await communicator.send_json_to({"type": "queue"})
+        queue = await communicator.receive_json_from(timeout=5)
+        assert queue == {"type": "queue", "items": []}
+    finally:
+        await communicator.disconnect()
+
+
+async def test_own_item_is_served_and_garbage_gets_errors_then_a_close(make_item, moderator):
+    item = await database_sync_to_async(make_item)()
+    communicator = await connected(moderator)
+    await communicator.send_json_to({"type": "item.get", "item": item.pk})
+    reply = await communicator.receive_json_from(timeout=5)
+    assert (reply["type"], reply["item"]["id"]) == ("item", item.pk)
+    await communicator.send_json_to({"type": "nope"})
+    assert (await communicator.receive_json_from(timeout=5))["code"] == "unknown_type"
+    replies = []
+    for _ in range(5):
+        await communicator.send_to(text_data="{not json")
+        replies.append(await communicator.receive_output(timeout=5))
+    assert [r["type"] for r in replies] == ["websocket.send"] * 4 + ["websocket.close"]
+    assert json.loads(replies[0]["text"])["code"] == "invalid"
+    assert replies[-1]["code"] == 1008
+
+
+@pytest.mark.parametrize("role", ["student", "mentor"])
+async def test_members_are_refused_at_the_handshake(make_user, district, role):
+    user = await database_sync_to_async(make_user)(role, district)
+    ok, code = await (await staff_socket(user)).connect(timeout=5)
+    assert (ok, code) == (False, 4403)
+
+
+async def test_no_session_or_a_foreign_origin_is_refused(moderator):
+    assert (await (await staff_socket(None)).connect(timeout=5))[0] is False
+    for origin in ("http://evil.example", "null", ""):
+        ok, _ = await (await staff_socket(moderator, origin=origin)).connect(timeout=5)
+        assert ok is False
+
+
+async def test_a_suspended_staff_account_is_closed_on_its_next_frame(moderator):
+    communicator = await connected(moderator)
+    await database_sync_to_async(User.objects.filter(pk=moderator.pk).update)(is_active=False)
+    await communicator.send_json_to({"type": "queue"})
+    out = await communicator.receive_output(timeout=5)
+    assert (out["type"], out["code"]) == ("websocket.close", 4403)
+
+
+async def test_the_close_event_closes_the_staff_socket(moderator):
+    communicator = await connected(moderator)
+
+    def close():
+        from django.db import transaction
+
+        with transaction.atomic():
+            realtime.close_user_sockets_after_commit(user_id=moderator.pk, reason="signed out")
+
+    await database_sync_to_async(close)()
+    out = await asyncio.wait_for(communicator.receive_output(timeout=5), 6)
+    assert out["type"] == "websocket.close"
