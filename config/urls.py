@@ -8,4 +8,5 @@ urlpatterns = [
     path("staff/", include("moderation.urls")),
     path("report/", moderation_views.report, name="report"),
     path("", include("frontend.urls")),
+    path("", include("scheduling.urls")),
 ]

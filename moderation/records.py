@@ -9,12 +9,12 @@ import csv
 import io
 import json
 
-from django.apps import apps
 from django.db.models import Q
 
 from accounts.audit import audit_record
 from accounts.models import User
 from messaging.models import Conversation, Match, MatchEvent, Message
+from scheduling.models import Attendance, Meeting, Rsvp
 
 from .models import Report, ReviewAction, ReviewItem, Verdict
 
@@ -23,36 +23,32 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _meetings(student: User, match_ids: list[int]) -> list[dict]:
-    """Meetings and attendance, when the scheduling app stores them: every row of a scheduling
-    model that points at one of the student's matches or at the student."""
-    rows: list[dict] = []
-    for model in apps.get_app_config("scheduling").get_models():
-        fields = {f.name: f for f in model._meta.concrete_fields}
-        lookups = Q()
-        for name, f in fields.items():
-            target = getattr(f, "related_model", None)
-            if target is Match:
-                lookups |= Q(**{f"{name}__in": match_ids})
-            elif target is User:
-                lookups |= Q(**{name: student.pk})
-        if not lookups:
-            continue
-        for obj in model.objects.filter(lookups).order_by("pk"):
-            row = {"model": model._meta.label}
-            for name, f in fields.items():
-                value = getattr(obj, f.attname)
-                row[name if not f.is_relation else f.attname] = (
-                    value.isoformat() if hasattr(value, "isoformat") else value
-                )
-            rows.append(row)
+def _meetings(student: User, conversations: list[Conversation]) -> list[dict]:
+    """In-person meetings of the student's conversations, with the student's RSVP and attendance."""
+    rsvps = {r.meeting_id: r for r in Rsvp.objects.filter(user=student)}
+    attendance = {a.meeting_id: a for a in Attendance.objects.filter(user=student)}
+    rows = []
+    for meeting in Meeting.objects.filter(conversation__in=conversations).order_by("starts_at"):
+        rsvp, present = rsvps.get(meeting.pk), attendance.get(meeting.pk)
+        rows.append(
+            {
+                "id": meeting.pk,
+                "conversation": meeting.conversation_id,
+                "venue": meeting.venue_id,
+                "starts_at": _iso(meeting.starts_at),
+                "ends_at": _iso(meeting.ends_at),
+                "status": meeting.status,
+                "rsvp": rsvp.response if rsvp else None,
+                "present": present.present if present else None,
+                "attendance_recorded_by": present.recorded_by_id if present else None,
+            }
+        )
     return rows
 
 
 def student_record(*, student: User) -> dict:
     """The whole record as plain data (dates in ISO 8601, UTC)."""
     matches = list(Match.objects.filter(student=student).order_by("pk"))
-    match_ids = [m.pk for m in matches]
     conversations = list(
         Conversation.objects.filter(memberships__user=student).order_by("pk").distinct()
     )
@@ -171,7 +167,7 @@ def student_record(*, student: User) -> dict:
             .select_related("item")
             .order_by("pk")
         ],
-        "meetings": _meetings(student, match_ids),
+        "meetings": _meetings(student, conversations),
     }
 
 
@@ -194,7 +190,13 @@ def student_record_csv(record: dict) -> str:
         return text
 
     def rows(section: str, obj: dict) -> None:
-        at = obj.get("created_at") or obj.get("recorded_at") or obj.get("date_joined") or ""
+        at = (
+            obj.get("created_at")
+            or obj.get("recorded_at")
+            or obj.get("starts_at")
+            or obj.get("date_joined")
+            or ""
+        )
         for key, value in obj.items():
             writer.writerow([section, obj.get("id", ""), at, key, cell(value)])
 
