@@ -163,6 +163,36 @@ def staff_conversation_messages(
     return list(qs.order_by("-seq")[: max(1, min(limit, 200))])[::-1]
 
 
+def district_conversations(*, district_id: int, limit: int = 200) -> list[dict]:
+    """The district's conversations for the staff index, newest activity first, with how many
+    review items each has open."""
+    from django.db.models import Count, Q
+
+    rows = (
+        Conversation.objects.filter(district_id=district_id)
+        .annotate(
+            open_items=Count(
+                "review_items", filter=~Q(review_items__status=ReviewItem.Status.RESOLVED)
+            )
+        )
+        .order_by("-last_seq", "-pk")[:limit]
+    )
+    return [
+        {
+            "id": c.pk,
+            "title": c.title,
+            "kind": c.kind,
+            "open": c.is_open,
+            "messages": c.last_seq,
+            "open_items": c.open_items,
+            "student_ids": list(
+                c.memberships.filter(role="student").values_list("user_id", flat=True)
+            ),
+        }
+        for c in rows
+    ]
+
+
 def open_alerts(*, user: User) -> list[SafeguardingAlert]:
     return list(
         SafeguardingAlert.objects.filter(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<int:item_id>/", views.item_detail, name="item"),
     path("items/<int:item_id>/<slug:action>/", views.item_action, name="item_action"),
     path("bulk/", views.bulk, name="bulk"),
+    path("conversations/", views.conversations, name="conversations"),
     path("conversations/<int:conversation_id>/", views.conversation, name="conversation"),
     path("reports/service-levels/", views.service_levels_report, name="service_levels"),
     path("reports/quality/", views.quality, name="quality"),

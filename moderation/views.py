@@ -34,6 +34,7 @@ from .access import (
 from .records import student_record_export
 from .reports import ReportRejected, report_create
 from .review_selectors import (
+    district_conversations,
     low_priority_flags,
     open_alerts,
     quality_report,
@@ -196,6 +197,16 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"done": result.done, "refused": result.refused})
     return redirect("moderation:queue")
+
+
+@require_GET
+@staff_view
+def conversations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "moderation/conversations.html",
+        {"conversations": district_conversations(district_id=request.user.district_id)},
+    )
 
 
 @require_GET

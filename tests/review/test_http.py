@@ -211,3 +211,23 @@ def test_moderators_cannot_export_student_records(client, moderator, student):
     client.force_login(moderator)
     assert client.get(f"/staff/students/{student.pk}/record.json").status_code == 404
     assert not AuditEntry.objects.filter(action="record.export").exists()
+
+
+def test_staff_conversation_index_lists_only_the_own_district(
+    client, conversation, foreign_item, coordinator
+):
+    client.force_login(coordinator)
+    html = client.get("/staff/conversations/").content.decode()
+    assert f"/staff/conversations/{conversation.pk}/" in html
+    assert f"/staff/conversations/{foreign_item.conversation_id}/" not in html
+    assert f"/staff/students/{conversation.match.student_id}/record.json" in html
+    assert not AuditEntry.objects.filter(action="conversation.view").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("student", True), ("mentor", True), ("moderator", False)]
+)
+def test_members_see_the_monitoring_notice(client, make_user, district, role, shown):
+    client.force_login(make_user(role, district))
+    html = client.get("/").content.decode()
+    assert ("program staff can read conversations" in html) is shown
