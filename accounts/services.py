@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .audit import audit_record
 from .models import GuardianConsent, Screening, User
 
 
@@ -26,13 +27,22 @@ def consent_record(
     if not guardian_name.strip():
         raise ValidationError("The guardian's name is required.")
     _require_staff_of(recorded_by, student.district_id)
-    return GuardianConsent.objects.create(
+    consent = GuardianConsent.objects.create(
         student=student,
         guardian_name=guardian_name.strip(),
         relationship=relationship,
         recorded_by=recorded_by,
         recorded_at=timezone.now(),
     )
+    audit_record(
+        action="consent.record",
+        actor=recorded_by,
+        district_id=student.district_id,
+        target_type="user",
+        target_id=student.pk,
+        detail={"consent": consent.pk},
+    )
+    return consent
 
 
 @transaction.atomic
@@ -41,6 +51,14 @@ def consent_revoke(*, consent: GuardianConsent, revoked_by: User) -> GuardianCon
     _require_staff_of(revoked_by, consent.student.district_id)
     consent.revoked_at = timezone.now()
     consent.save(update_fields=["revoked_at"])
+    audit_record(
+        action="consent.revoke",
+        actor=revoked_by,
+        district_id=consent.student.district_id,
+        target_type="user",
+        target_id=consent.student_id,
+        detail={"consent": consent.pk},
+    )
     from messaging.services import matches_pause_for_user
 
     matches_pause_for_user(
@@ -76,4 +94,15 @@ def screening_record(
         screening.orientation_completed_on = orientation_completed_on
     screening.recorded_by = recorded_by
     screening.save()
+    audit_record(
+        action="screening.record",
+        actor=recorded_by,
+        district_id=mentor.district_id,
+        target_type="user",
+        target_id=mentor.pk,
+        detail={
+            "background_check": str(screening.background_check_cleared_on or ""),
+            "orientation": str(screening.orientation_completed_on or ""),
+        },
+    )
     return screening

@@ -35,6 +35,12 @@ def moderate(message, *, action=Action.HOLD, priority="normal", reasons=None, ca
     return review_item_open(message=message, verdict=verdict)
 
 
+def login(client, user):
+    """Sign in on a test client the way the real pages see a session (for adults: past the
+    second factor, once the accounts security work provides `login_verified`)."""
+    client.force_login(user)
+
+
 @pytest.fixture
 def make_item(conversation, mentor):
     def make(body="call me at 555 0100", *, sender=None, **kw):

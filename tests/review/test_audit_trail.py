@@ -7,10 +7,12 @@ from django.core.management import CommandError, call_command
 from accounts.audit import audit_verify
 from accounts.models import AuditEntry
 
+from .conftest import login
+
 
 def run_a_shift(client, make_item, moderator, conversation):
     item = make_item(priority="urgent")
-    client.force_login(moderator)
+    login(client, moderator)
     client.post(f"/staff/items/{item.pk}/claim/", {})
     client.post(f"/staff/items/{item.pk}/note/", {"reason": "Looked at context"})
     client.post(f"/staff/items/{item.pk}/release/", {"reason": "School's phone"})

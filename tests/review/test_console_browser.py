@@ -17,7 +17,7 @@ from django.test import Client
 
 from moderation.models import Action
 
-from .conftest import moderate, send
+from .conftest import login, moderate, send
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -92,7 +92,7 @@ def browser():
 
 def _logged_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    login(client, user)
     return client
 
 

@@ -10,7 +10,7 @@ from messaging.models import Message
 from moderation.models import Action, ReviewAction, ReviewItem, SafeguardingAlert
 from moderation.review import review_escalate
 
-from .conftest import moderate, send
+from .conftest import login, moderate, send
 
 ACTIONS = ["claim", "release", "uphold", "dismiss", "warn", "pause", "suspend", "escalate", "note"]
 
@@ -20,7 +20,7 @@ def test_queue_orders_by_priority_then_age(client, make_item, moderator):
     urgent_old = make_item("b", priority="urgent")
     high = make_item("c", priority="high")
     urgent_new = make_item("d", priority="urgent")
-    client.force_login(moderator)
+    login(client, moderator)
     response = client.get("/staff/")
     assert response.status_code == 200
     queue_html = response.content.decode().split('id="queue"')[1].split("</table>")[0]
@@ -49,7 +49,7 @@ def test_item_page_escapes_the_message_and_highlights_spans(
         }
     ]
     item = moderate(message, reasons=reasons)
-    client.force_login(moderator)
+    login(client, moderator)
     html = client.get(f"/staff/items/{item.pk}/").content.decode()
     assert '<img src=x onerror="alert(1)">' not in html
     assert "hi &lt;img src=x onerror=&quot;alert(1)&quot;&gt; call " in html
@@ -63,7 +63,7 @@ def test_item_page_escapes_the_message_and_highlights_spans(
 
 def test_actions_over_http_change_delivery_and_are_recorded(client, make_item, moderator, student):
     item = make_item()
-    client.force_login(moderator)
+    login(client, moderator)
     response = client.post(f"/staff/items/{item.pk}/release/", {"reason": "School phone"})
     assert response.status_code == 302
     item.message.refresh_from_db()
@@ -81,7 +81,7 @@ def test_actions_over_http_change_delivery_and_are_recorded(client, make_item, m
 
 def test_bulk_over_http(client, make_item, moderator):
     low = [make_item(f"hello {i}", action=Action.FLAG, priority="low") for i in range(2)]
-    client.force_login(moderator)
+    login(client, moderator)
     response = client.post(
         "/staff/bulk/",
         {"items": [i.pk for i in low], "action": "dismiss", "reason": "greeting"},
@@ -93,7 +93,7 @@ def test_bulk_over_http(client, make_item, moderator):
 def test_staff_reading_a_conversation_is_audited(client, conversation, mentor, moderator):
     held = send(mentor, conversation, "held text")
     moderate(held)
-    client.force_login(moderator)
+    login(client, moderator)
     response = client.get(f"/staff/conversations/{conversation.pk}/")
     assert response.status_code == 200
     assert b"held text" in response.content  # staff see every state
@@ -155,7 +155,7 @@ def test_moderator_of_another_district_gets_404_and_an_audit_entry_everywhere(
 ):
     before = _snapshot(foreign)
     for user in (coordinator,):  # a coordinator (the widest staff role) of district A
-        client.force_login(user)
+        login(client, user)
         for method, url, data in staff_routes(foreign):
             denials = AuditEntry.objects.filter(action="access.denied").count()
             response = getattr(client, method)(url, data)
@@ -169,7 +169,7 @@ def test_moderator_of_another_district_gets_404_and_an_audit_entry_everywhere(
 
 def test_moderator_of_another_district_is_denied_too(client, foreign, moderator):
     before = _snapshot(foreign)
-    client.force_login(moderator)
+    login(client, moderator)
     for method, url, data in staff_routes(foreign):
         assert getattr(client, method)(url, data).status_code == 404, url
     response = client.post(
@@ -190,7 +190,7 @@ def test_members_calling_staff_routes_get_404_and_are_audited(
 ):
     item = make_item()
     user = make_user(role, district)
-    client.force_login(user)
+    login(client, user)
     urls = ["/staff/", f"/staff/items/{item.pk}/", "/staff/reports/quality/"]
     for url in urls:
         assert client.get(url).status_code == 404
@@ -208,7 +208,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, make_item):
 
 
 def test_moderators_cannot_export_student_records(client, moderator, student):
-    client.force_login(moderator)
+    login(client, moderator)
     assert client.get(f"/staff/students/{student.pk}/record.json").status_code == 404
     assert not AuditEntry.objects.filter(action="record.export").exists()
 
@@ -216,7 +216,7 @@ def test_moderators_cannot_export_student_records(client, moderator, student):
 def test_staff_conversation_index_lists_only_the_own_district(
     client, conversation, foreign_item, coordinator
 ):
-    client.force_login(coordinator)
+    login(client, coordinator)
     html = client.get("/staff/conversations/").content.decode()
     assert f"/staff/conversations/{conversation.pk}/" in html
     assert f"/staff/conversations/{foreign_item.conversation_id}/" not in html
@@ -228,6 +228,6 @@ def test_staff_conversation_index_lists_only_the_own_district(
     ("role", "shown"), [("student", True), ("mentor", True), ("moderator", False)]
 )
 def test_members_see_the_monitoring_notice(client, make_user, district, role, shown):
-    client.force_login(make_user(role, district))
+    login(client, make_user(role, district))
     html = client.get("/").content.decode()
     assert ("program staff can read conversations" in html) is shown

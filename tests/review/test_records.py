@@ -11,7 +11,7 @@ from moderation.models import Action
 from moderation.review import review_uphold
 from scheduling.models import Attendance, Meeting, Rsvp, Venue
 
-from .conftest import moderate, send
+from .conftest import login, moderate, send
 
 
 def test_coordinator_exports_the_whole_record_as_json(
@@ -37,7 +37,7 @@ def test_coordinator_exports_the_whole_record_as_json(
     Rsvp.objects.create(meeting=meeting, user=student, response="yes")
     Attendance.objects.create(meeting=meeting, user=student, present=True, recorded_by=coordinator)
 
-    client.force_login(coordinator)
+    login(client, coordinator)
     response = client.get(f"/staff/students/{student.pk}/record.json")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="student-{student.pk}.json"'
@@ -86,13 +86,13 @@ def test_coordinator_exports_the_whole_record_as_json(
 
 def test_another_districts_coordinator_cannot_export(client, student, make_user, other_district):
     outsider = make_user("coordinator", other_district)
-    client.force_login(outsider)
+    login(client, outsider)
     assert client.get(f"/staff/students/{student.pk}/record.json").status_code == 404
     assert not AuditEntry.objects.filter(action="record.export").exists()
     assert AuditEntry.objects.filter(action="access.denied", actor_ref=outsider.pk).exists()
 
 
 def test_only_students_records_are_exported(client, mentor, coordinator):
-    client.force_login(coordinator)
+    login(client, coordinator)
     assert client.get(f"/staff/students/{mentor.pk}/record.json").status_code == 404
     assert client.get(f"/staff/students/{coordinator.pk}/record.xml").status_code == 404

@@ -8,6 +8,8 @@ from moderation.models import Action, ReviewItem
 from moderation.review import review_dismiss, review_uphold
 from moderation.review_selectors import highlight_segments, quality_report, service_levels
 
+from .conftest import login
+
 
 def acted_after(item, minutes):
     ReviewItem.objects.filter(pk=item.pk).update(
@@ -39,7 +41,7 @@ def test_service_levels_per_priority(client, make_item, moderator, district):
     assert 40 <= u["oldest_waiting_minutes"] < 41
     assert (rows["high"]["items"], rows["high"]["waiting"]) == (1, 1)
     assert rows["low"]["items"] == 0
-    client.force_login(moderator)
+    login(client, moderator)
     body = client.get("/staff/reports/service-levels/?format=json").json()
     assert body["urgent_sla_minutes"] == district.urgent_sla_minutes
     assert body["rows"][0]["acted"] == 2
@@ -80,7 +82,7 @@ def test_quality_report_per_detector_and_category(client, make_item, moderator, 
             "median_minutes_to_action": 30.0,
         },
     ]
-    client.force_login(moderator)
+    login(client, moderator)
     assert client.get("/staff/reports/quality/?format=json").json()["rows"] == rows
     html = client.get("/staff/reports/quality/").content.decode()
     assert "<td>phone</td><td>contact_info</td><td>4</td>" in html

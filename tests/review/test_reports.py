@@ -10,11 +10,11 @@ from messaging.models import Match
 from moderation.models import Report, ReviewItem
 from moderation.review import review_dismiss, review_uphold
 
-from .conftest import send
+from .conftest import login, send
 
 
 def post(client, user, **data):
-    client.force_login(user)
+    login(client, user)
     return client.post("/report/", data, content_type="application/json")
 
 

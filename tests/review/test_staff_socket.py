@@ -14,14 +14,14 @@ from config.asgi import application
 from messaging import realtime
 from moderation.models import Action
 
-from .conftest import moderate, send
+from .conftest import login, moderate, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def cookie_for(user) -> str:
     client = Client()
-    client.force_login(user)
+    login(client, user)
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
