@@ -45,8 +45,15 @@ from .review_selectors import (
 )
 
 
+class AuditedNotFound(Http404):
+    """A 404 whose refusal the access gate has already written to the audit log (with the target
+    it names), so a generic audit of 404s can skip it."""
+
+    audited = True
+
+
 def staff_view(view):
-    """Signed in, district staff, never cached; refusals become 404s."""
+    """Signed in, district staff, never cached; refusals become (already audited) 404s."""
 
     @functools.wraps(view)
     @login_required
@@ -56,7 +63,7 @@ def staff_view(view):
             access_staff(user=request.user, what=request.path[:64])
             return view(request, *args, **kwargs)
         except (NotStaff, ReviewItemNotFound, StudentNotFound, ConversationNotFound) as exc:
-            raise Http404 from exc
+            raise AuditedNotFound from exc
 
     return wrapper
 
