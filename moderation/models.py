@@ -112,6 +112,7 @@ class ReviewAction(models.Model):
         DISMISS = "dismiss", "Dismissed as a false positive"
         WARN = "warn", "Warned the sender"
         PAUSE = "pause", "Paused the match"
+        RESUME = "resume", "Resumed the match"
         SUSPEND = "suspend", "Suspended a user"
         ESCALATE = "escalate", "Escalated to the safeguarding lead"
         REESCALATE = "reescalate", "Escalated again (service level missed)"

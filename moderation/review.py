@@ -371,6 +371,23 @@ def review_pause_match(*, item: ReviewItem, actor: User, reason: str) -> Match:
 
 
 @transaction.atomic
+def review_resume_match(*, item: ReviewItem, actor: User, reason: str) -> Match:
+    """Let a paused match message again; refused (MatchNotActivatable) when consent or screening
+    no longer hold."""
+    reason = _require_reason(reason, "Resuming a match")
+    item = _lock(item, actor)
+    if item.conversation.match_id is None:
+        raise ReviewConflict("This conversation is not a match.", code="no_match")
+    match = Match.objects.get(pk=item.conversation.match_id)
+    if match.status != Match.Status.PAUSED:
+        raise ReviewConflict("Only a paused match can be resumed.", code="not_paused")
+    match = match_activate(match=match, actor=actor, reason=reason)
+    _record(item, actor=actor, kind=Kind.RESUME, reason=reason, detail={"match": match.pk})
+    _notify_updated(item)
+    return match
+
+
+@transaction.atomic
 def review_suspend_user(
     *, item: ReviewItem, actor: User, reason: str, user: User | None = None
 ) -> User:

@@ -156,6 +156,7 @@ ACTIONS = {
     "dismiss": _simple(review.review_dismiss),
     "warn": _simple(review.review_warn_sender),
     "pause": _simple(review.review_pause_match),
+    "resume": _simple(review.review_resume_match),
     "suspend": _suspend,
     "escalate": _simple(review.review_escalate),
     "note": lambda request, item: review.review_note(

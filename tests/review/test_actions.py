@@ -247,6 +247,14 @@ def test_pause_stops_the_conversation_accepting_messages(
     assert exc.value.code == "closed"
     assert "review.pause" in audit_actions()
 
+    review.review_resume_match(item=item, actor=moderator, reason="Spoke with both")
+    conversation.refresh_from_db()
+    assert conversation.match.status == Match.Status.ACTIVE
+    assert send(student, conversation, "back again").state == Message.State.DELIVERED
+    with pytest.raises(review.ReviewConflict):
+        review.review_resume_match(item=item, actor=moderator, reason="twice")
+    assert list(item.actions.values_list("kind", flat=True)) == ["pause", "resume"]
+
 
 def test_suspend_disables_the_account_pauses_matches_and_closes_sockets(
     make_item, conversation, mentor, student, moderator, django_capture_on_commit_callbacks

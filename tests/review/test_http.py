@@ -12,7 +12,18 @@ from moderation.review import review_escalate
 
 from .conftest import login, moderate, send
 
-ACTIONS = ["claim", "release", "uphold", "dismiss", "warn", "pause", "suspend", "escalate", "note"]
+ACTIONS = [
+    "claim",
+    "release",
+    "uphold",
+    "dismiss",
+    "warn",
+    "pause",
+    "resume",
+    "suspend",
+    "escalate",
+    "note",
+]
 
 
 def test_queue_orders_by_priority_then_age(client, make_item, moderator):
