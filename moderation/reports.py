@@ -122,5 +122,5 @@ def report_create(
                 "paused_match": paused,
             },
         )
-        review_item_notify(item=item)
+        review_item_notify(item=item, action="report")
     return report

@@ -90,12 +90,14 @@ def item_summary(item: ReviewItem) -> dict:
     }
 
 
-def review_item_notify(*, item: ReviewItem) -> None:
+def review_item_notify(*, item: ReviewItem, action: str = "") -> None:
     """Tell the district's moderators about a new item, after commit; urgent items also raise
-    the distinct `review.urgent` alert."""
+    the distinct `review.urgent` alert. `action` is the verdict's (flag, hold) or "report"."""
     group = realtime.staff_group(item.district_id)
     summary = item_summary(item)
-    realtime.notify_after_commit(groups=[group], event={"type": "review.item", "item": summary})
+    realtime.notify_after_commit(
+        groups=[group], event={"type": "review.item", "item": summary, "action": action}
+    )
     if item.priority == Priority.URGENT:
         realtime.notify_after_commit(
             groups=[group], event={"type": "review.urgent", "item": summary}
@@ -146,7 +148,7 @@ def review_item_open(*, message: Message, verdict: Verdict) -> ReviewItem:
                 "categories": item.categories,
             },
         )
-        review_item_notify(item=item)
+        review_item_notify(item=item, action=verdict.action)
     return item
 
 
