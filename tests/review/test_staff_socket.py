@@ -47,8 +47,13 @@ async def test_a_new_flag_arrives_live_in_the_moderators_socket(conversation, me
         item = await database_sync_to_async(moderate)(
             message, action=Action.FLAG, priority="urgent"
         )
-        first = await communicator.receive_json_from(timeout=5)
-        second = await communicator.receive_json_from(timeout=5)
+        received = []
+        while len(received) < 2:
+            event = await communicator.receive_json_from(timeout=5)
+            # Skip what a pipeline said about its own judgement of the text (replaced above).
+            if event["item"]["id"] == item.pk:
+                received.append(event)
+        first, second = received
         assert first["type"] == "review.item"
         assert second["type"] == "review.urgent"
         assert first["item"]["id"] == second["item"]["id"] == item.pk
@@ -70,7 +75,9 @@ async def test_another_districts_flags_never_reach_the_socket(
         message = await database_sync_to_async(send)(mentor, conversation, "again")
         item = await database_sync_to_async(moderate)(message, priority="urgent")
         event = await theirs.receive_json_from(timeout=5)
-        assert event["item"]["id"] == item.pk  # delivered to district B's staff...
+        while event["item"]["id"] != item.pk:
+            event = await theirs.receive_json_from(timeout=5)
+        # Delivered to district B's staff...
         assert await communicator.receive_nothing(timeout=0.5)  # ...and not to district A's
     finally:
         await communicator.disconnect()
