@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 # Close codes (docs/protocol.md). 1008 and 1009 are the standard "policy" and "too big" codes.
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
+# Daphne (autobahn) lets an application close only with 1000 or 3000-4999: there the same condition
+# closes with 4009.
+CLOSE_TOO_BIG_APP = 4009
 CLOSE_SESSION_ENDED = 4001
 CLOSE_TOO_MANY_SOCKETS = 4008
 CLOSE_RATE_LIMIT = 4029
@@ -298,7 +301,10 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
         if too_big:
             realtime.stats["frames_too_big"] += 1
             logger.warning("socket closed: frame over %s bytes from user=%s", limit, self.user.pk)
-            await self._close(CLOSE_TOO_BIG)
+            try:
+                await self._close(CLOSE_TOO_BIG)
+            except Exception:
+                await self.close(code=CLOSE_TOO_BIG_APP)
             return
         try:
             if bytes_data is not None:
