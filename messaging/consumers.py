@@ -30,6 +30,7 @@ from django.db import DatabaseError, InterfaceError
 
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
+from .ordering import DeliveryOrder, Verdict
 from .protocol import ProtocolError, parse_frame
 from .services import MessageRejected
 
@@ -137,6 +138,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
         self._protocol_strikes = _Strikes()
         self._rate_strikes = _Strikes()
         self._typing_sent: dict[int, float] = {}
+        self._order = DeliveryOrder()
         try:
             await await_many_dispatch([receive, self._layer_receive], self.dispatch)
         except StopConsumer:
@@ -261,6 +263,8 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             hello["conversations"] = await _db(selectors.conversations_for_user, user=user)
         except Unavailable:
             hello["conversations"] = None
+        for row in hello["conversations"] or []:
+            self._order.baseline(row["id"], row["last_seq"])
         await self._send_json(hello)
         self._heartbeat = asyncio.create_task(self._heartbeat_loop())
 
@@ -277,8 +281,47 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
     # -- events from services (through the channel layer) -------------------------------------
 
     async def trellis_event(self, message):
-        if not self._closing:
-            await self._send_json(message["event"])
+        if self._closing:
+            return
+        event = message["event"]
+        if event.get("type") == "message" and isinstance(event.get("message"), dict):
+            await self._deliver_message(event["message"])
+        else:
+            await self._send_json(event)
+
+    async def _deliver_message(self, payload: dict):
+        """Deliver in sequence order per conversation (messaging.ordering explains why)."""
+        verdict = self._order.check(payload)
+        if verdict is Verdict.DUPLICATE:
+            realtime.stats["duplicates_dropped"] += 1
+            return
+        if verdict is Verdict.GAP:
+            conversation = payload["conversation"]
+            try:
+                page = await _db(
+                    _resume_page,
+                    user=self.user,
+                    conversation_id=conversation,
+                    after_seq=self._order.through(conversation),
+                    limit=selectors.PAGE_MAX,
+                )
+            except (Unavailable, ConversationNotFound):
+                # Pass it on as it is; the client sees the gap and resumes later.
+                await self._send_json({"type": "message", "message": payload})
+                self._order.delivered(payload)
+                self._order.cover(conversation, payload["seq"])
+                return
+            realtime.stats["gaps_filled"] += 1
+            for earlier in page["messages"]:
+                if self._order.check(earlier) is not Verdict.DUPLICATE:
+                    await self._send_json({"type": "message", "message": earlier})
+                    self._order.delivered(earlier)
+            if not page["more"]:
+                self._order.cover(conversation, page["through_seq"])
+            if self._order.check(payload) is Verdict.DUPLICATE:
+                return
+        await self._send_json({"type": "message", "message": payload})
+        self._order.delivered(payload)
 
     async def trellis_close(self, message):
         """A service ended the user's sessions (suspension, sign-out): close at once."""
@@ -439,7 +482,11 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             if event.get("ref") is not None:
                 page["ref"] = event["ref"]
             await self._send_json(page)
+            # What a page carried need not come again live.
+            for message in page["messages"]:
+                self._order.delivered(message)
             if not page["more"]:
+                self._order.cover(page["conversation"], page["through_seq"])
                 return
             after_seq = page["through_seq"]
 

@@ -158,3 +158,19 @@ def _stop(server: Server) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait(5)
+
+
+def wait_for_other_sessions_to_end(connection, timeout: float = 10) -> None:
+    """After stopping servers: wait until their database sessions are gone, so that the test
+    database can be flushed or dropped without 'being accessed by other users'."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND application_name NOT LIKE 'pytest%%'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.1)

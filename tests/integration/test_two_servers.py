@@ -18,7 +18,12 @@ from messaging.consumers import CLOSE_TOO_BIG_APP
 from messaging.models import Message
 from tests.messaging.support import session_cookie
 
-from .servers import DAPHNE_FRAME_LIMIT, database_url, run_servers
+from .servers import (
+    DAPHNE_FRAME_LIMIT,
+    database_url,
+    run_servers,
+    wait_for_other_sessions_to_end,
+)
 from .wsclient import Client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -36,6 +41,7 @@ def servers(transactional_db):
     }
     with run_servers(["daphne", "daphne"], env=env, lifetime=240) as started:
         yield started
+    wait_for_other_sessions_to_end(connection)
 
 
 def origin(server) -> str:

@@ -198,6 +198,39 @@ async def test_markup_and_unicode_are_carried_as_text(cookies, conversation):
     await s.close()
 
 
+async def test_out_of_order_events_are_delivered_in_sequence_once(
+    cookies, conversation, mentor, student, monkeypatch
+):
+    """Events from two server processes can cross; the socket still delivers 1, 2, 3 once."""
+    from channels.layers import get_channel_layer
+
+    s = await connect(cookies["student"])
+    monkeypatch.setattr(realtime, "_send_now", lambda groups, event: None)  # events lost
+    send = sync_to_async(messaging.message_send)
+    stored = [
+        (
+            await send(
+                sender=mentor, conversation_id=conversation.pk, client_id=f"x{i}", body=str(i)
+            )
+        ).message
+        for i in (1, 2, 3)
+    ]
+    layer = get_channel_layer()
+    group = realtime.user_group(student.pk)
+    for message in (stored[2], stored[0], stored[1]):  # 3 arrives first, then 1 and 2, late
+        await layer.group_send(
+            group,
+            {
+                "type": "trellis.event",
+                "event": {"type": "message", "message": realtime.message_payload(message)},
+            },
+        )
+    received = [await s.recv() for _ in range(3)]
+    assert [e["message"]["seq"] for e in received] == [1, 2, 3]
+    assert await s.nothing(0.5)  # the late 1 and 2 were dropped as duplicates
+    await s.close()
+
+
 # -- membership on every event -------------------------------------------------------------------
 
 
