@@ -63,7 +63,7 @@ class Server:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def _command(kind: str, port: int) -> list[str]:
+def _command(kind: str, port: int, app: str) -> list[str]:
     if kind == "daphne":
         return [
             str(BIN / "daphne"),
@@ -75,7 +75,7 @@ def _command(kind: str, port: int) -> list[str]:
             str(DAPHNE_FRAME_LIMIT),
             "--websocket-max-frame-size",
             str(DAPHNE_FRAME_LIMIT),
-            "config.asgi:application",
+            app,
         ]
     if kind == "uvicorn":
         return [
@@ -89,7 +89,7 @@ def _command(kind: str, port: int) -> list[str]:
             "--no-access-log",
             "--log-level",
             "warning",
-            "config.asgi:application",
+            app,
         ]
     if kind == "runserver":
         # Daphne's runserver: the same server, plus static files (DEBUG), for the browser tests.
@@ -97,12 +97,12 @@ def _command(kind: str, port: int) -> list[str]:
     raise ValueError(kind)
 
 
-def _wait_ready(server: Server, timeout: float) -> None:
+def _wait_ready(server: Server, timeout: float, health_path: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.kind} exited early:\n{server.log_text()[-3000:]}")
-        url = f"{server.http}/healthz"
+        url = f"{server.http}{health_path}"
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
             if response.status in (200, 503):
                 return
@@ -112,7 +112,13 @@ def _wait_ready(server: Server, timeout: float) -> None:
 
 @contextlib.contextmanager
 def run_servers(
-    kinds: list[str], *, env: dict[str, str], lifetime: float = 600, ready_timeout: float = 60
+    kinds: list[str],
+    *,
+    env: dict[str, str],
+    lifetime: float = 600,
+    ready_timeout: float = 60,
+    app: str = "config.asgi:application",
+    health_path: str = "/healthz",
 ) -> Iterator[list[Server]]:
     """Start one server per entry of `kinds`; stop them all on exit or after `lifetime` seconds."""
     logdir = Path(tempfile.mkdtemp(prefix="trellis-servers-"))
@@ -124,7 +130,7 @@ def run_servers(
             log = logdir / f"{i}-{kind}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    _command(kind, port),
+                    _command(kind, port, app),
                     cwd=ROOT,
                     env=full_env,
                     stdout=out,
@@ -133,7 +139,7 @@ def run_servers(
                 )
             servers.append(Server(kind, port, process, log))
         for server in servers:
-            _wait_ready(server, ready_timeout)
+            _wait_ready(server, ready_timeout, health_path)
         # A watchdog, so that a hung test never leaves servers behind.
         timer = threading.Timer(lifetime, lambda: [_stop(s) for s in servers])
         timer.daemon = True
