@@ -59,11 +59,11 @@ class Unavailable(Exception):
 
 
 async def _db(func, /, **kwargs):
-    # Not thread-sensitive: every socket's database work would otherwise queue behind one thread
-    # per process. Each pool thread has its own connection; a socket's frames are handled one at
-    # a time, so its own calls stay in order.
+    # Thread-sensitive (the default): Django keeps connections per async context, so the same
+    # connection must not move between pool threads. A process therefore runs its database work
+    # on one thread; capacity grows with processes (docs/benchmarks.md).
     try:
-        return await database_sync_to_async(func, thread_sensitive=False)(**kwargs)
+        return await database_sync_to_async(func)(**kwargs)
     except (DatabaseError, InterfaceError) as exc:
         realtime.stats["db_unavailable"] += 1
         logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
