@@ -24,6 +24,7 @@ import datetime
 import itertools
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -147,7 +148,15 @@ class Tally:
 
 
 async def _client(
-    *, target: str, server, room: Room, member: int, tally: Tally, start: float, stop: float
+    *,
+    target: str,
+    server,
+    room: Room,
+    member: int,
+    tally: Tally,
+    start: float,
+    stop: float,
+    rate: float,
 ):
     from websockets.asyncio.client import connect
 
@@ -160,6 +169,8 @@ async def _client(
     )
     headers = [("Cookie", f"sessionid={cookie}")] if target == "trellis" else []
     own = asyncio.Event()
+    # Client ids are unique per sender for good: a repeated one would be a resend.
+    run_tag = f"{start:.3f}"
     async with connect(url, origin=server.http, additional_headers=headers, max_size=2**22) as ws:
         if target == "trellis":
             hello = json.loads(await ws.recv())
@@ -187,10 +198,14 @@ async def _client(
                     tally.latencies.append(now - tally.sent[key])
 
         reading = asyncio.create_task(reader())
-        await asyncio.sleep(max(0.0, start - time.perf_counter()))
+        # Open loop (--rate): a fixed interval from a random phase. Closed loop: the next message
+        # goes when the previous one came back.
+        interval = 1 / rate if rate > 0 else 0.0
+        phase = random.random() * interval
+        await asyncio.sleep(max(0.0, start + phase - time.perf_counter()))
         n = 0
         while time.perf_counter() < stop:
-            cid = f"{me}-{n}"
+            cid = f"{run_tag}-{me}-{n}"
             key = (me, cid)
             own.clear()
             tally.sent[key] = time.perf_counter()
@@ -205,10 +220,15 @@ async def _client(
             else:
                 frame = {"from": me, "id": cid, "body": f"bench {n}"}
             await ws.send(json.dumps(frame))
-            try:
-                await asyncio.wait_for(own.wait(), 10)
-            except TimeoutError:
-                tally.errors["own_timeout"] += 1
+            if interval:
+                await asyncio.sleep(
+                    max(0.0, start + phase + (n + 1) * interval - time.perf_counter())
+                )
+            else:
+                try:
+                    await asyncio.wait_for(own.wait(), 10)
+                except TimeoutError:
+                    tally.errors["own_timeout"] += 1
             n += 1
         await asyncio.sleep(max(0.0, stop + 5 - time.perf_counter()))  # last deliveries land
         reading.cancel()
@@ -216,7 +236,7 @@ async def _client(
             await reading
 
 
-async def _load(*, target: str, servers, rooms: list[Room], duration: float) -> dict:
+async def _load(*, target: str, servers, rooms: list[Room], duration: float, rate: float) -> dict:
     tally = Tally()
     start = time.perf_counter() + 3  # every socket connects before anyone sends
     stop = start + duration
@@ -235,6 +255,7 @@ async def _load(*, target: str, servers, rooms: list[Room], duration: float) -> 
                     tally=tally,
                     start=start,
                     stop=stop,
+                    rate=rate,
                 )
             )
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -302,9 +323,15 @@ def run(args) -> list[dict]:
                 [server_kind, server_kind], env=env, app=app, lifetime=args.duration + 120
             ) as servers:
                 result = asyncio.run(
-                    _load(target=target, servers=servers, rooms=rooms, duration=args.duration)
+                    _load(
+                        target=target,
+                        servers=servers,
+                        rooms=rooms,
+                        duration=args.duration,
+                        rate=args.rate,
+                    )
                 )
-            result.update(server=server_kind, layer=layer)
+            result.update(server=server_kind, layer=layer, rate=args.rate)
             results.append(result)
             print(json.dumps(result), flush=True)
     finally:
@@ -319,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--duration", type=float, default=20, help="seconds of load per run")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="messages per second per client (open loop); 0: closed loop, as fast as it goes",
+    )
     parser.add_argument("--server", nargs="+", default=["daphne"], choices=["daphne", "uvicorn"])
     parser.add_argument("--layer", nargs="+", default=["pubsub"], choices=sorted(LAYERS))
     parser.add_argument(
