@@ -97,6 +97,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
+            # Pub/sub by measurement (docs/benchmarks.md, "Messaging"): more throughput than the
+            # core layer on Trellis, and no per-process pool of blocked connections.
             "BACKEND": env.str(
                 "CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer"
             ),
