@@ -203,5 +203,7 @@ TRELLIS_PERIODIC = [
     ("weekly-prompts", "messaging.cadence.prompts_post_due", 300),
     ("reply-nudges", "messaging.cadence.nudges_send_due", 600),
     ("stalled-jobs", "scheduling.periodic.tasks_recover_stalled", 300),
+    ("meetings-materialize", "scheduling.services.meetings_materialize", 3600),
+    ("meeting-reminders", "scheduling.services.reminders_send_due", 300),
 ]
 TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("messaging.urls")),
     path("", include("frontend.urls")),
+    path("", include("scheduling.urls")),
 ]
