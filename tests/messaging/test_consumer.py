@@ -5,8 +5,11 @@ reads and writes from its own thread.
 """
 
 import asyncio
+import contextlib
 import json
 import socket
+import subprocess
+import time
 
 import psycopg
 import pytest
@@ -682,3 +685,111 @@ async def test_many_sockets_are_independent(cookies, conversation):
     assert (await m.recv())["type"] == "pong"
     assert await s.closed_with() == CLOSE_TOO_BIG
     await m.close()
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis server this test may stop and start again (on the same port)."""
+    port = _free_port()
+    command = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+
+    def start():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                return process
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    state = {"process": start()}
+
+    class Control:
+        url = f"redis://127.0.0.1:{port}/0"
+
+        def stop(self):
+            state["process"].terminate()
+            state["process"].wait(10)
+
+        def start(self):
+            state["process"] = start()
+
+    yield Control()
+    if state["process"].poll() is None:
+        state["process"].terminate()
+        state["process"].wait(10)
+
+
+async def test_redis_restart_mid_conversation_recovers_live_delivery(
+    cookies, conversation, mentor, settings, own_redis, monkeypatch
+):
+    from messaging import consumers
+
+    monkeypatch.setattr(consumers, "HEARTBEAT_SECONDS", 0.3)
+    settings.REDIS_URL = own_redis.url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+            "CONFIG": {"hosts": [own_redis.url], "prefix": "trellis_restart"},
+        }
+    }
+    m = await connect(cookies["mentor"])
+    s = await connect(cookies["student"])
+    assert s.hello["live"] is True
+
+    async def say(client_id, body):
+        await m.send(type="send", conversation=conversation.pk, client_id=client_id, body=body)
+        return await m.recv_type("ack", timeout=10)
+
+    assert (await say("r1", "one"))["seq"] == 1
+    assert (await s.recv_type("message"))["message"]["body"] == "one"
+
+    await asyncio.to_thread(own_redis.stop)
+    assert (await say("r2", "two"))["seq"] == 2  # stored and acknowledged without Redis
+    assert await s.nothing(0.5)
+
+    await asyncio.to_thread(own_redis.start)
+    await asyncio.sleep(2.5)  # sockets re-join their groups on the heartbeat
+    assert (await say("r3", "three"))["seq"] == 3
+    # The student gets the message missed during the outage, then the new one, in order, once.
+    got = [(await s.recv_type("message", timeout=10))["message"]["body"] for _ in range(2)]
+    assert got == ["two", "three"]
+    assert await s.nothing(0.5)
+    assert await count(conversation=conversation) == 3
+    await m.close()
+    await s.close()
+
+
+async def test_staff_are_not_members_of_conversations_on_the_socket(
+    conversation, moderator, mentor
+):
+    """A moderator (even of the conversation's own district) reads through the review tools, never
+    as a member: the socket answers not_found and audits it."""
+    sock = await connect(await sync_to_async(session_cookie)(moderator))
+    await sock.send(type="resume", conversation=conversation.pk, after_seq=0)
+    assert (await sock.recv())["code"] == "not_found"
+    assert await audits(actor=moderator) == [("messaging.access_denied", str(conversation.pk))]
+    await sock.close()
+
+
+async def test_pausing_the_match_stops_sends_on_open_sockets(cookies, conversation, active_match):
+    m = await connect(cookies["mentor"])
+    s = await connect(cookies["student"])
+    await sync_to_async(messaging.match_pause)(match=active_match, actor=None, reason="review")
+    status = await s.recv_type("conversation.status")
+    assert (status["open"], status["match_status"]) == (False, "paused")
+    await s.send(type="send", conversation=conversation.pk, client_id="late", body="hello?")
+    assert (await s.recv_type("error"))["code"] == "closed"
+    assert await count(conversation=conversation) == 0
+    await m.close()
+    await s.close()
