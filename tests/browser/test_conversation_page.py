@@ -172,3 +172,17 @@ def test_held_message_is_shown_to_its_sender_as_held(
     expect(student_page.locator("#connection-status")).to_have_text("Connected", timeout=10000)
     student_page.wait_for_timeout(500)
     expect(bodies(student_page)).to_have_count(0)
+
+
+def test_long_conversation_opens_on_the_newest_page(browser, server, conversation, mentor, student):
+    for i in range(1, 61):
+        send_from_server(
+            sender=mentor, conversation_id=conversation.pk, client_id=f"l{i}", body=f"m{i}"
+        )
+    page = open_page(browser, server, student, conversation)
+    expect(bodies(page)).to_have_count(50, timeout=10000)
+    expect(bodies(page).first).to_have_text("m11")
+    page.get_by_role("button", name="Show earlier messages").click()
+    expect(bodies(page)).to_have_count(60, timeout=10000)
+    expect(bodies(page).first).to_have_text("m1")
+    expect(page.get_by_role("button", name="Show earlier messages")).to_be_hidden()

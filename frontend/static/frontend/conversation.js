@@ -37,6 +37,7 @@ let reconnectTimer = null;
 let lastTypingSent = 0;
 let typingTimer = null;
 let readSent = 0;
+let loaded = false; // the newest page of history has been shown
 let othersRead = 0;
 const outbox = new Map(); // client_id -> body, until acknowledged
 const bySeq = new Map(); // seq -> <li>
@@ -121,7 +122,6 @@ function showMessage(message) {
     byClientId.set(message.client_id, li);
     outbox.delete(message.client_id);
   }
-  if (bySeq.size && olderButton.hidden && Math.min(...bySeq.keys()) > 1) olderButton.hidden = false;
   updateSeen();
 }
 
@@ -196,7 +196,12 @@ const handlers = {
     attempt = 0;
     setStatus("Connected");
     resumeInFlight = false;
-    resume();
+    if (loaded) {
+      resume();
+    } else {
+      // First the newest page; everything after it then comes by resume.
+      send({ type: "history", conversation: conversationId, limit: 50, ref: "initial" });
+    }
   },
   messages(event) {
     if (event.conversation !== conversationId) return;
@@ -213,6 +218,11 @@ const handlers = {
     if (event.conversation !== conversationId) return;
     event.messages.forEach(showMessage);
     olderButton.hidden = !event.more;
+    if (event.ref === "initial") {
+      loaded = true;
+      for (const message of event.messages) through = Math.max(through, message.seq);
+      resume();
+    }
   },
   message(event) {
     const message = event.message;
