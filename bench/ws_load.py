@@ -309,7 +309,7 @@ def run(args) -> list[dict]:
                 "CHANNEL_LAYER_BACKEND": LAYERS[layer],
                 "CHANNEL_LAYER_PREFIX": prefix,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DATABASE_CONN_MAX_AGE": "60",
+                "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
                 "DEBUG": "false",
                 "LOG_LEVEL": "WARNING",
                 # The benchmark measures the message path; the limiter still runs on every send.
@@ -351,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=0,
         help="messages per second per client (open loop); 0: closed loop, as fast as it goes",
+    )
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE for the servers"
     )
     parser.add_argument("--server", nargs="+", default=["daphne"], choices=["daphne", "uvicorn"])
     parser.add_argument("--layer", nargs="+", default=["pubsub"], choices=sorted(LAYERS))
