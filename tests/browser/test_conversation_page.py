@@ -99,6 +99,8 @@ def test_two_people_exchange_messages(browser, server, conversation, mentor, stu
     mentor_page = open_page(browser, server, mentor, conversation)
     student_page = open_page(browser, server, student, conversation)
     assert student_page.locator("#messages").get_attribute("aria-live") == "polite"
+    # The first page is not announced message by message: the list is busy until it is shown.
+    expect(student_page.locator("#messages")).to_have_attribute("aria-busy", "false")
 
     send(mentor_page, "Hello! What did you think of this week's question?")
     expect(bodies(student_page)).to_have_text(

@@ -220,6 +220,7 @@ const handlers = {
     olderButton.hidden = !event.more;
     if (event.ref === "initial") {
       loaded = true;
+      list.setAttribute("aria-busy", "false");
       for (const message of event.messages) through = Math.max(through, message.seq);
       resume();
     }
