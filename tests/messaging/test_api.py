@@ -174,3 +174,12 @@ def test_conversation_page_for_members_only(conversation, student, make_user, di
     assert f'data-conversation="{conversation.pk}"' in html
     outsider = make_user("student", district)
     assert signed_in(outsider).get(f"/conversations/{conversation.pk}/").status_code == 404
+
+
+def test_health_counts_realtime_recoveries(client, db):
+    from messaging import realtime
+
+    realtime.stats["gaps_filled"] += 2
+    layer = client.get("/healthz").json()["checks"]["channel_layer"]
+    assert layer["gaps_filled"] == realtime.stats["gaps_filled"]
+    assert set(layer) >= {"duplicates_dropped", "layer_receive_failed", "db_unavailable"}

@@ -208,6 +208,7 @@ async def test_out_of_order_events_are_delivered_in_sequence_once(
     from channels.layers import get_channel_layer
 
     s = await connect(cookies["student"])
+    gaps_before = realtime.stats["gaps_filled"]
     monkeypatch.setattr(realtime, "_send_now", lambda groups, event: None)  # events lost
     send = sync_to_async(messaging.message_send)
     stored = [
@@ -231,6 +232,7 @@ async def test_out_of_order_events_are_delivered_in_sequence_once(
     received = [await s.recv() for _ in range(3)]
     assert [e["message"]["seq"] for e in received] == [1, 2, 3]
     assert await s.nothing(0.5)  # the late 1 and 2 were dropped as duplicates
+    assert realtime.stats["gaps_filled"] == gaps_before + 1  # counted (shown on /healthz)
     await s.close()
 
 
