@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from messaging.consumers import UserSocketConsumer
 from moderation.consumers import StaffConsumer
 
 websocket_urlpatterns: list = [
+    path("ws/", UserSocketConsumer.as_asgi()),
     path("ws/staff/", StaffConsumer.as_asgi()),
 ]
