@@ -1,0 +1,314 @@
+"""Contact details and moves off the platform: phone numbers, e-mail addresses, street addresses,
+social-media handles and messaging apps, links outside the district's allowlist, and requests for
+any of these. Everything here is held: the program exists so that these conversations stay where
+staff can see them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from ..normalize import Normalized
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+
+CATEGORY = "contact_info"
+
+# Three-digit services people are told to call: crisis lines and emergencies are not contact info.
+SERVICE_NUMBERS = {"911", "988", "211", "311", "411", "511", "611", "711", "811"}
+# Nationwide helplines (toll-free), also fine to share: e.g. the national child abuse hotline.
+TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
+
+# Where people write to each other; a mention of these with an action or a handle is a move.
+CHAT_APPS = (
+    r"insta(?:gram)?|ig|snap(?:chat)?|tik ?tok|discord|whats ?app|telegram|signal|kik|"
+    r"face ?book|fb|messenger|twitter|we ?chat|skype|face ?time|imessage|viber|groupme|"
+    r"group me|google chat|hangouts|wickr|threema|bereal|steam|xbox|psn|roblox|twitch|reddit"
+)
+CONTACT_NOUNS = (
+    r"(?:phone|cell|mobile|home|house|cell ?phone)? ?(?:number|num|#|digits)|phone|cell|"
+    r"e-?mail(?: address)?|gmail|address|addy|handle|user ?name|gamer ?tag|tag|profile|account|"
+    r"snap(?:chat)?|insta(?:gram)?|ig|discord|whats ?app|tik ?tok|kik|telegram|signal|fb|"
+    r"facebook|socials?|location"
+)
+# What "my ... is" gives away: not "my phone is broken" or "my account is locked".
+SHARED_NOUNS = (
+    r"(?:phone|cell|mobile|home|house|cell ?phone) ?(?:number|num|#)|number|digits|"
+    r"e-?mail(?: address)?|gmail|address|addy|handle|user ?name|gamer ?tag|tag|"
+    r"snap(?:chat)?|insta(?:gram)?|ig|discord|whats ?app|tik ?tok|kik|telegram|signal"
+)
+ACTION_VERBS = (
+    r"add|follow|dm|pm|message|msg|text|txt|call|ring|phone|hit|hmu|find|friend|chat|talk|"
+    r"facetime|snap|ping|reach|contact|write|send|message|join|catch|meet|video ?chat|vc"
+)
+
+RULES = (
+    Rule(
+        compile_words(
+            rf"(?:what(?:'?s| is| are)|whats|wats|wuts|send|give|gimme|share|drop|post|tell|"
+            rf"dm|pm|text|need|want|have|got|get|can i (?:get|have)|could i (?:get|have)|"
+            rf"may i (?:get|have)|do you have|u got|you got|do u have) (?:me )?(?:your|ur|yer|"
+            rf"you're|youre) (?:own |personal |private |real |home |new )?"
+            rf"(?:{CONTACT_NOUNS})"
+        ),
+        "asks for contact details",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
+            rf"(?:my|mine|our) (?:own |personal |private |real |home |new )?(?:{SHARED_NOUNS})"
+            rf"(?: is| are|:|'s| -| =)"
+        ),
+        "shares contact details",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
+            rf"(?:{ACTION_VERBS})(?: me| you| us| u| each other)?(?: up)? (?:on|in|at|via|over|"
+            rf"thru|through|using) (?:my |your |ur |the )?(?:{CHAT_APPS})"
+        ),
+        "moves the conversation to another app",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
+            rf"(?:are you|r u|you|u|do you|do u|you're|youre) (?:on|use|have|got|active on) "
+            rf"(?:{CHAT_APPS})"
+        ),
+        "asks whether the other person uses a messaging app",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
+            rf"(?:{CHAT_APPS})\s*(?:[:=\-]|is|name|handle|tag|id)?\s*@?"
+            r"(?=[a-z0-9._]*[a-z])(?=[a-z0-9._]*\d)[a-z0-9._]{3,}"
+        ),
+        "gives a handle on a messaging app",
+        CATEGORY,
+        view="folded",
+    ),
+    Rule(
+        compile_words(
+            r"(?:text|txt|facetime|phone|snap) (?:me|you|u)(?!\w)|(?:call|ring) (?:me|you|u) "
+            r"(?:at|on|tonight|later|sometime|anytime|when|whenever|after|if|this|tomorrow|"
+            r"tmrw|after school)"
+        ),
+        "asks to talk outside the platform",
+        CATEGORY,
+        score=0.8,
+    ),
+    Rule(
+        compile_words(
+            r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
+            r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"
+            r"what street|which street|what (?:neighbou?rhood|building|apartment|apt|part of "
+            r"town)|send (?:me )?(?:your|ur) (?:location|address|pin)|share (?:your|ur) location|"
+            r"(?:turn on|drop) (?:your|ur) location"
+        ),
+        "asks where the other person lives",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
+            r"i live (?:at|on|in) (?:the )?\d+|i live (?:on|at) [a-z]+ (?:street|st|avenue|ave|"
+            r"road|rd|lane|ln|drive|dr|court|ct|boulevard|blvd|way|place|pl)|my (?:home |house |"
+            r"street )?address(?: is|:)|i(?:'m| am) in (?:apartment|apt|unit) \w+"
+        ),
+        "gives a home address",
+        CATEGORY,
+        view="folded",
+    ),
+    Rule(
+        re.compile(r"(?<![\w.@])@[a-z0-9_](?:[a-z0-9_.]{2,29})(?![\w@])"),
+        "contains a social-media handle",
+        CATEGORY,
+        score=0.8,
+        view="folded",
+    ),
+    Rule(
+        re.compile(r"\b[a-z0-9_.]{2,32}#\d{4}\b"),
+        "contains a gaming or chat tag",
+        CATEGORY,
+        view="folded",
+    ),
+)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+# "name at domain dot com", "name (at) domain (dot) com", "name @ domain . com".
+_AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+at\s+|\s*@\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|\.)\s*[)\]}>]\s*|\s+dot\s+|\.|\s+\.\s+)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)+"
+)
+_DOT_SPLIT = re.compile(_DOT)
+_EMAIL_TLDS = {
+    "com", "net", "org", "edu", "gov", "io", "co", "us", "me", "info", "biz", "uk", "ca", "mx",
+    "de", "fr", "es", "it", "nl", "au", "in", "ru", "cn", "jp", "br", "app", "dev", "ai",
+    "xyz", "online", "site", "email", "mail", "live", "icloud", "gmail",
+}  # fmt: skip
+_EMAIL_PROVIDERS = re.compile(
+    r"\b(?:gmail|g mail|hotmail|outlook|yahoo|icloud|aol|proton ?mail|live)\b"
+)
+
+_URL = re.compile(
+    r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:com|net|org|io|gg|me|"
+    r"ly|co|app|edu|gov|us|tv|xyz|link|site|online|info|biz|chat|social|club|fm|live|page|"
+    r"dev|ai|uk|ca)\b(?:/[^\s<>\"']*)?"
+)
+# Long names of apps that someone spelled with gaps or symbols to slip past a filter.
+DISGUISED_TERMS = ("snapchat", "instagram", "whatsapp", "telegram", "discord", "facetime")
+# Words that do not make up a street's name: "bus 12 down the road", "5 miles on the trail".
+_NOT_STREET_WORDS = {
+    "the", "a", "an", "on", "of", "to", "down", "up", "in", "at", "my", "your", "our", "his",
+    "her", "their", "miles", "mile", "blocks", "block", "minutes", "mins", "hours", "min",
+    "and", "or", "from", "by", "with", "for", "across", "along", "this", "that", "is", "was",
+    "times", "kids", "people", "cars", "houses", "doors", "steps", "feet", "km", "laps",
+}  # fmt: skip
+# Invitations to chats elsewhere: always off-platform, whatever the allowlist says.
+OFF_PLATFORM_HOSTS = (
+    "chat.whatsapp.com", "wa.me", "whatsapp.com", "discord.gg", "discord.com", "t.me",
+    "telegram.me", "snapchat.com", "instagram.com", "kik.me", "m.me", "facebook.com",
+    "tiktok.com", "signal.group", "signal.me", "groupme.com", "line.me", "weixin.qq.com",
+    "onlyfans.com", "linktr.ee",
+)  # fmt: skip
+
+_STREET = re.compile(
+    r"(?<![\w#$])\d{1,6}[a-z]?\s+((?:[nsew]\.?\s+)?(?:[a-z][a-z'.-]*\s+){1,3})"
+    r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|"
+    r"terrace|ter|circle|cir|highway|hwy|parkway|pkwy|trail|trl|place|pl|way|square|"
+    r"sq|crescent|row|alley|loop|pike|plaza)\b\.?"
+)
+_DIGIT_RUN = re.compile(r"\+?\(?\d(?:[\s().\-/_*,]{0,3}\d){6,15}")
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|text|txt|phone|cell|mobile|number|num|digits|contact|reach|ring|whatsapp|"
+    r"signal|hit me up|hmu)\b"
+)
+_NOT_PHONE_CONTEXT = re.compile(
+    r"(?:\$|usd|dollars?|points?|pts|score|page|pages|room|bus|route|grade|%|percent|"
+    r"to \d|vs\.?|minus|plus|times)\s*$"
+)
+
+
+class ContactInfoDetector(Detector):
+    name = "contact_info"
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        findings = apply_rules(self.name, RULES, text, context)
+        findings.extend(self._phones(text))
+        findings.extend(self._emails(text))
+        findings.extend(self._links(text, context))
+        findings.extend(self._street(text))
+        findings.extend(self._disguised(text))
+        return findings
+
+    def _street(self, text: Normalized) -> list[Finding]:
+        view = text.folded
+        for m in _STREET.finditer(view.text):
+            if set(m.group(1).split()) & _NOT_STREET_WORDS:
+                continue
+            return [self._finding(text, view.span(m.start(), m.end()), "street address", 0.9)]
+        return []
+
+    def _disguised(self, text: Normalized) -> list[Finding]:
+        for term in DISGUISED_TERMS:
+            at = text.compact.text.find(term)
+            if at < 0 or re.search(rf"\b{term}\b", text.words.text):
+                continue
+            span = text.compact.span(at, at + len(term))
+            return [self._finding(text, span, "messaging app named in disguise", 0.85)]
+        return []
+
+    def _finding(self, text: Normalized, span: tuple[int, int], reason: str, score: float):
+        return Finding(
+            detector=self.name,
+            category=CATEGORY,
+            reason=f"{reason}: “{text.original[span[0] : span[1]]}”",
+            span=span,
+            score=score,
+        )
+
+    def _phones(self, text: Normalized) -> list[Finding]:
+        view = text.digits
+        out: list[Finding] = []
+        has_phone_words = bool(_PHONE_WORDS.search(view.text))
+        for m in _DIGIT_RUN.finditer(view.text):
+            raw = m.group(0)
+            digits = re.sub(r"\D", "", raw)
+            before = view.text[max(0, m.start() - 12) : m.start()]
+            if _NOT_PHONE_CONTEXT.search(before):
+                continue
+            if self._is_date_or_time(raw):
+                continue
+            if digits[:3] in TOLL_FREE_PREFIXES or digits[1:4] in TOLL_FREE_PREFIXES:
+                continue  # helplines are meant to be shared
+            if self._possible_phone(raw, digits) or (len(digits) == 7 and has_phone_words):
+                out.append(self._finding(text, view.span(m.start(), m.end()), "phone number", 0.95))
+                break
+        return out
+
+    @staticmethod
+    def _is_date_or_time(raw: str) -> bool:
+        compact = re.sub(r"\s", "", raw)
+        # 2024-05-12, 05/12/2024, 12.05.2024: dates, not numbers to call.
+        return bool(
+            re.fullmatch(r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}", compact)
+            or re.fullmatch(r"\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d", compact)
+        )
+
+    @staticmethod
+    def _possible_phone(raw: str, digits: str) -> bool:
+        if len(digits) < 10 or len(digits) > 15:
+            return False
+        candidates = [("+" + digits, None)] if raw.lstrip().startswith("+") else []
+        candidates.append((digits, "US"))
+        for number, region in candidates:
+            try:
+                parsed = phonenumbers.parse(number, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_possible_number(parsed):
+                return True
+        return False
+
+    def _emails(self, text: Normalized) -> list[Finding]:
+        view = text.folded
+        m = _EMAIL.search(view.text)
+        if m:
+            return [self._finding(text, view.span(m.start(), m.end()), "e-mail address", 0.95)]
+        for m in _SPELLED_EMAIL.finditer(view.text):
+            tld = _DOT_SPLIT.split(m.group(0))[-1].strip()
+            if tld in _EMAIL_TLDS:
+                span = view.span(m.start(), m.end())
+                return [self._finding(text, span, "e-mail address written out", 0.95)]
+        m = _EMAIL_PROVIDERS.search(view.text)
+        if m and re.search(r"\b(?:my|your|ur|me|mail|email|e-mail)\b", view.text):
+            return [self._finding(text, view.span(m.start(), m.end()), "personal e-mail", 0.8)]
+        return []
+
+    def _links(self, text: Normalized, context: Context) -> list[Finding]:
+        view = text.folded
+        out: list[Finding] = []
+        for m in _URL.finditer(view.text):
+            url = m.group(0).rstrip(".,;:!?)")
+            host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/")[0].split(":")[0]
+            if not host or "." not in host:
+                continue
+            off_platform = any(_host_matches(host, h) for h in OFF_PLATFORM_HOSTS)
+            if not off_platform and any(_host_matches(host, a) for a in context.link_allowlist):
+                continue
+            reason = "link to another chat or social app" if off_platform else "link off-platform"
+            out.append(self._finding(text, view.span(m.start(), m.start() + len(url)), reason, 0.9))
+            break
+        return out
+
+
+def _host_matches(host: str, pattern: str) -> bool:
+    """`pattern` is a domain ("khanacademy.org" also allows its subdomains) or a suffix such as
+    ".edu" or ".k12.ca.us"."""
+    pattern = pattern.strip().lower()
+    if not pattern:
+        return False
+    if pattern.startswith("."):
+        return host.endswith(pattern)
+    return host == pattern or host.endswith("." + pattern)

@@ -1,0 +1,194 @@
+# ruff: noqa: E501 (pattern tables are easier to read and review unwrapped)
+"""Grooming signals: the ways an adult builds secret, exclusive access to a child.
+
+The phenomena (not phrases): secrecy, deleting the record, checking whether adults are around or
+read the messages, meeting or travelling outside the program's scheduled meetings, requests for
+photos, gifts, flattery about maturity, and moving to a less watched channel. From an adult to a
+student these are held; the same words from a student are usually something else ("don't tell
+anyone, but..." often opens a disclosure), so most rules here look at adult senders only.
+"""
+
+from __future__ import annotations
+
+from ..normalize import Normalized
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+
+CATEGORY = "grooming"
+
+WHO = (
+    r"any ?one|any ?body|no ?one|nobody|your (?:mom|mother|dad|father|parents?|family|folks|"
+    r"guardians?|teachers?|counselou?r|coordinator|friends?|sister|brother|grandma|grandpa|aunt|"
+    r"uncle|step ?(?:mom|dad)|principal|coach)|the (?:coordinator|program|school|staff|"
+    r"moderators?|counselou?r|teachers?|principal)|them|your (?:mom|dad) or anyone|people|"
+    r"other people|the others"
+)
+PARENTS = (
+    r"(?:mom|mother|mum|dad|father|parents?|family|folks|guardians?|grandma|grandpa|aunt|uncle|"
+    r"step ?(?:mom|dad)|sister|brother|teachers?|anyone|any ?body|someone|no ?one|nobody)"
+)
+
+RULES = (
+    # Secrecy.
+    Rule(
+        compile_words(
+            rf"(?:don'?t|do not|dont|never|no need to|you don'?t (?:need|have) to|no reason to|"
+            rf"better not|shouldn'?t|won'?t) (?:tell|telling|say (?:anything )?to|mention(?:ing)?|"
+            rf"let|show|share (?:this|it) with|bring (?:this|it) up (?:to|with)|talk about (?:this|"
+            rf"it) (?:to|with)|inform|report (?:this|it)? ?to)(?: \w+){{0,3}}? ?"
+            rf"(?:to |with )?(?:{WHO})",
+            r"(?:just |only )?(?:just )?(?:don'?t|do not|dont|never) (?:mention|tell) (?:it|this|that)"
+            r"(?: to anyone)?|(?:our|a) (?:little |special |own )?secret|keep (?:this|it|that|"
+            r"things|us|what we|everything) (?:\w+ ){0,3}(?:secret|private|quiet|between us|"
+            r"to yourself|on the down ?low|hush)|(?:just )?between (?:you and me|us|me and you|"
+            r"the two of us|us two)|no ?one (?:needs|has|gets) to know|nobody (?:needs|has|gets) to "
+            r"know|(?:they|she|he|your parents|your mom|your dad) (?:wouldn'?t|won'?t|don'?t need "
+            r"to) (?:understand|know|find out)|(?:it'?s|this is|that'?s) (?:just )?(?:our|between) "
+            r"(?:thing|us)|can you keep a secret|(?:don'?t|do not) let (?:anyone|them|your \w+) "
+            r"(?:know|find out|see)",
+        ),
+        "asks a student to keep a secret",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Deleting the record.
+    Rule(
+        compile_words(
+            r"(?:delete|erase|clear|wipe|remove|get rid of|unsend) (?:all )?(?:of )?(?:this|these|"
+            r"that|those|the|our|your|my|it|them|what i)(?: \w+){0,2} ?(?:messages?|msgs?|chats?|"
+            r"texts?|conversations?|convos?|history|dms?|photos?|pics?|after(?:wards)?|when you|"
+            r"once you|so)|(?:delete|erase|clear|wipe) (?:it|this|them|everything)(?: after| when| "
+            r"once| so| before| right)|(?:so|that way|in case) (?:your \w+|no ?one|nobody|they|"
+            r"anyone|she|he) (?:doesn'?t|don'?t|won'?t|can'?t|never|will never) (?:see|find|read|"
+            r"know|check)",
+        ),
+        "asks to delete or hide messages",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"(?:delete|erase|clear|wipe) (?:your |the |our |this )?(?:chat |message |browser )?"
+            r"history|(?:disappearing|vanishing|self-?destructing) messages"
+        ),
+        "asks to delete the conversation's history",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Whether adults are around or read the messages.
+    Rule(
+        compile_words(
+            rf"(?:is|are) (?:any ?one|any ?body|your {PARENTS}|people|they)(?: else)? (?:at (?:your|the|home)|in (?:your|the)|"
+            rf"around|home|there|with you|nearby|watching|awake|close by)"
+            rf"|(?:are|r) (?:you|u) (?:home )?(?:alone|by yourself|on your own)(?: right now| now|"
+            rf" tonight| at home|\?|$)|(?:when|what time) (?:do|does|will|are) (?:your "
+            rf"{PARENTS}|they) (?:get home|come home|leave|go to (?:bed|sleep|work)|work)|who "
+            rf"(?:else )?(?:reads|checks|sees|looks at|can see|monitors) your (?:messages|phone|"
+            rf"chats?|texts?)|(?:do|does|can) (?:your {PARENTS}|anyone|they|the school|your "
+            rf"teachers?|people) (?:ever |even |usually |always |still |really |actually )?(?:read|check|see|look at|monitor|go through) (?:your|our|these|"
+            rf"this) (?:messages|phone|chats?|texts?|conversations?)|(?:is|are) (?:this|these|the) "
+            rf"(?:chat|app|messages|conversation)s? (?:being )?(?:monitored|watched|recorded|read|"
+            rf"checked)|home alone|(?:is|are) (?:your|ur) (?:door|room) (?:locked|closed)",
+        ),
+        "checks whether adults are around or read the messages",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Moving to a less watched channel.
+    Rule(
+        compile_words(
+            r"(?:switch|move|go|talk|chat|continue|take this|take it) (?:\w+ ){0,2}(?:to|on|in|over "
+            r"to) (?:a |another |an |some |my )?(?:private|different|other|secret|encrypted|"
+            r"another|better|safer|more private)(?: \w+)? (?:app|chat|platform|site|place|"
+            r"channel|account|number|phone)|(?:this|the) (?:app|site|chat|platform|program) "
+            r"(?:is|gets|are|will be) (?:monitored|watched|read|recorded|checked|spied on)|"
+            r"somewhere (?:more )?(?:private|they can'?t see|no one can see)|where (?:no ?one|"
+            r"nobody|they|the school|the program|staff) (?:can'?t|cannot|won'?t|can|will) "
+            r"(?:see|read|watch|check)|off (?:this|the) (?:app|platform|site)|burner (?:phone|"
+            r"account)|secret (?:account|app|number|phone)"
+        ),
+        "moves to a less watched channel",
+        CATEGORY,
+    ),
+    # Meeting or travelling outside the program.
+    Rule(
+        compile_words(
+            r"(?:i can|i could|i'?ll|i will|let me|want me to|i'?d (?:love|like) to|i'?m happy to|"
+            r"how about i|should i|i can just|can i|i'?m gonna|i'?m going to) (?:drive (?:you|u)|"
+            r"pick (?:you|u) up|give (?:you|u) a (?:ride|lift)|take (?:you|u) (?:home|out|to my|"
+            r"somewhere|for a (?:drive|ride))|walk (?:you|u) home|come (?:over|by|to your)|visit "
+            r"(?:you|u)|swing by|stop by (?:your|after))",
+            r"(?:come|stop|sleep) (?:over )?(?:to|at|by) my (?:house|place|apartment|car|office "
+            r"after hours|hotel)|(?:come|go) over to my|(?:meet|hang ?out|see each other|get "
+            r"together|chill) (?:\w+ ){0,3}(?:alone|by ourselves|just (?:the two of )?us|without "
+            r"(?:anyone|your|the)|this weekend|tonight|after dark|at my|at the mall|at the park|"
+            r"somewhere (?:private|quiet|else)|outside (?:of )?(?:school|the program))|(?:just|"
+            r"only) (?:the two of us|you and me|us two)|(?:in|get in|into) my car|give you a ride|"
+            r"(?:drive|pick) you (?:up|home)|our own (?:meeting|meetup|hangout)|(?:skip|ditch) "
+            r"(?:the )?(?:meeting|session|program)",
+        ),
+        "arranges to meet or travel outside the program",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Requests for photos of the student.
+    Rule(
+        compile_words(
+            r"(?:send|show|take|snap|share|give|post|want|need|see)(?: \w+){0,3} "
+            r"(?:selfies?|pics? of (?:you|yourself|ur ?self|your (?:face|body|outfit|legs|feet|"
+            r"room|bedroom))|photos? of (?:you|yourself|your (?:face|body|outfit|legs|feet|room|"
+            r"bedroom))|pictures? of (?:you|yourself|your (?:face|body|outfit|legs|feet|room|"
+            r"bedroom))|videos? of (?:you|yourself))|what (?:are|r) (?:you|u) wearing|(?:show|let) "
+            r"me (?:see )?(?:what you look like|yourself|your (?:face|body|outfit))|send (?:me )?(?:a "
+            r"|some |more |another )?(?:pics?|photos?|pictures?|snaps?|vids?)(?: of)?(?: you| "
+            r"yourself)?(?![\w ]*\bof\b)(?: (?:later|tonight|now|please|pls|plz))?(?=$|[.!?]|\s*$)"
+            r"|(?:can|could|will|would) (?:you|u) (?:send|take) (?:me )?(?:a |some )?(?:pics?|"
+            r"photos?|pictures?|selfies?)\??$",
+        ),
+        "asks a student for pictures of themselves",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Gifts and money.
+    Rule(
+        compile_words(
+            r"(?:i'?ll|i will|i can|i could|let me|i want to|i'?d like to|i'?m going to|i'?m gonna|"
+            r"gonna) (?:buy|get|give|send|pay for|order|surprise) (?:you|u|ya) (?:\w+ ){0,3}?"
+            r"(?:a |an |some |those |that |the |new |your )?(?:gifts?|presents?|sneakers|shoes|"
+            r"phone|iphone|clothes|money|cash|gift ?cards?|games?|console|ps5|xbox|switch|airpods|"
+            r"headphones|makeup|jewelry|necklace|bracelet|ring|something (?:nice|special)|"
+            r"anything you want|whatever you want|tickets?|treats?|candy|vape|vapes|alcohol|beer)",
+            r"(?:gift ?cards?|venmo|cash ?app|paypal|zelle) (?:for you|to you)|i'?ll (?:venmo|"
+            r"cash ?app|paypal|zelle) you|(?:buy|bought|got) (?:you|u) (?:something|a (?:little )?"
+            r"(?:gift|present|surprise))",
+        ),
+        "offers a student gifts or money",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Flattery about maturity and a special bond.
+    Rule(
+        compile_words(
+            r"(?:so|very|really|more|such a|pretty) (?:mature|grown[- ]?up|adult|grown)(?: for "
+            r"(?:your|ur) age| for a \w+)?|mature for (?:your|ur|an?) age|(?:different|not like|"
+            r"unlike|more mature than|older than) (?:the )?(?:other|most|all the other)? ?(?:kids|"
+            r"girls|boys|students|teens|people|children)(?: (?:your|ur) age)?|(?:seem|act|look|"
+            r"talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)|(?:no ?one|"
+            r"nobody) (?:understands|gets|knows|loves|cares about) (?:you|u) (?:like|the way|as "
+            r"much as) (?:i|me)|(?:i|only i) understand (?:you|u) (?:better|more) than|(?:we have|"
+            r"we'?ve got|there'?s) (?:a |this )?(?:special|real|unique|deep) (?:connection|bond|"
+            r"relationship)|you'?re (?:my|the only one|special to me)(?: favou?rite| special)?|"
+            r"i (?:love|miss|need) you(?: so much| more)?|(?:you'?re|you are|ur|u r) (?:so |very |"
+            r"really )?(?:beautiful|gorgeous|sexy|hot|pretty|cute|handsome|attractive)",
+        ),
+        "flatters a student's maturity or builds a special bond",
+        CATEGORY,
+        adult_sender=True,
+    ),
+)
+
+
+class GroomingDetector(Detector):
+    name = "grooming"
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        return apply_rules(self.name, RULES, text, context)

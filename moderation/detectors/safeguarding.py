@@ -1,0 +1,85 @@
+# ruff: noqa: E501 (pattern tables are easier to read and review unwrapped)
+"""Safeguarding: suicidal thoughts, self-injury, and disclosures of abuse or neglect.
+
+These never stop a message (a student reaching out must be heard by their mentor) but always reach
+staff at once: the policy makes them urgent. Patterns are written in the first person ("I", "me",
+"myself") so that a mentor pointing to help ("if you ever want to hurt yourself, call 988") and
+ordinary exaggeration ("I almost died laughing", "this homework is killing me") pass.
+"""
+
+from __future__ import annotations
+
+from ..normalize import Normalized
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+
+SELF_HARM = "self_harm"
+ABUSE = "abuse_disclosure"
+
+FIRST_PERSON = r"(?:i|i'?m|im|i am|i'?ve|ive|i have|i'?ll|ill|i will|i'?d|id|i would|i just|i really|i kinda|i sometimes|i honestly|i still|i keep)"
+CAREGIVER = (
+    r"(?:(?:my|our) (?:mom'?s |mother'?s |dad'?s |father'?s )?(?:mom|mother|mum|dad|father|step ?(?:mom|dad|father|mother|brother|sister)|"
+    r"parents?|uncle|aunt|auntie|cousin|brother|sister|grand(?:ma|pa|mother|father)|boyfriend|girlfriend|foster (?:mom|dad|parents?)|"
+    r"guardian|babysitter|coach|neighbou?r|teacher|tutor|pastor|priest|family|sibling|mom'?s boyfriend|dad'?s girlfriend)|"
+    r"(?:he|she|they|someone|somebody|a man|a guy|an adult|this (?:guy|man|person)))"
+)
+HARM = (
+    r"(?:hits?|hitting|beats?|beating|punch(?:es|ed|ing)?|kicks?|kicked|kicking|slaps?|slapped|slapping|"
+    r"chokes?|choked|choking|burns?|burned|burnt|hurts?|hurting|hurt|whips?|whipped|throws? (?:things|stuff) at|threw (?:things|stuff) at|"
+    r"touch(?:es|ed|ing)?|molests?|molested|rapes?|raped|abuses?|abused|starves?|starved|"
+    r"threatens?|threatened|shoves?|shoved|strangles?|strangled|keeps? hitting)"
+)
+# Whom the harm is done to: the student, or someone at home they are reporting on.
+VICTIM = (
+    r"(?:me|us|my (?:mom|mother|sister|brother|little (?:brother|sister)|baby (?:brother|sister)|siblings))(?!\w)"
+    r"(?! (?:at|in) )(?! up\b)(?! back\b)"
+)
+TIME = r"(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)"
+
+RULES = (
+    Rule(
+        compile_words(
+            r"(?:kill|killing|hurt|hurting|end|ending|off|offing|unalive|unaliving|harm|harming|cut|cutting|burn|burning|starve|starving|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning) (?:my ?self)",
+            r"(?:want|wanna|plan|planning|thinking about|think about|tried|try|trying|decided|ready) (?:to )?(?:die|end it|end (?:it all|everything|my life)|take my (?:own )?life|not (?:be here|exist|wake up)|disappear (?:forever|for good))",
+            r"(?:going|gonna) (?:to )?(?:end it all|end my life|take my (?:own )?life|kill myself)",
+            r"(?:end|ending|take|taking) my (?:own )?life|end it all|suicid(?:e|al)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",
+            rf"{FIRST_PERSON} (?:wish|want|wanted|hope) (?:i|to) (?:was|were|could be|be)? ?(?:dead|gone|never born|not here|not alive|disappear|vanish|go away forever|fall asleep (?:and|&) never wake up|not wake up|never wake up)",
+            r"(?:wish|want|wanted) (?:i could |to )?(?:just )?(?:disappear|vanish|go away|not exist|stop existing|fade away)(?: forever| for good| and never come back| permanently)?",
+            r"(?:no ?one|nobody|no one) would (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|left|wasn'?t here))?",
+            r"(?:every(?:one|body)|the world|people|my family|they|you all|you guys|my friends|my (?:mom|dad|parents)|everything)(?: would| will|'d| 'd) (?:be )?(?:better|happier|fine|easier)(?: off)? (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|if i (?:died|disappeared|left for good))",
+            r"(?:no|don'?t (?:see|have) (?:a|any)|can'?t (?:see|find|think of) (?:a|any)|there'?s no|what'?s the) (?:reason|point) (?:to|in|of|for) (?:keep (?:going|living|trying)|keeping going|living|going on|being alive|life|me being here|waking up|trying anymore|staying alive)",
+            r"(?:nothing|no one|nobody|nothing left) to live for|(?:can'?t|cannot|don'?t want to|do not want to) (?:go on|keep going|do this anymore|live like this|be alive|live anymore|keep living)(?: anymore)?",
+            r"(?:tired|sick) of (?:living|being alive|life|existing)|(?:don'?t|do not) want to (?:live|be alive|exist|wake up)(?: anymore)?|better off dead|rather be dead|(?:i'?m|i am) a burden(?: to everyone| to my family)?",
+            r"(?:cut|cutting|cuts|scratch(?:ed|ing)?|burn(?:ed|ing|t)?|hit(?:ting)?) (?:my ?self|my (?:arms?|wrists?|legs?|thighs?|skin))|(?:razor|blade)s? (?:on|to|for) my|(?:scars?|cuts) on my (?:arms?|wrists?|legs?|thighs?)|pills? to (?:sleep forever|end it|not wake up)",
+            r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
+        ),
+        "expresses thoughts of suicide or self-harm",
+        SELF_HARM,
+        score=0.95,
+    ),
+    Rule(
+        compile_words(
+            rf"{CAREGIVER} (?:always |keeps? |sometimes |often |still |again |even |really |just )?{HARM} {VICTIM}",
+            rf"{CAREGIVER} (?:always |sometimes |often |still |keeps? )?(?:makes?|made|forces?|forced|tells?|told) me (?:to )?(?:touch|take off|undress|keep (?:it )?(?:a )?secret|not tell|sleep in (?:his|her|their) bed|watch (?:porn|videos))",
+            r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by|at home|when|if|every|all the time|again|a lot)",
+            r"(?:touch(?:es|ed|ing)?|feel(?:s)? me up|touched me) (?:me )?(?:down there|in my private|in places|where (?:i|it)|under my|when no one|at night|in my (?:bed|room|sleep))",
+            r"(?:afraid|scared|terrified|frightened) (?:to go|of going|to be|of being) (?:back )?home|(?:scared|afraid|terrified) of (?:my|our) (?:mom|mother|dad|father|step ?\w+|parents?|uncle|brother|guardian|family|mom'?s boyfriend)",
+            r"(?:bruises?|marks?|burns?|welts?) (?:from|because of|that) (?:my|our|him|her|them|when he|when she)|(?:hide|cover(?: up)?) (?:the |my )?(?:bruises?|marks?)",
+            r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:food|anything to eat|dinner|heat|electricity|water|power) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
+            rf"(?:haven'?t|have not|didn'?t|did not|hasn'?t) (?:eaten|had (?:food|dinner|a meal|anything to eat)) (?:in|for|since) (?:{TIME}|yesterday|\w+day)",
+            rf"(?:mom|mother|dad|father|parents?|guardian|step ?\w+|grandma|grandpa|aunt|uncle|they|she|he) (?:hasn'?t|haven'?t|has not|have not|didn'?t|did not|never) (?:come|came|been|got(?:ten)?) (?:back|home)(?: (?:in|for|since) (?:{TIME}|\w+day|last \w+))",
+            rf"(?:left|leaves|leave) (?:me|us) (?:alone|home alone|by (?:myself|ourselves)|with no (?:food|money))(?: for| (?:in|since))? ?(?:{TIME}|the weekend|all weekend|overnight)?",
+            r"(?:kicked|threw|thrown|locked) (?:me|us) out(?: of the house| of home)?|(?:nowhere|no where|no place) (?:to|for (?:me|us) to) (?:sleep|stay|live|go tonight)|(?:sleeping|sleep|living) (?:in (?:a|the|our) car|on the street|outside)",
+            r"(?:no ?one|nobody) (?:feeds|takes care of|looks after|is taking care of) (?:me|us)|i have to (?:take care of|feed) (?:myself|my (?:little )?(?:brother|sister|siblings)) because",
+        ),
+        "discloses abuse or neglect",
+        ABUSE,
+        score=0.95,
+    ),
+)
+
+
+class SafeguardingDetector(Detector):
+    name = "safeguarding"
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        return apply_rules(self.name, RULES, text, context)
