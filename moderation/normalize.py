@@ -104,13 +104,31 @@ def _sub(chars: Chars, pattern: re.Pattern[str], repl: Callable[[re.Match[str]],
         out.extend(chars[pos : m.start()])
         new = repl(m)
         old = chars[m.start() : m.end()]
-        if len(new) == len(old):
-            out.extend((n, o[1]) for n, o in zip(new, old, strict=True))
+        aligned = _align(new, old)
+        if aligned is not None:
+            out.extend(aligned)
         else:
             anchor = old[0][1] if old else (chars[m.start() - 1][1] if m.start() else 0)
             out.extend((n, anchor) for n in new)
         pos = m.end()
     out.extend(chars[pos:])
+    return out
+
+
+def _align(new: str, old: Chars) -> Chars | None:
+    """Map `new` onto `old` character by character when it is the same length, or when it is
+    `old` with characters left out ("s e n d" -> "send"); None otherwise."""
+    if len(new) == len(old):
+        return [(n, o[1]) for n, o in zip(new, old, strict=True)]
+    out: Chars = []
+    j = 0
+    for ch in new:
+        while j < len(old) and old[j][0] != ch:
+            j += 1
+        if j == len(old):
+            return None
+        out.append((ch, old[j][1]))
+        j += 1
     return out
 
 
@@ -157,9 +175,18 @@ _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ ._\-*]){2,}[a-z](?![a-z])")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 
 
+def _join_spaced(m: re.Match[str]) -> str:
+    run = m.group(0)
+    letters = re.sub(r"[ ._\-*]", "", run)
+    # "a d u m b" is the article "a" before a spaced word; so is "i" before one.
+    if run[0] in "ai" and run[1] == " " and len(letters) >= 4:
+        return run[:2] + letters[1:]
+    return letters
+
+
 def _words(chars: Chars) -> Chars:
     chars = _sub(chars, _WORDISH, _deleet)
-    chars = _sub(chars, _SPACED, lambda m: re.sub(r"[ ._\-*]", "", m.group(0)))
+    chars = _sub(chars, _SPACED, _join_spaced)
     return _sub(chars, _REPEAT, lambda m: m.group(1))
 
 
@@ -204,7 +231,7 @@ def _digits(chars: Chars) -> Chars:
         prev = tokens[k - 1].group(1) if k else ""
         if prev in ("double", "triple") and neighbour(-1):
             digit = digit * (2 if prev == "double" else 3)
-            replacements[tokens[k - 1].start()] = (tokens[k - 1].end(), "")
+            replacements[tokens[k - 1].start()] = (m.start(), "")
         replacements[m.start()] = (m.end(), digit)
 
     out: Chars = []
@@ -218,9 +245,12 @@ def _digits(chars: Chars) -> Chars:
     # Letters that stand for digits inside a run of digits: "2O9", "555-Ol87".
     return _sub(
         out,
-        re.compile(r"(?<=\d)[oil](?=[\d\-. ]*\d)|(?<=\d[\-. ])[oil](?=\d)"),
-        lambda m: {"o": "0", "i": "1", "l": "1"}[m.group(0)],
+        re.compile(r"(?<![a-z])[0-9oil]*\d[0-9oil]*(?![a-z])"),
+        lambda m: m.group(0).translate(_DIGIT_LOOKALIKES),
     )
+
+
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
 
 
 def normalize(text: str) -> Normalized:

@@ -9,6 +9,7 @@ the pipeline reports it so the message is not passed unscored.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -144,3 +145,35 @@ def apply_rules(
             )
         )
     return findings
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def find_disguised(
+    detector: str, text: Normalized, terms: Iterable[str], category: str, reason: str, score=0.85
+) -> list[Finding]:
+    """Terms written with their letters spread out ("s n a p c h a t", "n.u.d.e.s", zero-width
+    characters between letters): looked for inside words of the `words` view whose letters were
+    not next to each other in the original. Ordinary words never qualify, so a term hidden inside
+    an innocent word ("class hole") is not found."""
+    view = text.words
+    for m in _WORD.finditer(view.text):
+        origin = view.origin[m.start() : m.end()]
+        if len(origin) < 4 or all(b - a <= 1 for a, b in itertools.pairwise(origin)):
+            continue
+        word = m.group(0)
+        for term in terms:
+            at = word.find(term)
+            if at >= 0:
+                span = view.span(m.start() + at, m.start() + at + len(term))
+                return [
+                    Finding(
+                        detector=detector,
+                        category=category,
+                        reason=f"{reason}: “{text.original[span[0] : span[1]]}”",
+                        span=span,
+                        score=score,
+                    )
+                ]
+    return []

@@ -11,7 +11,7 @@ import re
 import phonenumbers
 
 from ..normalize import Normalized
-from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 
 CATEGORY = "contact_info"
 
@@ -157,7 +157,10 @@ _URL = re.compile(
     r"dev|ai|uk|ca)\b(?:/[^\s<>\"']*)?"
 )
 # Long names of apps that someone spelled with gaps or symbols to slip past a filter.
-DISGUISED_TERMS = ("snapchat", "instagram", "whatsapp", "telegram", "discord", "facetime")
+DISGUISED_TERMS = (
+    "snapchat", "instagram", "whatsapp", "telegram", "discord", "facetime", "textme", "callme",
+    "email", "gmail", "phonenumber", "mynumber", "yournumber", "address", "snapme", "addme",
+)  # fmt: skip
 # Words that do not make up a street's name: "bus 12 down the road", "5 miles on the trail".
 _NOT_STREET_WORDS = {
     "the", "a", "an", "on", "of", "to", "down", "up", "in", "at", "my", "your", "our", "his",
@@ -211,13 +214,9 @@ class ContactInfoDetector(Detector):
         return []
 
     def _disguised(self, text: Normalized) -> list[Finding]:
-        for term in DISGUISED_TERMS:
-            at = text.compact.text.find(term)
-            if at < 0 or re.search(rf"\b{term}\b", text.words.text):
-                continue
-            span = text.compact.span(at, at + len(term))
-            return [self._finding(text, span, "messaging app named in disguise", 0.85)]
-        return []
+        return find_disguised(
+            self.name, text, DISGUISED_TERMS, CATEGORY, "messaging app spelled out to hide it"
+        )
 
     def _finding(self, text: Normalized, span: tuple[int, int], reason: str, score: float):
         return Finding(

@@ -5,14 +5,14 @@ from an adult to a student they are also grooming (the policy adds that category
 from __future__ import annotations
 
 from ..normalize import Normalized
-from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 
 CATEGORY = "sexual"
 
 RULES = (
     Rule(
         compile_words(
-            r"nudes?|nude (?:pics?|photos?|selfies?)|naked (?:pics?|photos?|selfies?|videos?)|send (?:me )?(?:something )?(?:naked|nude|sexy|spicy|dirty|hot)|"
+            r"nudes?|noods?|noodz|nudez|nudies|nude (?:pics?|photos?|selfies?)|naked (?:pics?|photos?|selfies?|videos?)|send (?:me )?(?:something )?(?:naked|nude|sexy|spicy|dirty|hot)|"
             r"(?:be|get|got|are you|r u|send) naked|without (?:your|ur) (?:clothes|shirt|pants|bra|underwear)|take (?:off|of) (?:your|ur) (?:clothes|shirt|pants|bra|underwear|top)|"
             r"in (?:your|ur) (?:underwear|bra|panties|bikini)|sext(?:ing|s)?|dick ?pics?|(?:show|see|send) (?:me )?(?:your|ur) (?:body|boobs?|tits|chest|butt|ass|dick|penis|privates?|private parts)|"
             r"(?:have|had|having|want|wanna) sex|sex (?:with|tape)|(?:hook|hooking) up with (?:you|u|me)|make out with (?:you|u|me)|"
@@ -26,9 +26,14 @@ RULES = (
     ),
 )
 
+DISGUISED_TERMS = ("nude", "naked", "sext", "horny", "porn", "boobs", "dickpic", "noods")
+
 
 class SexualContentDetector(Detector):
     name = "sexual"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        return apply_rules(self.name, RULES, text, context)
+        found = apply_rules(self.name, RULES, text, context)
+        return found or find_disguised(
+            self.name, text, DISGUISED_TERMS, CATEGORY, "sexual term spelled out to hide it"
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..normalize import Normalized
-from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 
 CATEGORY = "toxicity"
 
@@ -142,6 +142,10 @@ class ToxicityRulesDetector(Detector):
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         findings = apply_rules(self.name, RULES, text, context)
         findings.extend(self._profanity(text))
+        if not findings:
+            findings = find_disguised(
+                self.name, text, PROFANITY_ROOTS, CATEGORY, "profanity spelled out to hide it"
+            )
         return findings
 
     def _profanity(self, text: Normalized) -> list[Finding]:
