@@ -11,7 +11,7 @@ from .scorers import registry
 
 
 def moderation_health() -> dict:
-    name = registry.configured_name()
+    name = registry.active_name()
     pending = Message.objects.filter(state=Message.State.PENDING, kind=Message.Kind.USER)
     agg = pending.aggregate(oldest=Min("created_at"))
     depth = pending.count()
@@ -19,7 +19,7 @@ def moderation_health() -> dict:
     status = ScorerStatus.objects.filter(scorer=name).first()
     scorer_state = status.state if status else "unknown"
     problems = []
-    if name in ("none", ""):
+    if name == "none":
         problems.append("toxicity scoring is off")
     if scorer_state == "failed":
         problems.append("toxicity scorer unavailable")

@@ -277,7 +277,7 @@ def messages_screen_pending(
 
 def scorer_status_record(*, error: str) -> None:
     """Record the active scorer's state; a change to failed raises an alert (log and audit)."""
-    name = registry.configured_name()
+    name = registry.active_name()
     now = timezone.now()
     state = "failed" if error else "ready"
     status, created = ScorerStatus.objects.get_or_create(

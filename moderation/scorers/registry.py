@@ -44,6 +44,18 @@ def configured_name() -> str:
     return name
 
 
+def active_name() -> str:
+    """The active scorer's short name ("detoxify", "profanity_check", or "none")."""
+    name = configured_name()
+    if name in ("none", ""):
+        return "none"
+    try:
+        scorer = get_scorer()
+    except Exception:
+        return name[-40:]
+    return scorer.name if scorer is not None else "none"
+
+
 def get_scorer() -> ToxicityScorer | None:
     """The configured scorer (not yet loaded), or None when toxicity scoring is switched off."""
     global _scorer, _scorer_key

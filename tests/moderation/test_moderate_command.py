@@ -32,7 +32,8 @@ def test_moderate_jsonl_without_the_model_gives_exact_verdicts():
         ("flag", ["toxicity"], "normal"),
         ("hold", ["grooming"], "high"),
     ]
-    assert out[0]["reasons"] == [] and out[0]["scores"] == {}
+    assert out[0]["reasons"] == []
+    assert out[0]["scores"] == {}
     spans = [INPUT[1]["text"][slice(*r["span"])] for r in out[1]["reasons"]]
     assert spans == ["my number is", "415 555 0100"]
     assert [r["detector"] for r in out[1]["reasons"]] == ["contact_info", "contact_info"]
@@ -51,6 +52,8 @@ def test_moderate_keeps_lines_aligned_on_bad_input():
 def test_moderate_with_the_lightweight_scorer_records_model_scores(moderation_settings):
     moderation_settings(TOXICITY_SCORER="profanity_check")
     out = run([json.dumps(INPUT[0]), json.dumps({"text": "fuck off", "sender_role": "student"})])
-    assert out[0]["action"] == "deliver" and 0 <= out[0]["scores"]["model.toxicity"] < 0.5
-    assert out[1]["action"] == "flag" and out[1]["scores"]["model.toxicity"] >= 0.5
+    assert out[0]["action"] == "deliver"
+    assert 0 <= out[0]["scores"]["model.toxicity"] < 0.5
+    assert out[1]["action"] == "flag"
+    assert out[1]["scores"]["model.toxicity"] >= 0.5
     assert out[0]["scored"] is True
