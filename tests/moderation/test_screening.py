@@ -355,3 +355,22 @@ def test_health_endpoint_shows_scorer_and_queue(client, conversation, mentor, us
     moderation = body["checks"]["moderation"]
     assert (moderation["scorer"], moderation["queue_depth"]) == ("detoxify", 1)
     assert moderation["scorer_state"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "my digits: four one five, five five five, zero one nine nine",
+        "4 1 5 . 5 5 5 . 0 1 9 9",
+        "write me at jo dot park at gmail dot com",
+        "I'm on sn\u200bapchat as @jo.park_11",
+        "instagram.com/jo.park_11",
+        "let's meet at the mall on saturday, just us",
+    ],
+)
+def test_fault_20_pii_dressed_up_is_held(body, conversation, mentor, student):
+    message = send(mentor, conversation, body)
+    message.refresh_from_db()
+    assert message.state == "held"
+    assert visible_to(student, conversation) == []
+    assert ReviewItem.objects.get(message=message).priority == "high"
