@@ -104,8 +104,10 @@ class DistrictModeration(models.Model):
         "accounts.District", on_delete=models.CASCADE, related_name="moderation_settings"
     )
     toxicity_threshold = models.FloatField(
-        default=0.5,
-        help_text="Model toxicity score (0-1) at or above which a message is flagged.",
+        null=True,
+        blank=True,
+        help_text="Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
+        "active scorer's default (Detoxify 0.5, profanity_check 0.95).",
     )
     link_allowlist = models.TextField(
         blank=True,

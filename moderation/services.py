@@ -64,7 +64,7 @@ def message_context(*, message: Message) -> Context:
     )
     district_settings = DistrictModeration.objects.filter(district_id=district_id).first()
     allowlist = list(_conf("LINK_ALLOWLIST", ()))
-    threshold = 0.5
+    threshold = None
     if district_settings is not None:
         allowlist += district_settings.allowlist()
         threshold = district_settings.toxicity_threshold

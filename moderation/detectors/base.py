@@ -37,7 +37,8 @@ class Context:
     recipient_roles: tuple[str, ...] = ()
     link_allowlist: tuple[str, ...] = ()
     keywords: tuple[KeywordSpec, ...] = ()
-    toxicity_threshold: float = 0.5
+    # None: the active scorer's own default (scorers are calibrated differently).
+    toxicity_threshold: float | None = None
 
     @property
     def adult_sender(self) -> bool:

@@ -21,7 +21,7 @@ IDENTITY_WORDS = re.compile(
     r"disabled|disability|autistic|autism|deaf|blind|wheelchair|adhd|dyslexic|women|woman|girl|"
     r"gender|sexuality|religion|race|hijab|synagogue|mosque|church|temple)(?!\w)"
 )
-IDENTITY_THRESHOLD = 0.9
+NEUTRAL = "person"
 SEXUAL_LABELS = {"sexual_explicit"}
 
 
@@ -46,19 +46,30 @@ class ToxicityModelDetector(Detector):
             return [[] for _ in texts]
         self.scorer_name = scorer.name
         # The model reads the cleaned text (NFKC, no zero-width characters, no look-alikes).
-        results = registry.score([t.clean.text for t in texts])
-        return [
-            self._findings(t, c, scores, scorer.labels)
-            for t, c, scores in zip(texts, contexts, results, strict=True)
-        ]
+        inputs = [t.clean.text for t in texts]
+        masked = {}
+        for i, t in enumerate(texts):
+            neutral = IDENTITY_WORDS.sub(NEUTRAL, t.folded.text)
+            if neutral != t.folded.text:
+                masked[i] = len(inputs)
+                inputs.append(neutral)
+        results = registry.score(inputs)
+        out = []
+        for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
+            scores = results[i]
+            if i in masked:
+                other = results[masked[i]]
+                scores = {k: min(v, other.get(k, v)) for k, v in scores.items()}
+            threshold = context.toxicity_threshold
+            if threshold is None:
+                threshold = scorer.default_threshold
+            out.append(self._findings(text, threshold, scores, scorer.labels))
+        return out
 
     def _findings(
-        self, text: Normalized, context: Context, scores: dict[str, float], labels
+        self, text: Normalized, threshold: float, scores: dict[str, float], labels
     ) -> list[Finding]:
         rounded = {f"model.{k}": round(v, 4) for k, v in scores.items()}
-        threshold = context.toxicity_threshold
-        if IDENTITY_WORDS.search(text.folded.text):
-            threshold = max(threshold, IDENTITY_THRESHOLD)
         hits = {k: v for k, v in scores.items() if k in labels and v >= threshold}
         if not hits:
             # Scores only: recorded on the verdict, no category.

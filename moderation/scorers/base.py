@@ -19,6 +19,8 @@ class ToxicityScorer:
     inline = False
     # Labels whose score counts towards the toxicity decision.
     labels: tuple[str, ...] = ("toxicity",)
+    # Score at or above which a message is flagged, unless the district sets its own.
+    default_threshold = 0.5
 
     def load(self) -> None:
         """Load the model. Raises ScorerUnavailable (or any exception) when it cannot."""

@@ -13,6 +13,9 @@ class ProfanityCheckScorer(ToxicityScorer):
     name = "profanity_check"
     inline = True
     labels = ("toxicity",)
+    # A bag-of-words model: single words such as "hate" or "sucks" alone reach 0.9, so its bar
+    # sits higher than Detoxify's (docs/moderation.md has the Davidson figures at both).
+    default_threshold = 0.95
 
     def __init__(self, **options) -> None:
         self._predict_prob = None

@@ -374,3 +374,30 @@ def test_fault_20_pii_dressed_up_is_held(body, conversation, mentor, student):
     assert message.state == "held"
     assert visible_to(student, conversation) == []
     assert ReviewItem.objects.get(message=message).priority == "high"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I am gay",
+        "I'm a proud Black Muslim girl",
+        "my sister is a lesbian and my brother is trans",
+        "As a disabled kid I need the ramp",
+        "I hate Mondays",
+    ],
+)
+def test_identity_words_pass_with_the_lightweight_model(body, conversation, student, mentor):
+    message = send(student, conversation, body)
+    message.refresh_from_db()
+    assert message.state == "delivered"
+    assert Verdict.objects.get(message=message).scorer == "profanity_check"
+    assert visible_to(mentor, conversation) == [message.pk]
+
+
+def test_the_lightweight_model_still_flags_an_insult_next_to_an_identity_word(
+    conversation, student
+):
+    message = send(student, conversation, "shut up you gay loser")
+    message.refresh_from_db()
+    verdict = Verdict.objects.get(message=message)
+    assert (message.state, verdict.categories) == ("flagged", ["toxicity"])
