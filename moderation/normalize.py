@@ -209,7 +209,9 @@ def _digits(chars: Chars) -> Chars:
                 # A digit written as a digit next to the word counts as a neighbour too.
                 side = text[: tokens[k].start()] if offset < 0 else text[tokens[k].end() :]
                 side = side.rstrip(" -.,") if offset < 0 else side.lstrip(" -.,")
-                return bool(side) and (side[-1] if offset < 0 else side[0]).isdigit()
+                # Only a lone digit: "to 741741" is a preposition before a number.
+                run = re.match(r"\d+", side[::-1] if offset < 0 else side)
+                return run is not None and len(run.group(0)) == 1
             gap = (
                 text[tokens[j].end() : tokens[k].start()]
                 if offset < 0

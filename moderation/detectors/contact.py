@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (pattern tables are easier to read and review unwrapped)
 """Contact details and moves off the platform: phone numbers, e-mail addresses, street addresses,
 social-media handles and messaging apps, links outside the district's allowlist, and requests for
 any of these. Everything here is held: the program exists so that these conversations stay where
@@ -81,8 +82,8 @@ RULES = (
     ),
     Rule(
         compile_words(
-            rf"(?:{CHAT_APPS})\s*(?:[:=\-]|is|name|handle|tag|id)?\s*@?"
-            r"(?=[a-z0-9._]*[a-z])(?=[a-z0-9._]*\d)[a-z0-9._]{3,}"
+            rf"(?:{CHAT_APPS})\s*(?:[:=\-]|is|as|name|handle|tag|id|user ?name)?\s*@?"
+            r"(?=[a-z0-9._]*[a-z])(?=[a-z0-9._]*[\d._])[a-z0-9._]{3,}"
         ),
         "gives a handle on a messaging app",
         CATEGORY,
@@ -97,6 +98,17 @@ RULES = (
         "asks to talk outside the platform",
         CATEGORY,
         score=0.8,
+    ),
+    Rule(
+        compile_words(
+            rf"(?:send|give|text|dm|pm|share|drop|leave|pass|write down|slip) (?:you|u|ya) (?:my|our) "
+            rf"(?:own |personal |private |real |home |new )?(?:{SHARED_NOUNS}|cell|phone|contact(?: info)?|info|socials?)",
+            rf"(?:here'?s|here is|this is|heres|take|save|add) my (?:own |personal |private |real |home |new )?(?:{SHARED_NOUNS}|cell|contact(?: info)?|socials?)",
+            r"let'?s (?:facetime|snap|snapchat|text|video ?chat|video ?call|dm|skype|whatsapp|discord)",
+            rf"my (?:{SHARED_NOUNS}) (?:on|for) (?:{CHAT_APPS}) (?:is|:)",
+        ),
+        "offers contact details",
+        CATEGORY,
     ),
     Rule(
         compile_words(
@@ -241,7 +253,7 @@ class ContactInfoDetector(Detector):
                 continue
             if digits[:3] in TOLL_FREE_PREFIXES or digits[1:4] in TOLL_FREE_PREFIXES:
                 continue  # helplines are meant to be shared
-            if self._possible_phone(raw, digits) or (len(digits) == 7 and has_phone_words):
+            if self._possible_phone(raw, digits) or (7 <= len(digits) <= 9 and has_phone_words):
                 out.append(self._finding(text, view.span(m.start(), m.end()), "phone number", 0.95))
                 break
         return out
@@ -259,6 +271,10 @@ class ContactInfoDetector(Detector):
     def _possible_phone(raw: str, digits: str) -> bool:
         if len(digits) < 10 or len(digits) > 15:
             return False
+        # Ten to thirteen digits in one run: a phone number in most numbering plans (national
+        # forms with a leading 0 or 1, or with a country code).
+        if len(digits) <= 13:
+            return True
         candidates = [("+" + digits, None)] if raw.lstrip().startswith("+") else []
         candidates.append((digits, "US"))
         for number, region in candidates:

@@ -157,6 +157,7 @@ RULES = (
             r"phone|iphone|clothes|money|cash|gift ?cards?|games?|console|ps5|xbox|switch|airpods|"
             r"headphones|makeup|jewelry|necklace|bracelet|ring|something (?:nice|special)|"
             r"anything you want|whatever you want|tickets?|treats?|candy|vape|vapes|alcohol|beer)",
+            r"(?:give|send|pay|venmo|slip) (?:you|u) (?:\$\d+|\d+ (?:dollars|bucks)|some (?:money|cash)|money|cash)|"
             r"(?:gift ?cards?|venmo|cash ?app|paypal|zelle) (?:for you|to you)|i'?ll (?:venmo|"
             r"cash ?app|paypal|zelle) you|(?:buy|bought|got) (?:you|u) (?:something|a (?:little )?"
             r"(?:gift|present|surprise))",
@@ -168,19 +169,30 @@ RULES = (
     # Flattery about maturity and a special bond.
     Rule(
         compile_words(
-            r"(?:so|very|really|more|such a|pretty) (?:mature|grown[- ]?up|adult|grown)(?: for "
-            r"(?:your|ur) age| for a \w+)?|mature for (?:your|ur|an?) age|(?:different|not like|"
-            r"unlike|more mature than|older than) (?:the )?(?:other|most|all the other)? ?(?:kids|"
-            r"girls|boys|students|teens|people|children)(?: (?:your|ur) age)?|(?:seem|act|look|"
-            r"talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)|(?:no ?one|"
-            r"nobody) (?:understands|gets|knows|loves|cares about) (?:you|u) (?:like|the way|as "
-            r"much as) (?:i|me)|(?:i|only i) understand (?:you|u) (?:better|more) than|(?:we have|"
-            r"we'?ve got|there'?s) (?:a |this )?(?:special|real|unique|deep) (?:connection|bond|"
-            r"relationship)|you'?re (?:my|the only one|special to me)(?: favou?rite| special)?|"
-            r"i (?:love|miss|need) you(?: so much| more)?|(?:you'?re|you are|ur|u r) (?:so |very |"
-            r"really )?(?:beautiful|gorgeous|sexy|hot|pretty|cute|handsome|attractive)",
+            r"(?:so|very|really|more|such a|pretty) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
+            r"mature for (?:your|ur|an?) age",
+            r"(?:different (?:from|than)|not like|unlike|more mature than|older than|smarter than|better than) (?:the |all the |most )?(?:other |most )?(?:kids|girls|boys|students|teens|people|children)(?: (?:your|ur) age| in your (?:grade|class))?",
+            r"(?:seem|act|look|talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)",
+            r"(?:no ?one|nobody) (?:understands|gets|knows|loves|cares about) (?:you|u) (?:like|the way|as much as) (?:i|me)",
+            r"(?:i'?m|i am) the only (?:one|person) (?:who|that) (?:really |truly )?(?:gets|understands|cares about|knows|loves|listens to) (?:you|u)",
+            r"(?:i|only i) (?:understand|get|know) (?:you|u) (?:better|more) than|trust me more than",
+            r"(?:we have|we'?ve got|there'?s) (?:a |this |such a )?(?:special|real|unique|deep) (?:connection|bond|relationship)",
+            r"you'?re (?:my|the only one|special to me)(?: favou?rite| special)?|(?:i'?m|i am) (?:your|like your) (?:best friend|boyfriend|girlfriend|bf|gf)",
+            r"i (?:love|miss|need) you(?: so much| more)?",
+            r"(?:you'?re|you are|ur|u r|you look) (?:so |very |really )?(?:beautiful|gorgeous|sexy|hot|pretty|cute|handsome|attractive)",
         ),
         "flatters a student's maturity or builds a special bond",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    # Probing a student's romantic or sexual life.
+    Rule(
+        compile_words(
+            r"(?:do|do you|you|have you|got) (?:you )?(?:have|got|ever had) a (?:boyfriend|girlfriend|bf|gf|crush|special someone)",
+            r"have you (?:ever )?(?:kissed|been kissed|made out|dated|had a (?:boyfriend|girlfriend))",
+            r"(?:are|r) (?:you|u) (?:a virgin|dating (?:anyone|someone)|seeing (?:anyone|someone)|single)",
+        ),
+        "asks a student about their romantic life",
         CATEGORY,
         adult_sender=True,
     ),

@@ -26,12 +26,14 @@ HARM = (
     r"(?:hits?|hitting|beats?|beating|punch(?:es|ed|ing)?|kicks?|kicked|kicking|slaps?|slapped|slapping|"
     r"chokes?|choked|choking|burns?|burned|burnt|hurts?|hurting|hurt|whips?|whipped|throws? (?:things|stuff) at|threw (?:things|stuff) at|"
     r"touch(?:es|ed|ing)?|molests?|molested|rapes?|raped|abuses?|abused|starves?|starved|"
-    r"threatens?|threatened|shoves?|shoved|strangles?|strangled|keeps? hitting)"
+    r"threatens?|threatened|shoves?|shoved|strangles?|strangled|keeps? hitting|locks?|locked|ties?|tied|"
+    r"throws? (?:\w+ )?at|threw (?:\w+ )?at|yells at and hits|hits and yells at)"
 )
 # Whom the harm is done to: the student, or someone at home they are reporting on.
 VICTIM = (
     r"(?:me|us|my (?:mom|mother|sister|brother|little (?:brother|sister)|baby (?:brother|sister)|siblings))(?!\w)"
-    r"(?! (?:at|in) )(?! up\b)(?! back\b)"
+    r"(?! up\b)(?! back\b)(?! (?:at|in) (?:chess|checkers|cards|games?|the game|video games|\w+ball|soccer|tennis|"
+    r"fortnite|minecraft|mario|racing|a race|math|everything|arm wrestling))"
 )
 TIME = r"(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)"
 
@@ -50,6 +52,9 @@ RULES = (
             r"(?:nothing|no one|nobody|nothing left) to live for|(?:can'?t|cannot|don'?t want to|do not want to) (?:go on|keep going|do this anymore|live like this|be alive|live anymore|keep living)(?: anymore)?",
             r"(?:tired|sick) of (?:living|being alive|life|existing)|(?:don'?t|do not) want to (?:live|be alive|exist|wake up)(?: anymore)?|better off dead|rather be dead|(?:i'?m|i am) a burden(?: to everyone| to my family)?",
             r"(?:cut|cutting|cuts|scratch(?:ed|ing)?|burn(?:ed|ing|t)?|hit(?:ting)?) (?:my ?self|my (?:arms?|wrists?|legs?|thighs?|skin))|(?:razor|blade)s? (?:on|to|for) my|(?:scars?|cuts) on my (?:arms?|wrists?|legs?|thighs?)|pills? to (?:sleep forever|end it|not wake up)",
+            r"(?:took|swallowed|take|taking|gonna take|going to take) (?:a bunch of|all (?:of )?(?:my|the|mom'?s|dad'?s)|too many|a lot of|a handful of|like \d+|\d+|a whole bottle of|the whole bottle of) (?:pills|tablets|meds|medicine|sleeping pills|painkillers|advil|tylenol)",
+            r"(?:thinking|thought|think|thinkin) (?:about|of|bout) (?:ending (?:it|it all|my life|things|everything)|killing myself|suicide|dying|not being here|not existing|disappearing)",
+            r"(?:life|living|my life) (?:isn'?t|is not|'s not|ain'?t|is not even) worth (?:it|living)|not worth living|(?:isn'?t|is not) worth living",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",
@@ -58,7 +63,10 @@ RULES = (
     ),
     Rule(
         compile_words(
-            rf"{CAREGIVER} (?:always |keeps? |sometimes |often |still |again |even |really |just )?{HARM} {VICTIM}",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} {VICTIM}",
+            rf"(?:{CAREGIVER}|(?:he|she|they)) (?:said|says|told me|threatens?|threatened|swore)(?: that)? (?:he|she|they)?(?:'d|'ll| would| will| is going to| was going to| gonna)? ?(?:hurt|kill|hit|beat|punish|get) (?:me|us|my \w+)(?: if| when| unless)",
+            r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
+            r"(?:won'?t|doesn'?t|don'?t|never|wouldn'?t) (?:let|lets) (?:me|us) (?:eat|sleep|leave the house|go outside|see anyone)|(?:won'?t|doesn'?t|don'?t) (?:feed|give) (?:me|us) (?:food|anything to eat|dinner)",
             rf"{CAREGIVER} (?:always |sometimes |often |still |keeps? )?(?:makes?|made|forces?|forced|tells?|told) me (?:to )?(?:touch|take off|undress|keep (?:it )?(?:a )?secret|not tell|sleep in (?:his|her|their) bed|watch (?:porn|videos))",
             r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by|at home|when|if|every|all the time|again|a lot)",
             r"(?:touch(?:es|ed|ing)?|feel(?:s)? me up|touched me) (?:me )?(?:down there|in my private|in places|where (?:i|it)|under my|when no one|at night|in my (?:bed|room|sleep))",

@@ -65,10 +65,10 @@ RULES = (
     Rule(
         compile_words(
             rf"{YOU} (?:(?:a|an|such an?|so|the|total|complete|real|absolute|big|little|fucking|freaking|effing|stupid|dumb|ugly|fat|useless|worthless|pathetic|disgusting|lazy|gross|annoying) )*(?:{INSULT_NOUNS})",
-            rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})(?:\s|$|[.!?,])",
+            rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})",
             rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
             r"(?:shut|stfu|shut the|shut your|shut ur) (?:the )?(?:fuck|f\W*|hell|fk|heck)? ?up",
-            r"stfu|gtfo|kys|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
+            r"stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
             r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother) (?:is|so) (?:fat|ugly|a \w+)",
         ),
         "insults someone",
