@@ -105,6 +105,7 @@ RULES = (
             rf"(?:own |personal |private |real |home |new )?(?:{SHARED_NOUNS}|cell|phone|contact(?: info)?|info|socials?)",
             rf"(?:here'?s|here is|this is|heres|take|save|add) my (?:own |personal |private |real |home |new )?(?:{SHARED_NOUNS}|cell|contact(?: info)?|socials?)",
             r"let'?s (?:facetime|snap|snapchat|text|video ?chat|video ?call|dm|skype|whatsapp|discord)",
+            rf"(?:let'?s|we should|we could|can we|could we|why don'?t we|how about we|we can) (?:just )?(?:use|switch to|move to|go on|go to|talk on|chat on|try|download|get) (?:{CHAT_APPS})",
             rf"my (?:{SHARED_NOUNS}) (?:on|for) (?:{CHAT_APPS}) (?:is|:)",
         ),
         "offers contact details",
@@ -112,6 +113,7 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"
             r"what street|which street|what (?:neighbou?rhood|building|apartment|apt|part of "
@@ -123,6 +125,7 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"i live (?:on|at|off|near|by|right by) (?:the corner of |\d+\w* (?:and|&|street|st|ave|avenue|road|rd)|\w+ (?:and|&) \w+|\w+ (?:street|st|avenue|ave|road|rd|lane|drive|blvd|court|way)\b)|(?:apartment|apt|house|building|place) (?:above|next to|behind|across from|right by|over) the|"
             r"i live (?:at|on|in) (?:the )?\d+|i live (?:on|at) [a-z]+ (?:street|st|avenue|ave|"
             r"road|rd|lane|ln|drive|dr|court|ct|boulevard|blvd|way|place|pl)|my (?:home |house |"
             r"street )?address(?: is|:)|i(?:'m| am) in (?:apartment|apt|unit) \w+"

@@ -32,7 +32,7 @@ RULES = (
     Rule(
         compile_words(
             rf"(?:don'?t|do not|dont|never|no need to|you don'?t (?:need|have) to|no reason to|"
-            rf"better not|shouldn'?t|won'?t) (?:tell|telling|say (?:anything )?to|mention(?:ing)?|"
+            rf"better not|shouldn'?t|won'?t|can'?t|cannot|mustn'?t|must not|(?:are|r) not allowed to|aren'?t allowed to|promise not to|promise you won'?t) (?:tell|telling|say (?:anything )?to|mention(?:ing)?|"
             rf"let|show|share (?:this|it) with|bring (?:this|it) up (?:to|with)|talk about (?:this|"
             rf"it) (?:to|with)|inform|report (?:this|it)? ?to)(?: \w+){{0,3}}? ?"
             rf"(?:to |with )?(?:{WHO})",
@@ -101,7 +101,8 @@ RULES = (
             r"another|better|safer|more private)(?: \w+)? (?:app|chat|platform|site|place|"
             r"channel|account|number|phone)|(?:this|the) (?:app|site|chat|platform|program) "
             r"(?:is|gets|are|will be) (?:monitored|watched|read|recorded|checked|spied on)|"
-            r"somewhere (?:more )?(?:private|they can'?t see|no one can see)|where (?:no ?one|"
+            r"somewhere (?:more )?(?:private|they can'?t see|no one can see)|(?:this|the) (?:app|site|chat|platform|program) (?:records|saves|logs|monitors|tracks|reads|watches|keeps|stores|screens|checks) (?:everything|our|what|all|every)|"
+            r"(?:let'?s|we should|we could|can we|could we|why don'?t we|how about we) (?:just )?(?:use|switch to|move to|talk on|chat on|go on|try) (?:telegram|signal|whatsapp|snapchat|snap|discord|kik|instagram|insta|wickr|messenger|imessage|text(?:ing)?|another app|a different app)|where (?:no ?one|"
             r"nobody|they|the school|the program|staff) (?:can'?t|cannot|won'?t|can|will) "
             r"(?:see|read|watch|check)|off (?:this|the) (?:app|platform|site)|burner (?:phone|"
             r"account)|secret (?:account|app|number|phone)"

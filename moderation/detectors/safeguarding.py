@@ -43,7 +43,9 @@ RULES = (
             r"(?:kill|killing|hurt|hurting|end|ending|off|offing|unalive|unaliving|harm|harming|cut|cutting|burn|burning|starve|starving|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning) (?:my ?self)",
             r"(?:want|wanna|plan|planning|thinking about|think about|tried|try|trying|decided|ready) (?:to )?(?:die|end it|end (?:it all|everything|my life)|take my (?:own )?life|not (?:be here|exist|wake up)|disappear (?:forever|for good))",
             r"(?:going|gonna) (?:to )?(?:end it all|end my life|take my (?:own )?life|kill myself)",
-            r"(?:end|ending|take|taking) my (?:own )?life|end it all|suicid(?:e|al)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",
+            r"(?:end|ending|take|taking) my (?:own )?life|end it all|ending everything|(?:feel like|want to|wanna|going to|gonna|might|ready to|about to|planning to|plan to) (?:end|ending) (?:it|everything|it all|things|my life)|"
+            r"(?:don'?t think|doubt|not sure) i can (?:keep (?:going|living|doing this)|go on|live like this|survive this|take (?:it|this) anymore)|"
+            r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicid(?:e|al)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",
             rf"{FIRST_PERSON} (?:wish|want|wanted|hope) (?:i|to) (?:was|were|could be|be)? ?(?:dead|gone|never born|not here|not alive|disappear|vanish|go away forever|fall asleep (?:and|&) never wake up|not wake up|never wake up)",
             r"(?:wish|want|wanted) (?:i could |to )?(?:just )?(?:disappear|vanish|go away|not exist|stop existing|fade away)(?: forever| for good| and never come back| permanently)?",
             r"(?:no ?one|nobody|no one) would (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|left|wasn'?t here))?",
@@ -66,6 +68,9 @@ RULES = (
             rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} {VICTIM}",
             rf"(?:{CAREGIVER}|(?:he|she|they)) (?:said|says|told me|threatens?|threatened|swore)(?: that)? (?:he|she|they)?(?:'d|'ll| would| will| is going to| was going to| gonna)? ?(?:hurt|kill|hit|beat|punish|get) (?:me|us|my \w+)(?: if| when| unless)",
             r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
+            r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
+            r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",
+            r"(?:there'?s|there is|we have|we got|we'?ve got) (?:nothing|no food) (?:to eat|in the (?:fridge|house)|for (?:dinner|us|me))",
             r"(?:won'?t|doesn'?t|don'?t|never|wouldn'?t) (?:let|lets) (?:me|us) (?:eat|sleep|leave the house|go outside|see anyone)|(?:won'?t|doesn'?t|don'?t) (?:feed|give) (?:me|us) (?:food|anything to eat|dinner)",
             rf"{CAREGIVER} (?:always |sometimes |often |still |keeps? )?(?:makes?|made|forces?|forced|tells?|told) me (?:to )?(?:touch|take off|undress|keep (?:it )?(?:a )?secret|not tell|sleep in (?:his|her|their) bed|watch (?:porn|videos))",
             r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by|at home|when|if|every|all the time|again|a lot)",

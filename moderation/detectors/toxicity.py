@@ -58,8 +58,8 @@ DEGRADING = (
     r"should(?:n'?t)? (?:die|be (?:killed|shot|banned|deported|gone|exterminated|wiped out)|exist|go back)|"
     r"deserve to (?:die|suffer|be)|need to (?:die|go|be (?:killed|gone|deported))|ruin(?:ing)? everything|are the worst"
 )
-VIOLENCE = r"punch|kill|hurt|stab|shoot|smack|slap|jump|murder|choke|strangle|kick|slit|smash|bash|drown|rape|bury|strangle|knock out|beat up|beat the \w+ out of"
-VICTIM = r"(?:you|u|ya|your (?:face|head|ass|teeth)|ur (?:face|head|ass)|him|her|them|everyone|every ?body)(?!\w)"
+VIOLENCE = r"break|rip|punch|kill|hurt|stab|shoot|smack|slap|jump|murder|choke|strangle|kick|slit|smash|bash|drown|rape|bury|strangle|knock out|beat up|beat the \w+ out of"
+VICTIM = r"(?:you|u|ya|(?:your|ur|his|her) (?:face|head|ass|teeth|neck|nose|jaw|legs?|arms?|throat|skull|bones?|kneecaps?|fingers?)|him|her|them|everyone|every ?body)(?!\w)"
 
 RULES = (
     Rule(
