@@ -82,8 +82,8 @@ RULES = (
     ),
     Rule(
         compile_words(
-            rf"(?:{CHAT_APPS})\s*(?:[:=\-]|is|as|name|handle|tag|id|user ?name)?\s*@?"
-            r"(?=[a-z0-9._]*[a-z])(?=[a-z0-9._]*[\d._])[a-z0-9._]{3,}"
+            rf"(?:{CHAT_APPS})(?:\s*[:=\-]\s*|\s+(?:is|as|name|handle|tag|id|user ?name)\s*:?\s*|\s+)@?"
+            r"(?=[a-z0-9._]*[a-z])(?=[a-z0-9._]*[\d._])[a-z0-9._]{2,}[a-z0-9_]"
         ),
         "gives a handle on a messaging app",
         CATEGORY,
@@ -153,8 +153,12 @@ _EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-
 # "name at domain dot com", "name (at) domain (dot) com", "name @ domain . com".
 _AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+at\s+|\s*@\s*)"
 _DOT = r"(?:\s*[(\[{<]\s*(?:dot|\.)\s*[)\]}>]\s*|\s+dot\s+|\.|\s+\.\s+)"
+_LOCAL_SEP = (
+    r"(?:\s+(?:dot|underscore|dash|hyphen)\s+|\s*[(\[]\s*(?:dot|underscore|dash)\s*[)\]]\s*)"
+)
 _SPELLED_EMAIL = re.compile(
-    rf"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)+"
+    rf"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*(?:{_LOCAL_SEP}[a-z0-9][a-z0-9._%+-]*)*"
+    rf"{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)+"
 )
 _DOT_SPLIT = re.compile(_DOT)
 _EMAIL_TLDS = {
@@ -163,7 +167,9 @@ _EMAIL_TLDS = {
     "xyz", "online", "site", "email", "mail", "live", "icloud", "gmail",
 }  # fmt: skip
 _EMAIL_PROVIDERS = re.compile(
-    r"\b(?:gmail|g mail|hotmail|outlook|yahoo|icloud|aol|proton ?mail|live)\b"
+    r"\b(?:(?:my|your|ur|personal|private) (?:gmail|g mail|hotmail|yahoo|icloud|aol|proton ?mail|"
+    r"outlook (?:email|address|account))|(?:gmail|hotmail|yahoo|icloud|proton ?mail) "
+    r"(?:account|address|is)|(?:email|e-mail|mail) me)\b"
 )
 
 _URL = re.compile(
@@ -182,6 +188,8 @@ _NOT_STREET_WORDS = {
     "her", "their", "miles", "mile", "blocks", "block", "minutes", "mins", "hours", "min",
     "and", "or", "from", "by", "with", "for", "across", "along", "this", "that", "is", "was",
     "times", "kids", "people", "cars", "houses", "doors", "steps", "feet", "km", "laps",
+    "every", "some", "any", "no", "other", "different", "same", "nice", "good", "big", "small",
+    "first", "last", "next", "another", "more", "whole", "entire", "all", "each", "only",
 }  # fmt: skip
 # Invitations to chats elsewhere: always off-platform, whatever the allowlist says.
 OFF_PLATFORM_HOSTS = (
@@ -294,13 +302,16 @@ class ContactInfoDetector(Detector):
         m = _EMAIL.search(view.text)
         if m:
             return [self._finding(text, view.span(m.start(), m.end()), "e-mail address", 0.95)]
-        for m in _SPELLED_EMAIL.finditer(view.text):
+        # Overlapping candidates: "me at jo dot park at gmail dot com" first reads "me at jo...".
+        pos = 0
+        while (m := _SPELLED_EMAIL.search(view.text, pos)) is not None:
             tld = _DOT_SPLIT.split(m.group(0))[-1].strip()
             if tld in _EMAIL_TLDS:
                 span = view.span(m.start(), m.end())
                 return [self._finding(text, span, "e-mail address written out", 0.95)]
+            pos = m.start() + 1
         m = _EMAIL_PROVIDERS.search(view.text)
-        if m and re.search(r"\b(?:my|your|ur|me|mail|email|e-mail)\b", view.text):
+        if m:
             return [self._finding(text, view.span(m.start(), m.end()), "personal e-mail", 0.8)]
         return []
 

@@ -45,7 +45,7 @@ RULES = (
             r"(?:going|gonna) (?:to )?(?:end it all|end my life|take my (?:own )?life|kill myself)",
             r"(?:end|ending|take|taking) my (?:own )?life|end it all|ending everything|(?:feel like|want to|wanna|going to|gonna|might|ready to|about to|planning to|plan to) (?:end|ending) (?:it|everything|it all|things|my life)|"
             r"(?:don'?t think|doubt|not sure) i can (?:keep (?:going|living|doing this)|go on|live like this|survive this|take (?:it|this) anymore)|"
-            r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicid(?:e|al)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",
+            r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicidal|(?:commit|committing|attempted|attempt|thinking about|thought about|thoughts of|considering) suicide|suicide (?:note|plan|attempt)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",
             rf"{FIRST_PERSON} (?:wish|want|wanted|hope) (?:i|to) (?:was|were|could be|be)? ?(?:dead|gone|never born|not here|not alive|disappear|vanish|go away forever|fall asleep (?:and|&) never wake up|not wake up|never wake up)",
             r"(?:wish|want|wanted) (?:i could |to )?(?:just )?(?:disappear|vanish|go away|not exist|stop existing|fade away)(?: forever| for good| and never come back| permanently)?",
             r"(?:no ?one|nobody|no one) would (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|left|wasn'?t here))?",
@@ -80,7 +80,7 @@ RULES = (
             r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:food|anything to eat|dinner|heat|electricity|water|power) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
             rf"(?:haven'?t|have not|didn'?t|did not|hasn'?t) (?:eaten|had (?:food|dinner|a meal|anything to eat)) (?:in|for|since) (?:{TIME}|yesterday|\w+day)",
             rf"(?:mom|mother|dad|father|parents?|guardian|step ?\w+|grandma|grandpa|aunt|uncle|they|she|he) (?:hasn'?t|haven'?t|has not|have not|didn'?t|did not|never) (?:come|came|been|got(?:ten)?) (?:back|home)(?: (?:in|for|since) (?:{TIME}|\w+day|last \w+))",
-            rf"(?:left|leaves|leave) (?:me|us) (?:alone|home alone|by (?:myself|ourselves)|with no (?:food|money))(?: for| (?:in|since))? ?(?:{TIME}|the weekend|all weekend|overnight)?",
+            rf"(?:left|leaves|leaving) (?:me|us) (?:alone|home alone|by (?:myself|ourselves)|with no (?:food|money))(?: for| (?:in|since))? ?(?:{TIME}|the weekend|all weekend|overnight|again)",
             r"(?:kicked|threw|thrown|locked) (?:me|us) out(?: of the house| of home)?|(?:nowhere|no where|no place) (?:to|for (?:me|us) to) (?:sleep|stay|live|go tonight)|(?:sleeping|sleep|living) (?:in (?:a|the|our) car|on the street|outside)",
             r"(?:no ?one|nobody) (?:feeds|takes care of|looks after|is taking care of) (?:me|us)|i have to (?:take care of|feed) (?:myself|my (?:little )?(?:brother|sister|siblings)) because",
         ),

@@ -67,7 +67,7 @@ RULES = (
             rf"{YOU} (?:(?:a|an|such an?|so|the|total|complete|real|absolute|big|little|fucking|freaking|effing|stupid|dumb|ugly|fat|useless|worthless|pathetic|disgusting|lazy|gross|annoying) )*(?:{INSULT_NOUNS})",
             rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})",
             rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
-            r"(?:shut|stfu|shut the|shut your|shut ur) (?:the )?(?:fuck|f\W*|hell|fk|heck)? ?up",
+            r"shut (?:the )?(?:fuck|f+|f\W+|hell|fk|heck|eff|frick|freak) ?up|shut (?:your|ur|yo) (?:mouth|face|trap|pie ?hole|ass)",
             r"stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
             r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother) (?:is|so) (?:fat|ugly|a \w+)",
         ),
@@ -119,10 +119,14 @@ def _masked(token: str) -> str | None:
         has_mask = any(c in _MASK for c in token)
         if not has_mask or token[0] != root[0]:
             continue
-        # Each masked run stands for one or more letters: f*** = fuck, f**k = fuck, sh*t = shit.
-        pattern = "".join(
-            ".+" if c in _MASK else re.escape(c) for c in re.sub(r"[*#@%$!]+", "*", token)
-        )
+        if sum(c.isalpha() for c in token) >= 2:
+            # Each masked run stands for one or more letters: f**k = fuck, sh*t = shit.
+            pattern = "".join(
+                ".+" if c in _MASK else re.escape(c) for c in re.sub(r"[*#@%$!]+", "*", token)
+            )
+        else:
+            # One letter and masks ("f***"): each mask stands for exactly one letter.
+            pattern = "".join("." if c in _MASK else re.escape(c) for c in token)
         for suffix in ("", "s", "ing", "in", "ed", "er", "ers", "y"):
             if re.fullmatch(pattern, root + suffix):
                 return root

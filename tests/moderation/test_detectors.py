@@ -220,3 +220,25 @@ def test_detectors_never_raise_on_odd_input(text):
         ToxicityRulesDetector(),
     ):
         assert detector.detect(normalize(text), MENTOR) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a at b dot " * 400,
+        "a b " * 1000,
+        "1 " * 2000,
+        "two oh nine " * 350,
+        "12 aa bb cc " * 330,
+        "@" * 4000,
+        "a\u0301" * 2000,
+    ],
+)
+def test_long_adversarial_input_stays_fast(text):
+    import time
+
+    from moderation.pipeline import get_pipeline
+
+    started = time.perf_counter()
+    get_pipeline().run(text[:4000], MENTOR, include_model=False)
+    assert time.perf_counter() - started < 1.0
