@@ -131,6 +131,20 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    # More secrecy, supervision and channel phrasings.
+    Rule(
+        compile_words(
+            r"(?:your (?:mom|mother|dad|father|parents?|family|guardians?|teachers?|counselou?r)|they|she|he|nobody|no ?one|the (?:school|program|coordinator|staff)) (?:doesn'?t|don'?t|does not|do not|won'?t|will not|never) (?:need|have|got) to (?:know|find out|hear about|see)",
+            r"(?:when|what time|how often|what days?) (?:are|r|will|do) (?:you|u) (?:usually |ever |normally |going to be |gonna be )?(?:home )?(?:alone|by yourself|on your own|home alone)",
+            r"(?:are|r) (?:you|u) (?:\w+ ){0,2}(?:alone|by yourself|on your own)(?: right now| now| tonight| at home| today)",
+            r"who (?:else )?(?:can|could|does|will|might|gets to) (?:see|read|look at|check|watch) (?:what (?:you|we)|your|our|these|this|the)",
+            r"somewhere (?:\w+ ){0,3}(?:can'?t|cannot|won'?t|don'?t|do not|will not) (?:see|read|check|watch|find|monitor|track)",
+            r"(?:come|coming) (?:and )?get (?:you|u) (?:from|at|after)|(?:mature|grown[- ]up) enough (?:to|for)|adult relationship|(?:date|dating|relationship with) (?:an )?older (?:guy|man|woman|person)",
+        ),
+        "builds secrecy or unsupervised access",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(

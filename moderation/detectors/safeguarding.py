@@ -35,7 +35,7 @@ VICTIM = (
     r"(?! up\b)(?! back\b)(?! (?:at|in) (?:chess|checkers|cards|games?|the game|video games|\w+ball|soccer|tennis|"
     r"fortnite|minecraft|mario|racing|a race|math|everything|arm wrestling))"
 )
-TIME = r"(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)"
+TIME = r"(?:(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)|(?:the |a )?(?:whole|entire) (?:week|weekend|night|day)|all (?:week|night|day|weekend)|a week|days)"
 
 RULES = (
     Rule(
@@ -43,6 +43,7 @@ RULES = (
             r"(?:kill|killing|hurt|hurting|end|ending|off|offing|unalive|unaliving|harm|harming|cut|cutting|burn|burning|starve|starving|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning) (?:my ?self)",
             r"(?:want|wanna|plan|planning|thinking about|think about|tried|try|trying|decided|ready) (?:to )?(?:die|end it|end (?:it all|everything|my life)|take my (?:own )?life|not (?:be here|exist|wake up)|disappear (?:forever|for good))",
             r"(?:going|gonna) (?:to )?(?:end it all|end my life|take my (?:own )?life|kill myself)",
+            r"(?:wanna|want to|gonna|going to|about to|finna|boutta|might|should|could just|just) kms|(?<![\d.] )kms(?= *(?:$|[.!?,]| fr| lol| rn| tbh| honestly))",
             r"(?:end|ending|take|taking) my (?:own )?life|end it all|ending everything|(?:feel like|want to|wanna|going to|gonna|might|ready to|about to|planning to|plan to) (?:end|ending) (?:it|everything|it all|things|my life)|"
             r"(?:don'?t think|doubt|not sure) i can (?:keep (?:going|living|doing this)|go on|live like this|survive this|take (?:it|this) anymore)|"
             r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicidal|(?:commit|committing|attempted|attempt|thinking about|thought about|thoughts of|considering) suicide|suicide (?:note|plan|attempt)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",

@@ -68,7 +68,7 @@ RULES = (
             rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})",
             rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
             r"shut (?:the )?(?:fuck|f+|f\W+|hell|fk|heck|eff|frick|freak) ?up|shut (?:your|ur|yo) (?:mouth|face|trap|pie ?hole|ass)",
-            r"stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
+            r"go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
             r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother) (?:is|so) (?:fat|ugly|a \w+)",
         ),
         "insults someone",
@@ -77,7 +77,7 @@ RULES = (
     ),
     Rule(
         compile_words(
-            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ )?(?:(?:{VIOLENCE}) {VICTIM}|beat {VICTIM}(?! (?:at|in)\b)|hit {VICTIM}(?! (?:up|back)\b))",
+            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|beat {VICTIM}(?! (?:at|in)\b)|hit {VICTIM}(?! (?:up|back)\b))",
             r"(?:you'?re|you are|youre|ur|u r) (?:so )?(?:dead|gonna die|going to die|gonna get (?:it|hurt|jumped))|watch your back|i know where you live|(?:i'?ll|i will|we'?ll) (?:find|get|come for) you|you'?ll (?:regret|pay for) (?:this|it)|(?:bring|brings|bringing) a (?:gun|knife|weapon) to school|shoot up (?:the|this|our) school",
         ),
         "threatens violence",

@@ -242,3 +242,13 @@ def test_long_adversarial_input_stays_fast(text):
     started = time.perf_counter()
     get_pipeline().run(text[:4000], MENTOR, include_model=False)
     assert time.perf_counter() - started < 1.0
+
+
+def test_rule_patterns_have_no_formatting_accidents():
+    """A regex quantifier such as {0,3} inside an f-string becomes the text "(0, 3)"."""
+    from moderation.detectors import contact, grooming, safeguarding, sexual, toxicity
+
+    for module in (contact, grooming, safeguarding, sexual, toxicity):
+        for rule in module.RULES:
+            assert "(0, " not in rule.pattern.pattern, rule.reason
+            assert "(1, " not in rule.pattern.pattern, rule.reason
