@@ -208,6 +208,7 @@ MODERATION = {
     # Sites every district allows; districts add their own (moderation.DistrictModeration).
     "LINK_ALLOWLIST": [
         ".edu",
+        ".org",
         ".gov",
         ".k12.us",
         "khanacademy.org",

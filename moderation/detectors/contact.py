@@ -91,7 +91,7 @@ RULES = (
     ),
     Rule(
         compile_words(
-            r"(?:text|txt|facetime|phone|snap) (?:me|you|u)(?!\w)|(?:call|ring) (?:me|you|u) "
+            r"(?:text|txt|facetime|phone|snap|snapchat|whatsapp|kik|discord|insta|ig|telegram|imessage|skype|dm|pm) (?:me|you|u)(?: (?:tonight|later|sometime|anytime|when|after|tomorrow|on|at|this|back|asap|rn|now|later))?(?!\w)(?! (?:the|a|an|your|my|his|her|if|that|what|when)\b)|(?:call|ring) (?:me|you|u) "
             r"(?:at|on|tonight|later|sometime|anytime|when|whenever|after|if|this|tomorrow|"
             r"tmrw|after school)"
         ),
@@ -196,7 +196,8 @@ OFF_PLATFORM_HOSTS = (
     "chat.whatsapp.com", "wa.me", "whatsapp.com", "discord.gg", "discord.com", "t.me",
     "telegram.me", "snapchat.com", "instagram.com", "kik.me", "m.me", "facebook.com",
     "tiktok.com", "signal.group", "signal.me", "groupme.com", "line.me", "weixin.qq.com",
-    "onlyfans.com", "linktr.ee",
+    "onlyfans.com", "linktr.ee", "signal.org", "bit.ly", "tinyurl.com", "t.co", "goo.gl",
+    "is.gd", "rb.gy", "cutt.ly", "shorturl.at",
 )  # fmt: skip
 
 _STREET = re.compile(

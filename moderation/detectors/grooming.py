@@ -84,7 +84,7 @@ RULES = (
             rf"{PARENTS}|they) (?:get home|come home|leave|go to (?:bed|sleep|work)|work)|who "
             rf"(?:else )?(?:reads|checks|sees|looks at|can see|monitors) your (?:messages|phone|"
             rf"chats?|texts?)|(?:do|does|can) (?:your {PARENTS}|anyone|they|the school|your "
-            rf"teachers?|people) (?:ever |even |usually |always |still |really |actually )?(?:read|check|see|look at|monitor|go through) (?:your|our|these|"
+            rf"teachers?|people) (?:ever |even |usually |always |still |really |actually )?(?:read|check|see|look at|look through|go through|snoop (?:on|through)|monitor|scroll through) (?:your|our|these|"
             rf"this) (?:messages|phone|chats?|texts?|conversations?)|(?:is|are) (?:this|these|the) "
             rf"(?:chat|app|messages|conversation)s? (?:being )?(?:monitored|watched|recorded|read|"
             rf"checked)|home alone|(?:is|are) (?:your|ur) (?:door|room) (?:locked|closed)",
@@ -142,6 +142,16 @@ RULES = (
             r"(?:come|coming) (?:and )?get (?:you|u) (?:from|at|after)|(?:mature|grown[- ]up) enough (?:to|for)|adult relationship|(?:date|dating|relationship with) (?:an )?older (?:guy|man|woman|person)",
         ),
         "builds secrecy or unsupervised access",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"(?:what we (?:talk about|say|do|share|discuss)|this|our (?:chats?|talks?|conversations?|messages?)|everything we (?:say|talk about)) (?:stays?|is|remains?|has to stay|should stay) (?:here|between us|private|secret|just (?:ours|between us)|our secret)",
+            r"(?:your (?:mom|mother|dad|father|parents?|family|folks)|they|she|he) (?:wouldn'?t|won'?t|would never|will never|don'?t|doesn'?t) (?:get|understand) (?:it|this|us|what we have)",
+            r"(?:pics?|pictures?|photos?|selfies?|videos?|snaps?) of (?:what (?:you'?re|you are|ur|u r) wearing|your outfit|you in)",
+        ),
+        "asks a student for secrecy or pictures",
         CATEGORY,
         adult_sender=True,
     ),

@@ -20,7 +20,7 @@ CAREGIVER = (
     r"(?:(?:my|our) (?:mom'?s |mother'?s |dad'?s |father'?s )?(?:mom|mother|mum|dad|father|step ?(?:mom|dad|father|mother|brother|sister)|"
     r"parents?|uncle|aunt|auntie|cousin|brother|sister|grand(?:ma|pa|mother|father)|boyfriend|girlfriend|foster (?:mom|dad|parents?)|"
     r"guardian|babysitter|coach|neighbou?r|teacher|tutor|pastor|priest|family|sibling|mom'?s boyfriend|dad'?s girlfriend)|"
-    r"(?:he|she|they|someone|somebody|a man|a guy|an adult|this (?:guy|man|person)))"
+    r"(?:he|she|they|someone|somebody|(?:a|an|this|some|that|one) (?:grown |older |old )?(?:man|guy|woman|lady|adult|person|dude|teacher|coach|neighbou?r)))"
 )
 HARM = (
     r"(?:hits?|hitting|beats?|beating|punch(?:es|ed|ing)?|kicks?|kicked|kicking|slaps?|slapped|slapping|"
@@ -51,9 +51,9 @@ RULES = (
             r"(?:wish|want|wanted) (?:i could |to )?(?:just )?(?:disappear|vanish|go away|not exist|stop existing|fade away)(?: forever| for good| and never come back| permanently)?",
             r"(?:no ?one|nobody|no one) would (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|left|wasn'?t here))?",
             r"(?:every(?:one|body)|the world|people|my family|they|you all|you guys|my friends|my (?:mom|dad|parents)|everything)(?: would| will|'d| 'd) (?:be )?(?:better|happier|fine|easier)(?: off)? (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|if i (?:died|disappeared|left for good))",
-            r"(?:no|don'?t (?:see|have) (?:a|any)|can'?t (?:see|find|think of) (?:a|any)|there'?s no|what'?s the) (?:reason|point) (?:to|in|of|for) (?:keep (?:going|living|trying)|keeping going|living|going on|being alive|life|me being here|waking up|trying anymore|staying alive)",
+            r"(?:no|don'?t (?:see|have) (?:a|any)|can'?t (?:see|find|think of) (?:a|any)|there'?s no|what'?s the) (?:reason|point) (?:to|in|of|for) (?:even )?(?:keep (?:going|living|trying)|keeping going|living|going on|being alive|life|me being here|waking up|trying anymore|staying alive)",
             r"(?:nothing|no one|nobody|nothing left) to live for|(?:can'?t|cannot|don'?t want to|do not want to) (?:go on|keep going|do this anymore|live like this|be alive|live anymore|keep living)(?: anymore)?",
-            r"(?:tired|sick) of (?:living|being alive|life|existing)|(?:don'?t|do not) want to (?:live|be alive|exist|wake up)(?: anymore)?|better off dead|rather be dead|(?:i'?m|i am) a burden(?: to everyone| to my family)?",
+            r"(?:tired|sick) of (?:living|being alive|life|existing)|(?:don'?t|do not) want to (?:live|be alive|exist|wake up|be here anymore|be around anymore)(?: anymore)?|better off dead|rather be dead|(?:i'?m|i am) a burden(?: to everyone| to my family)?",
             r"(?:cut|cutting|cuts|scratch(?:ed|ing)?|burn(?:ed|ing|t)?|hit(?:ting)?) (?:my ?self|my (?:arms?|wrists?|legs?|thighs?|skin))|(?:razor|blade)s? (?:on|to|for) my|(?:scars?|cuts) on my (?:arms?|wrists?|legs?|thighs?)|pills? to (?:sleep forever|end it|not wake up)",
             r"(?:took|swallowed|take|taking|gonna take|going to take) (?:a bunch of|all (?:of )?(?:my|the|mom'?s|dad'?s)|too many|a lot of|a handful of|like \d+|\d+|a whole bottle of|the whole bottle of) (?:pills|tablets|meds|medicine|sleeping pills|painkillers|advil|tylenol)",
             r"(?:thinking|thought|think|thinkin) (?:about|of|bout) (?:ending (?:it|it all|my life|things|everything)|killing myself|suicide|dying|not being here|not existing|disappearing)",
@@ -79,6 +79,8 @@ RULES = (
             r"(?:afraid|scared|terrified|frightened) (?:to go|of going|to be|of being) (?:back )?home|(?:scared|afraid|terrified) of (?:my|our) (?:mom|mother|dad|father|step ?\w+|parents?|uncle|brother|guardian|family|mom'?s boyfriend)",
             r"(?:bruises?|marks?|burns?|welts?) (?:from|because of|that) (?:my|our|him|her|them|when he|when she)|(?:hide|cover(?: up)?) (?:the |my )?(?:bruises?|marks?)",
             r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:food|anything to eat|dinner|heat|electricity|water|power) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
+            r"(?:no|we have no|had no|without|haven'?t had) (?:(?:food|heat|electricity|water|power|lights|money)(?: or| and|,) )+(?:food|heat|electricity|water|power|lights) (?:at home|in the house|for (?:days|a week|weeks|\w+ days)|since)",
+            r"(?:my |our )?(?:parents?|mom|dad|mother|father|guardians?|grandma|grandpa) (?:are|is|has been|have been|were|was|went) (?:gone|away|missing|not home|not back|nowhere to be found)(?: for| since| all| again| and|$|[.!,])",
             rf"(?:haven'?t|have not|didn'?t|did not|hasn'?t) (?:eaten|had (?:food|dinner|a meal|anything to eat)) (?:in|for|since) (?:{TIME}|yesterday|\w+day)",
             rf"(?:mom|mother|dad|father|parents?|guardian|step ?\w+|grandma|grandpa|aunt|uncle|they|she|he) (?:hasn'?t|haven'?t|has not|have not|didn'?t|did not|never) (?:come|came|been|got(?:ten)?) (?:back|home)(?: (?:in|for|since) (?:{TIME}|\w+day|last \w+))",
             rf"(?:left|leaves|leaving) (?:me|us) (?:alone|home alone|by (?:myself|ourselves)|with no (?:food|money))(?: for| (?:in|since))? ?(?:{TIME}|the weekend|all weekend|overnight|again)",

@@ -54,7 +54,7 @@ IDENTITY = (
 )
 DEGRADING = (
     r"disgusting|gross|sick|evil|subhuman|animals|vermin|trash|garbage|filth|inferior|stupid|dumb|dirty|terrorists|"
-    r"criminals|rapists|thieves|a disease|a plague|freaks|abominations?|an abomination|unnatural|not (?:real )?(?:people|human)|"
+    r"ruin(?:ing)? (?:this|our|the) (?:country|school|neighbou?rhood|city|town)|destroying (?:this|our|the) (?:country|school)|taking (?:our|all the) jobs|invading|don'?t belong here|should (?:all )?leave|criminals|rapists|thieves|a disease|a plague|freaks|abominations?|an abomination|unnatural|not (?:real )?(?:people|human)|"
     r"should(?:n'?t)? (?:die|be (?:killed|shot|banned|deported|gone|exterminated|wiped out)|exist|go back)|"
     r"deserve to (?:die|suffer|be)|need to (?:die|go|be (?:killed|gone|deported))|ruin(?:ing)? everything|are the worst"
 )
@@ -68,7 +68,7 @@ RULES = (
             rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})",
             rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
             r"shut (?:the )?(?:fuck|f+|f\W+|hell|fk|heck|eff|frick|freak) ?up|shut (?:your|ur|yo) (?:mouth|face|trap|pie ?hole|ass)",
-            r"go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
+            r"(?:what are you|are you|r u|are u),? (?:stupid|dumb|brain ?dead|an idiot|a moron|retarded|an imbecile|slow in the head)|go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
             r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother) (?:is|so) (?:fat|ugly|a \w+)",
         ),
         "insults someone",
@@ -135,7 +135,7 @@ def _masked(token: str) -> str | None:
 
 _PROFANITY_WORDS = re.compile(
     r"(?<![a-z])(?:f+u+c*k+\w*|f+u+k+\w*|f+c+k+\w*|fk+|phuck\w*|sh+i+t+\w*|bullshit|b+i+t+c+h+\w*|c+u+n+t+s?|"
-    r"a+s+s+h+o+l+e+s?|motherf\w+|mofo|bastards?|dumbass\w*|jackass\w*|whores?|sluts?|piss off|"
+    r"f[\-*#]+(?:ing|in|ed|er|off)|effing|a+s+s+h+o+l+e+s?|motherf\w+|mofo|bastards?|dumbass\w*|jackass\w*|whores?|sluts?|piss off|"
     r"dickhead\w*|douche\w*|cock ?sucker\w*)(?![a-z])"
 )
 
