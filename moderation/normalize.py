@@ -184,10 +184,30 @@ def _join_spaced(m: re.Match[str]) -> str:
     return letters
 
 
+# Text-speak that is unambiguous as a whole word, spelled out so that one pattern covers both.
+TEXT_SPEAK = {
+    "u": "you", "r": "are", "ya": "you", "im": "i'm", "ive": "i've", "ill": "i'll", "w": "with",
+    "dont": "don't", "cant": "can't", "wont": "won't", "didnt": "didn't", "doesnt": "doesn't",
+    "isnt": "isn't", "hasnt": "hasn't", "havent": "haven't", "wasnt": "wasn't", "arent": "aren't",
+    "wouldnt": "wouldn't", "shouldnt": "shouldn't", "couldnt": "couldn't", "whats": "what's",
+    "wats": "what's", "wuts": "what's", "wut": "what", "thats": "that's", "theres": "there's",
+    "hes": "he's", "shes": "she's", "lets": "let's", "youre": "you're", "rn": "right now",
+    "pls": "please", "plz": "please", "bc": "because", "cuz": "because", "abt": "about",
+    "ppl": "people", "tmrw": "tomorrow", "2nite": "tonight", "tonite": "tonight", "b4": "before",
+    "ily": "i love you", "ilysm": "i love you so much", "bday": "birthday", "pic": "pic",
+    "urself": "yourself", "yourslf": "yourself", "mysef": "myself", "myslf": "myself",
+    "imma": "i'm gonna", "ima": "i'm gonna", "finna": "going to", "tryna": "trying to",
+}  # fmt: skip
+_TEXT_SPEAK = re.compile(
+    r"(?<![\w'])(" + "|".join(sorted(TEXT_SPEAK, key=len, reverse=True)) + r")(?![\w'])"
+)
+
+
 def _words(chars: Chars) -> Chars:
     chars = _sub(chars, _WORDISH, _deleet)
     chars = _sub(chars, _SPACED, _join_spaced)
-    return _sub(chars, _REPEAT, lambda m: m.group(1))
+    chars = _sub(chars, _REPEAT, lambda m: m.group(1))
+    return _sub(chars, _TEXT_SPEAK, lambda m: TEXT_SPEAK[m.group(1)])
 
 
 _NUMBER_WORD = re.compile(

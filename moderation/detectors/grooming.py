@@ -16,7 +16,7 @@ from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
 CATEGORY = "grooming"
 
 WHO = (
-    r"any ?one|any ?body|no ?one|nobody|your (?:mom|mother|dad|father|parents?|family|folks|"
+    r"any ?one|any ?body|no ?one|nobody|(?:your|ur) (?:mom|mother|dad|father|parents?|family|folks|"
     r"guardians?|teachers?|counselou?r|coordinator|friends?|sister|brother|grandma|grandpa|aunt|"
     r"uncle|step ?(?:mom|dad)|principal|coach)|the (?:coordinator|program|school|staff|"
     r"moderators?|counselou?r|teachers?|principal)|them|your (?:mom|dad) or anyone|people|"
@@ -152,6 +152,15 @@ RULES = (
             r"(?:pics?|pictures?|photos?|selfies?|videos?|snaps?) of (?:what (?:you'?re|you are|ur|u r) wearing|your outfit|you in)",
         ),
         "asks a student for secrecy or pictures",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"(?:are|is|r) (?:your|ur) (?:mom|mother|dad|father|parents?|family|folks|guardians?|grandma|grandpa|step ?(?:mom|dad)) (?:asleep|sleeping|in bed|at work|out|gone|working|out of town|away|home|around|there|awake|watching)",
+            r"(?:your|ur) secret(?:'s| is) safe (?:with|w) me",
+        ),
+        "checks whether adults are around",
         CATEGORY,
         adult_sender=True,
     ),

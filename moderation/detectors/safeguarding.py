@@ -58,6 +58,8 @@ RULES = (
             r"(?:took|swallowed|take|taking|gonna take|going to take) (?:a bunch of|all (?:of )?(?:my|the|mom'?s|dad'?s)|too many|a lot of|a handful of|like \d+|\d+|a whole bottle of|the whole bottle of) (?:pills|tablets|meds|medicine|sleeping pills|painkillers|advil|tylenol)",
             r"(?:thinking|thought|think|thinkin) (?:about|of|bout) (?:ending (?:it|it all|my life|things|everything)|killing myself|suicide|dying|not being here|not existing|disappearing)",
             r"(?:life|living|my life) (?:isn'?t|is not|'s not|ain'?t|is not even) worth (?:it|living)|not worth living|(?:isn'?t|is not) worth living",
+            r"(?:been|keep|kept|started|start|still|i'?m|im|am) (?:cutting|burning|hurting|scratching)(?: myself)?(?: again| lately| every \w+| a lot)|cutting again|relapsed (?:on|into) (?:cutting|self[- ]?harm)",
+            r"(?:i'?m|im|i am|i'?m so|i'?m just) (?:done|finished|over it) with (?:life|living|everything|it all|this life|being alive|existing)",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",

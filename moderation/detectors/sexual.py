@@ -18,7 +18,7 @@ RULES = (
             r"(?:have|had|having|want|wanna) sex|sex (?:with|tape)|(?:hook|hooking) up with (?:you|u|me)|make out with (?:you|u|me)|"
             r"horny|porn(?:o|hub)?|blow ?jobs?|hand ?jobs?|orgasm|masturbat\w+|jerk(?:ing)? off|touch (?:your|ur) ?self|touch (?:you|u) (?:there|down there|everywhere)|"
             r"boobs|tits|pussy|boner|sexy (?:body|pics?|photos?)|(?:you'?re|ur|you are) (?:so )?(?:sexy|hot)|(?:sleep|lie) (?:with|next to) (?:you|u|me) (?:tonight|in bed)|"
-            r"(?:look|looks|would look|would look so) (?:good|hot|sexy|cute|nice|great) in (?:a |your |ur )?(?:bikini|swimsuit|bathing suit|underwear|bra|lingerie|panties|thong|short shorts|tight)|lose your virginity|what (?:are|r) (?:you|u) wearing (?:right now|now|tonight|in bed)",
+            r"(?:d|dick|cock|penis) ?pics?|(?:wanna|want to|do you want to) see my (?:d|dick|body|privates?|junk)|(?:look|looks|would look|would look so) (?:good|hot|sexy|cute|nice|great) in (?:a |your |ur )?(?:bikini|swimsuit|bathing suit|underwear|bra|lingerie|panties|thong|short shorts|tight)|lose your virginity|what (?:are|r) (?:you|u) wearing (?:right now|now|tonight|in bed)",
         ),
         "sexual content or request",
         CATEGORY,

@@ -69,7 +69,7 @@ RULES = (
             rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
             r"shut (?:the )?(?:fuck|f+|f\W+|hell|fk|heck|eff|frick|freak) ?up|shut (?:your|ur|yo) (?:mouth|face|trap|pie ?hole|ass)",
             r"(?:what are you|are you|r u|are u),? (?:stupid|dumb|brain ?dead|an idiot|a moron|retarded|an imbecile|slow in the head)|go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
-            r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother) (?:is|so) (?:fat|ugly|a \w+)",
+            r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother|momma) (?:is |'s )?(?:so )?(?:fat|ugly|stupid|dumb|a ho|a whore|a \w+)",
         ),
         "insults someone",
         CATEGORY,

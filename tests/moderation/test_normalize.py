@@ -44,3 +44,10 @@ def test_spans_point_into_the_original_text():
 def test_any_string_normalises_without_error():
     for text in ["", "\ud800", "\u0301" * 10_000, "\x00", "\U0001f600" * 3, "<img onerror=x>"]:
         normalize(text)
+
+
+def test_text_speak_is_spelled_out_in_the_words_view():
+    n = normalize("r u home? dont tell ur mom, ily")
+    assert n.words.text == "are you home? don't tell ur mom, i love you"
+    # Parts of other words are left alone.
+    assert normalize("run umbrella ready").words.text == "run umbrella ready"
