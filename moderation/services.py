@@ -227,6 +227,7 @@ def messages_screen_pending(
     from messaging.services import notify_message
 
     batch_size = batch_size or int(_conf("BATCH_SIZE", 32))
+    _alert_if_behind()
     unscored_after = datetime.timedelta(seconds=int(_conf("UNSCORED_AFTER_SECONDS", 120)))
     pipeline = get_pipeline()
     result = SweepResult()
@@ -273,6 +274,22 @@ def messages_screen_pending(
         retry = timezone.now() + datetime.timedelta(seconds=int(_conf("RETRY_SECONDS", 10)))
         _enqueue_scoring(run_after=retry)
     return result
+
+
+def _alert_if_behind() -> None:
+    """Service-level alert for a backlog: the oldest message waiting for a verdict is too old."""
+    oldest = (
+        Message.objects.filter(state=Message.State.PENDING, kind=Message.Kind.USER)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return
+    age = (timezone.now() - oldest).total_seconds()
+    if age > int(_conf("QUEUE_ALERT_SECONDS", 60)):
+        depth = Message.objects.filter(state=Message.State.PENDING, kind=Message.Kind.USER).count()
+        logger.error("ALERT moderation queue behind: depth=%s oldest_age=%ss", depth, int(age))
 
 
 def scorer_status_record(*, error: str) -> None:

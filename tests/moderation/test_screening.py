@@ -240,7 +240,7 @@ def test_restart_finishes_pending_messages_oldest_first_and_idempotently(
 
 
 def test_backlog_is_worked_oldest_first_in_bounded_batches(
-    use_detoxify, lenient, conversation, mentor
+    use_detoxify, lenient, conversation, mentor, caplog
 ):
     sent = [send(mentor, conversation, f"hello {i}") for i in range(5)]
     result = messages_screen_pending(batch_size=2, max_batches=1)
@@ -254,6 +254,11 @@ def test_backlog_is_worked_oldest_first_in_bounded_batches(
     assert health["status"] == "degraded"
     assert "moderation queue is behind" in health["problems"]
     assert health["oldest_pending_seconds"] >= 599
+    # The worker raises the service-level alert, then works the oldest message first.
+    messages_screen_pending(batch_size=1, max_batches=1)
+    assert "ALERT moderation queue behind: depth=3" in caplog.text
+    assert Verdict.objects.filter(message=sent[2]).exists()
+    assert not Verdict.objects.filter(message=sent[3]).exists()
 
 
 # -- the model unavailable (FAULTS 15) -------------------------------------------------------------
