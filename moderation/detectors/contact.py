@@ -200,6 +200,26 @@ OFF_PLATFORM_HOSTS = (
     "is.gd", "rb.gy", "cutt.ly", "shorturl.at",
 )  # fmt: skip
 
+_CLAUSE = re.compile(r"[^.!?;\n]+")
+# Ways to reach a person outside the platform: apps, and contact details as nouns.
+_APP = re.compile(rf"(?<!\w)(?:{CHAT_APPS}|video ?call|video ?chat|facetime|skype)(?!\w)")
+_CONTACT_NOUN = re.compile(
+    r"(?<!\w)(?:e-?mail(?: address)?|gmail|phone ?number|cell ?(?:phone )?number|home address|"
+    r"address|gamer ?tag|user ?name|socials|corner of|"
+    r"(?<!locker )(?<!room )(?<!jersey )(?<!bus )(?<!team )(?<!page )(?<!lucky )(?<!favorite )"
+    r"number(?! (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|of|line)\b))(?!\w)"
+)
+# Said in the same clause as an app, these ask for it, offer it or propose moving to it.
+_APP_TRIGGER = (
+    r"(?:what'?s|what is|whats|give|send|share|drop|tell|need|want|get|got|have|has|do you have|"
+    r"you have|you got|are you on|you on|use|have you got) (?:me )?(?:your|ur|an?|the|ya)?|"
+    r"me (?:on|at|via|through|over)|(?:reach|message|msg|contact|add|follow|find|search|look|hit|"
+    r"friend|call|text|dm|ping|catch|talk|chat|write)(?: out)?(?: to)? (?:me|you|u|us|each other)|"
+    r"(?:we|let'?s|lets) (?:should |could |can )?(?:video ?call|video ?chat|facetime|call|talk|chat|"
+    r"text|switch|move|use)|outside (?:of )?(?:here|this|the (?:app|program|site|platform))"
+)
+_APP_CLAUSE = re.compile(rf"(?<!\w)(?:{_APP_TRIGGER})(?!\w)")
+_NOUN_CLAUSE = re.compile(rf"(?<!\w)(?:{_APP_TRIGGER}|my|mine|i live|you live|u live)(?!\w)")
 _STREET = re.compile(
     r"(?<![\w#$])\d{1,6}[a-z]?\s+((?:[nsew]\.?\s+)?(?:[a-z][a-z'.-]*\s+){1,3})"
     r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|"
@@ -227,7 +247,31 @@ class ContactInfoDetector(Detector):
         findings.extend(self._links(text, context))
         findings.extend(self._street(text))
         findings.extend(self._disguised(text))
+        if not findings:
+            findings.extend(self._channel_in_clause(text))
         return findings
+
+    def _channel_in_clause(self, text: Normalized) -> list[Finding]:
+        """A way to reach someone (an app, a number, an e-mail, an address, a video call) named in
+        the same clause as a request for it, an offer of one's own, or an invitation to use it.
+        Catches the many wordings no single phrase rule foresees ("reach out to me on facebook,
+        search my name", "do u have an email i can send stuff to")."""
+        view = text.words
+        for clause in _CLAUSE.finditer(view.text):
+            part = clause.group(0)
+            channel = _APP.search(part)
+            trigger = _APP_CLAUSE
+            if channel is None:
+                channel, trigger = _CONTACT_NOUN.search(part), _NOUN_CLAUSE
+            if channel is None:
+                continue
+            if trigger.search(part):
+                start = clause.start() + channel.start()
+                span = view.span(start, clause.start() + channel.end())
+                return [
+                    self._finding(text, span, "asks for or offers a way to talk elsewhere", 0.8)
+                ]
+        return []
 
     def _street(self, text: Normalized) -> list[Finding]:
         view = text.folded

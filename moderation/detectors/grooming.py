@@ -164,6 +164,26 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    # Broad forms: any request by an adult to remove the record, any check on supervision or on
+    # who reads a student's phone, whatever the wording around it.
+    Rule(
+        compile_words(
+            r"(?:delete|erase|clear|wipe|unsend|get rid of|trash|remove) (?:\w+ ){0,2}?(?:messages?|msgs?|chats?|conversations?|convos?|history|texts?|dms?|pics?|photos?|pictures?|screenshots?|(?:what|everything) (?:i|we) (?:said|sent|wrote|talked about))(?!\w)",
+            r"(?:after|once|when|as soon as) (?:you|u) (?:read|see|get|saw|got)(?: \w+){0,3}[,]? (?:\w+ )?(?:delete|erase|clear|wipe|unsend|get rid of)|(?:delete|erase|clear|wipe|unsend|get rid of) (?:it|this|these|them|everything) (?:after|once|when|as soon as|right after|before) (?:you|u|anyone|someone|your|they)",
+        ),
+        "asks a student to remove the record",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"(?:is|are) (?:there )?(?:an? |any )?(?:adults?|grown[- ]?ups?|any ?one|any ?body|someone|somebody|parents?|mom|dad|guardians?|people)(?: else)? (?:with you|around|home|there|nearby|close by|watching|listening|awake|in the (?:room|house))",
+            r"(?:monitor|monitors|check|checks|watch|watches|track|tracks|look at|looks at|read|reads|go through|goes through|see|sees|look through|looks through|snoop on|snoops on|spy on|spies on) (?:on )?(?:your|ur) (?:internet|phone|messages|texts|chats?|browser|history|screen|computer|laptop|dms|social media|accounts?|tablet|ipad|screen time|emails?)",
+        ),
+        "checks on a student's supervision",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(

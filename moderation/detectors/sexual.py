@@ -12,6 +12,15 @@ CATEGORY = "sexual"
 RULES = (
     Rule(
         compile_words(
+            r"naked|nude|undress(?:ed|ing)?|lingerie|underwear|in (?:your|ur) bra|(?:sleep|sleeping|in bed) (?:with|next to) (?:me|you|u)|(?:your|ur) body(?! (?:language|paragraph|of work|text))"
+        ),
+        "sexual talk from an adult to a student",
+        CATEGORY,
+        score=0.85,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
             r"nudes?|noods?|noodz|nudez|nudies|nude (?:pics?|photos?|selfies?)|naked (?:pics?|photos?|selfies?|videos?)|send (?:me )?(?:something )?(?:naked|nude|sexy|spicy|dirty|hot)|"
             r"(?:be|get|got|are you|r u|send) naked|without (?:your|ur) (?:clothes|shirt|pants|bra|underwear)|take (?:off|of) (?:your|ur) (?:clothes|shirt|pants|bra|underwear|top)|"
             r"in (?:your|ur) (?:underwear|bra|panties|bikini)|sext(?:ing|s)?|dick ?pics?|(?:show|see|send) (?:me )?(?:your|ur) (?:body|boobs?|tits|chest|butt|ass|dick|penis|privates?|private parts)|"
