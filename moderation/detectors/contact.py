@@ -113,6 +113,15 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:better|another|other|different|easier|faster|private|direct|quicker|personal) (?:way|place|app|number|means) (?:to|i can|we can|for me to|of) (?:reach|contact|text|call|message|talk to|get (?:a )?hold of|talk|chat|reaching|contacting)",
+            r"(?:how|where) (?:else )?(?:can|could|do|should) (?:i|we) (?:reach|contact|text|call|message|get (?:a )?hold of) (?:you|u)(?: (?:outside|after|when|besides|other than|off|instead))",
+            r"(?:talk|chat|speak|catch up) (?:on|over|by) the phone|(?:phone|video) call (?:me|you|instead|later|tonight)|call each other",
+        ),
+        "proposes another way to talk",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"
@@ -212,7 +221,7 @@ _CONTACT_NOUN = re.compile(
 # Said in the same clause as an app, these ask for it, offer it or propose moving to it.
 _APP_TRIGGER = (
     r"(?:what'?s|what is|whats|give|send|share|drop|tell|need|want|get|got|have|has|do you have|"
-    r"you have|you got|are you on|you on|use|have you got) (?:me )?(?:your|ur|an?|the|ya)?|"
+    r"you have|you got|have you got) (?:me )?(?:your|ur|an?|ya)|are you on|you on|"
     r"me (?:on|at|via|through|over)|(?:reach|message|msg|contact|add|follow|find|search|look|hit|"
     r"friend|call|text|dm|ping|catch|talk|chat|write)(?: out)?(?: to)? (?:me|you|u|us|each other)|"
     r"(?:we|let'?s|lets) (?:should |could |can )?(?:video ?call|video ?chat|facetime|call|talk|chat|"

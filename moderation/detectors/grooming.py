@@ -37,7 +37,7 @@ RULES = (
             rf"it) (?:to|with)|inform|report (?:this|it)? ?to)(?: \w+){{0,3}}? ?"
             rf"(?:to |with )?(?:{WHO})",
             r"(?:just |only )?(?:just )?(?:don'?t|do not|dont|never) (?:mention|tell) (?:it|this|that)"
-            r"(?: to anyone)?|(?:our|a) (?:little |special |own )?secret|keep (?:this|it|that|"
+            r"(?: to anyone)?|(?:our|a) (?:little |special |own )?secret|(?:our|a) (?:little|special|own) (?:thing|deal|arrangement|game)|keep (?!(?:your |ur |the )?(?:passwords?|pins?|personal info|info|information|account|login))(?:\w+ ){1,3}?(?:secret|private|quiet|between us|to yourself|to ourselves|to us|on the down ?low|hush[- ]hush|off the record)|keep (?:this|it|that|"
             r"things|us|what we|everything) (?:\w+ ){0,3}(?:secret|private|quiet|between us|"
             r"to yourself|on the down ?low|hush)|(?:just )?between (?:you and me|us|me and you|"
             r"the two of us|us two)|no ?one (?:needs|has|gets) to know|nobody (?:needs|has|gets) to "
@@ -184,6 +184,16 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:do|does|will|would|did) (?:your (?:parents?|mom|dad|mother|father|family|folks)|they|she|he) (?:ever )?(?:let|allow) (?:you|u) (?:to )?(?:go out|stay out|sleep over|be out|go anywhere|leave the house|have sleepovers|out at night|go out at night|stay up late|date)",
+            r"(?:wouldn'?t|won'?t|don'?t|doesn'?t|do not|will not|would not) (?:need|have) to (?:mention|tell|say anything|bring (?:it|this) up|let \w+ know)",
+            r"(?:put|loaded|added|sent|transferred) (?:some )?(?:money|cash|\$\d+|\d+ dollars) (?:on|to|into|onto) (?:a|your|the|ur) (?:card|account|app|gift card)",
+        ),
+        "builds secrecy, freedom from parents, or debts",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(
@@ -223,7 +233,7 @@ RULES = (
     # Flattery about maturity and a special bond.
     Rule(
         compile_words(
-            r"(?:so|very|really|more|such a|pretty) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
+            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))|(?:so|very|really|more|most|such a|pretty) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
             r"mature for (?:your|ur|an?) age",
             r"(?:different (?:from|than)|not like|unlike|more mature than|older than|smarter than|better than) (?:the |all the |most )?(?:other |most )?(?:kids|girls|boys|students|teens|people|children)(?: (?:your|ur) age| in your (?:grade|class))?",
             r"(?:seem|act|look|talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)",

@@ -18,7 +18,7 @@ ABUSE = "abuse_disclosure"
 FIRST_PERSON = r"(?:i|i'?m|im|i am|i'?ve|ive|i have|i'?ll|ill|i will|i'?d|id|i would|i just|i really|i kinda|i sometimes|i honestly|i still|i keep)"
 CAREGIVER = (
     r"(?:(?:my|our) (?:mom'?s |mother'?s |dad'?s |father'?s )?(?:mom|mother|mum|dad|father|step ?(?:mom|dad|father|mother|brother|sister)|"
-    r"parents?|uncle|aunt|auntie|cousin|brother|sister|grand(?:ma|pa|mother|father)|boyfriend|girlfriend|foster (?:mom|dad|parents?)|"
+    r"parents?|uncle|aunt|auntie|cousin|brother|sister|grand(?:ma|pa|mother|father)|boyfriend|girlfriend|friend|boss|(?:mom|dad|mother|father)'?s friend|foster (?:mom|dad|parents?)|"
     r"guardian|babysitter|coach|neighbou?r|teacher|tutor|pastor|priest|family|sibling|mom'?s boyfriend|dad'?s girlfriend)|"
     r"(?:he|she|they|someone|somebody|(?:a|an|this|some|that|one) (?:grown |older |old )?(?:man|guy|woman|lady|adult|person|dude|teacher|coach|neighbou?r)))"
 )
@@ -62,6 +62,7 @@ RULES = (
             r"(?:i'?m|im|i am|i'?m so|i'?m just) (?:done|finished|over it) with (?:life|living|everything|it all|this life|being alive|existing)",
             r"(?:sleep|go to sleep|fall asleep|close my eyes)(?: \w+){0,3}? (?:and )?(?:never|not) wake up|never wake up again|(?:wish|hope|want) (?:i )?(?:could |would |to )?(?:never|not) wake up",
             r"(?:want|need|wish) (?:for )?(?:it|everything|it all|the pain|this|all of (?:it|this)|my life|life) (?:all )?(?:to|would) (?:stop|end|be over|go away)",
+            r"(?:ways?|how|methods?|easiest way|best way|quickest way|painless way) to (?:die|kill (?:myself|yourself|urself)|end (?:it|my life|your life)|overdose|hang (?:myself|yourself)|commit suicide|not wake up)|painless (?:way to go|death)",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",
@@ -76,6 +77,9 @@ RULES = (
             r"(?:never|no|not enough|isn'?t any|is no|hardly any|barely any|isn'?t enough) food (?:at|in) (?:my|our|the) (?:house|home|apartment|place)|(?:always|so) hungry because|go to (?:bed|sleep|school) hungry",
             r"(?:bruises?|marks?|burns?|welts?|cuts?|scars?) (?:\w+ ){0,5}?(?:from|because|where|when|after) (?:\w+ ){0,3}?(?:my (?:mom|mother|dad|father|step ?\w+|parents?|uncle|aunt|brother|sister|grand\w+|boyfriend|guardian)|he|she|they)(?!\w)",
             rf"{CAREGIVER}(?: \w+){{0,6}}? (?:grab(?:s|bed)?|yank(?:s|ed)?|drag(?:s|ged)?|pull(?:s|ed)?|shake(?:s)?|shook) (?:me|us) (?:by|so hard|hard|and|around|across|out of|until)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} (?:\w+ ){{0,3}}?(?:and|or) (?:sometimes |even |also |then |at )?(?:me|us)(?!\w)",
+            r"(?:sit|sat|sitting) on (?:his|her|their) lap|(?:touch|touched|touches|touching) me (?:and|when|where|under|over|there)",
+            r"(?:is|are|'s|'re) gone (?:most|all|every|for) (?:days?|nights?|the time|week|weekend|weeks)|(?:spends?|spent|uses?|used) (?:the|our|all the|my) (?:food|rent|grocery|lunch) money",
             r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
             r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
             r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",

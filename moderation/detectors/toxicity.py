@@ -28,6 +28,8 @@ INSULT_ADJECTIVES = (
     r"stupid|dumb|idiotic|moronic|retarded|worthless|useless|pathetic|disgusting|gross|ugly|fat|hideous|repulsive|"
     r"brainless|clueless|incompetent|annoying|trashy|pitiful|stinky|smelly|braindead|brain ?dead|psycho|creepy"
 )
+# Slurs, for masked spellings ("f*gg*t"); plain spellings are in SLURS.
+SLUR_ROOTS = ("faggot", "nigger", "retard", "tranny")
 PROFANITY_ROOTS = (
     "fuck",
     "shit",
@@ -68,7 +70,7 @@ RULES = (
             rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})",
             rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
             r"shut (?:the )?(?:fuck|f+|f\W+|hell|fk|heck|eff|frick|freak) ?up|shut (?:your|ur|yo) (?:mouth|face|trap|pie ?hole|ass)",
-            r"(?:make|makes|gonna make) (?:you|u) (?:regret|pay|sorry|suffer|cry|bleed)|(?:you|u) (?:smell|look|sound|act|dress|talk) like (?:garbage|trash|shit|crap|a pig|poop|a loser|an idiot|a clown|a rat|a freak|a moron|a dumbass|an animal|a hobo|roadkill)|(?:pathetic|sorry|sad|worthless|useless|poor) excuse (?:for|of) an? \w+|(?:what are you|are you|r u|are u),? (?:stupid|dumb|brain ?dead|an idiot|a moron|retarded|an imbecile|slow in the head)|go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
+            r"(?:see|watch) what happens to (?:you|u)|keep (?:talking|it up|running your mouth|running ur mouth) and (?:see|watch)|or else(?!\w)|nobody asked(?: you| u| for (?:your|ur) \w+)?|(?:your|ur) (?:stupid|dumb|idiotic|ugly|fat|worthless|pathetic|useless|dumbass|stupid ass) (?:opinion|face|idea|question|self|ass|mouth|voice|comment|head|brain)|(?:make|makes|gonna make) (?:you|u) (?:regret|pay|sorry|suffer|cry|bleed)|(?:you|u) (?:smell|look|sound|act|dress|talk) like (?:garbage|trash|shit|crap|a pig|poop|a loser|an idiot|a clown|a rat|a freak|a moron|a dumbass|an animal|a hobo|roadkill)|(?:pathetic|sorry|sad|worthless|useless|poor) excuse (?:for|of) an? \w+|(?:what are you|are you|r u|are u),? (?:stupid|dumb|brain ?dead|an idiot|a moron|retarded|an imbecile|slow in the head)|go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
             r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother|momma) (?:is |'s )?(?:so )?(?:fat|ugly|stupid|dumb|a ho|a whore|a \w+)",
         ),
         "insults someone",
@@ -109,7 +111,7 @@ def _masked(token: str) -> str | None:
     bare = token.strip(_MASK)
     if not bare:
         return None
-    for root in PROFANITY_ROOTS:
+    for root in PROFANITY_ROOTS + SLUR_ROOTS:
         if bare == root or (
             bare.startswith(root)
             and bare[len(root) :]

@@ -252,3 +252,5 @@ def test_rule_patterns_have_no_formatting_accidents():
         for rule in module.RULES:
             assert "(0, " not in rule.pattern.pattern, rule.reason
             assert "(1, " not in rule.pattern.pattern, rule.reason
+            # A doubled backslash matches a literal backslash: always an escaping slip here.
+            assert "\\\\" not in rule.pattern.pattern, rule.reason
