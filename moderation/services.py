@@ -130,10 +130,23 @@ def _enqueue_scoring(run_after: datetime.datetime | None = None) -> None:
         if run_after is None:
             transaction.on_commit(lambda: task.enqueue())
         return
-    if run_after is not None and task.get_backend().supports_defer:
+    if run_after is not None:
+        if not task.get_backend().supports_defer or _retry_already_queued(task):
+            return  # one queued retry is enough; the periodic sweep also retries
         task = task.using(run_after=run_after)
     # A database-backed job joins the current transaction: no message without its job.
     task.enqueue()
+
+
+def _retry_already_queued(task) -> bool:
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another deferring backend
+        return False
+    path = f"{task.func.__module__}.{task.func.__qualname__}"
+    return DBTaskResult.objects.filter(
+        task_path=path, status="READY", run_after__isnull=False
+    ).exists()
 
 
 def verdict_store(*, message: Message, verdict: policy.Verdict) -> Message:
