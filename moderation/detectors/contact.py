@@ -122,6 +122,14 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:your|ur) @|(?:drop|send|give|what'?s|post) (?:me )?(?:your|ur) (?:@|handle|user ?name|tag|account)"
+        ),
+        "asks for a handle",
+        CATEGORY,
+        view="folded",
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"
@@ -228,7 +236,18 @@ _APP_TRIGGER = (
     r"text|switch|move|use)|outside (?:of )?(?:here|this|the (?:app|program|site|platform))"
 )
 _APP_CLAUSE = re.compile(rf"(?<!\w)(?:{_APP_TRIGGER})(?!\w)")
-_NOUN_CLAUSE = re.compile(rf"(?<!\w)(?:{_APP_TRIGGER}|my|mine|i live|you live|u live)(?!\w)")
+_NOUN_CLAUSE = re.compile(
+    rf"(?<!\w)(?:{_APP_TRIGGER}|i live|you live|u live|we live|my (?:house|home|place|apartment))(?!\w)"
+)
+# An address said together with a public place is where to go, not where someone lives.
+_PUBLIC_PLACE = re.compile(
+    r"\b(?:school|office|library|museum|gym|center|centre|hospital|clinic|courthouse|court house|"
+    r"campus|church|mosque|synagogue|temple|park|store|shop|restaurant|cafe|building|event|showcase|"
+    r"fair|venue|hall|auditorium|stadium|theater|theatre|firm|company|station|college|university)\b"
+)
+_HOME_WORDS = re.compile(
+    r"\b(?:i live|we live|my (?:house|home|place|apartment)|our (?:house|home|place|apartment)|i stay|i'?m at)\b"
+)
 _STREET = re.compile(
     r"(?<![\w#$])\d{1,6}[a-z]?\s+((?:[nsew]\.?\s+)?(?:[a-z][a-z'.-]*\s+){1,3})"
     r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|"
@@ -284,8 +303,9 @@ class ContactInfoDetector(Detector):
 
     def _street(self, text: Normalized) -> list[Finding]:
         view = text.folded
+        public = _PUBLIC_PLACE.search(view.text) and not _HOME_WORDS.search(view.text)
         for m in _STREET.finditer(view.text):
-            if set(m.group(1).split()) & _NOT_STREET_WORDS:
+            if set(m.group(1).split()) & _NOT_STREET_WORDS or public:
                 continue
             return [self._finding(text, view.span(m.start(), m.end()), "street address", 0.9)]
         return []

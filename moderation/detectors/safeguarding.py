@@ -23,7 +23,7 @@ CAREGIVER = (
     r"(?:he|she|they|someone|somebody|(?:a|an|this|some|that|one) (?:grown |older |old )?(?:man|guy|woman|lady|adult|person|dude|teacher|coach|neighbou?r)))"
 )
 HARM = (
-    r"(?:hits?|hitting|beats?|beating|punch(?:es|ed|ing)?|kicks?|kicked|kicking|slaps?|slapped|slapping|"
+    r"(?:hit(?:s|ting)?(?! (?:me|us) up\b)|beats?|beating|punch(?:es|ed|ing)?|kicks?|kicked|kicking|slaps?|slapped|slapping|"
     r"chokes?|choked|choking|burns?|burned|burnt|hurts?|hurting|hurt|whips?|whipped|throws? (?:things|stuff) at|threw (?:things|stuff) at|"
     r"touch(?:es|ed|ing)?|molests?|molested|rapes?|raped|abuses?|abused|starves?|starved|"
     r"threatens?|threatened|shoves?|shoved|strangles?|strangled|keeps? hitting|locks?|locked|ties?|tied|"
@@ -32,7 +32,7 @@ HARM = (
 # Whom the harm is done to: the student, or someone at home they are reporting on.
 VICTIM = (
     r"(?:me|us|my (?:mom|mother|sister|brother|little (?:brother|sister)|baby (?:brother|sister)|siblings))(?!\w)"
-    r"(?! up\b)(?! back\b)(?! (?:at|in) (?:chess|checkers|cards|games?|the game|video games|\w+ball|soccer|tennis|"
+    r"(?! back\b)(?! (?:at|in) (?:chess|checkers|cards|games?|the game|video games|\w+ball|soccer|tennis|"
     r"fortnite|minecraft|mario|racing|a race|math|everything|arm wrestling))"
 )
 TIME = r"(?:(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)|(?:the |a )?(?:whole|entire) (?:week|weekend|night|day)|all (?:week|night|day|weekend)|a week|days)"
@@ -63,6 +63,7 @@ RULES = (
             r"(?:sleep|go to sleep|fall asleep|close my eyes)(?: \w+){0,3}? (?:and )?(?:never|not) wake up|never wake up again|(?:wish|hope|want) (?:i )?(?:could |would |to )?(?:never|not) wake up",
             r"(?:want|need|wish) (?:for )?(?:it|everything|it all|the pain|this|all of (?:it|this)|my life|life) (?:all )?(?:to|would) (?:stop|end|be over|go away)",
             r"(?:ways?|how|methods?|easiest way|best way|quickest way|painless way) to (?:die|kill (?:myself|yourself|urself)|end (?:it|my life|your life)|overdose|hang (?:myself|yourself)|commit suicide|not wake up)|painless (?:way to go|death)",
+            r"(?:jump|jumping|throw myself|throwing myself) (?:off|from|in front of) (?:a|the|my|this) (?:bridge|roof|building|train|cliff|balcony|window|overpass|car|bus|truck)|(?:step|walk|stepping|walking) in front of (?:a|the) (?:train|car|bus|truck)",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",
@@ -80,6 +81,7 @@ RULES = (
             rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} (?:\w+ ){{0,3}}?(?:and|or) (?:sometimes |even |also |then |at )?(?:me|us)(?!\w)",
             r"(?:sit|sat|sitting) on (?:his|her|their) lap|(?:touch|touched|touches|touching) me (?:and|when|where|under|over|there)",
             r"(?:is|are|'s|'re) gone (?:most|all|every|for) (?:days?|nights?|the time|week|weekend|weeks)|(?:spends?|spent|uses?|used) (?:the|our|all the|my) (?:food|rent|grocery|lunch) money",
+            r"(?:leave|leaves|left|leaving) (?:me|us) (?:home alone|alone|by (?:myself|ourselves)) (?:for (?:days|a week|weeks|the weekend|\w+ days)|with no (?:food|money)|without (?:food|money))",
             r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
             r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
             r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",

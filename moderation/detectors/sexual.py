@@ -12,7 +12,7 @@ CATEGORY = "sexual"
 RULES = (
     Rule(
         compile_words(
-            r"naked|nude|undress(?:ed|ing)?|lingerie|underwear|in (?:your|ur) bra|(?:sleep|sleeping|in bed) (?:with|next to) (?:me|you|u)|(?:your|ur) body(?! (?:language|paragraph|of work|text))"
+            r"(?:nice|hot|sexy|great|beautiful|cute|perfect|amazing) (?:body|figure|legs|butt|curves|lips|chest|boobs)|naked|nude|undress(?:ed|ing)?|lingerie|underwear|in (?:your|ur) bra|(?:sleep|sleeping|in bed) (?:with|next to) (?:me|you|u)|(?:your|ur) body(?! (?:language|paragraph|of work|text))"
         ),
         "sexual talk from an adult to a student",
         CATEGORY,

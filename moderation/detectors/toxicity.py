@@ -38,6 +38,7 @@ PROFANITY_ROOTS = (
     "asshole",
     "bastard",
     "dickhead",
+    "bullshit",
     "motherfucker",
     "dumbass",
     "jackass",
