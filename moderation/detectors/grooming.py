@@ -197,7 +197,7 @@ RULES = (
     # Requests for photos of the student.
     Rule(
         compile_words(
-            r"(?:send|show|take|snap|share|give|post|want|need|see)(?: \w+){0,3} "
+            r"(?:send|show|take|snap|share|give|post|want|need|see|get|have|grab)(?: \w+){0,3} "
             r"(?:selfies?|pics? of (?:you|yourself|ur ?self|your (?:face|body|outfit|legs|feet|"
             r"room|bedroom))|photos? of (?:you|yourself|your (?:face|body|outfit|legs|feet|room|"
             r"bedroom))|pictures? of (?:you|yourself|your (?:face|body|outfit|legs|feet|room|"
