@@ -69,3 +69,21 @@ class OutOfMemoryScorer(ToxicityScorer):
 
     def score_batch(self, texts):
         raise MemoryError
+
+
+class BrokenDetector:
+    """A detector with a bug that raises on some input."""
+
+    name = "broken"
+    uses_model = False
+
+    def __init__(self, **options):
+        pass
+
+    def detect(self, text, context):
+        if "boom" in text.folded.text:
+            raise ValueError("bug")
+        return []
+
+    def detect_batch(self, texts, contexts):
+        return [self.detect(t, c) for t, c in zip(texts, contexts, strict=True)]

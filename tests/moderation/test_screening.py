@@ -409,3 +409,48 @@ def test_the_lightweight_model_still_flags_an_insult_next_to_an_identity_word(
     message.refresh_from_db()
     verdict = Verdict.objects.get(message=message)
     assert (message.state, verdict.categories) == ("flagged", ["toxicity"])
+
+
+def test_a_failing_detector_sends_the_message_to_review_and_others_still_run(
+    moderation_settings, settings, conversation, mentor, student
+):
+    from moderation.pipeline import _cached
+
+    moderation_settings(
+        DETECTORS=[
+            {"NAME": "tests.moderation.conftest.BrokenDetector"},
+            {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
+        ],
+        TOXICITY_SCORER="none",
+    )
+    _cached.cache_clear()
+    try:
+        flagged = send(mentor, conversation, "boom goes the volcano project")
+        held = send(mentor, conversation, "boom, text me at 415 555 0100")
+        fine = send(mentor, conversation, "nice volcano project")
+    finally:
+        _cached.cache_clear()
+    for m in (flagged, held, fine):
+        m.refresh_from_db()
+    assert (flagged.state, held.state, fine.state) == ("flagged", "held", "delivered")
+    reasons = Verdict.objects.get(message=flagged).reasons
+    assert reasons == [
+        {
+            "detector": "broken",
+            "category": None,
+            "reason": "detector broken failed on this message",
+            "span": None,
+            "score": 0.0,
+        }
+    ]
+
+
+def test_logs_carry_ids_not_message_text(conversation, mentor, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    body = "my secret number is 415 555 0100, Priya"
+    message = send(mentor, conversation, body)
+    assert f"message={message.pk}" in caplog.text
+    assert "415 555 0100" not in caplog.text
+    assert "Priya" not in caplog.text
