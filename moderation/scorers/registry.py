@@ -4,7 +4,8 @@
 (Detoxify when a checkpoint is configured, else profanity_check). The model behind it loads on the
 first call, never at import. Every call runs on one dedicated thread with a timeout, so a hung
 model costs one thread and a timeout, not the worker: while that thread is still stuck, further
-calls fail at once with ScorerUnavailable instead of piling up threads.
+calls fail at once with ScorerUnavailable instead of piling up threads. Concurrent callers (several
+sends at once in one web process) queue on that thread.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ _lock = threading.Lock()
 _scorer: ToxicityScorer | None = None
 _scorer_key: tuple | None = None
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
-_busy: concurrent.futures.Future | None = None
+# A call that timed out and may still be running (a hung model); None when there is none.
+_hung: concurrent.futures.Future | None = None
 # What this process knows about its scorer; the worker also writes it to the database.
 status: dict = {"state": "not_loaded", "error": "", "since": None}
 
@@ -79,11 +81,11 @@ def get_scorer() -> ToxicityScorer | None:
 
 def reset() -> None:
     """Forget the process's scorer (settings changed, or a test wants a clean slate)."""
-    global _scorer, _scorer_key, _busy
+    global _scorer, _scorer_key, _hung
     with _lock:
         _scorer = None
         _scorer_key = None
-        _busy = None
+        _hung = None
         _set_status("not_loaded", "")
 
 
@@ -98,30 +100,32 @@ def score(texts: Sequence[str], *, timeout: float | None = None) -> list[dict[st
     Raises ScorerUnavailable when no scorer is configured, the model is missing, crashes, runs out
     of memory, or does not answer in time.
     """
-    global _executor, _busy
+    global _executor, _hung
     scorer = get_scorer()
     if scorer is None:
         raise ScorerUnavailable("toxicity scoring is switched off")
     if timeout is None:
         timeout = float(settings.MODERATION.get("MODEL_TIMEOUT_SECONDS", 30))
     with _lock:
-        if _busy is not None and not _busy.done():
-            _set_status("failed", "previous call still running (hung)")
-            raise ScorerUnavailable("model busy: a previous call has not returned")
+        if _hung is not None and not _hung.done():
+            _set_status("failed", "a timed-out call is still running (hung)")
+            raise ScorerUnavailable("model hung: a timed-out call has not returned")
+        _hung = None
         if _executor is None:
             _executor = concurrent.futures.ThreadPoolExecutor(
                 max_workers=1, thread_name_prefix="toxicity"
             )
+        # Concurrent callers queue on the one model thread; the time limit covers the wait.
         future = _executor.submit(scorer.score_batch, list(texts))
-        _busy = future
     try:
         result = future.result(timeout=timeout)
     except concurrent.futures.TimeoutError as exc:
         _set_status("failed", f"timed out after {timeout:g}s")
-        # The stuck thread is abandoned with its executor; the next call gets a fresh one once it
-        # finishes (until then calls fail fast, see above).
+        # The stuck thread is abandoned with its executor; until it returns, calls fail fast
+        # instead of piling up threads behind it (see above).
         with _lock:
             _executor = None
+            _hung = future
         logger.error("toxicity scorer %s timed out after %ss", scorer.name, timeout)
         raise ScorerUnavailable(f"model timed out after {timeout:g}s") from exc
     except ScorerUnavailable as exc:

@@ -84,3 +84,14 @@ def test_fetch_command_verifies_the_checksum(tiny_checkpoint, tmp_path):
     with pytest.raises(CommandError, match="checksum mismatch"):
         call_command("detoxify_fetch", f"--dest={dest}", f"--url=file://{tampered}")
     assert not (dest / tampered.name).exists()
+
+
+def test_concurrent_calls_queue_on_the_model_thread_instead_of_failing(use_detoxify):
+    import concurrent.futures
+
+    registry.score(["warm up"])
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: registry.score([f"hello {i}"]), range(16)))
+    assert len(results) == 16
+    assert all(len(r) == 1 and set(r[0]) == SIX for r in results)
+    assert registry.status["state"] == "ready"
