@@ -130,6 +130,13 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:tell me|let me know|i want to know|i wanna know|curious|wondering|share|text me|send me|say|ask) (?:\w+ )?where (?:you|u|ya) (?:live|stay|sleep)|where (?:exactly )?(?:you|u) live",
+        ),
+        "asks where the other person lives",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"

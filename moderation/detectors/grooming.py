@@ -136,6 +136,9 @@ RULES = (
         compile_words(
             r"(?:your (?:mom|mother|dad|father|parents?|family|guardians?|teachers?|counselou?r)|they|she|he|nobody|no ?one|the (?:school|program|coordinator|staff)) (?:doesn'?t|don'?t|does not|do not|won'?t|will not|never) (?:need|have|got) to (?:know|find out|hear about|see)",
             r"(?:when|what time|how often|what days?) (?:are|r|will|do) (?:you|u) (?:usually |ever |normally |going to be |gonna be )?(?:home )?(?:alone|by yourself|on your own|home alone)",
+            r"(?:are|r) (?:you|u) (?:home )?(?:all )?(?:alone|by yourself|on your own)(?: (?:right now|now|tonight|at home|today|in (?:your|ur) (?:room|bedroom|house)))?(?= *(?:[?.!,]|$))",
+            r"(?:do|do you|you) (?:have|got) (?:your|ur) own (?:room|bedroom|phone|bathroom|computer|laptop)|(?:wise|mature|grown) beyond (?:your|ur) years|(?:an|such an) old soul",
+            r"(?:instead of|rather than|outside(?: of)?|off(?: of)?) (?:using )?(?:this|the) (?:app|site|platform|program|chat)",
             r"(?:are|r) (?:you|u) (?:\w+ ){0,2}(?:alone|by yourself|on your own)(?: right now| now| tonight| at home| today)",
             r"who (?:else )?(?:can|could|does|will|might|gets to) (?:see|read|look at|check|watch) (?:what (?:you|we)|your|our|these|this|the)",
             r"somewhere (?:\w+ ){0,3}(?:can'?t|cannot|won'?t|don'?t|do not|will not) (?:see|read|check|watch|find|monitor|track)",
@@ -216,7 +219,7 @@ RULES = (
     Rule(
         compile_words(
             r"(?:i'?ll|i will|i can|i could|let me|i want to|i'?d like to|i'?m going to|i'?m gonna|"
-            r"gonna) (?:buy|get|give|send|pay for|order|surprise) (?:you|u|ya) (?:\w+ ){0,3}?"
+            r"gonna) (?:buy|get|give|send|pay for|order|surprise) (?:you|u|ya) (?:[$\w]+ ){0,3}?"
             r"(?:a |an |some |those |that |the |new |your )?(?:gifts?|presents?|sneakers|shoes|"
             r"phone|iphone|clothes|money|cash|gift ?cards?|games?|console|ps5|xbox|switch|airpods|"
             r"headphones|makeup|jewelry|necklace|bracelet|ring|something (?:nice|special)|"

@@ -16,7 +16,7 @@ from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, 
 
 CATEGORY = "toxicity"
 
-YOU = r"(?:you|u|ya|youre|you'?re|you are|u r|you'?re such|you such|you little|you big|you stupid|you dumb)"
+YOU = r"(?:you|u|ya|ur|youre|you'?re|you are|u r|you'?re such|you such|you little|you big|you stupid|you dumb)"
 INSULT_NOUNS = (
     r"idiots?|morons?|imbeciles?|dumb ?ass(?:es)?|dumb ?fucks?|jack ?ass(?:es)?|ass ?holes?|ass ?hats?|losers?|freaks?|retards?|"
     r"jerks?|pigs?|cows?|rats?|garbage|trash|scum|filth|slut|sluts|whores?|hoes?|bitch(?:es)?|bastards?|cunts?|"
@@ -81,7 +81,7 @@ RULES = (
     ),
     Rule(
         compile_words(
-            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|beat {VICTIM}(?! (?:at|in)\b)|hit {VICTIM}(?! (?:up|back)\b))",
+            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|beat {VICTIM}(?! (?:at|in) \w)|hit {VICTIM}(?! (?:up|back)\b))",
             r"(?:you'?re|you are|youre|ur|u r) (?:so )?(?:dead|gonna die|going to die|gonna get (?:it|hurt|jumped))|watch your back|i know where you live|(?:i'?ll|i will|we'?ll) (?:find|get|come for) you|you'?ll (?:regret|pay for) (?:this|it)|(?:bring|brings|bringing) a (?:gun|knife|weapon) to school|shoot up (?:the|this|our) school",
         ),
         "threatens violence",
