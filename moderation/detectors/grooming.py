@@ -136,7 +136,7 @@ RULES = (
         compile_words(
             r"(?:your (?:mom|mother|dad|father|parents?|family|guardians?|teachers?|counselou?r)|they|she|he|nobody|no ?one|the (?:school|program|coordinator|staff)) (?:doesn'?t|don'?t|does not|do not|won'?t|will not|never) (?:need|have|got) to (?:know|find out|hear about|see)",
             r"(?:when|what time|how often|what days?) (?:are|r|will|do) (?:you|u) (?:usually |ever |normally |going to be |gonna be )?(?:home )?(?:alone|by yourself|on your own|home alone)",
-            r"(?:are|r) (?:you|u) (?:home )?(?:all )?(?:alone|by yourself|on your own)(?: (?:right now|now|tonight|at home|today|in (?:your|ur) (?:room|bedroom|house)))?(?= *(?:[?.!,]|$))",
+            r"(?:are|r) (?:you|u) (?:home )?(?:all )?(?:alone|by yourself|on your own)(?: (?:right now|now|tonight|at home|today|in (?:your|ur) (?:room|bedroom|house)))?(?: \w+){0,3}?(?= *(?:[?.!,]|$))",
             r"(?:do|do you|you) (?:have|got) (?:your|ur) own (?:room|bedroom|phone|bathroom|computer|laptop)|(?:wise|mature|grown) beyond (?:your|ur) years|(?:an|such an) old soul",
             r"(?:instead of|rather than|outside(?: of)?|off(?: of)?) (?:using )?(?:this|the) (?:app|site|platform|program|chat)",
             r"(?:are|r) (?:you|u) (?:\w+ ){0,2}(?:alone|by yourself|on your own)(?: right now| now| tonight| at home| today)",
@@ -236,7 +236,7 @@ RULES = (
     # Flattery about maturity and a special bond.
     Rule(
         compile_words(
-            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))|(?:so|very|really|more|most|such a|pretty) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
+            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))|(?:so|very|really|more|most|such a|pretty|too|way too|super) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
             r"mature for (?:your|ur|an?) age",
             r"(?:different (?:from|than)|not like|unlike|more mature than|older than|smarter than|better than) (?:the |all the |most )?(?:other |most )?(?:kids|girls|boys|students|teens|people|children)(?: (?:your|ur) age| in your (?:grade|class))?",
             r"(?:seem|act|look|talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)",

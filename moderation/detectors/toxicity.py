@@ -16,7 +16,7 @@ from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, 
 
 CATEGORY = "toxicity"
 
-YOU = r"(?:you|u|ya|ur|youre|you'?re|you are|u r|you'?re such|you such|you little|you big|you stupid|you dumb)"
+YOU = r"(?:you|u|ya|ur|your(?= (?:a|an|such|so|such a|such an|total|complete) )|youre|you'?re|you are|u r|you'?re such|you such|you little|you big|you stupid|you dumb)"
 INSULT_NOUNS = (
     r"idiots?|morons?|imbeciles?|dumb ?ass(?:es)?|dumb ?fucks?|jack ?ass(?:es)?|ass ?holes?|ass ?hats?|losers?|freaks?|retards?|"
     r"jerks?|pigs?|cows?|rats?|garbage|trash|scum|filth|slut|sluts|whores?|hoes?|bitch(?:es)?|bastards?|cunts?|"
@@ -62,7 +62,7 @@ DEGRADING = (
     r"deserve to (?:die|suffer|be)|need to (?:die|go|be (?:killed|gone|deported))|ruin(?:ing)? everything|are the worst"
 )
 VIOLENCE = r"break|rip|punch|kill|hurt|stab|shoot|smack|slap|jump|murder|choke|strangle|kick|slit|smash|bash|drown|rape|bury|strangle|knock out|beat up|beat the \w+ out of"
-VICTIM = r"(?:you|u|ya|(?:your|ur|his|her) (?:face|head|ass|teeth|neck|nose|jaw|legs?|arms?|throat|skull|bones?|kneecaps?|fingers?)|him|her|them|everyone|every ?body)(?!\w)"
+VICTIM = r"(?:you|u|ya|(?:your|ur|his|her) (?:lights|face|head|ass|teeth|neck|nose|jaw|legs?|arms?|throat|skull|bones?|kneecaps?|fingers?)|him|her|them|everyone|every ?body)(?!\w)"
 
 RULES = (
     Rule(
