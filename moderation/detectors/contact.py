@@ -75,7 +75,7 @@ RULES = (
     Rule(
         compile_words(
             rf"(?:are you|r u|you|u|do you|do u|you're|youre) (?:on|use|have|got|active on) "
-            rf"(?:{CHAT_APPS})"
+            rf"(?:{CHAT_APPS})|(?:got|have|use|on) (?:{CHAT_APPS})(?= *\?)"
         ),
         "asks whether the other person uses a messaging app",
         CATEGORY,
@@ -131,6 +131,13 @@ RULES = (
     Rule(
         compile_words(
             r"(?:tell me|let me know|i want to know|i wanna know|curious|wondering|share|text me|send me|say|ask) (?:\w+ )?where (?:you|u|ya) (?:live|stay|sleep)|where (?:exactly )?(?:you|u) live",
+        ),
+        "asks where the other person lives",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
+            r"(?:do|does) (?:you|u|ya) live (?:near|by|close to|around|on|in|next to|off|over by)|which (?:house|apartment|building|one) is (?:yours|your house)|which house",
         ),
         "asks where the other person lives",
         CATEGORY,

@@ -197,6 +197,17 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:no ?one|nobody|no one else) (?:can|should|must|is allowed to|gets to|needs to|has to|will ever) (?:know|find out|hear|see|read)",
+            r"(?:girls|boys|kids|students|teens|people) (?:your|ur) age (?:aren'?t|are not|usually aren'?t|don'?t|never|can'?t|wouldn'?t)",
+            r"(?:you'?re|you are|ur) (?:so |really |very |truly )?special(?: to me)?(?= *(?:[.!,]|$))",
+            r"(?:who|does anyone|anyone|does anybody|who else) (?:has|have|else has|gets) access to (?:your|ur) (?:phone|account|messages|computer|laptop|texts|dms|chats?)",
+        ),
+        "builds secrecy or a special bond, or checks who can see the chat",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(
