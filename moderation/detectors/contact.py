@@ -49,7 +49,8 @@ RULES = (
         compile_words(
             rf"(?:what(?:'?s| is| are)|whats|wats|wuts|send|give|gimme|share|drop|post|tell|"
             rf"dm|pm|text|need|want|have|got|get|can i (?:get|have)|could i (?:get|have)|"
-            rf"may i (?:get|have)|do you have|u got|you got|do u have) (?:me )?(?:your|ur|yer|"
+            rf"may i (?:get|have)|do you have|u got|you got|do u have|let me know|tell me|lemme know|"
+            rf"lemme have|remind me of|send over) (?:me )?(?:your|ur|yer|"
             rf"you're|youre) (?:own |personal |private |real |home |new )?"
             rf"(?:{CONTACT_NOUNS})"
         ),

@@ -41,7 +41,7 @@ RULES = (
     Rule(
         compile_words(
             r"(?:kill|killing|hurt|hurting|end|ending|off|offing|unalive|unaliving|harm|harming|cut|cutting|burn|burning|starve|starving|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning) (?:my ?self)",
-            r"(?:want|wanna|plan|planning|thinking about|think about|tried|try|trying|decided|ready) (?:to )?(?:die|end it|end (?:it all|everything|my life)|take my (?:own )?life|not (?:be here|exist|wake up)|disappear (?:forever|for good))",
+            r"(?:want|wanna|plan|planning|thinking about|think about|tried|try|trying|decided|ready) (?:to )?(?:die(?! (?:my|your|her|his|their) hair)|end it|end (?:it all|everything|my life)|take my (?:own )?life|not (?:be here|exist|wake up)|disappear (?:forever|for good))",
             r"(?:going|gonna) (?:to )?(?:end it all|end my life|take my (?:own )?life|kill myself)",
             r"(?:wanna|want to|gonna|going to|about to|finna|boutta|might|should|could just|just) kms|(?<![\d.] )kms(?= *(?:$|[.!?,]| fr| lol| rn| tbh| honestly))",
             r"(?:end|ending|take|taking) my (?:own )?life|end it all|ending everything|(?:feel like|want to|wanna|going to|gonna|might|ready to|about to|planning to|plan to) (?:end|ending) (?:it|everything|it all|things|my life)|"
