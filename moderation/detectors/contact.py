@@ -145,6 +145,14 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:what'?s|what is|tell me|give me|send me) (?:your|ur) (?:last|full|real|sur|middle) ?name",
+            r"(?:talk|chat|meet|hang out|message|text|call|connect|keep in touch)(?: \w+){0,3} outside (?:of )?(?:here|this app|the app|the program|this site|this chat|the site)",
+        ),
+        "asks for identifying details or contact outside the program",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"

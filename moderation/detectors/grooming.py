@@ -208,6 +208,19 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:make sure|so that|so|be sure) (?:no ?one|nobody|your \w+|they|anyone) (?:sees?|reads?|finds?|knows?|checks?|can see|ever sees?) (?:these|this|our|the|what|them|it)",
+            r"(?:when|what time) (?:do|does|will) (?:your (?:mom|mother|dad|father|parents?|family|folks)|they) (?:get back|come back|return|get off work|go out|leave for work|get home|go to sleep)",
+            r"(?:wait for|meet|pick up|find|catch) (?:you|u) (?:outside|after|behind|near|by|at the back of|around the corner from|in front of) (?:your|ur|the) (?:school|house|home|class|practice|gym|building|bus stop)",
+            r"(?:more|much more) (?:like )?(?:an adult|a grown ?up|a woman|a man) than (?:a kid|a child|your age|a teenager)",
+            r"(?:are|is) (?:your|ur) (?:messages|phone|texts|chats|dms|emails|conversations) (?:ever )?(?:checked|read|monitored|watched|looked at|seen|gone through) by",
+            r"(?:you and i|you and me|we) (?:have|share|got) (?:something|a thing|a bond|a connection|a relationship) (?:really |so |very |truly )?(?:special|different|unique|nobody else)",
+        ),
+        "secrecy, supervision and special-bond wording",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(
