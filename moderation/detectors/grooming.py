@@ -10,6 +10,8 @@ anyone, but..." often opens a disclosure), so most rules here look at adult send
 
 from __future__ import annotations
 
+import re
+
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
 
@@ -221,6 +223,15 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:does|do|did) (?:your (?:mom|mother|dad|father|parents?|family|folks)|they) know (?:you'?re|you are|about|that you'?re|that we|we'?re|we are) (?:talking|chatting|texting|messaging|meeting|friends|us|me)",
+            r"tell (?:your|ur) (?:mom|mother|dad|father|parents?|family|folks|teacher) (?:that )?(?:you'?re|you are|you were|you'?ll be|you will be) (?:at|with|staying|sleeping|going)",
+        ),
+        "asks a student to hide the contact from, or lie to, their parents",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(
@@ -290,8 +301,75 @@ RULES = (
 )
 
 
+# Cue families for wordings no rule above foresees. From an adult, secrecy together with any of
+# the others, or being alone together with meeting or pictures, is the grooming pattern itself.
+CUES = {
+    "secrecy": re.compile(
+        r"\b(?:secret|secrets|between us|between you and me|just between|nobody (?:needs|has|can|"
+        r"should|will|gets) (?:to )?(?:know|see|find out)|no one (?:else )?(?:needs|has|can|should|will|gets) (?:to )?(?:know|see|find out)|nobody else (?:needs|has|can|should|will|gets) (?:to )?(?:know|see|find out)|"
+        r"don'?t tell|do not tell|not tell|won'?t tell|never tell|hide|hidden|delete|erase|"
+        r"our little|keep (?:it|this) quiet|keep quiet|don'?t mention|not mention|don'?t let \w+ "
+        r"know|our thing|cover for)\b"
+    ),
+    "adults": re.compile(
+        r"\b(?:parents?|mom|mother|dad|father|family|teachers?|coordinator|counselou?r|program|"
+        r"staff|principal|guardians?|grandma|grandpa|aunt|uncle)\b"
+    ),
+    "meeting": re.compile(
+        r"\b(?:meet|meet up|meeting up|pick you up|drive you|a ride|come over|my place|my house|"
+        r"my apartment|my car|hang out|visit you|take you|sleepover|spend the night)\b"
+    ),
+    "pictures": re.compile(
+        r"\b(?:pics?|photos?|pictures?|selfies?|videos? of you|snaps? of you)\b"
+    ),
+    "gifts": re.compile(
+        r"\b(?:buy you|bought you|gift|gifts|present|money|cash|pay for|gift card|\$\d+)\b"
+    ),
+    "alone": re.compile(
+        r"\b(?:alone|by yourself|on your own|just (?:the two of )?us|just you and me|nobody "
+        r"around|no one around|without (?:your|anyone|them))\b"
+    ),
+}
+
+
+# Online-safety advice ("keep your password secret, don't share it with anyone") is the opposite
+# of secrecy with an adult.
+SAFETY_ADVICE = re.compile(
+    r"\b(?:passwords?|passcodes?|pins?|login|log-in|personal (?:info|information|details)|"
+    r"private (?:info|information)|your (?:account|address) online|strangers? online)\b"
+)
+SECRECY_REASONS = {"asks a student to keep a secret"}
+
+
 class GroomingDetector(Detector):
     name = "grooming"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        return apply_rules(self.name, RULES, text, context)
+        findings = apply_rules(self.name, RULES, text, context)
+        advice = SAFETY_ADVICE.search(text.words.text) is not None
+        if advice:
+            findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]
+        if findings or not context.adult_sender or advice:
+            return findings
+        view = text.words
+        found = {name: pattern.search(view.text) for name, pattern in CUES.items()}
+        present = {name for name, m in found.items() if m}
+        pair = None
+        if "secrecy" in present and present - {"secrecy"}:
+            pair = ("secrecy", sorted(present - {"secrecy"})[0])
+        elif "alone" in present and present & {"meeting", "pictures"}:
+            pair = ("alone", sorted(present & {"meeting", "pictures"})[0])
+        if pair is None:
+            return []
+        first, second = found[pair[0]], found[pair[1]]
+        start, end = min(first.start(), second.start()), max(first.end(), second.end())
+        span = view.span(start, end)
+        return [
+            Finding(
+                detector=self.name,
+                category=CATEGORY,
+                reason=f"{pair[0]} together with {pair[1]}: “{text.original[span[0] : span[1]]}”",
+                span=span,
+                score=0.75,
+            )
+        ]

@@ -254,3 +254,19 @@ def test_rule_patterns_have_no_formatting_accidents():
             assert "(1, " not in rule.pattern.pattern, rule.reason
             # A doubled backslash matches a literal backslash: always an escaping slip here.
             assert "\\\\" not in rule.pattern.pattern, rule.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "caught"),
+    [
+        ("hide it from your mom, ok", True),
+        ("when you're alone later, a pic would be nice", True),
+        ("our little arrangement stays hidden from the coordinator", True),
+        ("Keep your password secret and don't tell anyone", False),
+        ("Your parents are welcome at the showcase", False),
+    ],
+)
+def test_grooming_cue_pairs_from_an_adult(text, caught):
+    expected = ["grooming"] if caught else []
+    assert categories(GroomingDetector(), text, MENTOR) == expected
+    assert categories(GroomingDetector(), text, STUDENT) == []
