@@ -232,6 +232,14 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:see|meet|visit|hang out with|spend time with|be with|talk to) (?:you|u) (?:\w+ )?(?:outside|away from|apart from|beyond) (?:of )?(?:our |the |this )?(?:sessions?|meetings?|program|school|here|this app|the app)",
+        ),
+        "asks to see a student outside the program",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(

@@ -68,6 +68,7 @@ RULES = (
             r"(?:pills|meds|medicine|tablets)(?: \w+){0,3} (?:to|so i could|so i'?d|so that i) (?:make it (?:all )?stop|end it|not wake up|die|sleep forever|feel nothing|stop feeling|disappear|never wake up)",
             r"(?:won'?t|will not|am not going to|i'?m not going to|not gonna) be (?:around|here|alive) (?:much longer|for long|anymore|tomorrow|next week|by \w+)|(?:said|saying|say) goodbye (?:to (?:\w+ ){1,2})?(?:because|since|for good|forever|one last time)",
             r"(?:my )?life (?:is|feels|seems) (?:so |totally |completely )?(?:pointless|meaningless|hopeless|worthless|over|not worth living|empty)|i (?:just )?want out(?: of (?:this|life|here|everything))?(?= *(?:[.!,]|$))",
+            r"(?:going to|gonna|want to|wanna|plan to|planning to|about to|tried to|trying to|will|i'?ll) (?:just )?(?:overdose|od|take (?:all|a bunch|too many) (?:of )?(?:my |the )?(?:pills|meds))",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",
