@@ -153,6 +153,13 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:what|which) (?:bus stop|stop|corner|street|intersection|exit|station|route|way) (?:do|does|did) (?:you|u) (?:get off|get on|wait|walk|take|use|come home)",
+        ),
+        "asks where the other person can be found",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"

@@ -325,7 +325,8 @@ CUES = {
     ),
     "meeting": re.compile(
         r"\b(?:meet|meet up|meeting up|pick you up|drive you|a ride|come over|my place|my house|"
-        r"my apartment|my car|hang out|visit you|take you|sleepover|spend the night)\b"
+        r"my apartment|my car|hang out|visit you|take you|sleepover|spend the night|"
+        r"see you (?:this weekend|tonight|after school|on (?:saturday|sunday|friday))|see each other)\b"
     ),
     "pictures": re.compile(
         r"\b(?:pics?|photos?|pictures?|selfies?|videos? of you|snaps? of you)\b"
@@ -335,7 +336,7 @@ CUES = {
     ),
     "alone": re.compile(
         r"\b(?:alone|by yourself|on your own|just (?:the two of )?us|just you and me|nobody "
-        r"around|no one around|without (?:your|anyone|them))\b"
+        r"around|no one around|without (?:your|anyone|them)|somewhere (?:quiet|private|secluded))\b"
     ),
 }
 

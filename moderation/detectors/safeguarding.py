@@ -46,7 +46,7 @@ RULES = (
             r"(?:wanna|want to|gonna|going to|about to|finna|boutta|might|should|could just|just) kms|(?<![\d.] )kms(?= *(?:$|[.!?,]| fr| lol| rn| tbh| honestly))",
             r"(?:end|ending|take|taking) my (?:own )?life|end it all|ending everything|(?:feel like|want to|wanna|going to|gonna|might|ready to|about to|planning to|plan to) (?:end|ending) (?:it|everything|it all|things|my life)|"
             r"(?:don'?t think|doubt|not sure) i can (?:keep (?:going|living|doing this)|go on|live like this|survive this|take (?:it|this) anymore)|"
-            r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicidal|(?:commit|committing|attempted|attempt|thinking about|thought about|thoughts of|considering) suicide|suicide (?:note|plan|attempt)|self[- ]?harm(?:ing)?|unalive myself|overdos(?:e|ing|ed) on purpose",
+            r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicidal|(?:commit|committing|attempted|attempt|thinking about|thought about|thoughts of|considering) suicide|suicide (?:note|plan|attempt)|self[- ]?harm(?:ing|s|ed|er)?|unalive myself|overdos(?:e|ing|ed) on purpose",
             rf"{FIRST_PERSON} (?:wish|want|wanted|hope) (?:i|to) (?:was|were|could be|be)? ?(?:dead|gone|never born|not here|not alive|disappear(?! (?:into|in|for|on|to)\b)|vanish(?! (?:into|in|for|on|to)\b)|go away forever|fall asleep (?:and|&) never wake up|not wake up|never wake up)",
             r"(?:wish|want|wanted) (?:i could |to )?(?:just )?(?:disappear|vanish|go away|not exist|stop existing|fade away)(?! (?:into|in|for (?:a|the|an) (?:bit|while|day|weekend|week|hour)|on (?:a|vacation)|to (?:a|the|my)))(?: forever| for good| and never come back| permanently)?",
             r"(?:no ?one|nobody|no one) would (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|left|wasn'?t here))?",
@@ -69,6 +69,7 @@ RULES = (
             r"(?:won'?t|will not|am not going to|i'?m not going to|not gonna) be (?:around|here|alive) (?:much longer|for long|anymore|tomorrow|next week|by \w+)|(?:said|saying|say) goodbye (?:to (?:\w+ ){1,2})?(?:because|since|for good|forever|one last time)",
             r"(?:my )?life (?:is|feels|seems) (?:so |totally |completely )?(?:pointless|meaningless|hopeless|worthless|over|not worth living|empty)|i (?:just )?want out(?: of (?:this|life|here|everything))?(?= *(?:[.!,]|$))",
             r"(?:going to|gonna|want to|wanna|plan to|planning to|about to|tried to|trying to|will|i'?ll) (?:just )?(?:overdose|od|take (?:all|a bunch|too many) (?:of )?(?:my |the )?(?:pills|meds))",
+            r"(?:keep|keeping|saving|save|hiding|hide|stockpiling|stockpile|collecting|collect|stashing|stash) (?:[\w']+ ){0,3}?(?:pills|meds|medicine|razors?|blades?)(?: \w+){0,5}? (?:just in case|for later|for when|for the day|for one day)",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",
@@ -94,6 +95,7 @@ RULES = (
             rf"{CAREGIVER}(?: \w+){{0,6}}? (?:showed|shows|sent|sends) me (?:pictures|photos|videos|pics|things|stuff|porn|naked)",
             rf"(?:hide|hiding|lock myself|run away|scared|afraid|terrified)(?: \w+){{0,6}}? (?:when|because|if|whenever) {CAREGIVER} (?:\w+ )?(?:gets? )?(?:drunk|high|wasted|violent|hits|hurts|beats|throws|comes home|starts yelling|gets angry)",
             r"(?:groceries|food|lights|electricity|power|heat|water|gas)(?: \w+){0,3} (?:got |were |was |been )?(?:cut off|shut off|turned off|ran out|run out)|(?:nobody|no one)(?:'s| has)? (?:bought|buys|made|makes|cooked|cooks) (?:groceries|food|dinner|meals?)|locks? (?:the|up the) (?:fridge|food|pantry|kitchen)|locked (?:the|up the) (?:fridge|food|pantry|kitchen)",
+            r"(?:there'?s|there is|there'?s just) (?:never|no|hardly|barely) (?:any )?(?:food|anything to eat)|(?:take care of|raise|feed|look after) my (?:little )?(?:brothers?|sisters?|siblings) (?:alone|by myself|on my own)",
             r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
             r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
             r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",
