@@ -162,7 +162,7 @@ RULES = (
     ),
     Rule(
         compile_words(
-            r"(?:are|is|r) (?:your|ur) (?:mom|mother|dad|father|parents?|family|folks|guardians?|grandma|grandpa|step ?(?:mom|dad)) (?:asleep|sleeping|in bed|at work|out|gone|working|out of town|away|home|around|there|awake|watching)",
+            r"(?:are|is|r) (?:your|ur) (?:mom|mother|dad|father|parents?|family|folks|guardians?|grandma|grandpa|step ?(?:mom|dad)) (?:asleep|sleeping|in bed|at work|out|gone|working|out of town|away|home|around|there|awake|watching|going out|going away|leaving|traveling|travelling|working late)",
             r"(?:your|ur) secret(?:'s| is) safe (?:with|w) me",
         ),
         "checks whether adults are around",
@@ -237,6 +237,15 @@ RULES = (
             r"(?:see|meet|visit|hang out with|spend time with|be with|talk to) (?:you|u) (?:\w+ )?(?:outside|away from|apart from|beyond) (?:of )?(?:our |the |this )?(?:sessions?|meetings?|program|school|here|this app|the app)",
         ),
         "asks to see a student outside the program",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"(?:pics?|photos?|pictures?|selfies?|videos?)(?: \w+){0,3} (?:so (?:that )?i can|i wanna|i want to|to let me) see (?:you|how you look|what you look like|your face|your outfit)",
+            r"(?:wanna|want to|like to|love to|dying to) see (?:how|what) (?:you|u) look(?: like)?(?: today| now| tonight| right now)?",
+        ),
+        "asks a student for pictures of themselves",
         CATEGORY,
         adult_sender=True,
     ),
