@@ -168,6 +168,13 @@ RULES = (
     ),
     Rule(
         compile_words(
+            rf"(?:i'?m|i am) (?:always |usually |mostly )?on (?:{CHAT_APPS})(?= .*\b(?:talk|chat|message|dm|text|add|follow|find|reach|hmu|hit me up)\b)",
+        ),
+        "invites the other person to another app",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"
@@ -283,8 +290,12 @@ _PUBLIC_PLACE = re.compile(
     r"campus|church|mosque|synagogue|temple|park|store|shop|restaurant|cafe|building|event|showcase|"
     r"fair|venue|hall|auditorium|stadium|theater|theatre|firm|company|station|college|university)\b"
 )
+# "after school" says when, not where.
+_TIME_PHRASES = re.compile(
+    r"\b(?:after|before|from|during) (?:school|practice|class|work|church)\b"
+)
 _HOME_WORDS = re.compile(
-    r"\b(?:i live|we live|my (?:house|home|place|apartment)|our (?:house|home|place|apartment)|i stay|i'?m at)\b"
+    r"\b(?:i live|we live|my (?:house|home|place|apartment)|our (?:house|home|place|apartment)|i stay|i'?m at|come over|come by|stop by|drop by|swing by)\b"
 )
 _STREET = re.compile(
     r"(?<![\w#$])\d{1,6}[a-z]?\s+((?:[nsew]\.?\s+)?(?:[a-z][a-z'.-]*\s+){1,3})"
@@ -341,7 +352,8 @@ class ContactInfoDetector(Detector):
 
     def _street(self, text: Normalized) -> list[Finding]:
         view = text.folded
-        public = _PUBLIC_PLACE.search(view.text) and not _HOME_WORDS.search(view.text)
+        place_text = _TIME_PHRASES.sub(" ", view.text)
+        public = _PUBLIC_PLACE.search(place_text) and not _HOME_WORDS.search(view.text)
         for m in _STREET.finditer(view.text):
             if set(m.group(1).split()) & _NOT_STREET_WORDS or public:
                 continue

@@ -173,7 +173,7 @@ RULES = (
     # who reads a student's phone, whatever the wording around it.
     Rule(
         compile_words(
-            r"(?:delete|erase|clear|wipe|unsend|get rid of|trash|remove) (?:\w+ ){0,2}?(?:messages?|msgs?|chats?|conversations?|convos?|history|texts?|dms?|pics?|photos?|pictures?|screenshots?|(?:what|everything) (?:i|we) (?:said|sent|wrote|talked about))(?!\w)",
+            r"(?:delet(?:e|ed|ing)|eras(?:e|ed|ing)|clear(?:ed|ing)?|wip(?:e|ed|ing)|unsen(?:d|t)|get rid of|got rid of|trash(?:ed)?|remov(?:e|ed)) (?:\w+ ){0,2}?(?:messages?|msgs?|chats?|conversations?|convos?|history|texts?|dms?|pics?|photos?|pictures?|screenshots?|(?:what|everything) (?:i|we) (?:said|sent|wrote|talked about))(?!\w)",
             r"(?:after|once|when|as soon as) (?:you|u) (?:read|see|get|saw|got)(?: \w+){0,3}[,]? (?:\w+ )?(?:delete|erase|clear|wipe|unsend|get rid of)|(?:delete|erase|clear|wipe|unsend|get rid of) (?:it|this|these|them|everything) (?:after|once|when|as soon as|right after|before) (?:you|u|anyone|someone|your|they)",
         ),
         "asks a student to remove the record",
@@ -246,6 +246,14 @@ RULES = (
             r"(?:wanna|want to|like to|love to|dying to) see (?:how|what) (?:you|u) look(?: like)?(?: today| now| tonight| right now)?",
         ),
         "asks a student for pictures of themselves",
+        CATEGORY,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"(?:practically|basically|almost|pretty much|really|already) an? (?:adult|grown ?up|woman|man)|(?:you'?re|you are|ur) not (?:a|just a) (?:kid|child|little girl|little boy)(?: anymore)?",
+        ),
+        "tells a student they are an adult",
         CATEGORY,
         adult_sender=True,
     ),

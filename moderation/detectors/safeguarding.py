@@ -27,7 +27,7 @@ HARM = (
     r"chokes?|choked|choking|burns?|burned|burnt|hurts?|hurting|hurt|whips?|whipped|throws? (?:things|stuff) at|threw (?:things|stuff) at|"
     r"touch(?:es|ed|ing)?|molests?|molested|rapes?|raped|abuses?|abused|starves?|starved|"
     r"threatens?|threatened|shoves?|shoved|strangles?|strangled|keeps? hitting|locks?|locked|ties?|tied|"
-    r"throws? (?:\w+ )?at|threw (?:\w+ )?at|yells at and hits|hits and yells at)"
+    r"throws? (?:\w+ ){0,2}at|threw (?:\w+ ){0,2}at|yells at and hits|hits and yells at)"
 )
 # Whom the harm is done to: the student, or someone at home they are reporting on.
 VICTIM = (
@@ -96,13 +96,14 @@ RULES = (
             rf"(?:hide|hiding|lock myself|run away|scared|afraid|terrified)(?: \w+){{0,6}}? (?:when|because|if|whenever) {CAREGIVER} (?:\w+ )?(?:gets? )?(?:drunk|high|wasted|violent|hits|hurts|beats|throws|comes home|starts yelling|gets angry)",
             r"(?:groceries|food|lights|electricity|power|heat|water|gas)(?: \w+){0,3} (?:got |were |was |been )?(?:cut off|shut off|turned off|ran out|run out)|(?:nobody|no one)(?:'s| has)? (?:bought|buys|made|makes|cooked|cooks) (?:groceries|food|dinner|meals?)|locks? (?:the|up the) (?:fridge|food|pantry|kitchen)|locked (?:the|up the) (?:fridge|food|pantry|kitchen)",
             r"(?:there'?s|there is|there'?s just) (?:never|no|hardly|barely) (?:any )?(?:food|anything to eat)|(?:take care of|raise|feed|look after) my (?:little )?(?:brothers?|sisters?|siblings) (?:alone|by myself|on my own)",
+            r"(?:touch(?:es|ed|ing)?|grab(?:s|bed)?|rubs?|rubbed|feels?|felt) (?:me on )?my (?:private|privates|private parts|body|chest|butt|bottom|parts|breasts?|thighs?|crotch)|(?:touch(?:es|ed|ing)?) me down there",
             r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
             r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
             r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",
             r"(?:there'?s|there is|we have|we got|we'?ve got) (?:nothing|no food) (?:to eat|in the (?:fridge|house)|for (?:dinner|us|me))",
             r"(?:won'?t|doesn'?t|don'?t|never|wouldn'?t) (?:let|lets) (?:me|us) (?:eat|sleep|leave the house|go outside|see anyone)|(?:won'?t|doesn'?t|don'?t) (?:feed|give) (?:me|us) (?:food|anything to eat|dinner)",
             rf"{CAREGIVER} (?:always |sometimes |often |still |keeps? )?(?:makes?|made|forces?|forced|tells?|told) me (?:to )?(?:touch|take off|undress|keep (?:it )?(?:a )?secret|not tell|sleep in (?:his|her|their) bed|watch (?:porn|videos))",
-            r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by|at home|when|if|every|all the time|again|a lot)",
+            r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by (?:my|him|her|them|his|their|an? (?:adult|man|guy|grown|older))|at home|when (?:my|he|she|they)|if i|every (?:day|night|time)|all the time|again|a lot)",
             r"(?:touch(?:es|ed|ing)?|feel(?:s)? me up|touched me) (?:me )?(?:down there|in my private|in places|where (?:i|it)|under my|when no one|at night|in my (?:bed|room|sleep))",
             r"(?:afraid|scared|terrified|frightened) (?:to go|of going|to be|of being) (?:back )?home|(?:scared|afraid|terrified) of (?:my|our) (?:mom|mother|dad|father|step ?\w+|parents?|uncle|brother|guardian|family|mom'?s boyfriend)",
             r"(?:bruises?|marks?|burns?|welts?) (?:from|because of|that) (?:my|our|him|her|them|when he|when she)|(?:hide|cover(?: up)?) (?:the |my )?(?:bruises?|marks?)",

@@ -21,7 +21,7 @@ INSULT_NOUNS = (
     r"idiots?|morons?|imbeciles?|dumb ?ass(?:es)?|dumb ?fucks?|jack ?ass(?:es)?|ass ?holes?|ass ?hats?|losers?|freaks?|retards?|"
     r"jerks?|pigs?|cows?|rats?|garbage|trash|scum|filth|slut|sluts|whores?|hoes?|bitch(?:es)?|bastards?|cunts?|"
     r"dicks?|dick ?heads?|pricks?|twats?|wankers?|douche(?: ?bags?)?|clowns?|fools?|failures?|waste of (?:space|air|oxygen|life)|"
-    r"piece of (?:shit|crap|garbage|trash|junk|work)|disgrace|embarrassment|parasite|vermin|"
+    r"joke(?! (?:teller|master|book|writer|of the day))|piece of (?:shit|crap|garbage|trash|junk|work)|disgrace|embarrassment|parasite|vermin|"
     r"weirdos?|creeps?|psychos?|degenerates?|sickos?|nerds? nobody likes|loser nobody likes|dummy|dummies|stupid ?head|fat ?ass|lard ?ass"
 )
 INSULT_ADJECTIVES = (
