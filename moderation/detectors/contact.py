@@ -175,6 +175,13 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:i'?m|i am|we'?re|we are) (?:staying|sleeping|living) (?:at|in) (?:the |a )?(?:[\w']+ ){0,2}(?:motel|hotel|inn|shelter|apartments?|trailer park|complex)",
+        ),
+        "says where someone is staying",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"

@@ -81,7 +81,7 @@ RULES = (
     ),
     Rule(
         compile_words(
-            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|(?:beat|destroy|wreck|end|murder|smoke) {VICTIM}(?! (?:at|in|on) \w)|hit {VICTIM}(?! (?:up|back)\b))",
+            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|(?:beat|destroy|wreck|end|murder|smoke|fight) {VICTIM}(?! (?:at|in|on) \w)|hit {VICTIM}(?! (?:up|back)\b))",
             r"(?:you'?re|you are|youre|ur|u r) (?:so )?(?:dead|gonna die|going to die|gonna get (?:it|hurt|jumped))|watch your back|i know where you live|(?:i'?ll|i will|we'?ll) (?:find|get|come for) you|you'?ll (?:regret|pay for) (?:this|it)|(?:bring|brings|bringing) a (?:gun|knife|weapon) to school|shoot up (?:the|this|our) school",
         ),
         "threatens violence",
