@@ -257,6 +257,15 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:have|got|has) (?:a )?lock on (?:your|ur) (?:bedroom |room |bathroom )?door|(?:does|do) (?:your|ur) (?:bedroom |room )?door (?:lock|have a lock)",
+            r"(?:i have|i'?ve got|i'?ve developed|i'?m catching|i'?m developing) (?:strong |real |some )?(?:feelings|a crush|a thing) (?:for|on) (?:you|u)|(?:i'?m|i am) (?:falling )?in love with (?:you|u)|(?:i|i'?ve) (?:have )?fallen for (?:you|u)",
+        ),
+        "probes a student's privacy or declares feelings",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(
