@@ -167,6 +167,9 @@ def _deleet(m: re.Match[str]) -> str:
     # Only words that are mostly letters: "92", "$350", "3:30" and "#4421" stay as they are.
     if letters == 0 or letters < len(token) / 2 or token.isalpha():
         return token
+    # Ordinals and unit numbers ("3rd", "10th", "5b") are numbers, not disguised words.
+    if re.fullmatch(r"\d+[a-z]{1,2}", token):
+        return token
     return "".join(LEET.get(c, c) for c in token)
 
 

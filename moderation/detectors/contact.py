@@ -182,6 +182,13 @@ RULES = (
     ),
     Rule(
         compile_words(
+            r"(?:my|our) (?:apartment|apt|unit|house|room|flat) (?:is|number is|#|no\.?) ?(?:number )?[a-z]?\d+[a-z]?",
+        ),
+        "gives a home address",
+        CATEGORY,
+    ),
+    Rule(
+        compile_words(
             r"(?:what|which) (?:neighbou?rhood|street|road|building|apartment|apt|part of town|block|complex|house|floor) (?:do|does|did) (?:you|u|ya|your family) (?:live|stay)|where (?:exactly )?(?:is|'s) (?:your|ur) (?:house|home|place|apartment|apt|room)|"
             r"where (?:do|d'?) ?(?:you|u|ya) (?:live|stay|sleep)|where(?:'s| is) your (?:house|"
             r"home|apartment|place)|what(?:'s| is) your (?:home |street |house )?address|"

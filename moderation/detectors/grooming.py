@@ -266,6 +266,15 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"(?:would|'d|will|'ll|gonna) (?:freak out|be (?:so )?mad|kill (?:me|you)|be upset|get mad|lose it|flip out|not like it|be angry) if (?:she|he|they|your \w+) (?:knew|found out|saw|read|heard)",
+            r"(?:are|r) (?:you|u) (?:going to|gonna) be (?:home )?(?:alone|by yourself|on your own|home alone)",
+        ),
+        "secrecy from parents or checking when a student is alone",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(

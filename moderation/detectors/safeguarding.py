@@ -70,6 +70,7 @@ RULES = (
             r"(?:my )?life (?:is|feels|seems) (?:so |totally |completely )?(?:pointless|meaningless|hopeless|worthless|over|not worth living|empty)|i (?:just )?want out(?: of (?:this|life|here|everything))?(?= *(?:[.!,]|$))",
             r"(?:going to|gonna|want to|wanna|plan to|planning to|about to|tried to|trying to|will|i'?ll) (?:just )?(?:overdose|od|take (?:all|a bunch|too many) (?:of )?(?:my |the )?(?:pills|meds))",
             r"(?:keep|keeping|saving|save|hiding|hide|stockpiling|stockpile|collecting|collect|stashing|stash) (?:[\w']+ ){0,3}?(?:pills|meds|medicine|razors?|blades?)(?: \w+){0,5}? (?:just in case|for later|for when|for the day|for one day)",
+            r"(?:hope|wish|want|pray) (?:that )?i (?:just )?(?:die|don'?t wake up|never wake up|get hit by a (?:car|bus|truck|train)|get killed|stop breathing)|better off (?:gone|not here|not existing|not alive|not around|without me)",
             r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
         ),
         "expresses thoughts of suicide or self-harm",

@@ -51,3 +51,7 @@ def test_text_speak_is_spelled_out_in_the_words_view():
     assert n.words.text == "are you home? don't tell ur mom, i love you"
     # Parts of other words are left alone.
     assert normalize("run umbrella ready").words.text == "run umbrella ready"
+
+
+def test_ordinals_and_unit_numbers_are_not_leetspeak():
+    assert normalize("apartment 5B on 3rd and 10th").words.text == "apartment 5b on 3rd and 10th"
