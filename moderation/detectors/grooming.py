@@ -275,6 +275,15 @@ RULES = (
         CATEGORY,
         adult_sender=True,
     ),
+    Rule(
+        compile_words(
+            r"i won'?t tell if (?:you|u) won'?t|(?:make sure|check|see if|be sure) (?:your|ur) (?:mom|mother|dad|father|parents?|family|folks) (?:isn'?t|aren'?t|is not|are not|'s not|are gone|is gone|is asleep|are asleep) (?:around|home|there|looking|watching|in the room)?",
+            r"(?:take|snap|send) (?:a |me a )?(?:pic|picture|photo|selfie|video)s? (?:in|of you in|from) (?:the |your )?(?:mirror|bathroom|bed|bedroom|shower)",
+        ),
+        "secrecy, supervision checks and private pictures",
+        CATEGORY,
+        adult_sender=True,
+    ),
     # Requests for photos of the student.
     Rule(
         compile_words(
