@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
+    path("conversations/<int:conversation_id>/", views.conversation, name="conversation"),
     path("coordinator/programs/<int:program_id>/week/", views.program_week, name="program-week"),
 ]
