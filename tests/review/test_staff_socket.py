@@ -64,6 +64,25 @@ async def test_a_new_flag_arrives_live_in_the_moderators_socket(conversation, me
         await communicator.disconnect()
 
 
+async def test_the_pipelines_hold_reaches_the_moderators_socket(conversation, mentor, moderator):
+    """End to end: a member sends, the moderation pipeline holds, the console hears of it."""
+    communicator = await connected(moderator)
+    try:
+        message = await database_sync_to_async(send)(
+            mentor, conversation, "what's your snap? don't tell your mom"
+        )
+        event = await communicator.receive_json_from(timeout=5)
+        assert (event["type"], event["action"], event["item"]["message"]) == (
+            "review.item",
+            "hold",
+            message.pk,
+        )
+        assert event["item"]["priority"] == "high"
+        assert "snap" not in json.dumps(event)
+    finally:
+        await communicator.disconnect()
+
+
 async def test_another_districts_flags_never_reach_the_socket(
     foreign_item, moderator, other_moderator
 ):

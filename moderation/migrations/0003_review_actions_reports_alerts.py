@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_auditentry'),
         ('messaging', '0002_weekly_cadence'),
-        ('moderation', '0001_initial'),
+        ('moderation', '0002_district_settings_keywords_scorer_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
