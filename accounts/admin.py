@@ -5,12 +5,26 @@ A coordinator (is_staff) sees and edits only their own district's rows; superuse
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
 
+from .audit import audit_record
 from .models import District, GuardianConsent, Program, School, Screening, User
+
+# Foreign keys a coordinator may point only at their own district's rows.
+_SCOPED_CHOICES = {
+    District: "pk",
+    School: "district",
+    Program: "school__district",
+    User: "district",
+}
 
 
 class DistrictScopedAdmin(admin.ModelAdmin):
-    """Restricts the change list and lookups to the signed-in coordinator's district."""
+    """Restricts the change list, lookups and choices to the signed-in coordinator's district.
+
+    An object outside it answers 404 whether or not it exists elsewhere (ids are not enumerable),
+    and the attempt is audited.
+    """
 
     district_path = "district"
 
@@ -19,6 +33,27 @@ class DistrictScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(**{f"{self.district_path}_id": request.user.district_id})
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            audit_record(
+                action="access.denied",
+                actor=request.user,
+                target_type=self.model._meta.label_lower,
+                target_id=str(object_id)[:64],
+                detail={"via": "admin"},
+            )
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path = _SCOPED_CHOICES.get(db_field.related_model)
+        if path is not None and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{f"{path}_id" if path != "pk" else "pk": request.user.district_id}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(District)
@@ -61,6 +96,20 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
     )
+    # A coordinator must not be able to raise anyone's privileges, their own included.
+    _superuser_only = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else fields + self._superuser_only
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            from .sessions import sessions_revoke_all
+
+            # A disabled account's sessions and sockets end now, not at their next request.
+            sessions_revoke_all(user=obj, actor=request.user, reason="account_disabled")
 
 
 @admin.register(GuardianConsent)
