@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Headless Chromium for the browser tests, from Debian's packages (Playwright drives it by path).
+# Debian packages the tests use: headless Chromium (Playwright drives it by path) and docker-compose
+# (validates docker-compose.yml without a Docker engine).
+SYSTEM_TOOLS := chromium docker-compose
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Install Debian's packages:$$missing (sudo apt-get install$$missing) for the tests." >&2; exit 1; fi; fi
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput

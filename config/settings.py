@@ -223,3 +223,14 @@ TRELLIS = {
     # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use the peer).
     "PROXY_COUNT": env.int("TRELLIS_PROXY_COUNT", default=0),
 }
+
+# Periodic jobs: (name, function path, interval in seconds). Each function is idempotent and runs
+# once per slot across all workers (scheduling.periodic).
+TRELLIS_PERIODIC = [
+    ("weekly-prompts", "messaging.cadence.prompts_post_due", 300),
+    ("reply-nudges", "messaging.cadence.nudges_send_due", 600),
+    ("stalled-jobs", "scheduling.periodic.tasks_recover_stalled", 300),
+    ("meetings-materialize", "scheduling.services.meetings_materialize", 3600),
+    ("meeting-reminders", "scheduling.services.reminders_send_due", 300),
+]
+TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("coordinator/programs/<int:program_id>/week/", views.program_week, name="program-week"),
 ]

@@ -30,3 +30,34 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": status, "checks": checks}, status=503 if status == "down" else 200
     )
+
+
+@login_required
+@never_cache
+def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A coordinator's view of this week in one program: who wrote, who waits, who was nudged."""
+    from django.http import Http404
+
+    from accounts.models import Program, User
+    from messaging.cadence import program_week as week_of
+    from messaging.cadence import program_week_overview
+
+    user = request.user
+    if user.role != User.Role.COORDINATOR and not user.is_superuser:
+        raise Http404
+    scope = {} if user.is_superuser else {"school__district_id": user.district_id}
+    try:
+        program = Program.objects.select_related("school__district").get(pk=program_id, **scope)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+    from django.utils import timezone
+
+    return render(
+        request,
+        "frontend/program_week.html",
+        {
+            "program": program,
+            "week": week_of(program=program, at=timezone.now()),
+            "rows": program_week_overview(program=program),
+        },
+    )

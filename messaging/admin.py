@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from accounts.admin import DistrictScopedAdmin
 
 from . import services
-from .models import Match, MatchEvent
+from .models import Match, MatchEvent, Nudge, WeeklyPrompt
 
 
 class MatchEventInline(admin.TabularInline):
@@ -87,3 +87,41 @@ class MatchAdmin(DistrictScopedAdmin):
             ),
             "closed",
         )
+
+
+@admin.register(WeeklyPrompt)
+class WeeklyPromptAdmin(DistrictScopedAdmin):
+    """Coordinators schedule a program's weekly question; it is posted at the week's start."""
+
+    district_path = "program__school__district"
+    list_display = ["program", "week_start", "short_body", "posted_at", "created_by"]
+    list_filter = ["program", "posted_at"]
+    search_fields = ["body"]
+    fields = ["program", "week_start", "body", "posted_at"]
+    readonly_fields = ["posted_at"]
+
+    @admin.display(description="Prompt")
+    def short_body(self, obj):
+        return obj.body[:80]
+
+    def save_model(self, request, obj, form, change):
+        from .cadence import prompt_schedule
+
+        saved = prompt_schedule(
+            program=obj.program, week_start=obj.week_start, body=obj.body, actor=request.user
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(Nudge)
+class NudgeAdmin(DistrictScopedAdmin):
+    """Who was nudged for an unanswered student message, and whether the e-mail went out."""
+
+    district_path = "match__program__school__district"
+    list_display = ["mentor", "match", "week_start", "sent_at", "emailed"]
+    list_filter = ["week_start", "emailed", "match__program"]
+    search_fields = ["mentor__username", "mentor__display_name"]
+    readonly_fields = ["match", "mentor", "waiting_message", "week_start", "sent_at", "emailed"]
+
+    def has_add_permission(self, request):
+        return False

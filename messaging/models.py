@@ -188,3 +188,47 @@ class Message(models.Model):
     @property
     def is_visible_to_recipients(self) -> bool:
         return self.state in self.VISIBLE_STATES
+
+
+class WeeklyPrompt(models.Model):
+    """A discussion question posted into every active match of a program at the start of a week."""
+
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.CASCADE, related_name="prompts"
+    )
+    week_start = models.DateField(help_text="The first day of the program week, school time.")
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "week_start"], name="prompt_one_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Prompt for program {self.program_id}, week of {self.week_start}"
+
+
+class Nudge(models.Model):
+    """A reminder to a mentor who has not answered a student's message within the program's time.
+
+    One per unanswered student message, so a mentor is nudged once per wait, not every hour.
+    """
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="nudges")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    waiting_message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="nudge")
+    week_start = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Nudge to mentor {self.mentor_id} on match {self.match_id}"

@@ -97,3 +97,28 @@ def test_health_endpoint_reports_database_and_layer(client, db):
     body = client.get("/healthz").json()
     assert body["checks"]["database"] == {"status": "ok", "vendor": "postgresql"}
     assert body["checks"]["channel_layer"]["status"] == "ok"
+
+
+def test_docker_compose_file_validates():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    for service in ("web:", "worker:", "postgres:", "redis:", "migrate:"):
+        assert f"  {service}" in config
+    assert config.count("healthcheck:") >= 4

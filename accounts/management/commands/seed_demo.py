@@ -74,6 +74,29 @@ def ensure_demo_second_factor(user: User) -> TOTPDevice:
 class Command(BaseCommand):
     help = "Create a demo district, program, people, active matches and some history (idempotent)."
 
+    def _meetings(self, school, match, coordinator):
+        """An approved venue and a fortnightly lunch meeting for the first match."""
+        from scheduling import services as scheduling
+        from scheduling.models import Venue
+
+        venue, _ = Venue.objects.get_or_create(
+            school=school, name="Library", defaults={"approved": True}
+        )
+        if match.conversation.meeting_series.exists():
+            return
+        today = timezone.now().astimezone(school.tz).date()
+        first = today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7)  # next Thursday
+        scheduling.series_create(
+            conversation=match.conversation,
+            venue=venue,
+            title="Lunch with your mentor",
+            rule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;COUNT=8",
+            first_date=first,
+            start_time=datetime.time(12, 15),
+            duration_minutes=40,
+            actor=coordinator,
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
         district, _ = District.objects.get_or_create(
@@ -156,6 +179,8 @@ class Command(BaseCommand):
                 client_id=f"demo-{i}",
                 body=text,
             )
+
+        self._meetings(school, first, coordinator)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready: district 'Riverbend Unified'."))
         self.stdout.write(

@@ -1,0 +1,200 @@
+"""Scheduling records: approved venues, district holidays, meeting series and their meetings,
+RSVPs, attendance, reminders sent, and periodic-job slots."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class PeriodicSlot(models.Model):
+    """A claimed run of a periodic job: (name, slot) is unique, so two workers never both run it."""
+
+    name = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodic_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot.isoformat()}"
+
+
+class Venue(models.Model):
+    """A place at a school where in-person meetings may happen, once the district approves it."""
+
+    school = models.ForeignKey("accounts.School", on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(max_length=120, help_text="e.g. Library, Room 114")
+    approved = models.BooleanField(default=False)
+    opens = models.TimeField(
+        default=datetime.time(7, 30), help_text="Meetings may start from (school time)."
+    )
+    closes = models.TimeField(
+        default=datetime.time(17, 30), help_text="Meetings must end by (school time)."
+    )
+
+    class Meta:
+        ordering = ["school", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="venue_unique_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school})"
+
+
+class Holiday(models.Model):
+    """A district day without meetings; recurring meetings on it are skipped."""
+
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.CASCADE, related_name="holidays"
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "date"], name="holiday_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date})"
+
+
+class MeetingSeries(models.Model):
+    """Recurring in-person meetings for one conversation's members (a match or a group).
+
+    Stores the rule, the IANA zone and the wall-clock time; occurrences are expanded in local time
+    (scheduling.recurrence) and materialised as Meeting rows ahead of time.
+    """
+
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="meeting_series"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="series")
+    title = models.CharField(max_length=200)
+    rule = models.CharField(max_length=300, help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10")
+    timezone = models.CharField(max_length=64)
+    first_date = models.DateField()
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveIntegerField(default=45)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="meetings"
+    )
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="meetings"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="meetings")
+    local_date = models.DateField(help_text="The occurrence's date in the series (school time).")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    # Bumped on every change; a reschedule or cancel names the version it saw (one outcome wins).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "local_date"], name="meeting_once_per_date"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} at {self.starts_at.isoformat()}"
+
+
+class Rsvp(models.Model):
+    class Response(models.TextChoices):
+        YES = "yes", "Going"
+        NO = "no", "Not going"
+        MAYBE = "maybe", "Maybe"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    response = models.CharField(max_length=5, choices=Response.choices)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="rsvp_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.response}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'present' if self.present else 'absent'}"
+
+
+class ReminderSent(models.Model):
+    """One row per (meeting, person, kind): a reminder goes out once, whatever the workers do."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)
+    # The meeting version the reminder described: a rescheduled meeting is reminded again.
+    version = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user", "kind", "version"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for meeting {self.meeting_id} to {self.user_id}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed address (the token is the credential; it can be reset)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user_id}"

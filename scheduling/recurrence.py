@@ -1,0 +1,90 @@
+"""Pure recurrence maths for meeting series: rule + IANA zone + wall-clock time -> UTC instants.
+
+Rules are RFC 5545 RRULE strings (expanded with dateutil) over *local* dates; each occurrence's
+wall-clock start is then placed in the zone. A wall-clock time that does not exist on a DST
+spring-forward day moves forward by the gap (02:30 becomes 03:30), and an ambiguous one on the
+fall-back day takes its first occurrence: meetings keep their local time across DST.
+No database, no settings, no naive datetimes in or out.
+"""
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dateutil.rrule import rrulestr
+
+ALLOWED_FREQ = ("WEEKLY", "DAILY", "MONTHLY")
+MAX_OCCURRENCES = 520  # ten years of weekly meetings
+
+
+class RuleError(ValueError):
+    """The recurrence rule is malformed or not allowed."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    local_date: datetime.date
+    start: datetime.datetime  # UTC
+    end: datetime.datetime  # UTC
+
+
+def validate_rule(rule: str) -> str:
+    """Return the rule, normalised, or raise RuleError with a reason a coordinator can act on."""
+    rule = rule.strip().upper()
+    if rule.startswith("RRULE:"):
+        rule = rule[len("RRULE:") :]
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    if parts.get("FREQ") not in ALLOWED_FREQ:
+        raise RuleError(f"FREQ must be one of {', '.join(ALLOWED_FREQ)}.")
+    if "COUNT" not in parts and "UNTIL" not in parts:
+        raise RuleError("A series needs an end: COUNT or UNTIL.")
+    if {"BYHOUR", "BYMINUTE", "BYSECOND"} & parts.keys():
+        raise RuleError("The time of day comes from the series, not the rule.")
+    try:
+        rrulestr(rule, dtstart=datetime.datetime(2000, 1, 1))  # noqa: DTZ001 - local wall clock
+    except (ValueError, TypeError) as exc:
+        raise RuleError(f"Not a valid recurrence rule: {exc}") from exc
+    return rule
+
+
+def place(local_date: datetime.date, at: datetime.time, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """The UTC instant of wall-clock `at` on `local_date` in `tz` (DST gaps move forward)."""
+    # PEP 495: fold=0 reads a wall-clock time with the offset in force before a transition. For an
+    # ambiguous time that is the first occurrence; for a non-existent one (spring forward) it lands
+    # after the gap, i.e. the wall-clock time moved forward by the gap.
+    naive = datetime.datetime.combine(local_date, at)
+    return naive.replace(tzinfo=tz, fold=0).astimezone(datetime.UTC)
+
+
+def expand(
+    *,
+    rule: str,
+    tz: zoneinfo.ZoneInfo,
+    first_date: datetime.date,
+    at: datetime.time,
+    duration: datetime.timedelta,
+    window_start: datetime.datetime,
+    window_end: datetime.datetime,
+    skip_dates: Iterable[datetime.date] = (),
+) -> list[Occurrence]:
+    """Occurrences starting in [window_start, window_end), excluding `skip_dates` (holidays,
+    cancelled dates). Window bounds must be aware."""
+    if window_start.tzinfo is None or window_end.tzinfo is None:
+        raise ValueError("window bounds must be aware datetimes")
+    skip = set(skip_dates)
+    dtstart = datetime.datetime.combine(first_date, datetime.time.min)
+    # Expand over local dates with a day of margin either side of the window.
+    local_from = window_start.astimezone(tz).replace(tzinfo=None) - datetime.timedelta(days=1)
+    local_to = window_end.astimezone(tz).replace(tzinfo=None) + datetime.timedelta(days=1)
+    rr = rrulestr(validate_rule(rule), dtstart=dtstart)
+    result = []
+    for i, day in enumerate(rr.between(max(local_from, dtstart), local_to, inc=True)):
+        if i >= MAX_OCCURRENCES:
+            break
+        if day.date() in skip:
+            continue
+        start = place(day.date(), at, tz)
+        if window_start <= start < window_end:
+            result.append(Occurrence(day.date(), start, start + duration))
+    return result

@@ -1,0 +1,296 @@
+"""Scheduling writes: series, materialised meetings, reschedule/cancel, RSVPs, attendance,
+reminders. Keyword-only; events and e-mails leave only after commit."""
+
+import datetime
+import logging
+import zoneinfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from messaging import realtime
+from messaging.access import member_ids
+from messaging.models import Conversation, Membership
+
+from . import recurrence
+from .models import Attendance, Holiday, Meeting, MeetingSeries, ReminderSent, Rsvp, Venue
+
+logger = logging.getLogger(__name__)
+
+HORIZON = datetime.timedelta(weeks=8)
+REMINDERS = (("day", datetime.timedelta(hours=24)), ("hour", datetime.timedelta(hours=1)))
+
+
+class MeetingConflict(ValidationError):
+    """The meeting changed since the caller read it (another reschedule or cancel won)."""
+
+
+def _require_coordinator(actor: User, conversation: Conversation) -> None:
+    if actor.is_superuser:
+        return
+    if actor.role != User.Role.COORDINATOR or actor.district_id != conversation.district_id:
+        raise PermissionDenied("Only the program's coordinators schedule meetings.")
+
+
+def venue_check(
+    *,
+    venue: Venue,
+    conversation: Conversation,
+    tz: zoneinfo.ZoneInfo,
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> None:
+    """Meetings happen only at approved venues of the conversation's district, in opening hours.
+
+    Raises ValidationError naming the rule that was broken.
+    """
+    if not venue.approved:
+        raise ValidationError("That venue is not approved for meetings.")
+    if venue.school.district_id != conversation.district_id:
+        raise ValidationError("That venue belongs to another district.")
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if local_start.date() != local_end.date():
+        raise ValidationError("A meeting starts and ends on the same day.")
+    if local_start.time() < venue.opens or local_end.time() > venue.closes:
+        raise ValidationError(
+            f"Meetings at {venue.name} happen between {venue.opens:%H:%M} and {venue.closes:%H:%M}."
+        )
+
+
+@transaction.atomic
+def series_create(
+    *,
+    conversation: Conversation,
+    venue: Venue,
+    title: str,
+    rule: str,
+    first_date: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> MeetingSeries:
+    """Create a recurring series and materialise its meetings for the coming weeks."""
+    _require_coordinator(actor, conversation)
+    try:
+        rule = recurrence.validate_rule(rule)
+    except recurrence.RuleError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not 10 <= duration_minutes <= 240:
+        raise ValidationError("A meeting lasts between 10 minutes and 4 hours.")
+    tz = venue.school.tz
+    start = recurrence.place(first_date, start_time, tz)
+    venue_check(
+        venue=venue,
+        conversation=conversation,
+        tz=tz,
+        start=start,
+        end=start + datetime.timedelta(minutes=duration_minutes),
+    )
+    series = MeetingSeries.objects.create(
+        conversation=conversation,
+        venue=venue,
+        title=title.strip() or "Mentoring meeting",
+        rule=rule,
+        timezone=str(tz.key),
+        first_date=first_date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        created_by=actor,
+    )
+    meetings_materialize(series=series, now=now)
+    return series
+
+
+def meetings_materialize(
+    *, series: MeetingSeries | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Create the Meeting rows of active series for the next HORIZON, skipping district holidays.
+    Idempotent (one row per series and date). Returns the number created."""
+    now = now or timezone.now()
+    todo = [series] if series is not None else MeetingSeries.objects.filter(active=True)
+    created = 0
+    for s in todo:
+        s = MeetingSeries.objects.select_related("venue__school", "conversation").get(pk=s.pk)
+        holidays = Holiday.objects.filter(district_id=s.conversation.district_id).values_list(
+            "date", flat=True
+        )
+        occurrences = recurrence.expand(
+            rule=s.rule,
+            tz=zoneinfo.ZoneInfo(s.timezone),
+            first_date=s.first_date,
+            at=s.start_time,
+            duration=datetime.timedelta(minutes=s.duration_minutes),
+            window_start=now,
+            window_end=now + HORIZON,
+            skip_dates=holidays,
+        )
+        for occ in occurrences:
+            _, made = Meeting.objects.get_or_create(
+                series=s,
+                local_date=occ.local_date,
+                defaults={
+                    "conversation": s.conversation,
+                    "venue": s.venue,
+                    "starts_at": occ.start,
+                    "ends_at": occ.end,
+                },
+            )
+            created += int(made)
+    return created
+
+
+def _notify_meeting(meeting: Meeting, change: str) -> None:
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(uid) for uid in member_ids(conversation=meeting.conversation)],
+        event={
+            "type": "meeting",
+            "change": change,
+            "meeting": meeting.pk,
+            "status": meeting.status,
+            "starts_at": meeting.starts_at.isoformat(),
+            "version": meeting.version,
+        },
+    )
+
+
+def _locked(meeting_id: int, expected_version: int, actor: User) -> Meeting:
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("conversation", "venue__school")
+        .get(pk=meeting_id)
+    )
+    _require_coordinator(actor, meeting.conversation)
+    if meeting.version != expected_version:
+        raise MeetingConflict(
+            "This meeting was changed by someone else; reload and try again.", code="conflict"
+        )
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingConflict("This meeting is cancelled.", code="cancelled")
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *, meeting_id: int, expected_version: int, starts_at: datetime.datetime, actor: User
+) -> Meeting:
+    """Move one meeting. Exactly one of racing reschedules/cancels wins; the others get
+    MeetingConflict."""
+    if timezone.is_naive(starts_at):
+        raise ValidationError("The new time must carry its time zone.")
+    meeting = _locked(meeting_id, expected_version, actor)
+    duration = meeting.ends_at - meeting.starts_at
+    venue_check(
+        venue=meeting.venue,
+        conversation=meeting.conversation,
+        tz=meeting.venue.school.tz,
+        start=starts_at,
+        end=starts_at + duration,
+    )
+    meeting.starts_at, meeting.ends_at = starts_at, starts_at + duration
+    meeting.version += 1
+    meeting.save(update_fields=["starts_at", "ends_at", "version", "updated_at"])
+    _notify_meeting(meeting, "rescheduled")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Meeting:
+    meeting = _locked(meeting_id, expected_version, actor)
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.version += 1
+    meeting.save(update_fields=["status", "version", "updated_at"])
+    _notify_meeting(meeting, "cancelled")
+    return meeting
+
+
+def _access_meeting_as_member(user: User, meeting_id: int) -> Meeting:
+    try:
+        return Meeting.objects.get(pk=meeting_id, conversation__memberships__user=user)
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Meeting.DoesNotExist from exc
+
+
+@transaction.atomic
+def rsvp_set(*, user: User, meeting_id: int, response: str) -> Rsvp:
+    meeting = _access_meeting_as_member(user, meeting_id)
+    if response not in Rsvp.Response.values:
+        raise ValidationError("The answer is yes, no or maybe.")
+    if meeting.status == Meeting.Status.CANCELLED or meeting.starts_at <= timezone.now():
+        raise ValidationError("This meeting can no longer be answered.")
+    rsvp, _ = Rsvp.objects.update_or_create(
+        meeting=meeting, user=user, defaults={"response": response}
+    )
+    return rsvp
+
+
+@transaction.atomic
+def attendance_record(*, meeting_id: int, user_id: int, present: bool, actor: User) -> Attendance:
+    meeting = Meeting.objects.select_related("conversation").get(pk=meeting_id)
+    _require_coordinator(actor, meeting.conversation)
+    if not Membership.objects.filter(conversation=meeting.conversation, user_id=user_id).exists():
+        raise ValidationError("That person is not part of this meeting.")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError("Attendance is recorded once the meeting has started.")
+    attendance, _ = Attendance.objects.update_or_create(
+        meeting=meeting, user_id=user_id, defaults={"present": present, "recorded_by": actor}
+    )
+    return attendance
+
+
+def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
+    """Send the day-before and hour-before reminders that are due, each exactly once per person
+    and meeting version (a unique row), in-app and by e-mail. Safe with several workers."""
+    now = now or timezone.now()
+    sent = 0
+    for kind, lead in REMINDERS:
+        due = Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + lead
+        ).select_related("venue")
+        for meeting in due:
+            declined = set(
+                Rsvp.objects.filter(meeting=meeting, response=Rsvp.Response.NO).values_list(
+                    "user_id", flat=True
+                )
+            )
+            for uid in member_ids(conversation=meeting.conversation):
+                if uid in declined:
+                    continue
+                try:
+                    with transaction.atomic():
+                        ReminderSent.objects.create(
+                            meeting=meeting, user_id=uid, kind=kind, version=meeting.version
+                        )
+                        realtime.notify_after_commit(
+                            groups=[realtime.user_group(uid)],
+                            event={
+                                "type": "meeting.reminder",
+                                "meeting": meeting.pk,
+                                "kind": kind,
+                                "starts_at": meeting.starts_at.isoformat(),
+                            },
+                        )
+                        transaction.on_commit(lambda m=meeting, u=uid: _email_reminder(m, u))
+                except IntegrityError:
+                    continue
+                sent += 1
+    return sent
+
+
+def _email_reminder(meeting: Meeting, user_id: int) -> None:
+    user = User.objects.filter(pk=user_id).only("email").first()
+    if user is None or not user.email:
+        return
+    local = meeting.starts_at.astimezone(meeting.venue.school.tz)
+    try:
+        send_mail(
+            subject="Trellis: your mentoring meeting is coming up",
+            message=f"Your meeting is on {local:%A %d %B at %H:%M} at {meeting.venue.name}.",
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:
+        logger.warning("reminder e-mail failed for meeting=%s user=%s", meeting.pk, user_id)
