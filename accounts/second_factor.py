@@ -27,7 +27,7 @@ from .models import User
 from .sessions import session_rekey
 
 BACKUP_CODE_COUNT = 10
-_TOTP_SHAPE = re.compile(r"^\d{6}$")
+_TOTP_SHAPE = re.compile(r"^[0-9]{6}$")
 _STATIC_SHAPE = re.compile(r"^[a-z2-7]{8}$")
 
 

@@ -233,3 +233,15 @@ def _untracked_session_keys(user: User) -> set[str]:
         if str(session.get_decoded().get(SESSION_KEY, "")) == str(user.pk):
             keys.add(session.session_key)
     return keys
+
+
+def sessions_end_idle(*, now: datetime.datetime | None = None) -> int:
+    """End every session idle past its timeout (periodic): its sockets close even if no page or
+    frame arrives to notice. Returns how many."""
+    now = now or timezone.now()
+    ended = 0
+    for row in UserSession.objects.only("session_key", "last_seen_at", "idle_timeout_seconds"):
+        if _is_idle(row, now):
+            session_end(session_key=row.session_key, reason="idle_timeout")
+            ended += 1
+    return ended

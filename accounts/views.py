@@ -62,6 +62,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if sf.totp_device_confirmed(user) is None:
         return redirect(f"{reverse('otp_enrol')}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
+    error = GENERIC_CODE_ERROR if request.method == "POST" and not form.is_valid() else ""
     if request.method == "POST" and form.is_valid():
         result = sf.second_factor_verify(
             request=request, user=user, token=form.cleaned_data["token"]
@@ -74,9 +75,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.error(request, GENERIC_CODE_ERROR)
             return redirect("login")
-        form = CodeForm()
-        form.add_error(None, GENERIC_CODE_ERROR)
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+        error = GENERIC_CODE_ERROR
+    return render(request, "accounts/otp_verify.html", {"error": error, "next": _next_url(request)})
 
 
 @second_factor_exempt
@@ -91,6 +91,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
     device = sf.enrolment_device(user=user)
     form = CodeForm(request.POST or None)
+    error = GENERIC_CODE_ERROR if request.method == "POST" and not form.is_valid() else ""
     if request.method == "POST" and form.is_valid():
         result = sf.enrolment_confirm(request=request, user=user, token=form.cleaned_data["token"])
         if result.outcome is sf.Outcome.PASSED:
@@ -105,13 +106,12 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.error(request, GENERIC_CODE_ERROR)
             return redirect("login")
-        form = CodeForm()
-        form.add_error(None, GENERIC_CODE_ERROR)
+        error = GENERIC_CODE_ERROR
     return render(
         request,
         "accounts/otp_enrol.html",
         {
-            "form": form,
+            "error": error,
             "next": _next_url(request),
             "otpauth_uri": device.config_url,
             "secret": sf.device_secret_base32(device),
