@@ -3,12 +3,22 @@
 A coordinator (is_staff) sees and edits only their own district's rows; superusers see everything.
 """
 
-from django.contrib import admin
+import contextlib
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import audit_record
 from .models import District, GuardianConsent, Program, School, Screening, User
+from .services import second_factor_reset
+
+# Authenticator secrets are never shown to anyone, staff included: a coordinator resets a lost
+# authenticator with the "Reset second factor" action instead.
+for _device_model in (TOTPDevice, StaticDevice):
+    with contextlib.suppress(admin.sites.NotRegistered):
+        admin.site.unregister(_device_model)
 
 # Foreign keys a coordinator may point only at their own district's rows.
 _SCOPED_CHOICES = {
@@ -22,8 +32,8 @@ _SCOPED_CHOICES = {
 class DistrictScopedAdmin(admin.ModelAdmin):
     """Restricts the change list, lookups and choices to the signed-in coordinator's district.
 
-    An object outside it answers 404 whether or not it exists elsewhere (ids are not enumerable),
-    and the attempt is audited.
+    An object outside it answers 404 whether or not it exists elsewhere (ids are not enumerable);
+    the attempt is audited (accounts.middleware.AccessDeniedAuditMiddleware).
     """
 
     district_path = "district"
@@ -37,13 +47,7 @@ class DistrictScopedAdmin(admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            audit_record(
-                action="access.denied",
-                actor=request.user,
-                target_type=self.model._meta.label_lower,
-                target_id=str(object_id)[:64],
-                detail={"via": "admin"},
-            )
+            # Audited by accounts.middleware.AccessDeniedAuditMiddleware.
             raise Http404
         return obj
 
@@ -96,6 +100,7 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
     )
+    actions = ["reset_second_factor"]
     # A coordinator must not be able to raise anyone's privileges, their own included.
     _superuser_only = ("is_superuser", "is_staff", "groups", "user_permissions")
 
@@ -110,6 +115,14 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
 
             # A disabled account's sessions and sockets end now, not at their next request.
             sessions_revoke_all(user=obj, actor=request.user, reason="account_disabled")
+
+    @admin.action(description="Reset second factor (lost phone): sign out and enrol again")
+    def reset_second_factor(self, request, queryset):
+        count = 0
+        for user in queryset.exclude(pk=request.user.pk):
+            second_factor_reset(user=user, actor=request.user)
+            count += 1
+        self.message_user(request, f"Second factor reset for {count} user(s).", messages.INFO)
 
 
 @admin.register(GuardianConsent)

@@ -4,6 +4,10 @@ SessionGuardMiddleware ends a session that has been idle past its timeout (or wh
 disabled) before any view sees it, and records activity otherwise: the idle timeout is enforced on
 the server, whatever the page's script does.
 
+AccessDeniedAuditMiddleware records every 403 and 404 a view raises for a signed-in user (staff
+reaching into another district, a student calling staff endpoints, guessed ids) in the audit log,
+with the route's name and its numeric ids only.
+
 SecondFactorMiddleware serves an adult who needs a second factor nothing but the sign-in pages
 until the session has passed it: pages redirect to the second-factor step, other methods get 403.
 """
@@ -12,10 +16,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .audit import audit_record
 from .sessions import session_activity
 
 # Views an adult reaches before the second factor (besides views marked second_factor_exempt).
@@ -61,3 +67,36 @@ class SecondFactorMiddleware:
         if request.method not in ("GET", "HEAD"):
             return HttpResponseForbidden("The second sign-in step is not complete.")
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+
+
+class AccessDeniedAuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        ids = {}
+        if match is not None:
+            # Numeric ids only: other parameters (feed tokens, slugs) stay out of the log.
+            ids = {
+                k: int(v)
+                for k, v in match.kwargs.items()
+                if isinstance(v, int)
+                or (isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 19)
+            }
+        audit_record(
+            action="access.denied",
+            actor=user,
+            target_type="route",
+            target_id=(match.view_name if match is not None else "")[:64],
+            detail={"status": 404 if isinstance(exception, Http404) else 403, "ids": ids},
+        )
+        return None

@@ -50,3 +50,9 @@ def enrolled(db):
         return authenticator
 
     return enrol
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hundreds of sign-ins in this suite: the hash algorithm is not what it tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
