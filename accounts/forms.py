@@ -30,30 +30,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         password = self.cleaned_data.get("password") or ""
         address = throttle.client_address(self.request)
         known = User.objects.filter(username=username).values_list("pk", flat=True).first()
-        if throttle.check(kind=throttle.Kind.PASSWORD, account=username, address=address).locked:
+        decision = throttle.attempt(kind=throttle.Kind.PASSWORD, account=username, address=address)
+        if decision.refused:
             audit_record(
-                action="auth.sign_in_refused_locked",
-                target_type="user",
-                target_id=known or "",
+                action="auth.sign_in_refused_locked", target_type="user", target_id=known or ""
             )
             raise ValidationError(GENERIC_SIGN_IN_ERROR, code="invalid_login")
         try:
             if len(password) > PASSWORD_MAX_CHARS:
                 raise ValidationError(GENERIC_SIGN_IN_ERROR, code="invalid_login")
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
-            decision = throttle.record_failure(
-                kind=throttle.Kind.PASSWORD, account=username, address=address
-            )
             audit_record(
                 action="auth.password_failed",
                 target_type="user",
                 target_id=known or "",
                 detail={"known_account": known is not None},
             )
-            if decision.locked:
+            if decision.locks_now:
                 audit_record(action="auth.locked", target_type="user", target_id=known or "")
             raise ValidationError(GENERIC_SIGN_IN_ERROR, code="invalid_login") from None
+        throttle.succeeded(decision=decision, kind=throttle.Kind.PASSWORD, account=username)
+        return cleaned
 
 
 class CodeForm(forms.Form):

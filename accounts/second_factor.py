@@ -76,20 +76,18 @@ def device_qr_svg(device: TOTPDevice) -> str:
     )
 
 
-def _check_lock(request: HttpRequest, user: User) -> bool:
-    address = throttle.client_address(request)
-    decision = throttle.check(kind=throttle.Kind.OTP, account=_account(user), address=address)
-    if decision.locked:
+def _attempt(request: HttpRequest, user: User) -> throttle.Decision:
+    decision = throttle.attempt(
+        kind=throttle.Kind.OTP, account=_account(user), address=throttle.client_address(request)
+    )
+    if decision.refused:
         audit_record(
             action="auth.otp_refused_locked", actor=user, target_type="user", target_id=user.pk
         )
-    return decision.locked
+    return decision
 
 
-def _fail(request: HttpRequest, user: User, device_kind: str) -> Outcome:
-    decision = throttle.record_failure(
-        kind=throttle.Kind.OTP, account=_account(user), address=throttle.client_address(request)
-    )
+def _fail(user: User, decision: throttle.Decision, device_kind: str) -> Outcome:
     audit_record(
         action="auth.otp_failed",
         actor=user,
@@ -97,19 +95,21 @@ def _fail(request: HttpRequest, user: User, device_kind: str) -> Outcome:
         target_id=user.pk,
         detail={"device": device_kind, "failures": decision.account_failures},
     )
-    if decision.locked:
+    if decision.locks_now:
         audit_record(action="auth.otp_locked", actor=user, target_type="user", target_id=user.pk)
         return Outcome.LOCKED
     return Outcome.FAILED
 
 
-def _complete(request: HttpRequest, user: User, device, device_kind: str) -> None:
+def _complete(
+    request: HttpRequest, user: User, device, device_kind: str, decision: throttle.Decision
+) -> None:
     """Mark the session as verified and rotate its key (the pre-verification key is dead)."""
     old_key = request.session.session_key
     django_otp.login(request, device)
     request.session.cycle_key()
     session_rekey(old_key=old_key, new_key=request.session.session_key, user=user)
-    throttle.clear_account(kind=throttle.Kind.OTP, account=_account(user))
+    throttle.succeeded(decision=decision, kind=throttle.Kind.OTP, account=_account(user))
     audit_record(
         action="auth.second_factor_passed",
         actor=user,
@@ -121,7 +121,8 @@ def _complete(request: HttpRequest, user: User, device, device_kind: str) -> Non
 
 def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> VerifyResult:
     """Check a TOTP code or a backup code for `user` and, when it passes, verify the session."""
-    if _check_lock(request, user):
+    decision = _attempt(request, user)
+    if decision.refused:
         return VerifyResult(Outcome.LOCKED)
     token = normalise_token(token)
     if _TOTP_SHAPE.match(token):
@@ -129,11 +130,11 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Ver
     elif _STATIC_SHAPE.match(token):
         device_kind, devices = "static", StaticDevice.objects.filter(user=user, confirmed=True)
     else:
-        return VerifyResult(_fail(request, user, "none"))
+        return VerifyResult(_fail(user, decision, "none"))
     for device in devices.order_by("pk"):
         verified = django_otp.verify_token(user, device.persistent_id, token)
         if verified is not None:
-            _complete(request, user, verified, device_kind)
+            _complete(request, user, verified, device_kind, decision)
             if device_kind == "static":
                 audit_record(
                     action="auth.backup_code_used",
@@ -143,7 +144,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Ver
                     detail={"remaining": verified.token_set.count()},
                 )
             return VerifyResult(Outcome.PASSED, verified)
-    return VerifyResult(_fail(request, user, device_kind))
+    return VerifyResult(_fail(user, decision, device_kind))
 
 
 def backup_codes_issue(*, user: User) -> list[str]:
@@ -162,12 +163,13 @@ def backup_codes_issue(*, user: User) -> list[str]:
 def enrolment_confirm(*, request: HttpRequest, user: User, token: str) -> VerifyResult:
     """Confirm the device being enrolled with its first code; on success the session is verified
     and the device becomes the user's authenticator. Throttled like any second-factor attempt."""
-    if _check_lock(request, user):
+    decision = _attempt(request, user)
+    if decision.refused:
         return VerifyResult(Outcome.LOCKED)
     token = normalise_token(token)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None or not _TOTP_SHAPE.match(token):
-        return VerifyResult(_fail(request, user, "totp"))
+        return VerifyResult(_fail(user, decision, "totp"))
     with transaction.atomic():
         verified = django_otp.verify_token(user, device.persistent_id, token)
         if verified is not None:
@@ -176,9 +178,9 @@ def enrolment_confirm(*, request: HttpRequest, user: User, token: str) -> Verify
             # Any other half-finished enrolment is void now.
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     if verified is None:
-        return VerifyResult(_fail(request, user, "totp"))
+        return VerifyResult(_fail(user, decision, "totp"))
     audit_record(
         action="auth.second_factor_enrolled", actor=user, target_type="user", target_id=user.pk
     )
-    _complete(request, user, verified, "totp")
+    _complete(request, user, verified, "totp", decision)
     return VerifyResult(Outcome.PASSED, verified)

@@ -1,7 +1,9 @@
 """Throttling of password and second-factor attempts: per account and per address.
 
 Failures are rows (SignInFailure), so every server process sees the same counts and a restart
-forgets nothing. An account is locked once it has `per_account` failures inside the window, from
+forgets nothing. An attempt is counted before the secret is checked and forgiven when it passes,
+so concurrent guesses cannot race past a limit. An account is locked once it has `per_account`
+failures inside the window, from
 however many addresses they came (an attack spread over many addresses still locks the account);
 an address is refused once it has `per_address` failures inside the window, over all accounts (a
 password spray from one address). While locked, attempts are refused without checking the secret,
@@ -70,34 +72,53 @@ def client_address(request: HttpRequest) -> str:
 
 @dataclass(frozen=True)
 class Decision:
-    locked: bool
+    attempt_id: int
+    # Attempts inside the window that did not succeed, this one included.
     account_failures: int
     address_failures: int
+    limits: Limits
+
+    @property
+    def refused(self) -> bool:
+        """Over a limit before this attempt: refuse it without checking the secret."""
+        return (
+            self.account_failures > self.limits.per_account
+            or self.address_failures > self.limits.per_address
+        )
+
+    @property
+    def locks_now(self) -> bool:
+        """If this attempt fails, it is the one that reaches a limit (true for exactly one)."""
+        return (
+            self.account_failures == self.limits.per_account
+            or self.address_failures == self.limits.per_address
+        )
 
 
-def check(*, kind: str, account: str, address: str) -> Decision:
-    """Whether an attempt for `account` from `address` may proceed."""
+def attempt(*, kind: str, account: str, address: str) -> Decision:
+    """Count an attempt before checking the secret, so that concurrent guesses cannot slip past
+    the limit between a check and a write: the attempt is a failure until `succeeded` says not."""
     limits = limits_for(kind)
-    since = timezone.now() - limits.window
-    recent = SignInFailure.objects.filter(kind=kind, at__gt=since)
-    by_account = recent.filter(account_ref=account_ref(account)).count()
-    by_address = recent.filter(address_ref=_ref("address", address)).count()
-    return Decision(
-        locked=by_account >= limits.per_account or by_address >= limits.per_address,
-        account_failures=by_account,
-        address_failures=by_address,
-    )
-
-
-def record_failure(*, kind: str, account: str, address: str) -> Decision:
-    """Count one failure; the decision for the next attempt (locked once a limit is reached)."""
-    SignInFailure.objects.create(
+    row = SignInFailure.objects.create(
         at=timezone.now(),
         kind=kind,
         account_ref=account_ref(account),
         address_ref=_ref("address", address),
     )
-    return check(kind=kind, account=account, address=address)
+    recent = SignInFailure.objects.filter(kind=kind, at__gt=row.at - limits.window)
+    return Decision(
+        attempt_id=row.pk,
+        account_failures=recent.filter(account_ref=row.account_ref).count(),
+        address_failures=recent.filter(address_ref=row.address_ref).count(),
+        limits=limits,
+    )
+
+
+def succeeded(*, decision: Decision, kind: str, account: str) -> None:
+    """The attempt passed: it was no failure, and the account's earlier failures are forgiven
+    (the address's stay)."""
+    SignInFailure.objects.filter(pk=decision.attempt_id).delete()
+    clear_account(kind=kind, account=account)
 
 
 def clear_account(*, kind: str, account: str) -> None:

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import second_factor as sf
-from . import throttle
 from .audit import audit_record
 from .forms import GENERIC_CODE_ERROR, CodeForm, ThrottledAuthenticationForm
 from .middleware import second_factor_exempt
@@ -38,7 +37,6 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         response = super().form_valid(form)
-        throttle.clear_account(kind=throttle.Kind.PASSWORD, account=form.cleaned_data["username"])
         session_register(session_key=self.request.session.session_key, user=user)
         audit_record(
             action="auth.password_passed", actor=user, target_type="user", target_id=user.pk

@@ -140,3 +140,29 @@ def test_malformed_codes_are_generic_failures(enrolled, mentor, token):
     assert response.status_code == 200
     assert b"That code did not work" in response.content
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_guesses_cannot_race_past_the_limit(student, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    limit = settings.TRELLIS["PASSWORD_FAILURES_PER_ACCOUNT"]
+
+    def guess(i: int) -> int:
+        try:
+            return password_step(
+                Client(), student.username, f"parallel-{i}-xxxx", **_from(f"10.2.{i}.1")
+            ).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(30)))
+    assert statuses == [200] * 30
+    # At most `limit` guesses were checked against the password; the rest were refused unread.
+    checked = AuditEntry.objects.filter(action="auth.password_failed").count()
+    refused = AuditEntry.objects.filter(action="auth.sign_in_refused_locked").count()
+    assert checked <= limit
+    assert checked + refused == 30
