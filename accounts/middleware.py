@@ -6,7 +6,8 @@ the server, whatever the page's script does.
 
 AccessDeniedAuditMiddleware records every 403 and 404 a view raises for a signed-in user (staff
 reaching into another district, a student calling staff endpoints, guessed ids) in the audit log,
-with the route's name and its numeric ids only.
+with the route's name and its numeric ids only; an exception with `audited = True` was recorded by
+the gate that raised it and is not recorded twice.
 
 SecondFactorMiddleware serves an adult who needs a second factor nothing but the sign-in pages
 until the session has passed it: pages redirect to the second-factor step, other methods get 403.
@@ -78,6 +79,9 @@ class AccessDeniedAuditMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        if getattr(exception, "audited", False):
+            # The access gate that refused already wrote a more specific entry.
             return None
         user = request.user
         if not user.is_authenticated:
