@@ -121,3 +121,24 @@ def test_second_factor_reset_is_staff_of_the_same_district_only(
     own = make_user(User.Role.MENTOR, district)
     second_factor_reset(user=own, actor=coordinator)
     assert AuditEntry.objects.filter(action="auth.second_factor_reset").count() == 1
+
+
+def test_denied_access_already_audited_by_its_gate_is_not_recorded_twice(student):
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from accounts.middleware import AccessDeniedAuditMiddleware
+
+    class AuditedNotFound(Http404):
+        audited = True
+
+    middleware = AccessDeniedAuditMiddleware(lambda request: None)
+    request = RequestFactory().get("/somewhere/12/")
+    request.user = student
+    request.resolver_match = None
+    assert middleware.process_exception(request, AuditedNotFound()) is None
+    assert not AuditEntry.objects.filter(action="access.denied").exists()
+    assert middleware.process_exception(request, Http404()) is None
+    assert AuditEntry.objects.filter(action="access.denied", actor_ref=student.pk).count() == 1
+    assert middleware.process_exception(request, ValueError()) is None
+    assert AuditEntry.objects.filter(action="access.denied").count() == 1
