@@ -142,3 +142,30 @@ def test_denied_access_already_audited_by_its_gate_is_not_recorded_twice(student
     assert AuditEntry.objects.filter(action="access.denied", actor_ref=student.pk).count() == 1
     assert middleware.process_exception(request, ValueError()) is None
     assert AuditEntry.objects.filter(action="access.denied").count() == 1
+
+
+STAFF_PREFIXES = ("/admin/", "/coordinator/", "/staff/")
+
+
+def _staff_routes() -> list[str]:
+    from .routes import all_routes
+
+    own_session = ("/admin/login/", "/admin/logout/")  # the shared sign-in and sign-out
+    return [r for r in all_routes() if r.startswith(STAFF_PREFIXES) and r not in own_session]
+
+
+@pytest.mark.parametrize("role", [User.Role.STUDENT, User.Role.MENTOR])
+@pytest.mark.parametrize("path", _staff_routes())
+def test_students_and_mentors_get_nothing_from_staff_routes(
+    path, role, make_user, district, verified_login
+):
+    person = make_user(role, district)
+    client = Client()
+    verified_login(client, person)
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        assert response.status_code in (302, 403, 404, 405), (method, path, response.status_code)
+        if response.status_code == 302:
+            assert response.url.startswith(("/admin/login/", "/accounts/login/")), path
+    # Still signed in: nothing about the refusal changed the person's own session.
+    assert client.get("/").status_code == 200
