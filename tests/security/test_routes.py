@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.models import User, UserSession
 
+from .conftest import PASSWORD
 from .routes import all_routes
 
 ROUTES = all_routes()
@@ -89,3 +90,29 @@ def test_sign_out_everywhere_without_csrf_changes_nothing(make_user, district):
     assert client.post("/accounts/sessions/sign-out-everywhere/").status_code == 403
     assert UserSession.objects.filter(user=student).count() == 1
     assert client.get("/").status_code == 200
+
+
+# Pages an adult reaches between the password and the second factor.
+BEFORE_SECOND_FACTOR = {
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/otp/",
+    "/accounts/otp/enrol/",
+    "/admin/logout/",
+    "/healthz",
+}
+
+
+@pytest.mark.parametrize("path", ROUTES)
+def test_no_route_serves_an_adult_before_the_second_factor(path, make_user, district):
+    coordinator = make_user(User.Role.COORDINATOR, district, is_staff=True)
+    client = Client()
+    client.post("/accounts/login/", {"username": coordinator.username, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    response = client.get(path)
+    if path in BEFORE_SECOND_FACTOR:
+        assert response.status_code in (200, 302, 405), path
+        return
+    assert response.status_code == 302, (path, response.status_code)
+    assert response.url.startswith("/accounts/otp/?next="), path
+    assert client.post(path).status_code == 403, path
