@@ -1,3 +1,9 @@
 """Websocket routes. One socket per signed-in user carries all of that user's conversations."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from messaging.consumers import UserSocketConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/", UserSocketConsumer.as_asgi()),
+]

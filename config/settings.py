@@ -102,6 +102,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
+            # Pub/sub by measurement (docs/benchmarks.md, "Messaging"): more throughput than the
+            # core layer on Trellis, and no per-process pool of blocked connections.
             "BACKEND": env.str(
                 "CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer"
             ),
@@ -223,6 +225,19 @@ TRELLIS = {
     "OTP_FAILURES_PER_ADDRESS": 30,
     # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use the peer).
     "PROXY_COUNT": env.int("TRELLIS_PROXY_COUNT", default=0),
+}
+
+# Real-time limits (messaging.consumers, messaging.limits). Rate and socket counts are shared by all
+# server processes through Redis; without Redis they are per process.
+TRELLIS_REALTIME = {
+    "MAX_FRAME_BYTES": env.int("TRELLIS_WS_MAX_FRAME_BYTES", default=64 * 1024),
+    "MAX_SOCKETS_PER_USER": env.int("TRELLIS_WS_MAX_SOCKETS_PER_USER", default=5),
+    "SEND_RATE_PER_SECOND": env.float("TRELLIS_SEND_RATE_PER_SECOND", default=2.0),
+    "SEND_BURST": env.int("TRELLIS_SEND_BURST", default=20),
+    # Sends refused for the rate within a minute before the socket is closed and the user reported.
+    "RATE_LIMIT_STRIKES": env.int("TRELLIS_RATE_LIMIT_STRIKES", default=50),
+    # Bad frames (invalid JSON, unknown events, wrong fields) within a minute before closing (1008).
+    "PROTOCOL_STRIKES": env.int("TRELLIS_PROTOCOL_STRIKES", default=10),
 }
 
 # Periodic jobs: (name, function path, interval in seconds). Each function is idempotent and runs

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/logout/", account_views.sign_out),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("messaging.urls")),
     path("", include("frontend.urls")),
     path("", include("scheduling.urls")),
 ]

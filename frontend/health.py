@@ -16,6 +16,17 @@ def check_database() -> dict:
         return {"status": "down", "error": type(exc).__name__}
 
 
+REALTIME_COUNTERS = (
+    "gaps_filled",
+    "duplicates_dropped",
+    "layer_receive_failed",
+    "layer_join_failed",
+    "rate_limited",
+    "db_unavailable",
+    "frames_too_big",
+)
+
+
 def check_channel_layer() -> dict:
     layer = get_channel_layer()
     if layer is None:
@@ -29,6 +40,8 @@ def check_channel_layer() -> dict:
         "backend": type(layer).__name__,
         "events_sent": realtime.stats["events_sent"],
         "events_failed": realtime.stats["events_failed"],
+        # This process' sockets: live events they had to recover from the database, and faults.
+        **{key: realtime.stats[key] for key in REALTIME_COUNTERS},
     }
 
 

@@ -19,6 +19,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@never_cache
+def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """One conversation; the page's module (static/frontend/conversation.js) speaks the socket."""
+    from django.http import Http404
+
+    from messaging.access import ConversationNotFound, access_conversation_as_member
+
+    try:
+        found = access_conversation_as_member(user=request.user, conversation_id=conversation_id)
+    except ConversationNotFound as exc:
+        raise Http404 from exc
+    return render(request, "frontend/conversation.html", {"conversation": found})
+
+
 @require_GET
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:

@@ -1,5 +1,7 @@
 """Messaging reads. Every query is scoped to a conversation the caller was granted by access.py."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from accounts.models import User
@@ -67,3 +69,37 @@ def conversations_for_user(*, user: User) -> list[dict]:
             }
         )
     return result
+
+
+@dataclass(frozen=True)
+class Page:
+    """Messages with after_seq < seq <= through_seq that the member may see, oldest first.
+
+    Every sequence number in that range was looked at: one missing from `messages` belongs to a
+    message the member may not see (another member's message held for review), not to a gap.
+    `more` says whether a further page follows `through_seq`.
+    """
+
+    messages: list[Message]
+    after_seq: int
+    through_seq: int
+    more: bool
+
+
+def messages_page_after(
+    *, user: User, conversation: Conversation, after_seq: int, limit: int = 100
+) -> Page:
+    """The next page of a resume. `conversation` must come from access_conversation_as_member."""
+    limit = max(1, min(limit, PAGE_MAX))
+    # Read the high-water mark first: a seq at or below a committed last_seq belongs to a committed
+    # message (both are written in one transaction), so the query below sees all of them.
+    last_seq = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+    rows = list(
+        Message.objects.filter(conversation=conversation, seq__gt=after_seq, seq__lte=last_seq)
+        .filter(messages_visible_q(user=user))
+        .order_by("seq")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    through = rows[-1].seq if more else max(last_seq, after_seq)
+    return Page(messages=rows, after_seq=after_seq, through_seq=through, more=more)

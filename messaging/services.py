@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import Program, User
 
 from . import realtime
@@ -381,3 +382,35 @@ def messages_mark_read(*, user: User, conversation_id: int, seq: int) -> int:
             event={"type": "read", "conversation": conversation.pk, "user": user.pk, "seq": marker},
         )
     return marker
+
+
+def typing_notify(*, user: User, conversation_id: int) -> None:
+    """Tell the other members that the user is typing. Ephemeral: nothing is stored."""
+    conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
+    others = [uid for uid in member_ids(conversation=conversation) if uid != user.pk]
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(uid) for uid in others],
+        event={"type": "typing", "conversation": conversation.pk, "user": user.pk},
+    )
+
+
+def conversation_access_denied_record(*, user: User, conversation_id: object, via: str) -> None:
+    """Audit an attempt to use a conversation the user is not a member of (ids only)."""
+    audit_record(
+        action="messaging.access_denied",
+        actor=user,
+        target_type="conversation",
+        target_id=conversation_id,
+        detail={"via": via[:40]},
+    )
+
+
+def rate_limit_offender_record(*, user: User, refused: int) -> None:
+    """Audit a user whose socket was closed for sending far over the rate limit."""
+    audit_record(
+        action="messaging.rate_limit_disconnect",
+        actor=user,
+        target_type="user",
+        target_id=user.pk,
+        detail={"refused": refused},
+    )

@@ -1,0 +1,383 @@
+"""Websocket load on 127.0.0.1: Trellis' user socket against a bare Channels broadcast consumer.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... \\
+        .venv/bin/python -m bench.ws_load [--clients 200] [--duration 20] \\
+        [--server daphne|uvicorn ...] [--layer core|pubsub ...] [--target trellis|echo ...]
+
+N clients (default 200) in pairs and groups of five, spread over two server processes that share
+PostgreSQL and the Redis channel layer. Every client sends a message, waits until its own message
+comes back through the server (closed loop), and sends the next, for --duration seconds. The same
+rooms then run against bench/echo_asgi.py (no auth, no database) on the same servers and layer.
+
+Prints, per run: messages/s (sent and echoed to the sender), deliveries/s (to the other members),
+p50/p99 send-to-receive latency at the other members, lost and duplicated deliveries (must be 0).
+A database named <DATABASE_URL's name>_bench is created for the run and dropped afterwards.
+Every server binds 127.0.0.1 on a free port and is stopped at the end (or by a watchdog).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import itertools
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+LAYERS = {
+    "core": "channels_redis.core.RedisChannelLayer",
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
+GROUP_SIZE = 5
+
+
+# -- the bench database ---------------------------------------------------------------------------
+
+
+def _bench_database(url: str) -> tuple[str, str]:
+    """(URL of the bench database, URL of the maintenance database)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "trellis"
+    bench = urlunsplit(parts._replace(path=f"/{name}_bench"))
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    return bench, admin
+
+
+def _recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+@dataclass
+class Room:
+    conversation: int
+    members: list[tuple[int, str]]  # (user id, session cookie)
+
+
+def seed(clients: int) -> list[Room]:
+    """Districts, people (cleared), conversations and sessions for `clients` sockets."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import District, GuardianConsent, Program, School, Screening, User
+    from messaging import services
+    from tests.messaging.support import session_cookie
+
+    call_command("migrate", verbosity=0)
+    tag = uuid.uuid4().hex[:8]
+    district = District.objects.create(name=f"Bench {tag}", slug=f"bench-{tag}")
+    school = School.objects.create(district=district, name="Bench school")
+    program = Program.objects.create(
+        school=school, name="Bench", start_date=timezone.localdate() - datetime.timedelta(days=7)
+    )
+    staff = User.objects.create_user(
+        username=f"bench-coord-{tag}", role=User.Role.COORDINATOR, district=district
+    )
+    counter = itertools.count()
+
+    def person(role: str) -> User:
+        user = User.objects.create_user(
+            username=f"bench-{role}-{tag}-{next(counter)}",
+            role=role,
+            district=district,
+            is_minor=role == User.Role.STUDENT,
+            display_name=f"Bench {role}",
+        )
+        if role == User.Role.STUDENT:
+            GuardianConsent.objects.create(
+                student=user, guardian_name="G", recorded_by=staff, recorded_at=timezone.now()
+            )
+        else:
+            Screening.objects.create(
+                mentor=user,
+                recorded_by=staff,
+                background_check_cleared_on=timezone.localdate(),
+                orientation_completed_on=timezone.localdate(),
+            )
+        return user
+
+    rooms: list[Room] = []
+    in_pairs = (clients // 2) // 2 * 2
+    for _ in range(in_pairs // 2):
+        mentor, student = person(User.Role.MENTOR), person(User.Role.STUDENT)
+        match = services.match_create(program=program, mentor=mentor, student=student)
+        services.match_activate(match=match)
+        rooms.append(
+            Room(match.conversation.pk, [(u.pk, session_cookie(u)) for u in (mentor, student)])
+        )
+    left = clients - in_pairs
+    while left >= 2:
+        size = min(GROUP_SIZE, left) if left - GROUP_SIZE != 1 else GROUP_SIZE - 1
+        mentors = [person(User.Role.MENTOR) for _ in range(max(1, size * 2 // 5))]
+        students = [person(User.Role.STUDENT) for _ in range(size - len(mentors))]
+        conversation = services.group_conversation_create(
+            program=program, title="Bench group", mentors=mentors, students=students
+        )
+        rooms.append(Room(conversation.pk, [(u.pk, session_cookie(u)) for u in mentors + students]))
+        left -= size
+    return rooms
+
+
+# -- the load -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    sent: dict[tuple, float] = field(default_factory=dict)  # message key -> send time
+    expected: dict[tuple, int] = field(default_factory=dict)  # message key -> other members
+    received: Counter = field(default_factory=Counter)  # (message key, recipient) -> times
+    latencies: list[float] = field(default_factory=list)
+    echoed: int = 0
+    errors: Counter = field(default_factory=Counter)
+
+
+async def _client(
+    *,
+    target: str,
+    server,
+    room: Room,
+    member: int,
+    tally: Tally,
+    start: float,
+    stop: float,
+    rate: float,
+):
+    from websockets.asyncio.client import connect
+
+    user_id, cookie = room.members[member]
+    me = user_id if target == "trellis" else f"{room.conversation}:{member}"
+    url = (
+        server.ws
+        if target == "trellis"
+        else f"ws://127.0.0.1:{server.port}/bench/{room.conversation}/"
+    )
+    headers = [("Cookie", f"sessionid={cookie}")] if target == "trellis" else []
+    own = asyncio.Event()
+    # Client ids are unique per sender for good: a repeated one would be a resend.
+    run_tag = f"{start:.3f}"
+    async with connect(url, origin=server.http, additional_headers=headers, max_size=2**22) as ws:
+        if target == "trellis":
+            hello = json.loads(await ws.recv())
+            assert hello["type"] == "hello", hello
+
+        async def reader():
+            async for frame in ws:
+                now = time.perf_counter()
+                event = json.loads(frame)
+                if target == "trellis":
+                    if event["type"] != "message":
+                        if event["type"] in ("error", "rate_limited"):
+                            tally.errors[event.get("code", event["type"])] += 1
+                            own.set()
+                        continue
+                    key = (event["message"]["sender"], event["message"]["client_id"])
+                else:
+                    key = (event["from"], event["id"])
+                if key[0] == me:
+                    tally.echoed += 1
+                    own.set()
+                    continue
+                tally.received[(key, me)] += 1
+                if tally.received[(key, me)] == 1 and key in tally.sent:
+                    tally.latencies.append(now - tally.sent[key])
+
+        reading = asyncio.create_task(reader())
+        # Open loop (--rate): a fixed interval from a random phase. Closed loop: the next message
+        # goes when the previous one came back.
+        interval = 1 / rate if rate > 0 else 0.0
+        phase = random.random() * interval
+        await asyncio.sleep(max(0.0, start + phase - time.perf_counter()))
+        n = 0
+        while time.perf_counter() < stop:
+            cid = f"{run_tag}-{me}-{n}"
+            key = (me, cid)
+            own.clear()
+            tally.sent[key] = time.perf_counter()
+            tally.expected[key] = len(room.members) - 1
+            if target == "trellis":
+                frame = {
+                    "type": "send",
+                    "conversation": room.conversation,
+                    "client_id": cid,
+                    "body": f"bench {n}",
+                }
+            else:
+                frame = {"from": me, "id": cid, "body": f"bench {n}"}
+            await ws.send(json.dumps(frame))
+            if interval:
+                await asyncio.sleep(
+                    max(0.0, start + phase + (n + 1) * interval - time.perf_counter())
+                )
+            else:
+                try:
+                    await asyncio.wait_for(own.wait(), 10)
+                except TimeoutError:
+                    tally.errors["own_timeout"] += 1
+            n += 1
+        await asyncio.sleep(max(0.0, stop + 5 - time.perf_counter()))  # last deliveries land
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reading
+
+
+async def _load(*, target: str, servers, rooms: list[Room], duration: float, rate: float) -> dict:
+    tally = Tally()
+    start = time.perf_counter() + 3  # every socket connects before anyone sends
+    stop = start + duration
+    tasks = []
+    index = 0
+    for room in rooms:
+        for member in range(len(room.members)):
+            server = servers[index % len(servers)]
+            index += 1
+            tasks.append(
+                _client(
+                    target=target,
+                    server=server,
+                    room=room,
+                    member=member,
+                    tally=tally,
+                    start=start,
+                    stop=stop,
+                    rate=rate,
+                )
+            )
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    expected_pairs = sum(tally.expected.values())
+    unique = sum(1 for c in tally.received.values() if c >= 1)
+    duplicates = sum(c - 1 for c in tally.received.values() if c > 1)
+    lat = sorted(tally.latencies)
+
+    def pct(p):
+        return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 1) if lat else None
+
+    return {
+        "target": target,
+        "clients": index,
+        "messages": len(tally.sent),
+        "messages_per_s": round(tally.echoed / duration, 1),
+        "deliveries_per_s": round(unique / duration, 1),
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+        "lost": expected_pairs - unique,
+        "duplicated": duplicates,
+        "errors": dict(tally.errors),
+        "client_failures": [repr(f)[:200] for f in failures[:3]],
+    }
+
+
+def run(args) -> list[dict]:
+    from tests.integration.servers import run_servers
+
+    database_url, admin_url = _bench_database(os.environ["DATABASE_URL"])
+    name = urlsplit(database_url).path.lstrip("/")
+    _recreate(admin_url, name)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    results = []
+    try:
+        rooms = seed(args.clients)
+        connections.close_all()
+        prefix = f"trellis_bench_{uuid.uuid4().hex[:6]}"
+        for server_kind, layer, target in itertools.product(args.server, args.layer, args.target):
+            env = {
+                "DATABASE_URL": database_url,
+                "REDIS_URL": os.environ["REDIS_URL"],
+                "CHANNEL_LAYER_BACKEND": LAYERS[layer],
+                "CHANNEL_LAYER_PREFIX": prefix,
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
+                "DEBUG": "false",
+                "LOG_LEVEL": "WARNING",
+                # The benchmark measures the message path; the limiter still runs on every send.
+                "TRELLIS_SEND_RATE_PER_SECOND": "100000",
+                "TRELLIS_SEND_BURST": "100000",
+            }
+            app = (
+                "config.asgi:application" if target == "trellis" else "bench.echo_asgi:application"
+            )
+            with run_servers(
+                [server_kind, server_kind], env=env, app=app, lifetime=args.duration + 120
+            ) as servers:
+                result = asyncio.run(
+                    _load(
+                        target=target,
+                        servers=servers,
+                        rooms=rooms,
+                        duration=args.duration,
+                        rate=args.rate,
+                    )
+                )
+            result.update(server=server_kind, layer=layer, rate=args.rate)
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    finally:
+        connections.close_all()
+        _recreate(admin_url, name, drop_only=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=20, help="seconds of load per run")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="messages per second per client (open loop); 0: closed loop, as fast as it goes",
+    )
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE for the servers"
+    )
+    parser.add_argument("--server", nargs="+", default=["daphne"], choices=["daphne", "uvicorn"])
+    parser.add_argument("--layer", nargs="+", default=["pubsub"], choices=sorted(LAYERS))
+    parser.add_argument(
+        "--target", nargs="+", default=["trellis", "echo"], choices=["trellis", "echo"]
+    )
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
+        "REDIS_URL"
+    ):
+        parser.error("set DATABASE_URL (PostgreSQL) and REDIS_URL")
+    if args.duration > 300:
+        parser.error("--duration is at most 300 seconds")
+    results = run(args)
+    print()
+    heads = ("server", "layer", "target", "msg/s", "deliv/s", "p50 ms", "p99 ms", "lost", "dup")
+    print("{:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4}".format(*heads))
+    for r in results:
+        row = (r["server"], r["layer"], r["target"], r["messages_per_s"], r["deliveries_per_s"])
+        row += (str(r["p50_ms"]), str(r["p99_ms"]), r["lost"], r["duplicated"])
+        print("{:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4}".format(*row))
+    bad = [r for r in results if r["lost"] or r["duplicated"] or r["client_failures"]]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

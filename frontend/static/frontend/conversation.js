@@ -1,0 +1,350 @@
+// The conversation page's client for the user socket (docs/protocol.md).
+//
+// The server's database is the source of truth: this page keeps `through`, the highest sequence
+// number up to which it has everything it may see, and asks the server to resume from there after
+// a reconnect or whenever a live message skips ahead (a gap). Sends carry a client id and stay in
+// the outbox until acknowledged, so a resend after a lost ack never makes a second message.
+// Message text is only ever put into the page with textContent.
+
+const root = document.getElementById("conversation");
+const conversationId = Number(root.dataset.conversation);
+const userId = Number(root.dataset.user);
+const list = document.getElementById("messages");
+const statusLine = document.getElementById("connection-status");
+const typingLine = document.getElementById("typing");
+const form = document.getElementById("composer");
+const input = document.getElementById("body");
+const formError = document.getElementById("composer-error");
+const olderButton = document.getElementById("older");
+
+const STATE_LABELS = {
+  sending: "Sending…",
+  pending: "Waiting for review",
+  held: "Held for review: only you can see this",
+  delivered: "Sent",
+  flagged: "Sent",
+  released: "Sent",
+  rejected: "Not delivered",
+  failed: "Not sent",
+};
+const NO_RECONNECT = new Set([4001]);
+
+let socket = null;
+let through = 0; // everything with seq <= through has been received (or is not ours to see)
+let resumeInFlight = false;
+let attempt = 0;
+let reconnectTimer = null;
+let lastTypingSent = 0;
+let typingTimer = null;
+let readSent = 0;
+let loaded = false; // the newest page of history has been shown
+let othersRead = 0;
+const outbox = new Map(); // client_id -> body, until acknowledged
+const bySeq = new Map(); // seq -> <li>
+const byClientId = new Map(); // own client_id -> <li>
+
+function setStatus(text) {
+  statusLine.textContent = text;
+}
+
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+  return false;
+}
+
+// -- rendering (textContent only) -------------------------------------------------------------
+
+function authorLabel(message) {
+  if (message.kind === "system") return "Program";
+  return message.sender === userId ? "You" : "Your match";
+}
+
+function renderState(li, state) {
+  li.dataset.state = state;
+  li.querySelector(".state").textContent = STATE_LABELS[state] || state;
+}
+
+function buildItem({ author, body, state, mine }) {
+  const li = document.createElement("li");
+  li.className = mine ? "message mine" : "message";
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  const who = document.createElement("span");
+  who.className = "author";
+  who.textContent = author;
+  const stateSpan = document.createElement("span");
+  stateSpan.className = "state";
+  const seen = document.createElement("span");
+  seen.className = "seen";
+  meta.append(who, " · ", stateSpan, seen);
+  const text = document.createElement("p");
+  text.className = "body";
+  text.textContent = body;
+  li.append(meta, text);
+  renderState(li, state);
+  return li;
+}
+
+function insertBySeq(li, seq) {
+  li.dataset.seq = String(seq);
+  for (const other of list.children) {
+    const otherSeq = Number(other.dataset.seq || Infinity);
+    if (otherSeq > seq) {
+      list.insertBefore(li, other);
+      return;
+    }
+  }
+  list.append(li);
+}
+
+function showMessage(message) {
+  if (message.conversation !== conversationId) return;
+  const mine = message.sender === userId;
+  let li = bySeq.get(message.seq) || (mine ? byClientId.get(message.client_id) : null);
+  if (!li) {
+    li = buildItem({ author: authorLabel(message), body: message.body, state: message.state, mine });
+    insertBySeq(li, message.seq);
+  } else if (!li.dataset.seq) {
+    li.remove();
+    insertBySeq(li, message.seq);
+  }
+  renderState(li, message.state);
+  bySeq.set(message.seq, li);
+  if (mine) {
+    byClientId.set(message.client_id, li);
+    outbox.delete(message.client_id);
+  }
+  updateSeen();
+}
+
+function updateSeen() {
+  for (const [seq, li] of bySeq) {
+    if (!li.classList.contains("mine")) continue;
+    li.querySelector(".seen").textContent = seq <= othersRead ? " · Seen" : "";
+  }
+}
+
+// -- sequence bookkeeping ---------------------------------------------------------------------
+
+function advance(seq) {
+  if (seq === through + 1) through = seq;
+  else if (seq > through + 1) resume();
+}
+
+function resume() {
+  if (resumeInFlight) return;
+  resumeInFlight = send({ type: "resume", conversation: conversationId, after_seq: through });
+}
+
+function markRead() {
+  if (document.visibilityState !== "visible" || through <= readSent) return;
+  if (send({ type: "read", conversation: conversationId, seq: through })) readSent = through;
+}
+
+// -- sending ----------------------------------------------------------------------------------
+
+function sendOutbox() {
+  for (const [clientId, body] of outbox) {
+    send({ type: "send", conversation: conversationId, client_id: clientId, body });
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const body = input.value;
+  if (!body.trim()) {
+    formError.textContent = "Write something first.";
+    input.focus();
+    return;
+  }
+  formError.textContent = "";
+  const clientId = newClientId();
+  outbox.set(clientId, body);
+  const li = buildItem({ author: "You", body, state: "sending", mine: true });
+  list.append(li);
+  byClientId.set(clientId, li);
+  send({ type: "send", conversation: conversationId, client_id: clientId, body });
+  input.value = "";
+  input.focus();
+});
+
+input.addEventListener("input", () => {
+  const now = Date.now();
+  if (now - lastTypingSent > 3000) {
+    lastTypingSent = now;
+    send({ type: "typing", conversation: conversationId });
+  }
+});
+
+olderButton.addEventListener("click", () => {
+  const oldest = Math.min(...bySeq.keys());
+  send({ type: "history", conversation: conversationId, before_seq: oldest, limit: 50 });
+});
+
+// -- server events ----------------------------------------------------------------------------
+
+const handlers = {
+  hello() {
+    attempt = 0;
+    setStatus("Connected");
+    resumeInFlight = false;
+    if (loaded) {
+      resume();
+    } else {
+      // First the newest page; everything after it then comes by resume.
+      send({ type: "history", conversation: conversationId, limit: 50, ref: "initial" });
+    }
+  },
+  messages(event) {
+    if (event.conversation !== conversationId) return;
+    event.messages.forEach(showMessage);
+    through = Math.max(through, event.through_seq);
+    if (!event.more) {
+      resumeInFlight = false;
+      // Unacknowledged sends go again with the same client ids: the server stores each once.
+      sendOutbox();
+      markRead();
+    }
+  },
+  history(event) {
+    if (event.conversation !== conversationId) return;
+    event.messages.forEach(showMessage);
+    olderButton.hidden = !event.more;
+    if (event.ref === "initial") {
+      loaded = true;
+      list.setAttribute("aria-busy", "false");
+      for (const message of event.messages) through = Math.max(through, message.seq);
+      resume();
+    }
+  },
+  message(event) {
+    const message = event.message;
+    if (message.conversation !== conversationId) return;
+    showMessage(message);
+    advance(message.seq);
+    if (message.sender !== userId) {
+      typingLine.textContent = "";
+      markRead();
+    }
+  },
+  ack(event) {
+    if (event.conversation !== conversationId) return;
+    outbox.delete(event.client_id);
+    const li = byClientId.get(event.client_id);
+    if (li) {
+      if (!li.dataset.seq) {
+        li.remove();
+        insertBySeq(li, event.seq);
+      }
+      bySeq.set(event.seq, li);
+      renderState(li, event.state);
+    }
+    advance(event.seq);
+  },
+  read(event) {
+    if (event.conversation !== conversationId || event.user === userId) return;
+    othersRead = Math.max(othersRead, event.seq);
+    updateSeen();
+  },
+  typing(event) {
+    if (event.conversation !== conversationId || event.user === userId) return;
+    typingLine.textContent = "Your match is typing…";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      typingLine.textContent = "";
+    }, 5000);
+  },
+  rate_limited(event) {
+    if (!outbox.has(event.client_id)) return;
+    formError.textContent = "You are sending quickly; your message will go in a moment.";
+    setTimeout(() => {
+      const body = outbox.get(event.client_id);
+      if (body !== undefined) {
+        send({ type: "send", conversation: conversationId, client_id: event.client_id, body });
+      }
+    }, event.retry_after_ms || 1000);
+  },
+  error(event) {
+    if (event.for === "send" && event.client_id) {
+      if (event.code === "unavailable") {
+        // Not stored: keep it in the outbox and try again.
+        setTimeout(() => {
+          const body = outbox.get(event.client_id);
+          if (body !== undefined) {
+            send({ type: "send", conversation: conversationId, client_id: event.client_id, body });
+          }
+        }, 2000);
+        return;
+      }
+      outbox.delete(event.client_id);
+      const li = byClientId.get(event.client_id);
+      if (li) renderState(li, "failed");
+      formError.textContent = event.detail;
+      return;
+    }
+    if (event.for === "resume") resumeInFlight = false;
+    if (event.code === "unavailable") setStatus("The service is busy; retrying…");
+  },
+  closing() {
+    setStatus("Your session ended. Please sign in again.");
+  },
+  "conversation.status"(event) {
+    if (event.conversation !== conversationId) return;
+    const button = document.getElementById("send");
+    button.disabled = !event.open;
+    setStatus(event.open ? "Connected" : "This conversation is paused.");
+  },
+};
+
+function connect() {
+  clearTimeout(reconnectTimer);
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}${root.dataset.socketPath}`);
+  socket.addEventListener("message", (frame) => {
+    let event;
+    try {
+      event = JSON.parse(frame.data);
+    } catch {
+      return;
+    }
+    const handler = handlers[event.type];
+    if (handler) handler(event);
+  });
+  socket.addEventListener("close", (event) => {
+    resumeInFlight = false;
+    if (NO_RECONNECT.has(event.code)) {
+      setStatus("Your session ended. Please sign in again.");
+      return;
+    }
+    // Exponential backoff with jitter, so that a restarted server is not stampeded.
+    const base = event.code === 4029 || event.code === 4008 ? 30000 : 1000;
+    const delay = Math.min(30000, base * 2 ** attempt) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    setStatus(`Reconnecting in ${Math.round(delay / 1000)} s…`);
+    reconnectTimer = setTimeout(connect, delay);
+  });
+}
+
+document.addEventListener("visibilitychange", markRead);
+connect();
+
+// For tests and debugging: the page's view of the conversation.
+window.trellisConversation = {
+  get through() {
+    return through;
+  },
+  get outbox() {
+    return outbox.size;
+  },
+  get socket() {
+    return socket;
+  },
+};

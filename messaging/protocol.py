@@ -1,0 +1,119 @@
+"""The websocket protocol's client frames: their shapes and a parser that names what is wrong.
+
+Pure: text in, a validated dict or a ProtocolError out. docs/protocol.md describes every event.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+
+class ProtocolError(Exception):
+    """A frame the server cannot act on. `code` is machine-readable, `detail` names the problem."""
+
+    def __init__(self, code: str, detail: str, *, field: str | None = None, ref=None):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type
+    required: bool = True
+    nullable: bool = False
+    max_len: int | None = None
+    minimum: int | None = None
+
+
+# Ids and sequence numbers are 64-bit in the database.
+INT_MAX = 2**63 - 1
+REF = Field(str, required=False, max_len=64)
+CONVERSATION = Field(int, minimum=1)
+SEQ = Field(int, minimum=0)
+LIMIT = Field(int, required=False, minimum=1)
+
+# Every client event and its fields. Any field not listed is refused, so that a typo is reported
+# rather than silently ignored.
+CLIENT_EVENTS: dict[str, dict[str, Field]] = {
+    "send": {
+        "conversation": CONVERSATION,
+        # Lengths of client_id and body are the domain's rules (messaging.services).
+        # Only types here.
+        "client_id": Field(str),
+        "body": Field(str),
+        "ref": REF,
+    },
+    "resume": {"conversation": CONVERSATION, "after_seq": SEQ, "limit": LIMIT, "ref": REF},
+    "history": {
+        "conversation": CONVERSATION,
+        "before_seq": Field(int, required=False, nullable=True, minimum=1),
+        "limit": LIMIT,
+        "ref": REF,
+    },
+    "read": {"conversation": CONVERSATION, "seq": SEQ, "ref": REF},
+    "typing": {"conversation": CONVERSATION, "ref": REF},
+    "conversations": {"ref": REF},
+    "ping": {"ref": REF},
+}
+
+
+def _type_name(kind: type) -> str:
+    return {int: "an integer", str: "a string"}.get(kind, kind.__name__)
+
+
+def parse_frame(text: str) -> dict:
+    """Decode one text frame into a validated event dict (always with "type")."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError("invalid_json", "The frame is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid_frame", "The frame must be a JSON object.")
+    ref = data.get("ref") if isinstance(data.get("ref"), str) else None
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("missing_field", "The frame has no 'type'.", field="type", ref=ref)
+    schema = CLIENT_EVENTS.get(kind)
+    if schema is None:
+        raise ProtocolError("unknown_type", f"Unknown event type {kind[:40]!r}.", ref=ref)
+    extra = sorted(set(data) - set(schema) - {"type"})
+    if extra:
+        raise ProtocolError(
+            "unexpected_field",
+            f"Unexpected field {extra[0][:40]!r} for {kind!r}.",
+            field=extra[0][:40],
+            ref=ref,
+        )
+    for name, spec in schema.items():
+        if name not in data:
+            if spec.required:
+                raise ProtocolError(
+                    "missing_field", f"{kind!r} needs {name!r}.", field=name, ref=ref
+                )
+            continue
+        value = data[name]
+        if value is None and spec.nullable:
+            continue
+        # bool is an int in Python, never in this protocol.
+        if not isinstance(value, spec.kind) or isinstance(value, bool):
+            raise ProtocolError(
+                "wrong_type", f"{name!r} must be {_type_name(spec.kind)}.", field=name, ref=ref
+            )
+        if spec.max_len is not None and len(value) > spec.max_len:
+            raise ProtocolError(
+                "wrong_type",
+                f"{name!r} is longer than {spec.max_len} characters.",
+                field=name,
+                ref=ref,
+            )
+        if spec.kind is int and value > INT_MAX:
+            raise ProtocolError("wrong_type", f"{name!r} is out of range.", field=name, ref=ref)
+        if spec.minimum is not None and value < spec.minimum:
+            raise ProtocolError(
+                "wrong_type", f"{name!r} must be at least {spec.minimum}.", field=name, ref=ref
+            )
+    return data

@@ -1,0 +1,184 @@
+"""The JSON API beside the socket, for clients that cannot hold a websocket.
+
+Same permission gate, same services, same idempotency as messaging.consumers; docs/protocol.md
+describes both. Session authentication with CSRF enforced (send the csrftoken cookie's value in
+an X-CSRFToken header); errors are JSON: {"error": {"code": ..., "detail": ...}}.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import limits, realtime, selectors, services
+from .access import ConversationNotFound, access_conversation_as_member
+from .protocol import INT_MAX
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+STATUS_FOR_CODE = {"conflict": 409, "closed": 409}
+
+
+class BadRequest(Exception):
+    def __init__(self, code: str, detail: str, status: int = 400):
+        super().__init__(detail)
+        self.code, self.detail, self.status = code, detail, status
+
+
+def _error(code: str, detail: str, status: int, **extra) -> JsonResponse:
+    response = JsonResponse({"error": {"code": code, "detail": detail, **extra}}, status=status)
+    if status == 503:
+        response["Retry-After"] = "5"
+    return response
+
+
+def api(view):
+    """Authentication, JSON errors and the fault mapping shared by every endpoint."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, conversation_id: int | None = None, **kwargs):
+        if not request.user.is_authenticated:
+            return _error("unauthenticated", "Sign in first.", 401)
+        try:
+            return view(request, conversation_id=conversation_id, **kwargs)
+        except ConversationNotFound:
+            with contextlib.suppress(DatabaseError, InterfaceError):
+                services.conversation_access_denied_record(
+                    user=request.user, conversation_id=conversation_id, via=f"http.{view.__name__}"
+                )
+            return _error("not_found", "No such conversation.", 404)
+        except services.MessageRejected as exc:
+            code = exc.code or "invalid"
+            return _error(code, exc.messages[0], STATUS_FOR_CODE.get(code, 400))
+        except BadRequest as exc:
+            return _error(exc.code, exc.detail, exc.status)
+        except (DatabaseError, InterfaceError) as exc:
+            realtime.stats["db_unavailable"] += 1
+            logger.warning("database unavailable in api %s: %s", view.__name__, type(exc).__name__)
+            return _error("unavailable", "The service is unavailable; retry shortly.", 503)
+
+    return never_cache(wrapper)
+
+
+def _int_param(request: HttpRequest, name: str, *, default=None, minimum: int = 0):
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) > INT_MAX or int(raw) < minimum:
+        raise BadRequest("wrong_type", f"{name!r} must be an integer of at least {minimum}.")
+    return int(raw)
+
+
+def _json_body(request: HttpRequest, fields: dict[str, type]) -> dict:
+    if len(request.body) > MAX_BODY_BYTES:
+        raise BadRequest("too_large", "The request body is too large.", 413)
+    try:
+        data = json.loads(request.body)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest("invalid_json", "The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise BadRequest("invalid_frame", "The body must be a JSON object.")
+    extra = sorted(set(data) - set(fields))
+    if extra:
+        raise BadRequest("unexpected_field", f"Unexpected field {extra[0][:40]!r}.")
+    for name, kind in fields.items():
+        if name not in data:
+            raise BadRequest("missing_field", f"{name!r} is required.")
+        if not isinstance(data[name], kind) or isinstance(data[name], bool):
+            raise BadRequest("wrong_type", f"{name!r} has the wrong type.")
+    return data
+
+
+@require_http_methods(["GET"])
+@api
+def conversations(request: HttpRequest, conversation_id=None) -> JsonResponse:
+    return JsonResponse({"conversations": selectors.conversations_for_user(user=request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@api
+def messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    if request.method == "POST":
+        return _send(request, conversation_id)
+    after = _int_param(request, "after_seq")
+    before = _int_param(request, "before_seq", minimum=1)
+    limit = _int_param(request, "limit", default=50, minimum=1)
+    if after is not None and before is not None:
+        raise BadRequest("invalid", "Give after_seq or before_seq, not both.")
+    conversation = access_conversation_as_member(user=request.user, conversation_id=conversation_id)
+    if after is not None:
+        page = selectors.messages_page_after(
+            user=request.user, conversation=conversation, after_seq=after, limit=limit
+        )
+        return JsonResponse(
+            {
+                "conversation": conversation.pk,
+                "after_seq": page.after_seq,
+                "through_seq": page.through_seq,
+                "more": page.more,
+                "messages": [realtime.message_payload(m) for m in page.messages],
+            }
+        )
+    rows, more = selectors.messages_before(
+        user=request.user, conversation=conversation, before_seq=before, limit=limit
+    )
+    return JsonResponse(
+        {
+            "conversation": conversation.pk,
+            "before_seq": before,
+            "more": more,
+            # The cursor for the next (older) page.
+            "next_before_seq": rows[0].seq if more and rows else None,
+            "messages": [realtime.message_payload(m) for m in rows],
+        }
+    )
+
+
+def _send(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    data = _json_body(request, {"client_id": str, "body": str})
+    if not async_to_sync(limits.send_allowed)(user_id=request.user.pk):
+        realtime.stats["rate_limited"] += 1
+        rate = float(settings.TRELLIS_REALTIME["SEND_RATE_PER_SECOND"])
+        response = _error("rate_limited", "Too many messages; slow down and resend.", 429)
+        response["Retry-After"] = str(max(1, round(1 / rate))) if rate > 0 else "60"
+        return response
+    result = services.message_send(
+        sender=request.user,
+        conversation_id=conversation_id,
+        client_id=data["client_id"],
+        body=data["body"],
+    )
+    message = result.message
+    return JsonResponse(
+        {
+            "client_id": message.client_id,
+            "conversation": message.conversation_id,
+            "id": message.pk,
+            "seq": message.seq,
+            "state": message.state,
+            "created_at": message.created_at.isoformat(),
+        },
+        status=201 if result.created else 200,
+    )
+
+
+@require_http_methods(["POST"])
+@api
+def read(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    data = _json_body(request, {"seq": int})
+    if data["seq"] < 0 or data["seq"] > INT_MAX:
+        raise BadRequest("wrong_type", "'seq' must be a non-negative integer.")
+    marker = services.messages_mark_read(
+        user=request.user, conversation_id=conversation_id, seq=data["seq"]
+    )
+    return JsonResponse({"conversation": conversation_id, "user": request.user.pk, "seq": marker})

@@ -1,0 +1,85 @@
+"""Signed-in sessions and websocket connections for the real-time tests.
+
+Sessions are real database sessions (the test client's force_login). An adult's session also
+records a verified second factor (a confirmed TOTP device, as django_otp.login does), so that the
+socket sees the user as fully signed in.
+"""
+
+import json
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+ORIGIN = "http://testserver"
+
+
+def session_cookie(user) -> str:
+    """A real session for `user` (second factor passed for adults); the session cookie value."""
+    client = Client()
+    client.force_login(user)
+    if not user.is_minor:
+        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def communicator(cookie: str | None, *, origin: str | None = ORIGIN) -> WebsocketCommunicator:
+    from config.asgi import application
+
+    headers = [(b"host", b"testserver")]
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
+    if cookie is not None:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, "/ws/", headers=headers)
+
+
+class Socket:
+    """A connected communicator with JSON helpers."""
+
+    def __init__(self, comm: WebsocketCommunicator, hello: dict):
+        self.comm = comm
+        self.hello = hello
+
+    async def send(self, **frame) -> None:
+        await self.comm.send_to(text_data=json.dumps(frame))
+
+    async def send_raw(self, text: str) -> None:
+        await self.comm.send_to(text_data=text)
+
+    async def recv(self, timeout: float = 3) -> dict:
+        return json.loads(await self.comm.receive_from(timeout))
+
+    async def recv_type(self, kind: str, timeout: float = 3) -> dict:
+        """The next event of `kind`, skipping others (returned in .skipped)."""
+        while True:
+            event = await self.recv(timeout)
+            if event["type"] == kind:
+                return event
+
+    async def nothing(self, timeout: float = 0.3) -> bool:
+        return await self.comm.receive_nothing(timeout)
+
+    async def closed_with(self, timeout: float = 3) -> int:
+        """Skip frames until the server closes; the close code."""
+        while True:
+            output = await self.comm.receive_output(timeout)
+            if output["type"] == "websocket.close":
+                return output.get("code", 1000)
+
+    async def close(self) -> None:
+        await self.comm.disconnect()
+
+
+async def connect(cookie: str) -> Socket:
+    comm = communicator(cookie)
+    connected, code = await comm.connect(timeout=5)
+    assert connected, f"refused with {code}"
+    hello = json.loads(await comm.receive_from(5))
+    assert hello["type"] == "hello", hello
+    return Socket(comm, hello)
