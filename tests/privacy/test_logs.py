@@ -73,3 +73,47 @@ def test_no_names_or_text_in_logs(all_logs, active_match, verified_login, make_u
     messaging.match_close(match=active_match, actor=None, reason="Program ended")
     conversations_purge_expired()
     _assert_clean(all_logs, _forbidden(student, mentor))
+
+
+@pytest.fixture
+def socket_logs(caplog):
+    # Loading the ASGI application runs django.setup(), which re-applies LOGGING and would detach
+    # the capture: load it first.
+    import config.asgi  # noqa: F401
+
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_no_names_or_text_in_logs_from_sockets(socket_logs, active_match):
+    import json
+
+    from asgiref.sync import sync_to_async
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.conftest import login_verified
+    from tests.security.test_sockets import _communicator
+
+    student = active_match.student
+    client = Client()
+    await sync_to_async(login_verified)(client, student)
+    comm = _communicator(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    connected, _ = await comm.connect(timeout=5)
+    assert connected
+    await comm.receive_from(5)  # hello
+    conversation_id = await sync_to_async(lambda: active_match.conversation.pk)()
+    frames = [
+        {"type": "send", "conversation": conversation_id, "client_id": "s1", "body": BODY},
+        {"type": "send", "conversation": conversation_id + 999, "client_id": "s2", "body": BODY},
+        {"type": "send", "conversation": conversation_id, "client_id": "s1", "body": BODY + "?"},
+        {"type": "nonsense", "body": BODY},
+    ]
+    for frame in frames:
+        await comm.send_to(text_data=json.dumps(frame))
+        await comm.receive_from(5)
+    await comm.send_to(text_data="x" * (settings.TRELLIS_REALTIME["MAX_FRAME_BYTES"] + 1))
+    await comm.receive_output(5)
+    await comm.disconnect()
+    _assert_clean(socket_logs, _forbidden(student, active_match.mentor))
