@@ -227,6 +227,56 @@ TRELLIS = {
     "PROXY_COUNT": env.int("TRELLIS_PROXY_COUNT", default=0),
 }
 
+# Moderation (docs/moderation.md). The detectors run in order, configured like password validators.
+MODERATION = {
+    "DETECTORS": [
+        {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
+        {"NAME": "moderation.detectors.grooming.GroomingDetector"},
+        {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
+        {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
+        {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
+        {"NAME": "moderation.detectors.keywords.DistrictKeywordDetector"},
+        {"NAME": "moderation.detectors.toxicity_model.ToxicityModelDetector"},
+    ],
+    # auto: Detoxify when DETOXIFY_CHECKPOINT is set, else the bundled profanity_check model.
+    "TOXICITY_SCORER": env.str("MODERATION_TOXICITY_SCORER", default="auto"),
+    "DETOXIFY_CHECKPOINT": env.str("DETOXIFY_CHECKPOINT", default=""),
+    "DETOXIFY_HF_DIR": env.str("DETOXIFY_HF_DIR", default=""),
+    "MODEL_THREADS": env.int("MODERATION_MODEL_THREADS", default=0),
+    "MODEL_TIMEOUT_SECONDS": env.float("MODERATION_MODEL_TIMEOUT_SECONDS", default=30.0),
+    # A message the model could not score goes to human review after this long.
+    "UNSCORED_AFTER_SECONDS": env.int("MODERATION_UNSCORED_AFTER_SECONDS", default=120),
+    "RETRY_SECONDS": env.int("MODERATION_RETRY_SECONDS", default=10),
+    "BATCH_SIZE": env.int("MODERATION_BATCH_SIZE", default=32),
+    # Health turns degraded when the oldest message waiting for a verdict is older than this.
+    "QUEUE_ALERT_SECONDS": env.int("MODERATION_QUEUE_ALERT_SECONDS", default=60),
+    # Sites every district allows; districts add their own (moderation.DistrictModeration).
+    "LINK_ALLOWLIST": [
+        ".edu",
+        ".org",
+        ".gov",
+        ".k12.us",
+        "khanacademy.org",
+        "wikipedia.org",
+        "britannica.com",
+        "code.org",
+        "collegeboard.org",
+        "commonapp.org",
+        "desmos.com",
+        "quizlet.com",
+        "duolingo.com",
+        "nasa.gov",
+        "pbslearningmedia.org",
+        "ck12.org",
+        "studentaid.gov",
+        "bls.gov",
+        "scratch.mit.edu",
+        "coursera.org",
+        "edx.org",
+        "988lifeline.org",
+    ],
+}
+
 # Real-time limits (messaging.consumers, messaging.limits). Rate and socket counts are shared by all
 # server processes through Redis; without Redis they are per process.
 TRELLIS_REALTIME = {
@@ -251,5 +301,7 @@ TRELLIS_PERIODIC = [
     ("retention-purge", "messaging.retention.conversations_purge_expired", 3600),
     ("sessions-end-idle", "accounts.sessions.sessions_end_idle", 60),
     ("sign-in-failures-prune", "accounts.throttle.prune", 3600),
+    # Restart and retry path for messages waiting on the toxicity model (docs/moderation.md).
+    ("moderation-sweep", "moderation.services.messages_screen_pending", 30),
 ]
 TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

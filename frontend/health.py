@@ -50,3 +50,14 @@ def overall(checks: dict[str, dict]) -> str:
     if "down" in states and checks.get("database", {}).get("status") == "down":
         return "down"
     return "ok" if states <= {"ok"} else "degraded"
+
+
+def check_moderation() -> dict:
+    """The active toxicity scorer, its last known state, and the queue of messages awaiting a
+    verdict (depth and age of the oldest). Degraded when scoring is failing or the queue is old."""
+    try:
+        from moderation.selectors import moderation_health
+
+        return moderation_health()
+    except Exception as exc:
+        return {"status": "degraded", "error": type(exc).__name__}

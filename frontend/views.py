@@ -40,6 +40,7 @@ def health(request: HttpRequest) -> JsonResponse:
     checks = {
         "database": health_checks.check_database(),
         "channel_layer": health_checks.check_channel_layer(),
+        "moderation": health_checks.check_moderation(),
     }
     status = health_checks.overall(checks)
     return JsonResponse(

@@ -95,3 +95,75 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"Review item {self.pk} ({self.priority}, {self.status})"
+
+
+class DistrictModeration(models.Model):
+    """A district's moderation settings, edited by coordinators in the admin."""
+
+    district = models.OneToOneField(
+        "accounts.District", on_delete=models.CASCADE, related_name="moderation_settings"
+    )
+    toxicity_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
+        "active scorer's default (Detoxify 0.5, profanity_check 0.95).",
+    )
+    link_allowlist = models.TextField(
+        blank=True,
+        help_text="Sites students and mentors may link to, one a line: a domain "
+        "(khanacademy.org, subdomains included) or a suffix (.k12.ca.us). Added to the defaults.",
+    )
+
+    class Meta:
+        verbose_name = "district moderation settings"
+        verbose_name_plural = "district moderation settings"
+
+    def __str__(self) -> str:
+        return f"Moderation settings of district {self.district_id}"
+
+    def allowlist(self) -> list[str]:
+        return [line.strip().lower() for line in self.link_allowlist.splitlines() if line.strip()]
+
+
+class KeywordRule(models.Model):
+    """A word or phrase a district wants caught, matched on the normalised text."""
+
+    class RuleAction(models.TextChoices):
+        FLAG = "flag", "Deliver and queue for review"
+        HOLD = "hold", "Hold until a moderator releases it"
+
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.CASCADE, related_name="keyword_rules"
+    )
+    phrase = models.CharField(max_length=200)
+    category = models.CharField(
+        max_length=20, choices=[(c, c.replace("_", " ")) for c in CATEGORIES]
+    )
+    action = models.CharField(max_length=8, choices=RuleAction.choices, default=RuleAction.FLAG)
+    label = models.CharField(max_length=100, blank=True, help_text="Shown to moderators.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["district", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "phrase"], name="keyword_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class ScorerStatus(models.Model):
+    """The toxicity scorer's last known state, written by the process that runs it (the worker)
+    and read by the health endpoint and the moderators' screen."""
+
+    scorer = models.CharField(max_length=40, unique=True)
+    state = models.CharField(max_length=12)  # ready | failed
+    error = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField()
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.scorer}: {self.state}"

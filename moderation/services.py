@@ -1,14 +1,333 @@
 """Moderation writes. `message_screen` is the one entry point messaging calls on every new message.
 
-Until the detector pipeline lands this is a pass-through with the final interface: it decides the
-message's state inside the sending transaction.
+The life of a message's moderation:
+1. `message_screen` runs inside the sender's transaction, right after the insert. The rule
+   detectors always run here. When the verdict is final (no model configured, an inline scorer
+   such as profanity_check answered, or the rules already flag or hold: a model can only add a
+   flag) it is stored and the message's state set in the same transaction, so a message is never
+   delivered before its verdict exists.
+2. Otherwise the message stays `pending` (visible to its sender only) and a task is enqueued in the
+   same transaction (database backend) or right after commit (immediate backend).
+3. `messages_screen_pending` (the task, and `manage.py moderation_sweep` after a restart) takes
+   pending messages oldest first in bounded batches, scores them in one model call, stores each
+   verdict and notifies after commit. When the model cannot score, the messages wait and are
+   retried; past `UNSCORED_AFTER_SECONDS` they go to human review under the district's
+   `unscored_policy`, with a review item and an alert.
 """
 
-from messaging.models import Message
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import District
+from messaging import realtime
+from messaging.models import Membership, Message
+
+from . import policy
+from .detectors.base import Context, KeywordSpec
+from .models import PRIORITY_RANK, DistrictModeration, KeywordRule, ReviewItem, ScorerStatus
+from .models import Verdict as VerdictRecord
+from .normalize import normalize
+from .pipeline import get_pipeline
+from .scorers import registry
+
+logger = logging.getLogger(__name__)
+
+STATE_FOR_ACTION = {
+    "deliver": Message.State.DELIVERED,
+    "flag": Message.State.FLAGGED,
+    "hold": Message.State.HELD,
+}
+
+
+def _conf(key: str, default):
+    return settings.MODERATION.get(key, default)
+
+
+# -- context ---------------------------------------------------------------------------------------
+
+
+def message_context(*, message: Message) -> Context:
+    """Everything the detectors may know about a message: roles, and the district's settings."""
+    district_id = message.conversation.district_id
+    recipients = tuple(
+        Membership.objects.filter(conversation_id=message.conversation_id)
+        .exclude(user_id=message.sender_id)
+        .values_list("role", flat=True)
+    )
+    district_settings = DistrictModeration.objects.filter(district_id=district_id).first()
+    allowlist = list(_conf("LINK_ALLOWLIST", ()))
+    threshold = None
+    if district_settings is not None:
+        allowlist += district_settings.allowlist()
+        threshold = district_settings.toxicity_threshold
+    keywords = tuple(
+        KeywordSpec(
+            phrase=normalize(rule.phrase).words.text,
+            category=rule.category,
+            action=rule.action,
+            label=rule.label,
+        )
+        for rule in KeywordRule.objects.filter(district_id=district_id, is_active=True)
+    )
+    sender_role = message.sender.role if message.sender_id else "system"
+    return Context(
+        sender_role=sender_role,
+        recipient_roles=recipients,
+        link_allowlist=tuple(allowlist),
+        keywords=keywords,
+        toxicity_threshold=threshold,
+    )
+
+
+# -- the send path ---------------------------------------------------------------------------------
 
 
 def message_screen(*, message: Message) -> Message:
-    """Decide a freshly inserted message's state (inside the sender's transaction)."""
-    message.state = Message.State.DELIVERED
+    """Decide a freshly inserted message's state (inside the sender's transaction).
+
+    Sets `delivered`, `flagged` or `held` with a stored verdict, or leaves it `pending` with a
+    scoring task enqueued. The caller notifies after this returns, so recipients see the message
+    only in a visible state.
+    """
+    if message.kind == Message.Kind.SYSTEM:
+        message.state = Message.State.DELIVERED
+        message.save(update_fields=["state"])
+        return message
+    pipeline = get_pipeline()
+    context = message_context(message=message)
+    scorer = registry.get_scorer() if pipeline.has_model else None
+    if scorer is not None and scorer.inline:
+        verdict = pipeline.run(message.body, context, include_model=True)
+        # Unscored but already flagged or held by the rules: a model could only add a flag.
+        if verdict.scored or verdict.action != "deliver":
+            return verdict_store(message=message, verdict=verdict)
+    else:
+        verdict = pipeline.run(message.body, context, include_model=False)
+        if scorer is None or verdict.action != "deliver":
+            return verdict_store(message=message, verdict=verdict)
+    message.state = Message.State.PENDING
     message.save(update_fields=["state"])
+    _enqueue_scoring()
     return message
+
+
+def _enqueue_scoring(run_after: datetime.datetime | None = None) -> None:
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from .tasks import screen_pending_messages
+
+    task = screen_pending_messages
+    if isinstance(task.get_backend(), ImmediateBackend):
+        # In-process backend: run once the message is committed (and never if it rolls back).
+        if run_after is None:
+            transaction.on_commit(lambda: task.enqueue())
+        return
+    if run_after is not None:
+        if not task.get_backend().supports_defer or _retry_already_queued(task):
+            return  # one queued retry is enough; the periodic sweep also retries
+        task = task.using(run_after=run_after)
+    # A database-backed job joins the current transaction: no message without its job.
+    task.enqueue()
+
+
+def _retry_already_queued(task) -> bool:
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another deferring backend
+        return False
+    path = f"{task.func.__module__}.{task.func.__qualname__}"
+    return DBTaskResult.objects.filter(
+        task_path=path, status="READY", run_after__isnull=False
+    ).exists()
+
+
+def verdict_store(*, message: Message, verdict: policy.Verdict) -> Message:
+    """Store the verdict, set the message's state, and queue flagged or held messages for staff.
+
+    Idempotent: a message that already has a verdict keeps it (a sweep racing a task changes
+    nothing). Call inside a transaction; events leave after commit.
+    """
+    existing = VerdictRecord.objects.filter(message=message).first()
+    if existing is not None:
+        return message
+    record = VerdictRecord.objects.create(
+        message=message,
+        action=verdict.action,
+        categories=verdict.categories,
+        priority=verdict.priority,
+        reasons=verdict.reasons,
+        scores=verdict.scores,
+        scorer=verdict.scorer,
+    )
+    message.state = STATE_FOR_ACTION[verdict.action]
+    message.state_changed_at = timezone.now()
+    message.save(update_fields=["state", "state_changed_at"])
+    district_id = message.conversation.district_id
+    if verdict.action != "deliver":
+        item = ReviewItem.objects.create(
+            district_id=district_id,
+            message=message,
+            conversation_id=message.conversation_id,
+            source=ReviewItem.Source.PIPELINE,
+            priority=verdict.priority,
+            priority_rank=PRIORITY_RANK[verdict.priority],
+            categories=verdict.categories,
+        )
+        realtime.notify_after_commit(
+            groups=[realtime.staff_group(district_id)],
+            event={
+                "type": "review.item",
+                "item": item.pk,
+                "message": message.pk,
+                "conversation": message.conversation_id,
+                "priority": item.priority,
+                "categories": item.categories,
+                "action": verdict.action,
+            },
+        )
+        audit_record(
+            action="moderation.verdict",
+            district_id=district_id,
+            target_type="message",
+            target_id=message.pk,
+            detail={
+                "verdict": record.pk,
+                "action": verdict.action,
+                "priority": verdict.priority,
+                "categories": verdict.categories,
+                "review_item": item.pk,
+                "scored": verdict.scored,
+            },
+        )
+        logger.info(
+            "message=%s verdict=%s action=%s priority=%s categories=%s",
+            message.pk,
+            record.pk,
+            verdict.action,
+            verdict.priority,
+            ",".join(verdict.categories),
+        )
+    return message
+
+
+# -- the worker path -------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    scored: int = 0
+    sent_to_review: int = 0
+    waiting: int = 0
+    scorer_error: str = ""
+
+
+def messages_screen_pending(
+    *, batch_size: int | None = None, max_batches: int | None = None, now=None
+) -> SweepResult:
+    """Finish pending messages, oldest first, in batches of `batch_size` (bounded memory).
+
+    Idempotent and safe to run from several workers at once (rows are locked, skip-locked). Stops
+    when nothing is left or when the model cannot score (the rest wait for the retry).
+    """
+    from messaging.services import notify_message
+
+    batch_size = batch_size or int(_conf("BATCH_SIZE", 32))
+    _alert_if_behind()
+    unscored_after = datetime.timedelta(seconds=int(_conf("UNSCORED_AFTER_SECONDS", 120)))
+    pipeline = get_pipeline()
+    result = SweepResult()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        now_at = now or timezone.now()
+        with transaction.atomic():
+            messages = list(
+                Message.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=Message.State.PENDING, kind=Message.Kind.USER)
+                .select_related("sender", "conversation")
+                .order_by("created_at", "pk")[:batch_size]
+            )
+            if not messages:
+                break
+            contexts = [message_context(message=m) for m in messages]
+            verdicts = pipeline.run_batch([m.body for m in messages], contexts)
+            unscored_reason = ""
+            for message, context, verdict in zip(messages, contexts, verdicts, strict=True):
+                if verdict.scored or verdict.action != "deliver":
+                    verdict_store(message=message, verdict=verdict)
+                    notify_message(message=message)
+                    result.scored += 1
+                    continue
+                unscored_reason = registry.status.get("error") or "scorer unavailable"
+                if message.created_at <= now_at - unscored_after:
+                    district = District.objects.get(pk=message.conversation.district_id)
+                    policy.apply_unscored(
+                        verdict,
+                        unscored_policy=district.unscored_policy,
+                        student_bound=context.student_bound,
+                    )
+                    verdict_store(message=message, verdict=verdict)
+                    notify_message(message=message)
+                    result.sent_to_review += 1
+                else:
+                    result.waiting += 1
+            scorer_status_record(error=unscored_reason)
+        if unscored_reason:
+            result.scorer_error = unscored_reason
+            break
+    if result.waiting:
+        retry = timezone.now() + datetime.timedelta(seconds=int(_conf("RETRY_SECONDS", 10)))
+        _enqueue_scoring(run_after=retry)
+    return result
+
+
+def _alert_if_behind() -> None:
+    """Service-level alert for a backlog: the oldest message waiting for a verdict is too old."""
+    oldest = (
+        Message.objects.filter(state=Message.State.PENDING, kind=Message.Kind.USER)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return
+    age = (timezone.now() - oldest).total_seconds()
+    if age > int(_conf("QUEUE_ALERT_SECONDS", 60)):
+        depth = Message.objects.filter(state=Message.State.PENDING, kind=Message.Kind.USER).count()
+        logger.error("ALERT moderation queue behind: depth=%s oldest_age=%ss", depth, int(age))
+
+
+def scorer_status_record(*, error: str) -> None:
+    """Record the active scorer's state; a change to failed raises an alert (log and audit)."""
+    name = registry.active_name()
+    now = timezone.now()
+    state = "failed" if error else "ready"
+    status, created = ScorerStatus.objects.get_or_create(
+        scorer=name,
+        defaults={"state": state, "error": error[:200], "changed_at": now, "checked_at": now},
+    )
+    changed = created or status.state != state
+    if not created:
+        if changed:
+            status.changed_at = now
+        status.state, status.error, status.checked_at = state, error[:200], now
+        status.save(update_fields=["state", "error", "changed_at", "checked_at"])
+    if changed and state == "failed":
+        logger.error("ALERT toxicity scorer %s unavailable: %s", name, error)
+        audit_record(
+            action="moderation.scorer_unavailable",
+            target_type="scorer",
+            target_id=name,
+            detail={"error": error[:200]},
+        )
+    elif changed and not created:
+        logger.warning("toxicity scorer %s recovered", name)
+        audit_record(action="moderation.scorer_recovered", target_type="scorer", target_id=name)

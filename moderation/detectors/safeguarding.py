@@ -1,0 +1,134 @@
+# ruff: noqa: E501 (pattern tables are easier to read and review unwrapped)
+"""Safeguarding: suicidal thoughts, self-injury, and disclosures of abuse or neglect.
+
+These never stop a message (a student reaching out must be heard by their mentor) but always reach
+staff at once: the policy makes them urgent. Patterns are written in the first person ("I", "me",
+"myself") so that a mentor pointing to help ("if you ever want to hurt yourself, call 988") and
+ordinary exaggeration ("I almost died laughing", "this homework is killing me") pass.
+"""
+
+from __future__ import annotations
+
+from ..normalize import Normalized
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+
+SELF_HARM = "self_harm"
+ABUSE = "abuse_disclosure"
+
+FIRST_PERSON = r"(?:i|i'?m|im|i am|i'?ve|ive|i have|i'?ll|ill|i will|i'?d|id|i would|i just|i really|i kinda|i sometimes|i honestly|i still|i keep)"
+CAREGIVER = (
+    r"(?:(?:my|our) (?:mom'?s |mother'?s |dad'?s |father'?s )?(?:mom|mother|mum|dad|father|step ?(?:mom|dad|father|mother|brother|sister)|"
+    r"parents?|uncle|aunt|auntie|cousin|brother|sister|grand(?:ma|pa|mother|father)|boyfriend|girlfriend|friend|boss|(?:mom|dad|mother|father)'?s friend|foster (?:mom|dad|parents?)|"
+    r"guardian|babysitter|coach|neighbou?r|teacher|tutor|pastor|priest|family|sibling|mom'?s boyfriend|dad'?s girlfriend)|"
+    r"(?:he|she|they|someone|somebody|(?:a|an|this|some|that|one) (?:grown |older |old )?(?:man|guy|woman|lady|adult|person|dude|teacher|coach|neighbou?r)))"
+)
+HARM = (
+    r"(?:hit(?:s|ting)?(?! (?:me|us) up\b)|beats?|beating|punch(?:es|ed|ing)?|kicks?|kicked|kicking|slaps?|slapped|slapping|"
+    r"chokes?|choked|choking|burns?|burned|burnt|hurts?|hurting|hurt|whips?|whipped|throws? (?:things|stuff) at|threw (?:things|stuff) at|"
+    r"touch(?:es|ed|ing)?|molests?|molested|rapes?|raped|abuses?|abused|starves?|starved|"
+    r"threatens?|threatened|shoves?|shoved|strangles?|strangled|keeps? hitting|locks?|locked|ties?|tied|"
+    r"throws? (?:\w+ ){0,2}at|threw (?:\w+ ){0,2}at|yells at and hits|hits and yells at)"
+)
+# Whom the harm is done to: the student, or someone at home they are reporting on.
+VICTIM = (
+    r"(?:me|us|my (?:mom|mother|sister|brother|little (?:brother|sister)|baby (?:brother|sister)|siblings))(?!\w)"
+    r"(?! back\b)(?! (?:at|in) (?:chess|checkers|cards|games?|the game|video games|\w+ball|soccer|tennis|"
+    r"fortnite|minecraft|mario|racing|a race|math|everything|arm wrestling))"
+)
+TIME = r"(?:(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)|(?:the |a )?(?:whole|entire) (?:week|weekend|night|day)|all (?:week|night|day|weekend)|a week|days)"
+
+RULES = (
+    Rule(
+        compile_words(
+            r"(?:kill|killing|hurt|hurting|end|ending|off|offing|unalive|unaliving|harm|harming|cut|cutting|burn|burning|starve|starving|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning) (?:my ?self)",
+            r"(?:want|wanna|plan|planning|thinking about|think about|tried|try|trying|decided|ready) (?:to )?(?:die(?! (?:my|your|her|his|their) hair)|end it|end (?:it all|everything|my life)|take my (?:own )?life|not (?:be here|exist|wake up)|disappear (?:forever|for good))",
+            r"(?:going|gonna) (?:to )?(?:end it all|end my life|take my (?:own )?life|kill myself)",
+            r"(?:wanna|want to|gonna|going to|about to|finna|boutta|might|should|could just|just) kms|(?<![\d.] )kms(?= *(?:$|[.!?,]| fr| lol| rn| tbh| honestly))",
+            r"(?:end|ending|take|taking) my (?:own )?life|end it all|ending everything|(?:feel like|want to|wanna|going to|gonna|might|ready to|about to|planning to|plan to) (?:end|ending) (?:it|everything|it all|things|my life)|"
+            r"(?:don'?t think|doubt|not sure) i can (?:keep (?:going|living|doing this)|go on|live like this|survive this|take (?:it|this) anymore)|"
+            r"(?:if|wish) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive)(?: anymore)?|(?:easier|better) (?:for everyone )?if i (?:just )?(?:disappeared|died|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist|was dead|were dead)|suicidal|(?:commit|committing|attempted|attempt|thinking about|thought about|thoughts of|considering) suicide|suicide (?:note|plan|attempt)|self[- ]?harm(?:ing|s|ed|er)?|unalive myself|overdos(?:e|ing|ed) on purpose",
+            rf"{FIRST_PERSON} (?:wish|want|wanted|hope) (?:i|to) (?:was|were|could be|be)? ?(?:dead|gone|never born|not here|not alive|disappear(?! (?:into|in|for|on|to)\b)|vanish(?! (?:into|in|for|on|to)\b)|go away forever|fall asleep (?:and|&) never wake up|not wake up|never wake up)",
+            r"(?:wish|want|wanted|wanna) (?:i could |to )?(?:just )?(?:disappear|vanish|go away|not exist|stop existing|fade away)(?! (?:into|in|for (?:a|the|an) (?:bit|while|day|weekend|week|hour)|on (?:a|vacation)|to (?:a|the|my)))(?: forever| for good| and never come back| permanently)?",
+            r"(?:no ?one|nobody|no one) would (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|left|wasn'?t here))?",
+            r"(?:every(?:one|body)|the world|people|my family|they|you all|you guys|my friends|my (?:mom|dad|parents)|everything)(?: would| will|'d| 'd) (?:be )?(?:better|happier|fine|easier)(?: off)? (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|if i (?:died|disappeared|left for good))",
+            r"(?:no|don'?t (?:see|have) (?:a|any)|can'?t (?:see|find|think of) (?:a|any)|there'?s no|what'?s the) (?:reason|point) (?:for me |for living |in me )?(?:to|in|of|for) (?:even )?(?:keep (?:going|living|trying)|keeping going|living|going on|being alive|life|me being here|waking up|trying anymore|staying alive|live|exist|be (?:alive|here)|stay alive|wake up|go on)",
+            r"(?:nothing|no one|nobody|nothing left) to live for|(?:can'?t|cannot|don'?t want to|do not want to) (?:go on|keep going|do this anymore|live like this|be alive|live anymore|keep living)(?: anymore)?",
+            r"(?:tired|sick) of (?:living|being alive|life|existing)|(?:don'?t|do not) want to (?:live|be alive|exist|wake up|be here anymore|be around anymore)(?: anymore)?|better off dead|rather be dead|(?:i'?m|i am) a burden(?: to everyone| to my family)?",
+            r"(?:cut|cutting|cuts|scratch(?:ed|ing)?|burn(?:ed|ing|t)?|hit(?:ting)?) (?:my ?self|my (?:arms?|wrists?|legs?|thighs?|skin))|(?:razor|blade)s? (?:on|to|for) my|(?:scars?|cuts) on my (?:arms?|wrists?|legs?|thighs?)|pills? to (?:sleep forever|end it|not wake up)",
+            r"(?:took|swallowed|take|taking|gonna take|going to take) (?:a bunch of|all (?:of )?(?:my|the|mom'?s|dad'?s)|too many|a lot of|a handful of|like \d+|\d+|a whole bottle of|the whole bottle of) (?:pills|tablets|meds|medicine|sleeping pills|painkillers|advil|tylenol)",
+            r"(?:thinking|thought|think|thinkin) (?:about|of|bout) (?:ending (?:it|it all|my life|things|everything)|killing myself|suicide|dying|not being here|not existing|disappearing)",
+            r"(?:life|living|my life) (?:isn'?t|is not|'s not|ain'?t|is not even) worth (?:it|living)|not worth living|(?:isn'?t|is not) worth living",
+            r"(?:been|keep|kept|started|start|still|i'?m|im|am) (?:cutting|burning|hurting|scratching)(?: myself)?(?: again| lately| every \w+| a lot)|cutting again|relapsed (?:on|into) (?:cutting|self[- ]?harm)",
+            r"(?:i'?m|im|i am|i'?m so|i'?m just) (?:done|finished|over it) with (?:life|living|everything|it all|this life|being alive|existing)",
+            r"(?:sleep|go to sleep|fall asleep|close my eyes)(?: \w+){0,3}? (?:and )?(?:never|not) wake up|never wake up again|(?:wish|hope|want) (?:i )?(?:could |would |to )?(?:never|not) wake up",
+            r"(?:want|need|wish) (?:for )?(?:it|everything|it all|the pain|this|all of (?:it|this)|my life|life) (?:all )?(?:to|would) (?:stop|end|be over|go away)",
+            r"(?:ways?|how|methods?|easiest way|best way|quickest way|painless way) to (?:die|kill (?:myself|yourself|urself)|end (?:it|my life|your life)|overdose|hang (?:myself|yourself)|commit suicide|not wake up)|painless (?:way to go|death)",
+            r"(?:jump|jumping|throw myself|throwing myself) (?:off|from|in front of) (?:a|the|my|this) (?:bridge|roof|building|train|cliff|balcony|window|overpass|car|bus|truck)|(?:step|walk|stepping|walking) in front of (?:a|the) (?:train|car|bus|truck)",
+            r"(?:i|i'?m|im) (?:should|should just|could just|might as well|need to|deserve to) (?:just )?(?:die|be dead|disappear|kill myself|not exist|not be alive)",
+            r"(?:pills|meds|medicine|tablets)(?: \w+){0,3} (?:to|so i could|so i'?d|so that i) (?:make it (?:all )?stop|end it|not wake up|die|sleep forever|feel nothing|stop feeling|disappear|never wake up)",
+            r"(?:won'?t|will not|am not going to|i'?m not going to|not gonna) be (?:around|here|alive) (?:much longer|for long|anymore|tomorrow|next week|by \w+)|(?:said|saying|say) goodbye (?:to (?:\w+ ){1,2})?(?:because|since|for good|forever|one last time)",
+            r"(?:my )?life (?:is|feels|seems) (?:so |totally |completely )?(?:pointless|meaningless|hopeless|worthless|over|not worth living|empty)|i (?:just )?want out(?: of (?:this|life|here|everything))?(?= *(?:[.!,]|$))",
+            r"(?:going to|gonna|want to|wanna|plan to|planning to|about to|tried to|trying to|will|i'?ll) (?:just )?(?:overdose|od|take (?:all|a bunch|too many) (?:of )?(?:my |the )?(?:pills|meds))",
+            r"(?:keep|keeping|saving|save|hiding|hide|stockpiling|stockpile|collecting|collect|stashing|stash) (?:[\w']+ ){0,3}?(?:pills|meds|medicine|razors?|blades?)(?: \w+){0,5}? (?:just in case|for later|for when|for the day|for one day)",
+            r"(?:hope|wish|want|pray) (?:that )?i (?:just )?(?:die|don'?t wake up|never wake up|get hit by a (?:car|bus|truck|train)|get killed|stop breathing)|better off (?:gone|not here|not existing|not alive|not around|without me)",
+            r"(?:don'?t|do not|wouldn'?t|would not) (?:even )?care (?:if|whether) i (?:die|died|live or die|lived|get hurt|wake up|was dead|were dead)",
+            r"(?:write|wrote|writing) (?:a |my )?(?:suicide |goodbye )?note|giving away my (?:stuff|things)|say(?:ing)? goodbye (?:to everyone|for good|forever)",
+        ),
+        "expresses thoughts of suicide or self-harm",
+        SELF_HARM,
+        score=0.95,
+    ),
+    Rule(
+        compile_words(
+            rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} {VICTIM}",
+            rf"(?:{CAREGIVER}|(?:he|she|they)) (?:said|says|told me|threatens?|threatened|swore)(?: that)? (?:he|she|they)?(?:'d|'ll| would| will| is going to| was going to| gonna)? ?(?:hurt|kill|hit|beat|punish|get) (?:me|us|my \w+)(?: if| when| unless)",
+            r"(?:does|did|do|doing|done|tries|tried) (?:stuff|things|something|bad things|weird things|gross things|things i don'?t like) to me",
+            r"(?:never|no|not enough|isn'?t any|is no|hardly any|barely any|isn'?t enough) food (?:at|in) (?:my|our|the) (?:house|home|apartment|place)|(?:always|so) hungry because|go to (?:bed|sleep|school) hungry",
+            r"(?:bruises?|marks?|burns?|welts?|cuts?|scars?) (?:\w+ ){0,5}?(?:from|because|where|when|after) (?:\w+ ){0,3}?(?:my (?:mom|mother|dad|father|step ?\w+|parents?|uncle|aunt|brother|sister|grand\w+|boyfriend|guardian)|he|she|they)(?!\w)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? (?:grab(?:s|bed)?|yank(?:s|ed)?|drag(?:s|ged)?|pull(?:s|ed)?|shake(?:s)?|shook) (?:me|us) (?:by|so hard|hard|and|around|across|out of|until)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} (?:\w+ ){{0,3}}?(?:and|or) (?:sometimes |even |also |then |at )?(?:me|us)(?!\w)",
+            r"(?:sit|sat|sitting) on (?:his|her|their) lap|(?:touch|touched|touches|touching) me (?:and|when|where|under|over|there)",
+            r"(?:is|are|'s|'re) gone (?:most|all|every|for) (?:days?|nights?|the time|week|weekend|weeks)|(?:spends?|spent|uses?|used) (?:the|our|all the|my) (?:food|rent|grocery|lunch) money",
+            r"(?:leave|leaves|left|leaving) (?:me|us) (?:home alone|alone|by (?:myself|ourselves)) (?:for (?:days|a week|weeks|the weekend|\w+ days)|with no (?:food|money)|without (?:food|money))",
+            r"(?:not allowed|aren'?t allowed|isn'?t allowed|can'?t|cannot|won'?t let me) (?:to )?eat|(?:no|without) (?:food|dinner|eating|meals?) (?:as|for) (?:a )?punishment|(?:starve|starves|starving|starved) (?:me|us)",
+            rf"(?:haven'?t|have not|didn'?t|did not) (?:seen|heard from|talked to) (?:my|our) (?:mom|mother|dad|father|parents?|guardians?|grandma|grandpa|aunt|uncle) (?:in|for|since) (?:{TIME}|\d+ days|a week|\w+day)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? (?:slams?|slammed|smashed|bangs?|banged|hits?|hit|shoved|pushed|threw|throws|kicked|dragged|pulled|twisted|choked|burned) (?:my|me by my) (?:head|face|arm|arms|wrist|hair|neck|body|back|leg|legs)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? (?:makes?|made|forces?|forced|tells?|told|wants?|wanted|asks?|asked|gets?|got) me (?:to )?(?:take (?:a )?(?:baths?|showers?) with|sleep (?:in|with)|get (?:in|into) (?:his|her|their) bed|undress|get naked|take off my|look at|watch|touch|kiss|sit on|keep (?:it|this|what happened|us) (?:a )?secret|not (?:to )?tell|lie to)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? (?:showed|shows|sent|sends) me (?:pictures|photos|videos|pics|things|stuff|porn|naked)",
+            rf"(?:hide|hiding|lock myself|run away|scared|afraid|terrified)(?: \w+){{0,6}}? (?:when|because|if|whenever) {CAREGIVER} (?:\w+ )?(?:gets? )?(?:drunk|high|wasted|violent|hits|hurts|beats|throws|comes home|starts yelling|gets angry)",
+            r"(?:groceries|food|lights|electricity|power|heat|water|gas)(?: \w+){0,3} (?:got |were |was |been )?(?:cut off|shut off|turned off|ran out|run out)|(?:nobody|no one)(?:'s| has)? (?:bought|buys|made|makes|cooked|cooks) (?:groceries|food|dinner|meals?)|locks? (?:the|up the) (?:fridge|food|pantry|kitchen)|locked (?:the|up the) (?:fridge|food|pantry|kitchen)",
+            r"(?:there'?s|there is|there'?s just) (?:never|no|hardly|barely) (?:any )?(?:food|anything to eat)|(?:take care of|raise|feed|look after) my (?:little )?(?:brothers?|sisters?|siblings) (?:alone|by myself|on my own)",
+            r"(?:touch(?:es|ed|ing)?|grab(?:s|bed)?|rubs?|rubbed|feels?|felt) (?:me on )?my (?:private|privates|private parts|body|chest|butt|bottom|parts|breasts?|thighs?|crotch)|(?:touch(?:es|ed|ing)?) me down there",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? (?:pushed|shoved|threw|kicked|dragged) (?:me|us) (?:down|into|against|across|off|out of|through)",
+            rf"{CAREGIVER}(?: \w+){{0,6}}? (?:sleeps?|slept|lies|lay|gets?|got|climbs?|climbed) (?:in|into|on) (?:my|our) bed",
+            r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
+            r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
+            r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",
+            r"(?:there'?s|there is|we have|we got|we'?ve got) (?:nothing|no food) (?:to eat|in the (?:fridge|house)|for (?:dinner|us|me))",
+            r"(?:won'?t|doesn'?t|don'?t|never|wouldn'?t) (?:let|lets) (?:me|us) (?:eat|sleep|leave the house|go outside|see anyone)|(?:won'?t|doesn'?t|don'?t|never|didn'?t) (?:feed|give) (?:me|us)(?: (?:food|anything to eat|dinner))?(?! (?:a|the|my|your|money|advice|rides?|time)\b)",
+            rf"{CAREGIVER} (?:always |sometimes |often |still |keeps? )?(?:makes?|made|forces?|forced|tells?|told) me (?:to )?(?:touch|take off|undress|keep (?:it )?(?:a )?secret|not tell|sleep in (?:his|her|their) bed|watch (?:porn|videos))",
+            r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by (?:my|him|her|them|his|their|an? (?:adult|man|guy|grown|older))|at home|when (?:my|he|she|they)|if i|every (?:day|night|time)|all the time|again|a lot)",
+            r"(?:touch(?:es|ed|ing)?|feel(?:s)? me up|touched me) (?:me )?(?:down there|in my private|in places|where (?:i|it)|under my|when no one|at night|in my (?:bed|room|sleep))",
+            r"(?:afraid|scared|terrified|frightened) (?:to go|of going|to be|of being) (?:back )?home|(?:scared|afraid|terrified) of (?:my|our) (?:mom|mother|dad|father|step ?\w+|parents?|uncle|brother|guardian|family|mom'?s boyfriend)",
+            r"(?:bruises?|marks?|burns?|welts?) (?:from|because of|that) (?:my|our|him|her|them|when he|when she)|(?:hide|cover(?: up)?) (?:the |my )?(?:bruises?|marks?)",
+            r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:food|anything to eat|dinner|heat|electricity|water|power) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
+            r"(?:no|we have no|had no|without|haven'?t had) (?:(?:food|heat|electricity|water|power|lights|money)(?: or| and|,) )+(?:food|heat|electricity|water|power|lights) (?:at home|in the house|for (?:days|a week|weeks|\w+ days)|since)",
+            r"(?:my |our )?(?:parents?|mom|dad|mother|father|guardians?|grandma|grandpa) (?:are|is|has been|have been|were|was|went) (?:gone|away|missing|not home|not back|nowhere to be found)(?: for| since| all| again| and|$|[.!,])",
+            rf"(?:haven'?t|have not|didn'?t|did not|hasn'?t) (?:eaten|had (?:food|dinner|a meal|anything to eat)) (?:in|for|since) (?:{TIME}|yesterday|\w+day)",
+            rf"(?:mom|mother|dad|father|parents?|guardian|step ?\w+|grandma|grandpa|aunt|uncle|they|she|he) (?:hasn'?t|haven'?t|has not|have not|didn'?t|did not|never) (?:come|came|been|got(?:ten)?) (?:back|home)(?: (?:in|for|since) (?:{TIME}|\w+day|last \w+))",
+            rf"(?:left|leaves|leaving) (?:me|us) (?:alone|home alone|by (?:myself|ourselves)|with no (?:food|money))(?: for| (?:in|since))? ?(?:{TIME}|the weekend|all weekend|overnight|again)",
+            r"(?:kicked|threw|thrown|locked) (?:me|us) out(?: of the house| of home)?|(?:nowhere|no where|no place) (?:to|for (?:me|us) to) (?:sleep|stay|live|go tonight)|(?:sleeping|sleep|living) (?:in (?:a|the|our) car|on the street|outside)",
+            r"(?:no ?one|nobody) (?:feeds|takes care of|looks after|is taking care of) (?:me|us)|i have to (?:take care of|feed) (?:myself|my (?:little )?(?:brother|sister|siblings)) because",
+        ),
+        "discloses abuse or neglect",
+        ABUSE,
+        score=0.95,
+    ),
+)
+
+
+class SafeguardingDetector(Detector):
+    name = "safeguarding"
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        return apply_rules(self.name, RULES, text, context)

@@ -1,0 +1,48 @@
+# ruff: noqa: E501 (pattern tables are easier to read and review unwrapped)
+"""Sexual content and sexual requests. Held: a mentoring conversation has no place for them, and
+from an adult to a student they are also grooming (the policy adds that category)."""
+
+from __future__ import annotations
+
+from ..normalize import Normalized
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
+
+CATEGORY = "sexual"
+
+RULES = (
+    Rule(
+        compile_words(
+            r"(?:nice|hot|sexy|great|beautiful|cute|perfect|amazing) (?:body|figure|legs|butt|curves|lips|chest|boobs)|naked|nude|undress(?:ed|ing)?|lingerie|underwear|in (?:your|ur) bra|(?:sleep|sleeping|in bed) (?:with|next to) (?:me|you|u)|(?:your|ur) body(?! (?:language|paragraph|of work|text))"
+        ),
+        "sexual talk from an adult to a student",
+        CATEGORY,
+        score=0.85,
+        adult_sender=True,
+    ),
+    Rule(
+        compile_words(
+            r"nudes?|noods?|noodz|nudez|nudies|nude (?:pics?|photos?|selfies?)|naked (?:pics?|photos?|selfies?|videos?)|send (?:me )?(?:something )?(?:naked|nude|sexy|spicy|dirty|hot)|"
+            r"(?:be|get|got|are you|r u|send) naked|without (?:your|ur) (?:clothes|shirt|pants|bra|underwear)|take (?:off|of) (?:your|ur) (?:clothes|shirt|pants|bra|underwear|top)|"
+            r"in (?:your|ur) (?:underwear|bra|panties|bikini)|sext(?:ing|s)?|dick ?pics?|(?:show|see|send) (?:me )?(?:your|ur) (?:body|boobs?|tits|chest|butt|ass|dick|penis|privates?|private parts)|"
+            r"(?:have|had|having|want|wanna) sex|sex (?:with|tape)|(?:hook|hooking) up with (?:you|u|me)|make out with (?:you|u|me)|"
+            r"horny|porn(?:o|hub)?|blow ?jobs?|hand ?jobs?|orgasm|masturbat\w+|jerk(?:ing)? off|touch (?:your|ur) ?self|touch (?:you|u) (?:there|down there|everywhere)|"
+            r"boobs|tits|pussy|boner|sexy (?:body|pics?|photos?)|(?:you'?re|ur|you are) (?:so )?(?:sexy|hot)|(?:sleep|lie) (?:with|next to) (?:you|u|me) (?:tonight|in bed)|"
+            r"(?:d|dick|cock|penis) ?pics?|(?:wanna|want to|do you want to) see my (?:d|dick|body|privates?|junk)|(?:look|looks|would look|would look so) (?:good|hot|sexy|cute|nice|great) in (?:a |your |ur )?(?:bikini|swimsuit|bathing suit|underwear|bra|lingerie|panties|thong|short shorts|tight)|lose your virginity|what (?:are|r) (?:you|u) wearing (?:right now|now|tonight|in bed)",
+        ),
+        "sexual content or request",
+        CATEGORY,
+        score=0.9,
+    ),
+)
+
+DISGUISED_TERMS = ("nude", "naked", "sext", "horny", "porn", "boobs", "dickpic", "noods")
+
+
+class SexualContentDetector(Detector):
+    name = "sexual"
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        found = apply_rules(self.name, RULES, text, context)
+        return found or find_disguised(
+            self.name, text, DISGUISED_TERMS, CATEGORY, "sexual term spelled out to hide it"
+        )

@@ -1,0 +1,179 @@
+# ruff: noqa: E501 (pattern tables are easier to read and review unwrapped)
+"""Toxicity by rules: insults aimed at someone, strong profanity (also masked: "f***", "sh!t"),
+threats of violence, slurs and attacks on a group.
+
+A model (detectors/toxicity_model.py) catches what rules cannot phrase; these rules keep toxicity
+covered when the model is off. Words for who someone is (gay, trans, Muslim, Black, disabled, ...)
+never count by themselves: only a slur, or a group named together with a degrading claim about it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..normalize import Normalized
+from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
+
+CATEGORY = "toxicity"
+
+YOU = r"(?:you|u|ya|ur|your(?= (?:a|an|such|so|such a|such an|total|complete) )|youre|you'?re|you are|u r|you'?re such|you such|you little|you big|you stupid|you dumb)"
+INSULT_NOUNS = (
+    r"idiots?|morons?|imbeciles?|dumb ?ass(?:es)?|dumb ?fucks?|jack ?ass(?:es)?|ass ?holes?|ass ?hats?|losers?|freaks?|retards?|"
+    r"jerks?|pigs?|cows?|rats?|garbage|trash|scum|filth|slut|sluts|whores?|hoes?|bitch(?:es)?|bastards?|cunts?|"
+    r"dicks?|dick ?heads?|pricks?|twats?|wankers?|douche(?: ?bags?)?|clowns?|fools?|failures?|waste of (?:space|air|oxygen|life)|"
+    r"joke(?! (?:teller|master|book|writer|of the day))|piece of (?:shit|crap|garbage|trash|junk|work)|disgrace|embarrassment|parasite|vermin|"
+    r"weirdos?|creeps?|psychos?|degenerates?|sickos?|nerds? nobody likes|loser nobody likes|dummy|dummies|stupid ?head|fat ?ass|lard ?ass"
+)
+INSULT_ADJECTIVES = (
+    r"stupid|dumb|idiotic|moronic|retarded|worthless|useless|pathetic|disgusting|gross|ugly|fat|hideous|repulsive|"
+    r"brainless|clueless|incompetent|annoying|trashy|pitiful|stinky|smelly|braindead|brain ?dead|psycho|creepy"
+)
+# Slurs, for masked spellings ("f*gg*t"); plain spellings are in SLURS.
+SLUR_ROOTS = ("faggot", "nigger", "retard", "tranny")
+PROFANITY_ROOTS = (
+    "fuck",
+    "shit",
+    "bitch",
+    "cunt",
+    "asshole",
+    "bastard",
+    "dickhead",
+    "bullshit",
+    "motherfucker",
+    "dumbass",
+    "jackass",
+    "whore",
+    "slut",
+    "piss",
+)
+# Slurs against a group. Kept short and to the roots; the normaliser undoes common disguises.
+SLURS = r"nigg(?:er|a|az|ers|as)|fag(?:s|got|gots|gy)?|retards?|trann(?:y|ies)|spics?|chinks?|kikes?|wetbacks?|beaners?|gooks?|towel ?heads?|sand ?n\w+|raghead|cripple[sd]?|mongoloid|shemales?"
+IDENTITY = (
+    r"gays?|lesbians?|bi(?:sexual)?s?|trans(?:gender)?(?: people| kids| women| men)?|queers?|homosexuals?|muslims?|islam|jews?|jewish people|"
+    r"christians?|catholics?|hindus?|sikhs?|buddhists?|atheists?|black(?: people| folks| kids)?|blacks|white(?: people| folks)?|whites|"
+    r"asians?|latinos?|latinas?|latinx|hispanics?|mexicans?|immigrants?|refugees?|arabs?|africans?|indians?|natives?|"
+    r"disabled(?: people| kids)?|autistic(?: people| kids)?|deaf(?: people)?|blind(?: people)?|"
+    r"fat people|poor people|foreigners"
+)
+DEGRADING = (
+    r"disgusting|gross|sick|evil|subhuman|animals|vermin|trash|garbage|filth|inferior|stupid|dumb|dirty|terrorists|"
+    r"ruin(?:ing)? (?:this|our|the) (?:country|school|neighbou?rhood|city|town)|destroying (?:this|our|the) (?:country|school)|taking (?:our|all the) jobs|invading|don'?t belong here|should (?:all )?leave|criminals|rapists|thieves|a disease|a plague|freaks|abominations?|an abomination|unnatural|not (?:real )?(?:people|human)|"
+    r"should(?:n'?t)? (?:die|be (?:killed|shot|banned|deported|gone|exterminated|wiped out)|exist|go back)|"
+    r"deserve to (?:die|suffer|be)|need to (?:die|go|be (?:killed|gone|deported))|ruin(?:ing)? everything|are the worst"
+)
+VIOLENCE = r"break|rip|punch|kill|hurt|stab|shoot|smack|slap|jump|murder|choke|strangle|kick|slit|smash|bash|drown|rape|bury|strangle|knock out|beat up|beat the \w+ out of"
+VICTIM = r"(?:you|u|ya|(?:your|ur|his|her) (?:lights|face|head|ass|teeth|neck|nose|jaw|legs?|arms?|throat|skull|bones?|kneecaps?|fingers?)|him|her|them|everyone|every ?body)(?!\w)"
+
+RULES = (
+    Rule(
+        compile_words(
+            rf"{YOU} (?:(?:a|an|such an?|so|the|total|complete|real|absolute|big|little|fucking|freaking|effing|stupid|dumb|ugly|fat|useless|worthless|pathetic|disgusting|lazy|gross|annoying) )*(?:{INSULT_NOUNS})",
+            rf"(?:you|u|you'?re|youre|you are|ur|u r|you look|you sound|you smell|you act|you seem) (?:so |such |really |very |a |an |totally |completely |fucking |freaking |literally |just |too )*(?:{INSULT_ADJECTIVES})",
+            r"(?:what an?|such an?|that'?s an?|that is an?) (?:stupid|dumb|idiotic|moronic|pathetic|brainless|retarded|dumbass) (?:question|idea|thing to say|answer|comment|thing to do|plan|excuse)",
+            rf"(?:what an?|such an?|what a|such) (?:{INSULT_ADJECTIVES} )*(?:{INSULT_NOUNS}|dumb ?ass \w+|stupid ?ass \w+|bitch ass \w+)",
+            r"shut (?:the )?(?:fuck|f+|f\W+|hell|fk|heck|eff|frick|freak) ?up|shut (?:your|ur|yo) (?:mouth|face|trap|pie ?hole|ass)",
+            r"(?:see|watch) what happens to (?:you|u)|keep (?:talking|it up|running your mouth|running ur mouth) and (?:see|watch)|or else(?= *(?:[.!]|$))|nobody asked(?: you| u| for (?:your|ur) \w+)?|(?:your|ur) (?:stupid|dumb|idiotic|ugly|fat|worthless|pathetic|useless|dumbass|stupid ass) (?:opinion|face|idea|question|self|ass|mouth|voice|comment|head|brain)|(?:make|makes|gonna make) (?:you|u) (?:regret|pay|sorry|suffer|cry|bleed)|(?:you|u) (?:smell|look|sound|act|dress|talk) like (?:garbage|trash|shit|crap|a pig|poop|a loser|an idiot|a clown|a rat|a freak|a moron|a dumbass|an animal|a hobo|roadkill)|(?:pathetic|sorry|sad|worthless|useless|poor) excuse (?:for|of) an? \w+|(?:what are you|are you|r u|are u),? (?:stupid|dumb|brain ?dead|an idiot|a moron|retarded|an imbecile|slow in the head)|(?:you|u) suck(?:s)?(?! at)|(?:you'?re|you are|ur|u r) (?:\w+ ){0,2}?(?:the )?(?:dumbest|stupidest|ugliest|most pathetic|most annoying|fattest|worst|grossest|weirdest|lamest) (?:person|kid|human|idiot|loser|mentor|student|guy|girl|thing|person alive|human being)|(?:no ?one|nobody) (?:cares|gives a (?:damn|crap|shit|f\w*)) (?:about|for) (?:you|u|your|ur)|(?:your|ur) (?:stupid|dumb|idiotic|pathetic|ugly|worthless|useless|dumbass|stupid ass|crappy|shitty) \w+|knock (?:you|u|him|her|them) out|knock (?:your|ur) (?:teeth|lights|head|block) (?:out|in|off)|go die|die in a (?:hole|fire|ditch)|(?:i )?hope (?:you|u) (?:die|get hit|get hurt|choke|rot)|stfu|gtfo|kys|screw (?:you|u|off)|f (?:you|u|off)|eff (?:you|off)|fu|fuck (?:you|u|off)|piss off|get lost,? (?:loser|idiot)|(?:nobody|no one) (?:wants|needs) (?:you|u)(?: here| around)?|go (?:kill|hang|drown|shoot) yourself|kill yourself|(?:you should|u should|just) (?:die|kill yourself|disappear)|nobody (?:likes|loves|wants|cares about) you|(?:no one|nobody) would (?:miss|care about) you|i hate (?:you|u)(?!\w)|you (?:make me sick|disgust me)|go to hell|drop dead",
+            r"(?:dumb|stupid|bitch|fat|lard|lazy|jack|smart|kick|bad|kiss my) ?ass(?:es)? (?:\w+)|dumbass|jackass|fatass|bitch ?ass|dumb ?fuck|(?:your|ur|yo) (?:mom|mama|mother|momma) (?:is |'s )?(?:so )?(?:fat|ugly|stupid|dumb|a ho|a whore|a \w+)",
+        ),
+        "insults someone",
+        CATEGORY,
+        score=0.9,
+    ),
+    Rule(
+        compile_words(
+            rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|(?:beat|destroy|wreck|end|murder|smoke|fight) {VICTIM}(?! (?:at|in|on) \w)|hit {VICTIM}(?! (?:up|back)\b))",
+            r"(?:you'?re|you are|youre|ur|u r) (?:so )?(?:dead|gonna die|going to die|gonna get (?:it|hurt|jumped))|watch your back|i know where you live|(?:i'?ll|i will|we'?ll) (?:find|get|come for) you|you'?ll (?:regret|pay for) (?:this|it)|(?:bring|brings|bringing) a (?:gun|knife|weapon) to school|shoot up (?:the|this|our) school",
+        ),
+        "threatens violence",
+        CATEGORY,
+        score=0.95,
+        priority="high",
+    ),
+    Rule(compile_words(SLURS), "uses a slur", CATEGORY, score=0.95, priority="high"),
+    Rule(
+        compile_words(
+            rf"(?:all |those |these |the |you |u |fucking |stupid |dirty )?(?:{IDENTITY})(?: people| folks| kids| guys| men| women)? (?:are|is|r|should|need to|deserve to|must|ought to|can'?t|cannot|will always be|are all|are just|are nothing but) (?:all |just |so |nothing but |literally |such |the )?(?:{DEGRADING})",
+            rf"(?:i hate|hate all|hate those|hate the|death to|get rid of all|kill all|ban all|deport all)(?: (?:the|those|all|these))? (?:{IDENTITY})",
+            r"go back to (?:your|ur) (?:own )?(?:country|countries)",
+        ),
+        "attacks a group of people",
+        CATEGORY,
+        score=0.9,
+        priority="high",
+    ),
+)
+
+# Strong profanity, including masked spellings such as "f***", "f**k", "sh*t", "b!tch".
+_MASK = "*#@%$!"
+_TOKEN = re.compile(r"[a-z*#@%$!]+")
+
+
+def _masked(token: str) -> str | None:
+    """The profanity a token spells, allowing masked letters and dropped vowels, or None."""
+    bare = token.strip(_MASK)
+    if not bare:
+        return None
+    for root in PROFANITY_ROOTS + SLUR_ROOTS:
+        if bare == root or (
+            bare.startswith(root)
+            and bare[len(root) :]
+            in ("s", "ing", "in", "ed", "er", "ers", "y", "ty", "head", "hole", "face")
+        ):
+            return root
+        has_mask = any(c in _MASK for c in token)
+        if not has_mask or token[0] != root[0]:
+            continue
+        if sum(c.isalpha() for c in token) >= 2:
+            # Each masked run stands for one or more letters: f**k = fuck, sh*t = shit.
+            pattern = "".join(
+                ".+" if c in _MASK else re.escape(c) for c in re.sub(r"[*#@%$!]+", "*", token)
+            )
+        else:
+            # One letter and masks ("f***"): each mask stands for exactly one letter.
+            pattern = "".join("." if c in _MASK else re.escape(c) for c in token)
+        for suffix in ("", "s", "ing", "in", "ed", "er", "ers", "y"):
+            if re.fullmatch(pattern, root + suffix):
+                return root
+    return None
+
+
+_PROFANITY_WORDS = re.compile(
+    r"(?<![a-z])(?:f+u+c*k+\w*|f+u+k+\w*|f+c+k+\w*|fk+|phuck\w*|sh+i+t+\w*|bullshit|b+i+t+c+h+\w*|c+u+n+t+s?|"
+    r"f[\-*#]+(?:ing|in|ed|er|off)|effing|a+s+s+h+o+l+e+s?|motherf\w+|mofo|bastards?|dumbass\w*|jackass\w*|whores?|sluts?|piss off|"
+    r"dickhead\w*|douche\w*|cock ?sucker\w*)(?![a-z])"
+)
+
+
+class ToxicityRulesDetector(Detector):
+    name = "toxicity_rules"
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        findings = apply_rules(self.name, RULES, text, context)
+        findings.extend(self._profanity(text))
+        if not findings:
+            findings = find_disguised(
+                self.name, text, PROFANITY_ROOTS, CATEGORY, "profanity spelled out to hide it"
+            )
+        return findings
+
+    def _profanity(self, text: Normalized) -> list[Finding]:
+        view = text.words
+        m = _PROFANITY_WORDS.search(view.text)
+        if m is not None:
+            return [self._finding(text, view.span(m.start(), m.end()), "strong profanity")]
+        # Masks are read on the folded view: the words view has already turned "!" and "$" into
+        # letters, which is right for "sh!t" but hides a mask such as "f$$k".
+        view = text.folded
+        for m in _TOKEN.finditer(view.text):
+            if any(c in _MASK for c in m.group(0)) and _masked(m.group(0)):
+                return [self._finding(text, view.span(m.start(), m.end()), "masked profanity")]
+        return []
+
+    def _finding(self, text: Normalized, span: tuple[int, int], reason: str) -> Finding:
+        return Finding(
+            detector=self.name,
+            category=CATEGORY,
+            reason=f"{reason}: “{text.original[span[0] : span[1]]}”",
+            span=span,
+            score=0.85,
+        )

@@ -1,0 +1,120 @@
+"""The moderation pipeline: normalise once, run every configured detector, apply the policy.
+
+Configured like Django's password validators: `settings.MODERATION["DETECTORS"]` is a list of
+{"NAME": dotted path, "OPTIONS": {...}}; `get_pipeline()` builds it once per process. Pure: text and
+context in, verdicts out; persisting them is moderation.services' job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from . import policy
+from .detectors.base import Context, Detector, Finding, ScorerUnavailable
+from .normalize import normalize
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DETECTORS = [
+    {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
+    {"NAME": "moderation.detectors.grooming.GroomingDetector"},
+    {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
+    {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
+    {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
+    {"NAME": "moderation.detectors.keywords.DistrictKeywordDetector"},
+    {"NAME": "moderation.detectors.toxicity_model.ToxicityModelDetector"},
+]
+
+
+class Pipeline:
+    def __init__(self, detectors: Sequence[Detector]):
+        self.detectors = list(detectors)
+
+    @property
+    def has_model(self) -> bool:
+        return any(d.uses_model for d in self.detectors)
+
+    def run(self, text: str, context: Context, *, include_model: bool = True) -> policy.Verdict:
+        return self.run_batch([text], [context], include_model=include_model)[0]
+
+    def run_batch(
+        self, texts: Sequence[str], contexts: Sequence[Context], *, include_model: bool = True
+    ) -> list[policy.Verdict]:
+        """One verdict per text, in order. Never raises because of a message's content."""
+        norms = [normalize(t) for t in texts]
+        findings: list[list[Finding]] = [[] for _ in texts]
+        failures: list[list[str]] = [[] for _ in texts]
+        unscored: str | None = None
+        scorer_name = ""
+        for detector in self.detectors:
+            if detector.uses_model and not include_model:
+                continue
+            try:
+                results = detector.detect_batch(norms, contexts)
+            except ScorerUnavailable as exc:
+                unscored = exc.reason
+                continue
+            except Exception:
+                results = self._one_by_one(detector, norms, contexts, failures)
+            for i, found in enumerate(results):
+                findings[i].extend(found)
+            if detector.uses_model:
+                scorer_name = getattr(detector, "scorer_name", "") or detector.name
+        verdicts = []
+        for i, context in enumerate(contexts):
+            model_scores: dict[str, float] = {}
+            for f in findings[i]:
+                model_scores.update(f.scores)
+            verdict = policy.decide(
+                findings[i],
+                adult_sender=context.adult_sender,
+                student_bound=context.student_bound,
+                model_scores=model_scores,
+                failures=failures[i],
+            )
+            verdict.scorer = scorer_name
+            if unscored is not None:
+                verdict.scored = False
+                verdict.scorer = ""
+            verdicts.append(verdict)
+        return verdicts
+
+    @staticmethod
+    def _one_by_one(detector, norms, contexts, failures) -> list[list[Finding]]:
+        # A detector broke on the batch: find the message it breaks on, carry on with the rest.
+        results: list[list[Finding]] = []
+        for i, (text, context) in enumerate(zip(norms, contexts, strict=True)):
+            try:
+                results.append(detector.detect(text, context))
+            except ScorerUnavailable:
+                raise
+            except Exception:
+                logger.exception("detector %s failed (item %s of a batch)", detector.name, i)
+                failures[i].append(detector.name)
+                results.append([])
+        return results
+
+
+def build_pipeline(config: Sequence[dict]) -> Pipeline:
+    detectors = []
+    for entry in config:
+        cls = import_string(entry["NAME"])
+        detectors.append(cls(**entry.get("OPTIONS", {})))
+    return Pipeline(detectors)
+
+
+@lru_cache(maxsize=1)
+def _cached(key: tuple) -> Pipeline:
+    return build_pipeline([{"NAME": n, "OPTIONS": dict(o)} for n, o in key])
+
+
+def get_pipeline() -> Pipeline:
+    """The pipeline `settings.MODERATION["DETECTORS"]` describes, built once per process."""
+    config = settings.MODERATION.get("DETECTORS") or DEFAULT_DETECTORS
+    key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in config)
+    return _cached(key)

@@ -1,0 +1,29 @@
+"""The toxicity scorer interface.
+
+A scorer turns a batch of texts into one dict of label -> probability per text. It loads its model
+lazily on first use (never at import time) and raises `ScorerUnavailable` when it cannot score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..detectors.base import ScorerUnavailable
+
+__all__ = ["ScorerUnavailable", "ToxicityScorer"]
+
+
+class ToxicityScorer:
+    name = "scorer"
+    # Cheap enough to run inside the send transaction; otherwise the worker scores in batches.
+    inline = False
+    # Labels whose score counts towards the toxicity decision.
+    labels: tuple[str, ...] = ("toxicity",)
+    # Score at or above which a message is flagged, unless the district sets its own.
+    default_threshold = 0.5
+
+    def load(self) -> None:
+        """Load the model. Raises ScorerUnavailable (or any exception) when it cannot."""
+
+    def score_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        raise NotImplementedError

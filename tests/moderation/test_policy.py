@@ -1,0 +1,70 @@
+from moderation import policy
+from moderation.detectors.base import Finding
+
+
+def f(category, **kw):
+    return Finding(detector="t", category=category, reason=category, **kw)
+
+
+def test_no_findings_delivers():
+    v = policy.decide([])
+    assert (v.action, v.categories, v.priority, v.reasons) == ("deliver", [], "low", [])
+
+
+def test_safeguarding_is_always_urgent_and_delivered_with_a_flag():
+    for category in ("self_harm", "abuse_disclosure"):
+        v = policy.decide([f(category)])
+        assert (v.action, v.categories, v.priority) == ("flag", [category], "urgent")
+    # Urgent wins even alongside a hold.
+    v = policy.decide([f("contact_info"), f("self_harm")])
+    assert (v.action, v.categories, v.priority) == (
+        "hold",
+        ["contact_info", "self_harm"],
+        "urgent",
+    )
+
+
+def test_contact_grooming_and_sexual_are_held():
+    for category in ("contact_info", "grooming", "sexual"):
+        v = policy.decide([f(category)])
+        assert (v.action, v.priority) == ("hold", "high")
+
+
+def test_toxicity_is_flagged_and_a_finding_may_raise_priority_or_action():
+    assert (policy.decide([f("toxicity")]).action, policy.decide([f("toxicity")]).priority) == (
+        "flag",
+        "normal",
+    )
+    v = policy.decide([f("toxicity", priority="high")])
+    assert (v.action, v.priority) == ("flag", "high")
+    v = policy.decide([f("toxicity", action="hold")])
+    assert v.action == "hold"
+
+
+def test_sexual_from_an_adult_to_a_student_is_also_grooming():
+    assert policy.decide([f("sexual")], adult_sender=True).categories == ["grooming", "sexual"]
+    assert policy.decide([f("sexual")], adult_sender=False).categories == ["sexual"]
+
+
+def test_score_only_findings_add_scores_but_no_category():
+    v = policy.decide([f("", score=0.0)], model_scores={"model.toxicity": 0.2})
+    assert (v.action, v.categories, v.scores) == ("deliver", [], {"model.toxicity": 0.2})
+
+
+def test_a_failed_detector_sends_the_message_to_review():
+    v = policy.decide([], failures=["contact_info"])
+    assert (v.action, v.priority) == ("flag", "normal")
+    assert v.reasons[0]["reason"] == "detector contact_info failed on this message"
+
+
+def test_unscored_follows_the_district_for_student_bound_messages():
+    v = policy.apply_unscored(policy.decide([]), unscored_policy="hold", student_bound=True)
+    assert (v.action, v.priority, v.scored) == ("hold", "normal", False)
+    v = policy.apply_unscored(policy.decide([]), unscored_policy="flag", student_bound=True)
+    assert v.action == "flag"
+    # To adults only: flagged whatever the district chose for students.
+    v = policy.apply_unscored(policy.decide([]), unscored_policy="hold", student_bound=False)
+    assert v.action == "flag"
+    # Never lowers a hold.
+    held = policy.decide([f("contact_info")])
+    assert policy.apply_unscored(held, unscored_policy="flag", student_bound=True).action == "hold"
