@@ -3,14 +3,38 @@
 A coordinator (is_staff) sees and edits only their own district's rows; superusers see everything.
 """
 
-from django.contrib import admin
+import contextlib
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import District, GuardianConsent, Program, School, Screening, User
+from .services import second_factor_reset
+
+# Authenticator secrets are never shown to anyone, staff included: a coordinator resets a lost
+# authenticator with the "Reset second factor" action instead.
+for _device_model in (TOTPDevice, StaticDevice):
+    with contextlib.suppress(admin.sites.NotRegistered):
+        admin.site.unregister(_device_model)
+
+# Foreign keys a coordinator may point only at their own district's rows.
+_SCOPED_CHOICES = {
+    District: "pk",
+    School: "district",
+    Program: "school__district",
+    User: "district",
+}
 
 
 class DistrictScopedAdmin(admin.ModelAdmin):
-    """Restricts the change list and lookups to the signed-in coordinator's district."""
+    """Restricts the change list, lookups and choices to the signed-in coordinator's district.
+
+    An object outside it answers 404 whether or not it exists elsewhere (ids are not enumerable);
+    the attempt is audited (accounts.middleware.AccessDeniedAuditMiddleware).
+    """
 
     district_path = "district"
 
@@ -19,6 +43,21 @@ class DistrictScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(**{f"{self.district_path}_id": request.user.district_id})
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Audited by accounts.middleware.AccessDeniedAuditMiddleware.
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path = _SCOPED_CHOICES.get(db_field.related_model)
+        if path is not None and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{f"{path}_id" if path != "pk" else "pk": request.user.district_id}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(District)
@@ -61,6 +100,29 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
     )
+    actions = ["reset_second_factor"]
+    # A coordinator must not be able to raise anyone's privileges, their own included.
+    _superuser_only = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else fields + self._superuser_only
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            from .sessions import sessions_revoke_all
+
+            # A disabled account's sessions and sockets end now, not at their next request.
+            sessions_revoke_all(user=obj, actor=request.user, reason="account_disabled")
+
+    @admin.action(description="Reset second factor (lost phone): sign out and enrol again")
+    def reset_second_factor(self, request, queryset):
+        count = 0
+        for user in queryset.exclude(pk=request.user.pk):
+            second_factor_reset(user=user, actor=request.user)
+            count += 1
+        self.message_user(request, f"Second factor reset for {count} user(s).", messages.INFO)
 
 
 @admin.register(GuardianConsent)

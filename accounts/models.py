@@ -239,3 +239,51 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_ref}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session, keyed by Django's session key.
+
+    The index that "sign out all devices" revokes, and the activity clock the idle timeout reads
+    (for pages and for sockets alike). A row is deleted only together with its Django session, so a
+    missing row next to a live Django session only means "not seen yet", never "revoked".
+    """
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    created_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    # Fixed at sign-in from the user's programs (accounts.sessions.idle_timeout_for).
+    idle_timeout_seconds = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user"])]
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id}"
+
+
+class SignInFailure(models.Model):
+    """One failed password or second-factor attempt, counted by accounts.throttle.
+
+    The account and the address are stored as keyed hashes: enough to count attempts, without
+    keeping what a person typed as a username or where a student was.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", "Password"
+        OTP = "otp", "Second factor"
+
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    account_ref = models.CharField(max_length=64)
+    address_ref = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "account_ref", "at"]),
+            models.Index(fields=["kind", "address_ref", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} failure at {self.at:%Y-%m-%d %H:%M:%S}"

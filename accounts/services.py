@@ -106,3 +106,22 @@ def screening_record(
         },
     )
     return screening
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, actor: User) -> None:
+    """A lost authenticator: delete the user's devices and backup codes and sign them out
+    everywhere; their next sign-in enrols a new authenticator. Staff of the user's district only."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .audit import audit_record
+    from .sessions import sessions_revoke_all
+
+    _require_staff_of(actor, user.district_id)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(
+        action="auth.second_factor_reset", actor=actor, target_type="user", target_id=user.pk
+    )
+    sessions_revoke_all(user=user, actor=actor, reason="second_factor_reset")

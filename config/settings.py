@@ -46,12 +46,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and session tracking, then the second-factor gate (accounts.middleware).
+    "accounts.middleware.SessionGuardMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.AccessDeniedAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -166,6 +171,33 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="trellis@localhost")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Scripts read the CSRF token from the page (<meta name="csrf-token">), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Shared Chromebooks: a session ends when the browser closes, after the idle timeout (enforced on
+# the server by accounts.middleware), and in any case after a school day.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+
+# Second factor (django-otp): TOTP for adults, single-use static backup codes.
+OTP_TOTP_ISSUER = "Trellis"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Content-Security-Policy (django-csp): no inline script anywhere, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -182,6 +214,17 @@ LOGGING = {
 # Trellis' own knobs.
 TRELLIS = {
     "MAX_MESSAGE_CHARS": env.int("TRELLIS_MAX_MESSAGE_CHARS", default=4000),
+    # Sessions: idle timeout for people outside any program (programs set their own).
+    "IDLE_TIMEOUT_MINUTES": env.int("TRELLIS_IDLE_TIMEOUT_MINUTES", default=15),
+    # Sign-in throttling (accounts.throttle): failures inside SIGN_IN_LOCK_MINUTES that lock an
+    # account or an address. A school's Chromebooks share one public address, hence the margin.
+    "SIGN_IN_LOCK_MINUTES": env.int("TRELLIS_SIGN_IN_LOCK_MINUTES", default=15),
+    "PASSWORD_FAILURES_PER_ACCOUNT": 10,
+    "PASSWORD_FAILURES_PER_ADDRESS": env.int("TRELLIS_PASSWORD_FAILURES_PER_ADDRESS", default=100),
+    "OTP_FAILURES_PER_ACCOUNT": 5,
+    "OTP_FAILURES_PER_ADDRESS": 30,
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use the peer).
+    "PROXY_COUNT": env.int("TRELLIS_PROXY_COUNT", default=0),
 }
 
 # Moderation (docs/moderation.md). The detectors run in order, configured like password validators.
@@ -255,6 +298,9 @@ TRELLIS_PERIODIC = [
     ("stalled-jobs", "scheduling.periodic.tasks_recover_stalled", 300),
     ("meetings-materialize", "scheduling.services.meetings_materialize", 3600),
     ("meeting-reminders", "scheduling.services.reminders_send_due", 300),
+    ("retention-purge", "messaging.retention.conversations_purge_expired", 3600),
+    ("sessions-end-idle", "accounts.sessions.sessions_end_idle", 60),
+    ("sign-in-failures-prune", "accounts.throttle.prune", 3600),
     # Restart and retry path for messages waiting on the toxicity model (docs/moderation.md).
     ("moderation-sweep", "moderation.services.messages_screen_pending", 30),
     ("urgent-reescalation", "moderation.review.review_escalate_stale", 60),

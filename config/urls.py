@@ -1,10 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts import views as account_views
 
 from moderation import views as moderation_views
 
 urlpatterns = [
+    # One sign-in and one sign-out for everything: the admin's own login would skip throttling and
+    # the second step, and its logout would leave the session's sockets open.
+    path("admin/login/", RedirectView.as_view(url="/accounts/login/", query_string=True)),
+    path("admin/logout/", account_views.sign_out),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("api/", include("messaging.urls")),
     path("staff/", include("moderation.urls")),
     path("report/", moderation_views.report, name="report"),

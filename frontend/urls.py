@@ -1,12 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
     path("conversations/<int:conversation_id>/", views.conversation, name="conversation"),
     path("coordinator/programs/<int:program_id>/week/", views.program_week, name="program-week"),

@@ -28,6 +28,9 @@ from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
+from accounts.sessions import session_group
+from accounts.ws import session_still_live
+
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
 from .ordering import DeliveryOrder, Verdict
@@ -47,6 +50,9 @@ CLOSE_TOO_MANY_SOCKETS = 4008
 CLOSE_RATE_LIMIT = 4029
 
 HEARTBEAT_SECONDS = 30
+# How often an open socket re-checks its session (accounts.sessions.session_is_live): an expired,
+# idle or revoked session closes its sockets within this time even if no close event arrives.
+SESSION_CHECK_SECONDS = 15
 STRIKE_WINDOW_SECONDS = 60
 TYPING_INTERVAL_SECONDS = 2.0
 RESUME_MAX_PAGES = 50
@@ -133,6 +139,9 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
         self.base_send = send
         self.socket_id = uuid.uuid4().hex
         self.user = None
+        self.session_key = None
+        self._session_watcher: asyncio.Task | None = None
+        self._session_touched = 0.0
         self._layer_ready = asyncio.Event()
         self._joined = False
         self._registered = False
@@ -196,6 +205,11 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 self.channel_name = await self._new_channel()
                 self._layer_ready.set()
             await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
+            if self.session_key:
+                # Signing out one session closes that session's sockets (accounts.sessions).
+                await self.channel_layer.group_add(
+                    session_group(self.session_key), self.channel_name
+                )
         except Exception as exc:
             if self._joined or not realtime.stats["layer_join_failed"]:
                 logger.warning("socket could not join its group: %s", type(exc).__name__)
@@ -213,7 +227,19 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             await limits.socket_register(user_id=self.user.pk, socket_id=self.socket_id)
             await self._join()
 
+    async def _session_watch(self):
+        while True:
+            await asyncio.sleep(SESSION_CHECK_SECONDS)
+            if not await session_still_live(self.session_key, touch=False):
+                await self.trellis_close({"reason": "session_ended"})
+                return
+
     async def _cleanup(self):
+        if self._session_watcher is not None:
+            self._session_watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._session_watcher
+            self._session_watcher = None
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -225,6 +251,10 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_discard(
                     realtime.user_group(self.user.pk), self.channel_name
                 )
+                if self.session_key:
+                    await self.channel_layer.group_discard(
+                        session_group(self.session_key), self.channel_name
+                    )
         if self._registered:
             self._registered = False
             await limits.socket_unregister(user_id=self.user.pk, socket_id=self.socket_id)
@@ -238,6 +268,8 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.user = user
+        # Set by accounts.ws at the handshake, which refused sessions that were not live.
+        self.session_key = self.scope.get("session_key")
         if not await limits.socket_register(user_id=user.pk, socket_id=self.socket_id):
             await self.accept()
             await self._send_json(
@@ -270,6 +302,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             self._order.baseline(row["id"], row["last_seq"])
         await self._send_json(hello)
         self._heartbeat = asyncio.create_task(self._heartbeat_loop())
+        self._session_watcher = asyncio.create_task(self._session_watch())
 
     async def disconnect(self, code):
         await self._cleanup()
@@ -352,6 +385,14 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             except Exception:
                 await self.close(code=CLOSE_TOO_BIG_APP)
             return
+        # A frame is activity: it keeps the session from idling out, and an ended session stops
+        # here (checked at most every few seconds, so a burst costs one query).
+        now = time.monotonic()
+        if now - self._session_touched >= 5:
+            self._session_touched = now
+            if not await session_still_live(self.session_key, touch=True):
+                await self.trellis_close({"reason": "session_ended"})
+                return
         try:
             if bytes_data is not None:
                 raise ProtocolError("invalid_frame", "Binary frames are not accepted; send text.")

@@ -1,8 +1,8 @@
 """The JSON API beside the socket, for clients that cannot hold a websocket.
 
 Same permission gate, same services, same idempotency as messaging.consumers; docs/protocol.md
-describes both. Session authentication with CSRF enforced (send the csrftoken cookie's value in
-an X-CSRFToken header); errors are JSON: {"error": {"code": ..., "detail": ...}}.
+describes both. Session authentication with CSRF enforced (send the page's csrf-token meta value
+in an X-CSRFToken header); errors are JSON: {"error": {"code": ..., "detail": ...}}.
 """
 
 from __future__ import annotations

@@ -124,6 +124,29 @@ def conversation(active_match):
     return active_match.conversation
 
 
+def login_verified(client, user: User) -> None:
+    """Sign `user` in on a test client as the real pages would: an adult who needs a second factor
+    also has a confirmed authenticator and a session that passed it (accounts.middleware and
+    accounts.ws refuse an adult's session without it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.requires_second_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def verified_login():
+    """`verified_login(client, user)`: see login_verified."""
+    return login_verified
+
+
 @pytest.fixture
 def events(monkeypatch):
     """Every real-time event sent after commit, as (group, event) pairs, in order."""

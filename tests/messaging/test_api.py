@@ -11,6 +11,7 @@ from accounts.models import AuditEntry
 from messaging import services as messaging
 from messaging.limits import key_prefix
 from messaging.models import Message
+from tests.conftest import login_verified
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,7 @@ def _fresh_limits():
 
 def signed_in(user, *, csrf: bool = True) -> Client:
     client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

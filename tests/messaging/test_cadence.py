@@ -182,18 +182,18 @@ def test_held_student_messages_do_not_count_as_waiting(active_match, student):
 
 
 def test_coordinator_week_page_shows_nudged_mentors(
-    client, active_match, coordinator, student, make_user, make_district
+    client, active_match, coordinator, student, make_user, make_district, verified_login
 ):
     now = timezone.now()
     _send(student, active_match, "s1", created_at=now - datetime.timedelta(hours=80))
     cadence.nudges_send_due(now=now)
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     url = f"/coordinator/programs/{active_match.program_id}/week/"
     page = client.get(url)
     assert page.status_code == 200
     assert b"(overdue)" in page.content
     assert active_match.mentor.public_name.encode() in page.content
-    client.force_login(make_user("coordinator", make_district()))
+    verified_login(client, make_user("coordinator", make_district()))
     assert client.get(url).status_code == 404
     client.force_login(student)
     assert client.get(url).status_code == 404

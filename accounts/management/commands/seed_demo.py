@@ -3,11 +3,15 @@
 Idempotent: running it again finds what exists and adds nothing twice.
 """
 
+import base64
 import datetime
+import hashlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from messaging import services as messaging
@@ -30,6 +34,41 @@ HISTORY = [
     ("student", "Hi! I like biology and I play soccer on weekends."),
     ("mentor", "Great mix. What made you curious about biology?"),
 ]
+
+
+DEMO_BACKUP_CODES = 3
+
+
+def demo_totp_key(username: str) -> str:
+    """A fixed authenticator key per demo adult (hex), so a demo authenticator survives re-seeding.
+    Demo accounts only: real adults enrol with a random key on their first sign-in."""
+    return hashlib.sha1(f"trellis-demo-totp:{username}".encode()).hexdigest()  # noqa: S324
+
+
+def demo_backup_codes(username: str) -> list[str]:
+    return [
+        base64.b32encode(hashlib.sha256(f"trellis-demo-backup:{username}:{i}".encode()).digest())
+        .decode()[:8]
+        .lower()
+        for i in range(DEMO_BACKUP_CODES)
+    ]
+
+
+def ensure_demo_second_factor(user: User) -> TOTPDevice:
+    """The demo adult's authenticator (fixed key) and backup codes (restored if used)."""
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user, name="demo", defaults={"key": demo_totp_key(user.username), "confirmed": True}
+    )
+    backup, _ = StaticDevice.objects.get_or_create(user=user, name="demo-backup")
+    have = set(backup.token_set.values_list("token", flat=True))
+    StaticToken.objects.bulk_create(
+        [
+            StaticToken(device=backup, token=code)
+            for code in demo_backup_codes(user.username)
+            if code not in have
+        ]
+    )
+    return device
 
 
 class Command(BaseCommand):
@@ -150,3 +189,14 @@ class Command(BaseCommand):
         )
         for username, name, role, _ in PEOPLE:
             self.stdout.write(f"  {username:12} {role:12} {name}")
+        self.stdout.write(
+            "Adults also need a code: add the setup link to an authenticator app, or use a backup "
+            "code (each works once; seeding again restores them)."
+        )
+        for username, *_ in PEOPLE:
+            user = users[username]
+            if not user.requires_second_factor:
+                continue
+            device = ensure_demo_second_factor(user)
+            self.stdout.write(f"  {username:12} {device.config_url}")
+            self.stdout.write(f"  {'':12} backup codes: {' '.join(demo_backup_codes(username))}")

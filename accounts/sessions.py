@@ -1,0 +1,247 @@
+"""Signed-in sessions: registration, activity, idle timeout, sign-out and revocation.
+
+One rule ties pages and sockets together: a session is live (`session_is_live`) while its Django
+session exists and still names its user, the user is active, the session has not been idle longer
+than its timeout, and, for an adult who needs a second factor, the session has passed it. The HTTP
+middleware (accounts.middleware) and the socket middleware (accounts.ws) both ask this question;
+the socket consumer asks it again on each client event and on a timer, so a session that ends
+closes its sockets.
+"""
+
+import datetime
+import hashlib
+import logging
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
+
+from .audit import audit_record
+from .models import User, UserSession
+
+logger = logging.getLogger(__name__)
+
+# Activity is written at most this often per session: enough precision for minute-scale timeouts
+# without a write on every request or socket frame.
+TOUCH_EVERY = datetime.timedelta(seconds=30)
+
+
+def _store(session_key: str | None) -> SessionBase:
+    engine = import_module(settings.SESSION_ENGINE)
+    return engine.SessionStore(session_key=session_key)
+
+
+def idle_timeout_for(user: User) -> int:
+    """Seconds of inactivity after which the user's sessions end: the shortest
+    `Program.idle_timeout_minutes` among the programs of the user's open matches, else the default
+    (TRELLIS["IDLE_TIMEOUT_MINUTES"])."""
+    from messaging.models import Match
+
+    shortest = (
+        Match.objects.filter(Q(mentor=user) | Q(student=user))
+        .exclude(status=Match.Status.CLOSED)
+        .aggregate(m=Min("program__idle_timeout_minutes"))["m"]
+    )
+    minutes = shortest if shortest else settings.TRELLIS["IDLE_TIMEOUT_MINUTES"]
+    return int(minutes) * 60
+
+
+def session_group(session_key: str) -> str:
+    """The channel-layer group of one session's sockets (a hash: keys never leave the database)."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def session_register(*, session_key: str, user: User) -> UserSession:
+    """Track a signed-in session (idempotent: an existing row is returned as it is)."""
+    now = timezone.now()
+    row, _ = UserSession.objects.get_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "created_at": now,
+            "last_seen_at": now,
+            "idle_timeout_seconds": idle_timeout_for(user),
+        },
+    )
+    return row
+
+
+def session_rekey(*, old_key: str | None, new_key: str, user: User) -> UserSession:
+    """Follow a session-key rotation (sign-in, second factor): the old key is dead."""
+    if old_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).delete()
+    return session_register(session_key=new_key, user=user)
+
+
+def _is_idle(row: UserSession, now: datetime.datetime) -> bool:
+    return row.last_seen_at + datetime.timedelta(seconds=row.idle_timeout_seconds) <= now
+
+
+def _passed_second_factor(user: User, data: SessionBase) -> bool:
+    persistent_id = data.get(DEVICE_ID_SESSION_KEY)
+    if not persistent_id:
+        return False
+    device = Device.from_persistent_id(persistent_id)
+    return device is not None and device.user_id == user.pk and device.confirmed
+
+
+def session_is_live(session_key: str | None) -> bool:
+    """Whether the session may still be served (pages and sockets). Reads only; never raises for a
+    bad key. See the module docstring for the rule."""
+    if not session_key or not isinstance(session_key, str):
+        return False
+    row = UserSession.objects.select_related("user").filter(session_key=session_key).first()
+    if row is None or not row.user.is_active or _is_idle(row, timezone.now()):
+        return False
+    data = _store(session_key)
+    if str(data.get(SESSION_KEY, "")) != str(row.user_id):
+        return False
+    # The password hash in the session must still match (a password change ends other sessions).
+    stored_hash = data.get(HASH_SESSION_KEY, "")
+    if not stored_hash or not constant_time_compare(stored_hash, row.user.get_session_auth_hash()):
+        return False
+    if data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return False
+    return not row.user.requires_second_factor or _passed_second_factor(row.user, data)
+
+
+def session_activity(*, session_key: str, user: User) -> bool:
+    """Record activity of an authenticated session; False when it has ended instead (idle past
+    its timeout, or the user disabled), in which case the session is ended here. Registers a
+    session it has not seen yet. Does not look at the second factor (the sign-in pages need an
+    adult's unverified session to continue)."""
+    now = timezone.now()
+    row = UserSession.objects.filter(session_key=session_key).first()
+    if row is None:
+        session_register(session_key=session_key, user=user)
+        return True
+    if _is_idle(row, now) or not user.is_active:
+        reason = "idle_timeout" if user.is_active else "account_disabled"
+        session_end(session_key=session_key, reason=reason)
+        return False
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        UserSession.objects.filter(session_key=session_key).update(last_seen_at=now)
+    return True
+
+
+def session_touch(session_key: str | None) -> bool:
+    """For sockets: record activity (a frame the person sent) and answer `session_is_live`. An idle
+    session is ended instead of touched."""
+    if not session_key or not isinstance(session_key, str):
+        return False
+    row = UserSession.objects.select_related("user").filter(session_key=session_key).first()
+    if row is None or not session_activity(session_key=session_key, user=row.user):
+        return False
+    return session_is_live(session_key)
+
+
+def session_admit_socket(*, session_key: str | None, user: User) -> bool:
+    """The handshake's question: may this session open a socket? A Django session that
+    authenticated but has no row yet (signed in before tracking, or in a test) is registered."""
+    if not session_key or not user.is_authenticated:
+        return False
+    if not UserSession.objects.filter(session_key=session_key).exists():
+        if str(_store(session_key).get(SESSION_KEY, "")) != str(user.pk):
+            return False
+        session_register(session_key=session_key, user=user)
+    return session_is_live(session_key)
+
+
+def _close_session_sockets_after_commit(session_key: str, reason: str) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    group = session_group(session_key)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(group, {"type": "trellis.close", "reason": reason})
+        except Exception:
+            # The consumer's own re-check of session_is_live closes the socket anyway.
+            logger.warning("session socket close fan-out failed reason=%s", reason)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def session_end(*, session_key: str, reason: str) -> None:
+    """End one session: its Django session, its row, and (after commit) its sockets."""
+    row = UserSession.objects.filter(session_key=session_key).first()
+    _store(session_key).delete(session_key)
+    UserSession.objects.filter(session_key=session_key).delete()
+    if row is not None:
+        audit_record(
+            action="session.ended",
+            actor=row.user,
+            target_type="user",
+            target_id=row.user_id,
+            detail={"reason": reason},
+        )
+    _close_session_sockets_after_commit(session_key, reason)
+
+
+@transaction.atomic
+def sessions_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+    """Sign the user out everywhere: every tracked Django session is deleted, and every socket of
+    the user (in every server process) is told to close after commit. Returns how many sessions.
+
+    Untracked Django sessions of the user (none in normal operation: every authenticated request
+    registers its session) are found through the session store when it is the database one."""
+    from messaging.realtime import close_user_sockets_after_commit
+
+    keys = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    keys |= _untracked_session_keys(user)
+    store = _store(None)
+    for key in keys:
+        store.delete(key)
+    UserSession.objects.filter(user=user).delete()
+    audit_record(
+        action="session.revoked_all",
+        actor=actor,
+        district_id=user.district_id,
+        target_type="user",
+        target_id=user.pk,
+        detail={"reason": reason, "sessions": len(keys)},
+    )
+    close_user_sockets_after_commit(user_id=user.pk, reason=reason)
+    return len(keys)
+
+
+def _untracked_session_keys(user: User) -> set[str]:
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return set()
+    from django.contrib.sessions.models import Session
+
+    keys = set()
+    tracked = UserSession.objects.values_list("session_key", flat=True)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(
+        session_key__in=tracked
+    ):
+        if str(session.get_decoded().get(SESSION_KEY, "")) == str(user.pk):
+            keys.add(session.session_key)
+    return keys
+
+
+def sessions_end_idle(*, now: datetime.datetime | None = None) -> int:
+    """End every session idle past its timeout (periodic): its sockets close even if no page or
+    frame arrives to notice. Returns how many."""
+    now = now or timezone.now()
+    ended = 0
+    for row in UserSession.objects.only("session_key", "last_seen_at", "idle_timeout_seconds"):
+        if _is_idle(row, now):
+            session_end(session_key=row.session_key, reason="idle_timeout")
+            ended += 1
+    return ended
