@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
-
 from moderation import views as moderation_views
 
 urlpatterns = [

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import District, User
+from accounts.sessions import sessions_revoke_all
 from messaging import realtime
 from messaging.access import member_ids
 from messaging.models import Match, Message
@@ -410,7 +411,8 @@ def review_suspend_user(
     if target.is_active:
         target.is_active = False
         target.save(update_fields=["is_active"])
-    realtime.close_user_sockets_after_commit(user_id=target.pk, reason="suspended")
+    # Every session of theirs ends and every socket closes (after commit), in every process.
+    sessions_revoke_all(user=target, actor=actor, reason="suspended")
     paused = matches_pause_for_user(user=target, actor=actor, reason="Account suspended")
     _record(
         item,

@@ -8,6 +8,7 @@ from messaging import services as messaging
 from messaging.models import Message
 from moderation.models import Action, ReviewItem, Verdict
 from moderation.review import review_item_open
+from tests.conftest import login_verified
 
 _n = iter(range(1, 1_000_000))
 
@@ -40,9 +41,9 @@ def moderate(message, *, action=Action.HOLD, priority="normal", reasons=None, ca
 
 
 def login(client, user):
-    """Sign in on a test client the way the real pages see a session (for adults: past the
-    second factor, once the accounts security work provides `login_verified`)."""
-    client.force_login(user)
+    """Sign in on a test client the way the real pages see a session (adults: past the second
+    factor)."""
+    login_verified(client, user)
 
 
 @pytest.fixture

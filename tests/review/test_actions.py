@@ -289,6 +289,8 @@ def test_suspend_disables_the_account_pauses_matches_and_closes_sockets(
     assert ReviewAction.objects.get(kind="suspend").target_user_id == mentor.pk
     entry = AuditEntry.objects.get(action="account.suspend")
     assert (entry.actor_ref, entry.target_id) == (moderator.pk, str(mentor.pk))
+    revoked = AuditEntry.objects.get(action="session.revoked_all")
+    assert (revoked.actor_ref, revoked.target_id) == (moderator.pk, str(mentor.pk))
 
 
 def test_suspend_refuses_staff_and_people_outside_the_conversation(

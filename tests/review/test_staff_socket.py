@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def cookie_for(user) -> str:
     client = Client()
-    login(client, user)
+    login(client, user)  # adults past the second factor, or the socket gate refuses them
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
