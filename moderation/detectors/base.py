@@ -9,6 +9,7 @@ the pipeline reports it so the message is not passed unscored.
 
 from __future__ import annotations
 
+import abc
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -81,7 +82,7 @@ class ScorerUnavailable(Exception):
         self.reason = reason
 
 
-class Detector:
+class Detector(abc.ABC):
     """Base class: subclasses set `name` and implement `detect`."""
 
     name = "detector"
@@ -91,8 +92,9 @@ class Detector:
     def __init__(self, **options) -> None:
         self.options = options
 
+    @abc.abstractmethod
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        raise NotImplementedError
+        """Findings for one normalised text; never raises for bad content."""
 
     def detect_batch(
         self, texts: Sequence[Normalized], contexts: Sequence[Context]

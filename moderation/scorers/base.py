@@ -6,6 +6,7 @@ lazily on first use (never at import time) and raises `ScorerUnavailable` when i
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 
 from ..detectors.base import ScorerUnavailable
@@ -13,7 +14,7 @@ from ..detectors.base import ScorerUnavailable
 __all__ = ["ScorerUnavailable", "ToxicityScorer"]
 
 
-class ToxicityScorer:
+class ToxicityScorer(abc.ABC):
     name = "scorer"
     # Cheap enough to run inside the send transaction; otherwise the worker scores in batches.
     inline = False
@@ -22,8 +23,9 @@ class ToxicityScorer:
     # Score at or above which a message is flagged, unless the district sets its own.
     default_threshold = 0.5
 
-    def load(self) -> None:
+    def load(self) -> None:  # noqa: B027 - optional hook: a scorer may have nothing to load
         """Load the model. Raises ScorerUnavailable (or any exception) when it cannot."""
 
+    @abc.abstractmethod
     def score_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        raise NotImplementedError
+        """One dict of label -> probability per text, in order."""
