@@ -123,6 +123,7 @@ def test_grooming_ordinary_mentor_talk_passes(text):
         ("I keep thinking about k!lling mys3lf", "self_harm"),
         ("been cutting my arms again", "self_harm"),
         ("my family would be better off without me", "self_harm"),
+        ("I took a bunch of my mom's pills last night", "self_harm"),
         ("my dad kicks me when he's angry", "abuse_disclosure"),
         ("I'm afraid to go home", "abuse_disclosure"),
         ("there's no food in the house and mom hasn't come back in 3 days", "abuse_disclosure"),
@@ -130,6 +131,10 @@ def test_grooming_ordinary_mentor_talk_passes(text):
 )
 def test_safeguarding(text, category):
     assert categories(SafeguardingDetector(), text) == [category]
+
+
+def test_taking_other_things_is_not_an_overdose():
+    assert categories(SafeguardingDetector(), "I took a bunch of my sister's books to school") == []
 
 
 @pytest.mark.parametrize(
