@@ -179,3 +179,16 @@ async def test_real_server_refuses_oversized_frames(servers, student, size):
     await again.send(type="ping")
     assert (await again.recv())["type"] == "pong"
     await again.close()
+
+
+async def test_real_server_negotiates_no_compression_so_no_compression_bomb(servers, student):
+    """FAULTS 4 (compression bomb): the client offers permessage-deflate (the websockets client
+    does by default); the server declines it, so every frame is counted at its real size by the
+    64 KiB limit and a small compressed frame can never inflate inside the server."""
+    a, _ = servers
+    cookie = await database_sync_to_async(session_cookie)(student)
+    client = await Client.open(a.ws, cookie, origin=origin(a))
+    offered = client.ws.request.headers.get("Sec-WebSocket-Extensions", "")
+    assert "permessage-deflate" in offered
+    assert client.ws.response.headers.get("Sec-WebSocket-Extensions") is None
+    await client.close()
