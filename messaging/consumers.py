@@ -489,7 +489,12 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             if refused >= settings.TRELLIS_REALTIME["RATE_LIMIT_STRIKES"]:
                 logger.warning("socket closed: rate limit offender user=%s", self.user.pk)
                 with contextlib.suppress(Unavailable):
-                    await _db(services.rate_limit_offender_record, user=self.user, refused=refused)
+                    await _db(
+                        services.rate_limit_offender_record,
+                        user=self.user,
+                        refused=refused,
+                        conversation_id=event["conversation"],
+                    )
                 await self._close(CLOSE_RATE_LIMIT)
             return
         result = await _db(

@@ -18,7 +18,7 @@ from accounts.audit import audit_record
 from accounts.models import Program, User
 
 from . import realtime
-from .access import access_conversation_as_member, member_ids
+from .access import ConversationNotFound, access_conversation_as_member, member_ids
 from .models import Conversation, Match, MatchEvent, Membership, Message
 
 CLIENT_ID_MAX = 64
@@ -405,12 +405,30 @@ def conversation_access_denied_record(*, user: User, conversation_id: object, vi
     )
 
 
-def rate_limit_offender_record(*, user: User, refused: int) -> None:
-    """Audit a user whose socket was closed for sending far over the rate limit."""
-    audit_record(
-        action="messaging.rate_limit_disconnect",
-        actor=user,
-        target_type="user",
-        target_id=user.pk,
-        detail={"refused": refused},
-    )
+def rate_limit_offender_record(*, user: User, refused: int, conversation_id: int) -> None:
+    """Audit a user whose socket was closed for sending far over the rate limit, and put it on
+    the district moderators' queue (an item on the flooded conversation, if the user is in it)."""
+    from moderation.models import PRIORITY_RANK, Priority, ReviewItem
+    from moderation.review import review_item_notify
+
+    with transaction.atomic():
+        audit_record(
+            action="messaging.rate_limit_disconnect",
+            actor=user,
+            target_type="user",
+            target_id=user.pk,
+            detail={"refused": refused, "conversation": conversation_id},
+        )
+        try:
+            conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
+        except ConversationNotFound:
+            return
+        item = ReviewItem.objects.create(
+            district_id=conversation.district_id,
+            conversation=conversation,
+            source=ReviewItem.Source.REPORT,
+            priority=Priority.NORMAL,
+            priority_rank=PRIORITY_RANK[Priority.NORMAL],
+            categories=["rate_limit"],
+        )
+        review_item_notify(item=item, action="rate_limit")

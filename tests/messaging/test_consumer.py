@@ -31,6 +31,7 @@ from messaging.consumers import (
 )
 from messaging.limits import key_prefix
 from messaging.models import Membership, Message
+from moderation.models import ReviewItem
 
 from .support import communicator, connect, session_cookie
 
@@ -509,6 +510,15 @@ async def test_rate_limit_refuses_excess_and_disconnects_repeat_offenders(
     assert await audits(actor=mentor, action="messaging.rate_limit_disconnect") == [
         ("messaging.rate_limit_disconnect", str(mentor.pk))
     ]
+    # Reported to the district's moderators: one item on the flooded conversation.
+    items = await database_sync_to_async(
+        lambda: list(
+            ReviewItem.objects.filter(conversation=conversation).values_list(
+                "source", "categories", "district_id"
+            )
+        )
+    )()
+    assert items == [("report", ["rate_limit"], conversation.district_id)]
 
 
 async def test_rate_limit_is_shared_by_all_sockets_of_a_user(cookies, conversation, settings):
