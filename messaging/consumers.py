@@ -505,15 +505,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             body=event["body"],
         )
         message = result.message
-        ack = {
-            "type": "ack",
-            "client_id": message.client_id,
-            "conversation": message.conversation_id,
-            "id": message.pk,
-            "seq": message.seq,
-            "state": message.state,
-            "created_at": message.created_at.isoformat(),
-        }
+        ack = {"type": "ack", **realtime.ack_payload(message)}
         if ref is not None:
             ack["ref"] = ref
         await self._send_json(ack)

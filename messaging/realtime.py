@@ -43,6 +43,19 @@ def message_payload(message: Message) -> dict:
     }
 
 
+def ack_payload(message: Message) -> dict:
+    """What the sender is told once its message is stored (socket `ack`, HTTP send response).
+    The same for a first send and a resend of the same client id."""
+    return {
+        "client_id": message.client_id,
+        "conversation": message.conversation_id,
+        "id": message.pk,
+        "seq": message.seq,
+        "state": message.state,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
 def notify_after_commit(*, groups: Iterable[str], event: dict) -> None:
     """Send `event` to each group once the current transaction commits (never if it rolls back).
 

@@ -159,17 +159,7 @@ def _send(request: HttpRequest, conversation_id: int) -> JsonResponse:
         body=data["body"],
     )
     message = result.message
-    return JsonResponse(
-        {
-            "client_id": message.client_id,
-            "conversation": message.conversation_id,
-            "id": message.pk,
-            "seq": message.seq,
-            "state": message.state,
-            "created_at": message.created_at.isoformat(),
-        },
-        status=201 if result.created else 200,
-    )
+    return JsonResponse(realtime.ack_payload(message), status=201 if result.created else 200)
 
 
 @require_http_methods(["POST"])

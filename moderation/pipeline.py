@@ -20,16 +20,6 @@ from .normalize import normalize
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DETECTORS = [
-    {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
-    {"NAME": "moderation.detectors.grooming.GroomingDetector"},
-    {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
-    {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
-    {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
-    {"NAME": "moderation.detectors.keywords.DistrictKeywordDetector"},
-    {"NAME": "moderation.detectors.toxicity_model.ToxicityModelDetector"},
-]
-
 
 class Pipeline:
     def __init__(self, detectors: Sequence[Detector]):
@@ -115,6 +105,6 @@ def _cached(key: tuple) -> Pipeline:
 
 def get_pipeline() -> Pipeline:
     """The pipeline `settings.MODERATION["DETECTORS"]` describes, built once per process."""
-    config = settings.MODERATION.get("DETECTORS") or DEFAULT_DETECTORS
+    config = settings.MODERATION["DETECTORS"]
     key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in config)
     return _cached(key)
