@@ -104,12 +104,16 @@ if REDIS_URL:
         "default": {
             # Pub/sub by measurement (docs/benchmarks.md, "Messaging"): more throughput than the
             # core layer on Trellis, and no per-process pool of blocked connections.
+            # The bounded variant (messaging.layers) caps each socket's queue, and counts and
+            # logs what a slow socket misses, which the socket then catches up from the database.
             "BACKEND": env.str(
-                "CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer"
+                "CHANNEL_LAYER_BACKEND", default="messaging.layers.BoundedPubSubChannelLayer"
             ),
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="trellis"),
+                # Events queued per socket before they are dropped (FAULTS 12).
+                "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=256),
             },
         }
     }

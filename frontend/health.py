@@ -24,6 +24,9 @@ REALTIME_COUNTERS = (
     "rate_limited",
     "db_unavailable",
     "frames_too_big",
+    "layer_dropped",
+    "layer_overflows",
+    "overflow_resyncs",
 )
 
 

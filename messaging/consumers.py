@@ -57,7 +57,7 @@ STRIKE_WINDOW_SECONDS = 60
 TYPING_INTERVAL_SECONDS = 2.0
 RESUME_MAX_PAGES = 50
 # Messages a consumer accepts from the channel layer; anything else is logged and dropped.
-LAYER_HANDLERS = {"trellis_event", "trellis_close"}
+LAYER_HANDLERS = {"trellis_event", "trellis_close", "trellis_overflow"}
 
 
 class Unavailable(Exception):
@@ -334,13 +334,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
         if verdict is Verdict.GAP:
             conversation = payload["conversation"]
             try:
-                page = await _db(
-                    _resume_page,
-                    user=self.user,
-                    conversation_id=conversation,
-                    after_seq=self._order.through(conversation),
-                    limit=selectors.PAGE_MAX,
-                )
+                await self._catch_up(conversation, pages=1)
             except (Unavailable, ConversationNotFound):
                 # Pass it on as it is; the client sees the gap and resumes later.
                 await self._send_json({"type": "message", "message": payload})
@@ -348,16 +342,49 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 self._order.cover(conversation, payload["seq"])
                 return
             realtime.stats["gaps_filled"] += 1
+            if self._order.check(payload) is Verdict.DUPLICATE:
+                return
+        await self._send_json({"type": "message", "message": payload})
+        self._order.delivered(payload)
+
+    async def _catch_up(self, conversation: int, *, pages: int) -> None:
+        """Deliver, from the database, the conversation's messages after the last one this socket
+        delivered (at most `pages` pages). Raises Unavailable or ConversationNotFound."""
+        for _ in range(pages):
+            page = await _db(
+                _resume_page,
+                user=self.user,
+                conversation_id=conversation,
+                after_seq=self._order.through(conversation),
+                limit=selectors.PAGE_MAX,
+            )
             for earlier in page["messages"]:
                 if self._order.check(earlier) is not Verdict.DUPLICATE:
                     await self._send_json({"type": "message", "message": earlier})
                     self._order.delivered(earlier)
             if not page["more"]:
                 self._order.cover(conversation, page["through_seq"])
-            if self._order.check(payload) is Verdict.DUPLICATE:
                 return
-        await self._send_json({"type": "message", "message": payload})
-        self._order.delivered(payload)
+
+    async def trellis_overflow(self, message):
+        """The channel layer dropped events for this socket because it fell behind (FAULTS 12,
+        messaging.layers): deliver the messages it missed from the database, then fresh unread
+        counts. A message that is still missing after this is recovered by the client's resume."""
+        if self._closing:
+            return
+        realtime.stats["overflow_resyncs"] += 1
+        try:
+            rows = await _db(selectors.conversations_for_user, user=self.user)
+            for row in rows:
+                # A conversation the socket has no position in (joined after the hello) is
+                # left to the client, which learns its last_seq from the event below.
+                through = self._order.through(row["id"])
+                if through is not None and row["last_seq"] > through:
+                    with contextlib.suppress(ConversationNotFound):
+                        await self._catch_up(row["id"], pages=RESUME_MAX_PAGES)
+        except Unavailable:
+            return
+        await self._send_json({"type": "conversations", "conversations": rows})
 
     async def trellis_close(self, message):
         """A service ended the user's sessions (suspension, sign-out): close at once."""

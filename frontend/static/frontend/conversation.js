@@ -296,6 +296,11 @@ const handlers = {
   closing() {
     setStatus("Your session ended. Please sign in again.");
   },
+  conversations(event) {
+    // Sent after the server caught this socket up: resume if this conversation is still behind.
+    const row = (event.conversations || []).find((c) => c.id === conversationId);
+    if (loaded && row && row.last_seq > through) resume();
+  },
   "conversation.status"(event) {
     if (event.conversation !== conversationId) return;
     const button = document.getElementById("send");

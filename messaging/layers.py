@@ -1,0 +1,99 @@
+"""The Redis pub/sub channel layer with a bounded queue per socket (FAULTS 12).
+
+The pub/sub layer hands every event published for a socket's channel or groups to an in-process
+queue, which the socket's consumer empties. channels_redis makes that queue unbounded: a consumer
+that cannot keep up (a slow client link, a stalled event loop) lets it grow without limit, and
+nothing says so. Here each socket's queue holds at most `capacity` events. Past that:
+
+- the event is dropped, and the drop is counted (`layer_dropped` on /healthz) and logged, once
+  when an overflow starts and once when the socket reaches the point of the drop;
+- one overflow marker (`{"type": "trellis.overflow"}`) is queued behind the events already
+  waiting, so the consumer learns of the drop right after the last event it did get, even when
+  the dropped event was the last one in its conversation and no later sequence number would reveal
+  the gap. The consumer then delivers what it missed from the database (messaging.consumers).
+
+Nothing is lost for good: the layer is only the doorbell, the database is the mailbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer
+from channels_redis.utils import _wrap_close
+
+from . import realtime
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CAPACITY = 256
+OVERFLOW = {"type": "trellis.overflow"}
+
+
+class SocketQueue(asyncio.Queue):
+    """An asyncio queue of serialized events that drops past `capacity` and queues one marker."""
+
+    def __init__(self, *, capacity: int, marker: bytes):
+        super().__init__()  # unbounded underneath: the bound is enforced here, marker aside
+        self.capacity = capacity
+        self._marker = marker
+        self._marker_queued = False
+        self.dropped = 0  # in the current overflow
+
+    def put_nowait(self, item):
+        if self.qsize() < self.capacity:
+            super().put_nowait(item)
+            return
+        self.dropped += 1
+        realtime.stats["layer_dropped"] += 1
+        if not self._marker_queued:
+            self._marker_queued = True
+            realtime.stats["layer_overflows"] += 1
+            logger.warning(
+                "socket event queue full (%d events): dropping events; the socket will catch up "
+                "from the database",
+                self.capacity,
+            )
+            super().put_nowait(self._marker)
+
+    def get_nowait(self):
+        item = super().get_nowait()
+        if item is self._marker:
+            self._marker_queued = False
+            logger.warning("socket event queue overflow: %d events dropped", self.dropped)
+            self.dropped = 0
+        return item
+
+
+class BoundedPubSubLoopLayer(RedisPubSubLoopLayer):
+    def __init__(self, *args, capacity: int = DEFAULT_CAPACITY, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capacity = capacity
+
+    async def _subscribe_to_channel(self, channel):
+        self.channels[channel] = SocketQueue(
+            capacity=self.capacity, marker=self.channel_layer.serialize(OVERFLOW)
+        )
+        await self._get_shard(channel).subscribe(channel)
+
+
+class BoundedPubSubChannelLayer(RedisPubSubChannelLayer):
+    """`RedisPubSubChannelLayer` with `capacity` events per socket (CONFIG["capacity"])."""
+
+    def __init__(self, *args, capacity: int = DEFAULT_CAPACITY, **kwargs):
+        if capacity < 1:
+            raise ValueError("channel layer capacity must be at least 1")
+        super().__init__(*args, **kwargs)
+        self.capacity = capacity
+
+    def _get_layer(self):
+        loop = asyncio.get_running_loop()
+        layer = self._layers.get(loop)
+        if layer is None:
+            layer = BoundedPubSubLoopLayer(
+                *self._args, capacity=self.capacity, channel_layer=self, **self._kwargs
+            )
+            self._layers[loop] = layer
+            _wrap_close(self, loop)
+        return layer
