@@ -4,11 +4,16 @@ Refuses to start without a real SECRET_KEY and ALLOWED_HOSTS from the environmen
 """
 
 from .settings import *  # noqa: F403
-from .settings import MIDDLEWARE, env
+from .settings import DATABASES, MIDDLEWARE, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Persistent connections: every socket event is a database call, and opening a connection for
+# each one cut throughput from 173 to 68 messages/s (docs/benchmarks.md). Health checks are on.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

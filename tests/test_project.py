@@ -40,6 +40,30 @@ def test_production_settings_pass_check_deploy():
     assert "System check identified no issues" in result.stdout
 
 
+def test_production_keeps_database_connections_and_the_environment_can_say_otherwise():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "db = s.DATABASES['default']; print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_CONN_MAX_AGE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.production",
+        ALLOWED_HOSTS="trellis.example.org",
+        SECRET_KEY="a-real-secret-" + "x7Qz9" * 12,
+        DATABASE_URL="postgres://trellis@db.invalid:5432/trellis",
+    )
+    for extra, expected in (({}, ["60", "True"]), ({"DATABASE_CONN_MAX_AGE": "0"}, ["0", "True"])):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.split() == expected, result.stderr
+
+
 def test_production_settings_refuse_to_start_without_a_secret():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(DJANGO_SETTINGS_MODULE="config.production", ALLOWED_HOSTS="trellis.example.org")
