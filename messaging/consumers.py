@@ -76,23 +76,25 @@ async def _db(func, /, **kwargs):
         raise Unavailable from exc
 
 
-def _resume_page(*, user, conversation_id: int, after_seq: int, limit: int) -> dict:
+def _resume_page(
+    *, user, conversation_id: int, after_seq: int, limit: int, after_change: int | None = None
+) -> dict:
     conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
-    page = selectors.messages_page_after(
-        user=user, conversation=conversation, after_seq=after_seq, limit=limit
-    )
     return {
         "type": "messages",
-        "conversation": conversation.pk,
-        "after_seq": page.after_seq,
-        "through_seq": page.through_seq,
-        "more": page.more,
-        "messages": [realtime.message_payload(m) for m in page.messages],
+        **selectors.resume_page(
+            user=user,
+            conversation=conversation,
+            after_seq=after_seq,
+            limit=limit,
+            after_change=after_change,
+        ),
     }
 
 
 def _history_page(*, user, conversation_id: int, before_seq: int | None, limit: int) -> dict:
     conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
+    through_change = selectors.last_change(conversation=conversation)
     rows, more = selectors.messages_before(
         user=user, conversation=conversation, before_seq=before_seq, limit=limit
     )
@@ -101,6 +103,7 @@ def _history_page(*, user, conversation_id: int, before_seq: int | None, limit: 
         "conversation": conversation.pk,
         "before_seq": before_seq,
         "more": more,
+        "through_change": through_change,
         "messages": [realtime.message_payload(m) for m in rows],
     }
 
@@ -539,6 +542,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
 
     async def on_resume(self, event):
         after_seq = event["after_seq"]
+        after_change = event.get("after_change")  # state changes come with the first page
         for _ in range(RESUME_MAX_PAGES):
             page = await _db(
                 _resume_page,
@@ -546,7 +550,9 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 conversation_id=event["conversation"],
                 after_seq=after_seq,
                 limit=event.get("limit", 100),
+                after_change=after_change,
             )
+            after_change = None
             if event.get("ref") is not None:
                 page["ref"] = event["ref"]
             await self._send_json(page)

@@ -92,6 +92,9 @@ class Conversation(models.Model):
         default=True, help_text="False while the match is paused or closed: no new messages."
     )
     last_seq = models.PositiveBigIntegerField(default=0)
+    # Bumped by every new message and every later change of a message's state, under the same row
+    # lock as last_seq: clients resume state changes (a release, a withdrawal) from it.
+    last_change = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,6 +165,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     state_changed_at = models.DateTimeField(auto_now_add=True)
+    # The conversation's last_change when this message was stored or last changed state.
+    change = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["conversation", "seq"]
@@ -180,7 +185,10 @@ class Message(models.Model):
                 condition=Q(kind="system") | Q(sender__isnull=False), name="message_user_has_sender"
             ),
         ]
-        indexes = [models.Index(fields=["state", "created_at"])]
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["conversation", "change"]),
+        ]
 
     def __str__(self) -> str:
         return f"Message {self.pk} (conversation {self.conversation_id} #{self.seq})"

@@ -47,7 +47,13 @@ CLIENT_EVENTS: dict[str, dict[str, Field]] = {
         "body": Field(str),
         "ref": REF,
     },
-    "resume": {"conversation": CONVERSATION, "after_seq": SEQ, "limit": LIMIT, "ref": REF},
+    "resume": {
+        "conversation": CONVERSATION,
+        "after_seq": SEQ,
+        "after_change": Field(int, required=False, minimum=0),
+        "limit": LIMIT,
+        "ref": REF,
+    },
     "history": {
         "conversation": CONVERSATION,
         "before_seq": Field(int, required=False, nullable=True, minimum=1),

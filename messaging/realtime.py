@@ -40,6 +40,17 @@ def message_payload(message: Message) -> dict:
         "body": message.body,
         "state": message.state,
         "created_at": message.created_at.isoformat(),
+        "change": message.change,
+    }
+
+
+def withdrawn_event(message: Message) -> dict:
+    """Another member's message, seen before, was taken back by a moderator: ids only, no text."""
+    return {
+        "type": "message.withdrawn",
+        "conversation": message.conversation_id,
+        "id": message.pk,
+        "seq": message.seq,
     }
 
 

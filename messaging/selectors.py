@@ -103,3 +103,89 @@ def messages_page_after(
     rows = rows[:limit]
     through = rows[-1].seq if more else max(last_seq, after_seq)
     return Page(messages=rows, after_seq=after_seq, through_seq=through, more=more)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """State changes with after_change < change <= through_change of messages at or before
+    `through_seq`, oldest change first: the events a member who was away missed about messages
+    they already had a place for. `more`: further changes follow `through_change`."""
+
+    events: list[dict]
+    after_change: int
+    through_change: int
+    more: bool
+
+
+def last_change(*, conversation: Conversation) -> int:
+    """The conversation's change number now. Read it before the messages it should cover."""
+    return Conversation.objects.values_list("last_change", flat=True).get(pk=conversation.pk)
+
+
+def message_changes_after(
+    *, user: User, conversation: Conversation, after_change: int, through_seq: int
+) -> Changes:
+    """What changed since `after_change` (a released message, a withdrawn one, a verdict).
+
+    Each change is the event a connected member would have received: a `message` event with the
+    current state for a message the member may see, `message.withdrawn` (ids only) for another
+    member's message that was taken back. `conversation` must come from access.py.
+    """
+    from .realtime import message_payload, withdrawn_event
+
+    high = last_change(conversation=conversation)
+    rows = list(
+        Message.objects.filter(
+            conversation=conversation,
+            seq__lte=through_seq,
+            change__gt=after_change,
+            change__lte=high,
+        )
+        .filter(messages_visible_q(user=user) | Q(state=Message.State.REJECTED))
+        .order_by("change")[: PAGE_MAX + 1]
+    )
+    more = len(rows) > PAGE_MAX
+    rows = rows[:PAGE_MAX]
+    events = []
+    for message in rows:
+        if message.is_visible_to_recipients or message.sender_id == user.pk:
+            events.append({"type": "message", "message": message_payload(message)})
+        else:
+            events.append(withdrawn_event(message))
+    through = rows[-1].change if more else max(high, after_change)
+    return Changes(events=events, after_change=after_change, through_change=through, more=more)
+
+
+def resume_page(
+    *,
+    user: User,
+    conversation: Conversation,
+    after_seq: int,
+    limit: int,
+    after_change: int | None = None,
+) -> dict:
+    """A resume page as the socket and the HTTP API send it: the messages after `after_seq`, and,
+    given `after_change`, the state changes since then of the messages up to `after_seq` (read
+    first, so that a change the page's messages already show is not missed in between)."""
+    body: dict = {"conversation": conversation.pk}
+    if after_change is not None:
+        changes = message_changes_after(
+            user=user, conversation=conversation, after_change=after_change, through_seq=after_seq
+        )
+        body.update(
+            changes=changes.events,
+            through_change=changes.through_change,
+            changes_more=changes.more,
+        )
+    page = messages_page_after(
+        user=user, conversation=conversation, after_seq=after_seq, limit=limit
+    )
+    from .realtime import message_payload
+
+    body.update(
+        after_seq=page.after_seq,
+        through_seq=page.through_seq,
+        more=page.more,
+        messages=[message_payload(m) for m in page.messages],
+    )
+    return body

@@ -302,15 +302,18 @@ def _insert(
     # The UPDATE takes the conversation's row lock until commit, which serialises sequence
     # allocation per conversation (PostgreSQL) or per database (SQLite's write lock).
     updated = Conversation.objects.filter(pk=conversation.pk, is_open=True).update(
-        last_seq=F("last_seq") + 1
+        last_seq=F("last_seq") + 1, last_change=F("last_change") + 1
     )
     if not updated:
         raise MessageRejected("This conversation is not open for messages.", code="closed")
-    seq = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+    seq, change = Conversation.objects.values_list("last_seq", "last_change").get(
+        pk=conversation.pk
+    )
     message = Message.objects.create(
         conversation=conversation,
         sender=sender,
         seq=seq,
+        change=change,
         client_id=client_id,
         body=body,
         body_sha256=digest,
@@ -332,13 +335,18 @@ def system_message_post(*, conversation: Conversation, key: str, body: str) -> S
         ).first()
         if existing is not None:
             return SendResult(existing, created=False)
-        Conversation.objects.filter(pk=conversation.pk).update(last_seq=F("last_seq") + 1)
-        seq = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_seq=F("last_seq") + 1, last_change=F("last_change") + 1
+        )
+        seq, change = Conversation.objects.values_list("last_seq", "last_change").get(
+            pk=conversation.pk
+        )
         message = Message.objects.create(
             conversation=conversation,
             sender=None,
             kind=Message.Kind.SYSTEM,
             seq=seq,
+            change=change,
             client_id=key,
             body=body,
             body_sha256=digest,
@@ -346,6 +354,23 @@ def system_message_post(*, conversation: Conversation, key: str, body: str) -> S
         )
         notify_message(message=message)
     return SendResult(message, created=True)
+
+
+def message_state_set(*, message: Message, state: str) -> Message:
+    """Change a stored message's state (a verdict from the worker, a release, a withdrawal) and
+    give it the conversation's next change number, so that a member who was away gets the new
+    state when resuming (`after_change`). Call inside a transaction, then `notify_message`.
+
+    A message still being inserted needs no new number: nobody has seen it yet.
+    """
+    Conversation.objects.filter(pk=message.conversation_id).update(last_change=F("last_change") + 1)
+    message.change = Conversation.objects.values_list("last_change", flat=True).get(
+        pk=message.conversation_id
+    )
+    message.state = state
+    message.state_changed_at = timezone.now()
+    message.save(update_fields=["state", "state_changed_at", "change"])
+    return message
 
 
 def notify_message(*, message: Message) -> None:

@@ -111,24 +111,25 @@ def messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
     if request.method == "POST":
         return _send(request, conversation_id)
     after = _int_param(request, "after_seq")
+    after_change = _int_param(request, "after_change")
     before = _int_param(request, "before_seq", minimum=1)
     limit = _int_param(request, "limit", default=50, minimum=1)
     if after is not None and before is not None:
         raise BadRequest("invalid", "Give after_seq or before_seq, not both.")
+    if after_change is not None and after is None:
+        raise BadRequest("invalid", "after_change goes with after_seq.")
     conversation = access_conversation_as_member(user=request.user, conversation_id=conversation_id)
     if after is not None:
-        page = selectors.messages_page_after(
-            user=request.user, conversation=conversation, after_seq=after, limit=limit
-        )
         return JsonResponse(
-            {
-                "conversation": conversation.pk,
-                "after_seq": page.after_seq,
-                "through_seq": page.through_seq,
-                "more": page.more,
-                "messages": [realtime.message_payload(m) for m in page.messages],
-            }
+            selectors.resume_page(
+                user=request.user,
+                conversation=conversation,
+                after_seq=after,
+                limit=limit,
+                after_change=after_change,
+            )
         )
+    through_change = selectors.last_change(conversation=conversation)
     rows, more = selectors.messages_before(
         user=request.user, conversation=conversation, before_seq=before, limit=limit
     )
@@ -137,6 +138,7 @@ def messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
             "conversation": conversation.pk,
             "before_seq": before,
             "more": more,
+            "through_change": through_change,
             # The cursor for the next (older) page.
             "next_before_seq": rows[0].seq if more and rows else None,
             "messages": [realtime.message_payload(m) for m in rows],

@@ -33,6 +33,7 @@ from messaging.services import (
     match_activate,
     match_pause,
     matches_pause_for_user,
+    message_state_set,
     notify_message,
     system_message_post,
 )
@@ -226,12 +227,6 @@ def _require_open(item: ReviewItem) -> None:
         )
 
 
-def _set_state(message: Message, state: str) -> None:
-    message.state = state
-    message.state_changed_at = timezone.now()
-    message.save(update_fields=["state", "state_changed_at"])
-
-
 @transaction.atomic
 def review_claim(
     *, item: ReviewItem, actor: User, assignee: User | None = None, reason: str = ""
@@ -260,7 +255,7 @@ def review_release(*, item: ReviewItem, actor: User, reason: str) -> ReviewItem:
     message = item.message
     if message is None or message.state not in (Message.State.HELD, Message.State.PENDING):
         raise ReviewConflict("Only a held message can be released.", code="not_held")
-    _set_state(message, Message.State.RELEASED)
+    message_state_set(message=message, state=Message.State.RELEASED)
     notify_message(message=message)
     _record(item, actor=actor, kind=Kind.RELEASE, reason=reason)
     _resolve(item, "released")
@@ -284,19 +279,14 @@ def review_uphold(*, item: ReviewItem, actor: User, reason: str) -> ReviewItem:
         if message.state == Message.State.REJECTED:
             raise ReviewConflict("The message is already withheld.", code="rejected")
         was_visible = message.is_visible_to_recipients
-        _set_state(message, Message.State.REJECTED)
+        message_state_set(message=message, state=Message.State.REJECTED)
         notify_message(message=message)  # a rejected message goes to its sender only
         if was_visible:
             members = member_ids(conversation=item.conversation)
             others = [uid for uid in members if uid != message.sender_id]
             realtime.notify_after_commit(
                 groups=[realtime.user_group(uid) for uid in others],
-                event={
-                    "type": "message.withdrawn",
-                    "conversation": message.conversation_id,
-                    "id": message.pk,
-                    "seq": message.seq,
-                },
+                event=realtime.withdrawn_event(message),
             )
     _record(item, actor=actor, kind=Kind.UPHOLD, reason=reason)
     _resolve(item, "upheld")

@@ -107,11 +107,11 @@ def message_screen(*, message: Message) -> Message:
         verdict = pipeline.run(message.body, context, include_model=True)
         # Unscored but already flagged or held by the rules: a model could only add a flag.
         if verdict.scored or verdict.action != "deliver":
-            return verdict_store(message=message, verdict=verdict)
+            return verdict_store(message=message, verdict=verdict, inserting=True)
     else:
         verdict = pipeline.run(message.body, context, include_model=False)
         if scorer is None or verdict.action != "deliver":
-            return verdict_store(message=message, verdict=verdict)
+            return verdict_store(message=message, verdict=verdict, inserting=True)
     message.state = Message.State.PENDING
     message.save(update_fields=["state"])
     _enqueue_scoring()
@@ -148,12 +148,15 @@ def _retry_already_queued(task) -> bool:
     ).exists()
 
 
-def verdict_store(*, message: Message, verdict: policy.Verdict) -> Message:
+def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool = False) -> Message:
     """Store the verdict, set the message's state, and queue flagged or held messages for staff.
 
     Idempotent: a message that already has a verdict keeps it (a sweep racing a task changes
-    nothing). Call inside a transaction; events leave after commit.
+    nothing). Call inside a transaction; events leave after commit. `inserting`: the message is
+    being stored in this transaction, so nobody has seen an earlier state of it.
     """
+    from messaging.services import message_state_set
+
     existing = VerdictRecord.objects.filter(message=message).first()
     if existing is not None:
         return message
@@ -166,9 +169,12 @@ def verdict_store(*, message: Message, verdict: policy.Verdict) -> Message:
         scores=verdict.scores,
         scorer=verdict.scorer,
     )
-    message.state = STATE_FOR_ACTION[verdict.action]
-    message.state_changed_at = timezone.now()
-    message.save(update_fields=["state", "state_changed_at"])
+    if inserting:
+        message.state = STATE_FOR_ACTION[verdict.action]
+        message.state_changed_at = timezone.now()
+        message.save(update_fields=["state", "state_changed_at"])
+    else:
+        message_state_set(message=message, state=STATE_FOR_ACTION[verdict.action])
     district_id = message.conversation.district_id
     if verdict.action != "deliver":
         # The review console's entry point: the item, its audit entry and the staff event

@@ -72,18 +72,22 @@ def open_page(browser, server, user, conversation):
     return page
 
 
-def send_from_server(**kwargs):
-    """messaging.message_send from a plain thread: Playwright's loop in this thread would make the
+def in_thread(func, **kwargs):
+    """A service call from a plain thread: Playwright's loop in this thread would make the
     after-commit fan-out (async_to_sync) fail, which is a different test."""
 
     def run():
         try:
-            return messaging.message_send(**kwargs)
+            return func(**kwargs)
         finally:
             connections.close_all()
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(run).result(30)
+
+
+def send_from_server(**kwargs):
+    return in_thread(messaging.message_send, **kwargs)
 
 
 def bodies(page):
@@ -188,3 +192,52 @@ def test_long_conversation_opens_on_the_newest_page(browser, server, conversatio
     expect(bodies(page)).to_have_count(60, timeout=10000)
     expect(bodies(page).first).to_have_text("m1")
     expect(page.get_by_role("button", name="Show earlier messages")).to_be_hidden()
+
+
+def test_a_message_released_while_the_page_was_away_appears_after_the_reconnect(
+    browser, server, conversation, mentor, student, moderator, monkeypatch
+):
+    from moderation.models import ReviewItem
+    from moderation.review import review_release
+
+    student_page = open_page(browser, server, student, conversation)
+    held = send_from_server(
+        sender=mentor,
+        conversation_id=conversation.pk,
+        client_id="r1",
+        body="text me on 555 014 2233 tonight",
+    ).message
+    assert held.state == Message.State.HELD
+    send_from_server(sender=mentor, conversation_id=conversation.pk, client_id="r2", body="later")
+    expect(bodies(student_page)).to_have_text(["later"], timeout=10000)
+    # Released with no live event (as while the page was away): only the resume can bring it.
+    with monkeypatch.context() as patch:
+        patch.setattr(realtime, "notify_after_commit", lambda **kw: None)
+        in_thread(
+            review_release,
+            item=ReviewItem.objects.get(message=held),
+            actor=moderator,
+            reason="A school phone line.",
+        )
+    student_page.evaluate("window.trellisConversation.socket.close()")
+    expect(bodies(student_page)).to_have_text(
+        ["text me on 555 014 2233 tonight", "later"], timeout=15000
+    )
+
+
+def test_a_withdrawn_message_leaves_the_page(
+    browser, server, conversation, mentor, student, moderator
+):
+    from moderation.review import review_uphold
+    from tests.review.conftest import moderate
+
+    student_page = open_page(browser, server, student, conversation)
+    message = send_from_server(
+        sender=mentor, conversation_id=conversation.pk, client_id="w1", body="You did great"
+    ).message
+    expect(bodies(student_page)).to_have_text(["You did great"], timeout=10000)
+    item = moderate(message, action="flag")
+    in_thread(review_uphold, item=item, actor=moderator, reason="Not appropriate.")
+    expect(bodies(student_page)).to_have_text(
+        ["This message was removed by the program staff."], timeout=10000
+    )

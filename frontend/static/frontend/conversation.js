@@ -4,6 +4,8 @@
 // number up to which it has everything it may see, and asks the server to resume from there after
 // a reconnect or whenever a live message skips ahead (a gap). Sends carry a client id and stay in
 // the outbox until acknowledged, so a resend after a lost ack never makes a second message.
+// It also keeps `throughChange`, up to which it has every change of state (a release, a withdrawn
+// message), and resumes those too, so nothing that changed while it was away is missed.
 // Message text is only ever put into the page with textContent.
 
 const root = document.getElementById("conversation");
@@ -31,6 +33,7 @@ const NO_RECONNECT = new Set([4001]);
 
 let socket = null;
 let through = 0; // everything with seq <= through has been received (or is not ours to see)
+let throughChange = null; // every state change <= this is shown; null until the first history
 let resumeInFlight = false;
 let attempt = 0;
 let reconnectTimer = null;
@@ -141,7 +144,18 @@ function advance(seq) {
 
 function resume() {
   if (resumeInFlight) return;
-  resumeInFlight = send({ type: "resume", conversation: conversationId, after_seq: through });
+  const frame = { type: "resume", conversation: conversationId, after_seq: through };
+  if (throughChange !== null) frame.after_change = throughChange;
+  resumeInFlight = send(frame);
+}
+
+function withdraw(seq) {
+  // A moderator took the message back: the page no longer shows its text.
+  const li = bySeq.get(seq);
+  if (!li || li.classList.contains("mine")) return;
+  li.querySelector(".body").textContent = "This message was removed by the program staff.";
+  li.querySelector(".state").textContent = "Removed";
+  li.dataset.state = "withdrawn";
 }
 
 function markRead() {
@@ -205,10 +219,17 @@ const handlers = {
   },
   messages(event) {
     if (event.conversation !== conversationId) return;
+    // State changes of messages already shown come first, as the events they replace.
+    for (const change of event.changes || []) {
+      if (change.type === "message") showMessage(change.message);
+      else if (change.type === "message.withdrawn") withdraw(change.seq);
+    }
+    if (event.through_change !== undefined) throughChange = event.through_change;
     event.messages.forEach(showMessage);
     through = Math.max(through, event.through_seq);
     if (!event.more) {
       resumeInFlight = false;
+      if (event.changes_more) resume();
       // Unacknowledged sends go again with the same client ids: the server stores each once.
       sendOutbox();
       markRead();
@@ -220,6 +241,7 @@ const handlers = {
     olderButton.hidden = !event.more;
     if (event.ref === "initial") {
       loaded = true;
+      throughChange = event.through_change;
       list.setAttribute("aria-busy", "false");
       for (const message of event.messages) through = Math.max(through, message.seq);
       resume();
@@ -248,6 +270,9 @@ const handlers = {
       renderState(li, event.state);
     }
     advance(event.seq);
+  },
+  "message.withdrawn"(event) {
+    if (event.conversation === conversationId) withdraw(event.seq);
   },
   read(event) {
     if (event.conversation !== conversationId || event.user === userId) return;
