@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import District
-from messaging.models import Membership, Message
+from messaging.models import Conversation, Membership, Message
 
 from . import policy
 from .detectors.base import Context, KeywordSpec
@@ -246,6 +246,15 @@ def messages_screen_pending(
             )
             if not messages:
                 break
+            # A verdict takes its conversation's next change number (a row lock): take the locks
+            # up front in one order, so that two workers with mixed batches cannot deadlock.
+            conversation_ids = sorted({m.conversation_id for m in messages})
+            list(
+                Conversation.objects.select_for_update()
+                .filter(pk__in=conversation_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             contexts = [message_context(message=m) for m in messages]
             verdicts = pipeline.run_batch([m.body for m in messages], contexts)
             unscored_reason = ""

@@ -182,6 +182,26 @@ def test_pending_until_the_worker_scores_it(
     assert ScorerStatus.objects.get(scorer="detoxify").state == "ready"
 
 
+def test_a_verdict_reached_while_the_student_was_away_comes_with_their_resume(
+    use_detoxify, lenient, conversation, mentor, student
+):
+    """The student's client passed seq 1 while it was pending (not theirs to see yet); the verdict
+    takes a new change number, so resuming with after_change brings the delivered message."""
+    message = send(mentor, conversation, "hello you are great")
+    page = selectors.resume_page(
+        user=student, conversation=conversation, after_seq=0, limit=50, after_change=0
+    )
+    assert (page["messages"], page["through_seq"], page["through_change"]) == ([], 1, 1)
+    messages_screen_pending()
+    page = selectors.resume_page(
+        user=student, conversation=conversation, after_seq=1, limit=50, after_change=1
+    )
+    assert [(c["message"]["id"], c["message"]["state"]) for c in page["changes"]] == [
+        (message.pk, "delivered")
+    ]
+    assert page["through_change"] == 2
+
+
 def test_model_scores_above_the_district_threshold_flag(
     use_detoxify, conversation, student, mentor
 ):
