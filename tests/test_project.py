@@ -97,7 +97,12 @@ def test_embedded_default_runs_on_sqlite_and_in_memory_layer(tmp_path):
 
 def test_environment_selects_postgres_and_redis(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert "Redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+    from django.utils.module_loading import import_string
+
+    layer = import_string(settings.CHANNEL_LAYERS["default"]["BACKEND"])
+    assert issubclass(layer, RedisPubSubChannelLayer)
+    assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] == [settings.REDIS_URL]
 
 
 @pytest.mark.django_db(transaction=True)
