@@ -13,7 +13,6 @@ import time
 
 import psycopg
 import pytest
-import redis
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -29,23 +28,12 @@ from messaging.consumers import (
     CLOSE_TOO_BIG,
     CLOSE_TOO_MANY_SOCKETS,
 )
-from messaging.limits import key_prefix
 from messaging.models import Membership, Message
 from moderation.models import ReviewItem
 
 from .support import communicator, connect, session_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    """Rate buckets and socket counts are keyed by user id, which a new test may reuse."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{key_prefix()}:*"):
-        client.delete(key)
-    yield
-    client.close()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import time
 import uuid
 
 import pytest
-import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
@@ -19,20 +18,10 @@ from messaging import realtime
 from messaging import services as messaging
 from messaging.consumers import UserSocketConsumer
 from messaging.layers import OVERFLOW, BoundedPubSubChannelLayer
-from messaging.limits import key_prefix
 
 from .support import connect, session_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{key_prefix()}:*"):
-        client.delete(key)
-    yield
-    client.close()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]
 
 
 async def _until(predicate, timeout: float = 5.0) -> None:
