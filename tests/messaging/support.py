@@ -28,7 +28,11 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def communicator(cookie: str | None, *, origin: str | None = ORIGIN) -> WebsocketCommunicator:
+def communicator(
+    cookie: str | None, *, origin: str | None = ORIGIN, path: str = "/ws/"
+) -> WebsocketCommunicator:
+    """A communicator on the real config.asgi application, not yet connected. `cookie` None sends
+    no session cookie, `origin` None no Origin header; `path` "/ws/staff/" is the staff socket."""
     from config.asgi import application
 
     headers = [(b"host", b"testserver")]
@@ -36,7 +40,7 @@ def communicator(cookie: str | None, *, origin: str | None = ORIGIN) -> Websocke
         headers.append((b"origin", origin.encode()))
     if cookie is not None:
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, "/ws/", headers=headers)
+    return WebsocketCommunicator(application, path, headers=headers)
 
 
 class Socket:
@@ -67,10 +71,17 @@ class Socket:
 
     async def closed_with(self, timeout: float = 3) -> int:
         """Skip frames until the server closes; the close code."""
+        code, _ = await self.until_closed(timeout)
+        return code
+
+    async def until_closed(self, timeout: float = 3) -> tuple[int, list[dict]]:
+        """Read until the server closes: the close code and the frames received before it."""
+        frames = []
         while True:
             output = await self.comm.receive_output(timeout)
             if output["type"] == "websocket.close":
-                return output.get("code", 1000)
+                return output.get("code", 1000), frames
+            frames.append(json.loads(output["text"]))
 
     async def close(self) -> None:
         await self.comm.disconnect()
