@@ -1,8 +1,8 @@
 """Signed-in sessions and websocket connections for the real-time tests.
 
-Sessions are real database sessions (the test client's force_login). An adult's session also
-records a verified second factor (a confirmed TOTP device, as django_otp.login does), so that the
-socket sees the user as fully signed in.
+Sessions are real database sessions made by tests.conftest.login_verified: an adult who needs a
+second factor also has a confirmed TOTP device recorded in the session (as django_otp.login does),
+so that the socket sees the user as fully signed in.
 """
 
 import json
@@ -10,21 +10,16 @@ import json
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import login_verified
 
 ORIGIN = "http://testserver"
 
 
 def session_cookie(user) -> str:
-    """A real session for `user` (second factor passed for adults); the session cookie value."""
+    """A real session for `user` (signed in by login_verified); the session cookie value."""
     client = Client()
-    client.force_login(user)
-    if not user.is_minor:
-        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    login_verified(client, user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
