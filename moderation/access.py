@@ -5,12 +5,17 @@ student's guess at a staff id) is reported as not found, so ids are not enumerab
 refusal is written to the audit log.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
 
 from accounts.audit import audit_record
 from accounts.models import User
 
 from .models import ReviewItem, SafeguardingAlert
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 class ReviewItemNotFound(ObjectDoesNotExist):
@@ -50,6 +55,26 @@ def access_staff(*, user: User, what: str = "staff") -> User:
     return user
 
 
+def _get_in_district(
+    queryset: QuerySet[_Row],
+    *,
+    user: User,
+    target_id: object,
+    target_type: str,
+    why: str,
+    not_found: type[ObjectDoesNotExist],
+    **filters: object,
+) -> _Row:
+    """The row of `queryset` with primary key `target_id` in the user's district that also matches
+    `filters`. A missing row, or an id that is not a whole number, is audited as a refused access
+    (`target_type`, `why`) and raised as `not_found`, chained to the original error."""
+    try:
+        return queryset.get(pk=int(target_id), district_id=user.district_id, **filters)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        access_denied_record(user=user, target_type=target_type, target_id=target_id, why=why)
+        raise not_found from exc
+
+
 def access_review_item(*, user: User, item_id: object, for_update: bool = False) -> ReviewItem:
     """The review item, if the user is staff of its district; else ReviewItemNotFound (audited).
 
@@ -59,27 +84,28 @@ def access_review_item(*, user: User, item_id: object, for_update: bool = False)
     qs = ReviewItem.objects.select_related("conversation", "message", "district")
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    try:
-        return qs.get(pk=int(item_id), district_id=user.district_id)
-    except (ReviewItem.DoesNotExist, ValueError, TypeError) as exc:
-        access_denied_record(
-            user=user, target_type="review_item", target_id=item_id, why="outside district"
-        )
-        raise ReviewItemNotFound from exc
+    return _get_in_district(
+        qs,
+        user=user,
+        target_id=item_id,
+        target_type="review_item",
+        why="outside district",
+        not_found=ReviewItemNotFound,
+    )
 
 
 def access_user_in_district(*, user: User, target_id: object) -> User:
     """A student or mentor of the staff member's own district; else StudentNotFound (audited)."""
     access_staff(user=user, what="user")
-    try:
-        return User.objects.get(
-            pk=int(target_id),
-            district_id=user.district_id,
-            role__in=(User.Role.STUDENT, User.Role.MENTOR),
-        )
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        access_denied_record(user=user, target_type="user", target_id=target_id, why="outside")
-        raise StudentNotFound from exc
+    return _get_in_district(
+        User.objects.all(),
+        user=user,
+        target_id=target_id,
+        target_type="user",
+        why="outside",
+        not_found=StudentNotFound,
+        role__in=(User.Role.STUDENT, User.Role.MENTOR),
+    )
 
 
 def access_student_as_coordinator(*, user: User, student_id: object) -> User:
@@ -89,24 +115,26 @@ def access_student_as_coordinator(*, user: User, student_id: object) -> User:
             user=user, target_type="student", target_id=student_id, why="not coordinator"
         )
         raise StudentNotFound
-    try:
-        return User.objects.get(
-            pk=int(student_id), district_id=user.district_id, role=User.Role.STUDENT
-        )
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        access_denied_record(
-            user=user, target_type="student", target_id=student_id, why="outside district"
-        )
-        raise StudentNotFound from exc
+    return _get_in_district(
+        User.objects.all(),
+        user=user,
+        target_id=student_id,
+        target_type="student",
+        why="outside district",
+        not_found=StudentNotFound,
+        role=User.Role.STUDENT,
+    )
 
 
 def access_alert(*, user: User, alert_id: object) -> SafeguardingAlert:
     """A safeguarding alert addressed to this user in their district; else ReviewItemNotFound."""
     access_staff(user=user, what="alert")
-    try:
-        return SafeguardingAlert.objects.get(
-            pk=int(alert_id), district_id=user.district_id, recipient=user
-        )
-    except (SafeguardingAlert.DoesNotExist, ValueError, TypeError) as exc:
-        access_denied_record(user=user, target_type="alert", target_id=alert_id, why="not yours")
-        raise ReviewItemNotFound from exc
+    return _get_in_district(
+        SafeguardingAlert.objects.all(),
+        user=user,
+        target_id=alert_id,
+        target_type="alert",
+        why="not yours",
+        not_found=ReviewItemNotFound,
+        recipient=user,
+    )

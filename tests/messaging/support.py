@@ -1,8 +1,8 @@
 """Signed-in sessions and websocket connections for the real-time tests.
 
-Sessions are real database sessions (the test client's force_login). An adult's session also
-records a verified second factor (a confirmed TOTP device, as django_otp.login does), so that the
-socket sees the user as fully signed in.
+Sessions are real database sessions made by tests.conftest.login_verified: an adult who needs a
+second factor also has a confirmed TOTP device recorded in the session (as django_otp.login does),
+so that the socket sees the user as fully signed in.
 """
 
 import json
@@ -10,25 +10,24 @@ import json
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import login_verified
 
 ORIGIN = "http://testserver"
 
 
 def session_cookie(user) -> str:
-    """A real session for `user` (second factor passed for adults); the session cookie value."""
+    """A real session for `user` (signed in by login_verified); the session cookie value."""
     client = Client()
-    client.force_login(user)
-    if not user.is_minor:
-        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    login_verified(client, user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def communicator(cookie: str | None, *, origin: str | None = ORIGIN) -> WebsocketCommunicator:
+def communicator(
+    cookie: str | None, *, origin: str | None = ORIGIN, path: str = "/ws/"
+) -> WebsocketCommunicator:
+    """A communicator on the real config.asgi application, not yet connected. `cookie` None sends
+    no session cookie, `origin` None no Origin header; `path` "/ws/staff/" is the staff socket."""
     from config.asgi import application
 
     headers = [(b"host", b"testserver")]
@@ -36,7 +35,7 @@ def communicator(cookie: str | None, *, origin: str | None = ORIGIN) -> Websocke
         headers.append((b"origin", origin.encode()))
     if cookie is not None:
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, "/ws/", headers=headers)
+    return WebsocketCommunicator(application, path, headers=headers)
 
 
 class Socket:
@@ -67,10 +66,17 @@ class Socket:
 
     async def closed_with(self, timeout: float = 3) -> int:
         """Skip frames until the server closes; the close code."""
+        code, _ = await self.until_closed(timeout)
+        return code
+
+    async def until_closed(self, timeout: float = 3) -> tuple[int, list[dict]]:
+        """Read until the server closes: the close code and the frames received before it."""
+        frames = []
         while True:
             output = await self.comm.receive_output(timeout)
             if output["type"] == "websocket.close":
-                return output.get("code", 1000)
+                return output.get("code", 1000), frames
+            frames.append(json.loads(output["text"]))
 
     async def close(self) -> None:
         await self.comm.disconnect()

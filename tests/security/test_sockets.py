@@ -8,7 +8,6 @@ disabled: its open sockets close (close code 4001), and a frame on an ended sess
 """
 
 import datetime
-import json
 
 import pytest
 import redis
@@ -25,11 +24,11 @@ from messaging.consumers import CLOSE_SESSION_ENDED
 from messaging.limits import key_prefix
 from messaging.models import Message
 from tests.conftest import login_verified
+from tests.messaging.support import communicator, connect
 
 from .conftest import password_step
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = "http://testserver"
 
 
 @pytest.fixture(autouse=True)
@@ -38,17 +37,6 @@ def _fresh_limits():
     for key in client.scan_iter(f"{key_prefix()}:*"):
         client.delete(key)
     client.close()
-
-
-def _communicator(cookie: str | None, origin: str | None = ORIGIN) -> WebsocketCommunicator:
-    from config.asgi import application
-
-    headers = [(b"host", b"testserver")]
-    if origin is not None:
-        headers.append((b"origin", origin.encode()))
-    if cookie is not None:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, "/ws/", headers=headers)
 
 
 def _password_only(user: User) -> Client:
@@ -68,24 +56,6 @@ def _cookie(client: Client) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def _open(cookie: str) -> WebsocketCommunicator:
-    comm = _communicator(cookie)
-    connected, code = await comm.connect(timeout=5)
-    assert connected, f"refused with {code}"
-    hello = json.loads(await comm.receive_from(5))
-    assert hello["type"] == "hello"
-    return comm
-
-
-async def _closed_with(comm: WebsocketCommunicator, timeout: float = 5) -> tuple[int, list]:
-    frames = []
-    while True:
-        output = await comm.receive_output(timeout)
-        if output["type"] == "websocket.close":
-            return output.get("code", 1000), frames
-        frames.append(json.loads(output["text"]))
-
-
 async def _refused(comm: WebsocketCommunicator) -> None:
     connected, _ = await comm.connect(timeout=5)
     assert connected is False
@@ -93,22 +63,22 @@ async def _refused(comm: WebsocketCommunicator) -> None:
 
 
 async def test_no_session_is_refused_at_the_handshake():
-    await _refused(_communicator(None))
-    await _refused(_communicator("not-a-session-key"))
+    await _refused(communicator(None))
+    await _refused(communicator("not-a-session-key"))
 
 
 @pytest.mark.parametrize("role", ["mentor", "moderator", "coordinator"])
 async def test_adult_without_second_factor_is_refused(role, make_user, district):
     adult = await sync_to_async(make_user)(role, district)
     client = await sync_to_async(_password_only)(adult)
-    await _refused(_communicator(_cookie(client)))
+    await _refused(communicator(_cookie(client)))
 
 
 async def test_verified_adult_and_student_are_accepted(mentor, student):
     for person in (mentor, student):
         client = await sync_to_async(_verified)(person)
-        comm = await _open(_cookie(client))
-        await comm.disconnect()
+        sock = await connect(_cookie(client))
+        await sock.close()
 
 
 @pytest.mark.parametrize(
@@ -123,7 +93,7 @@ async def test_verified_adult_and_student_are_accepted(mentor, student):
 )
 async def test_wrong_origin_with_a_valid_cookie_is_refused(origin, student):
     client = await sync_to_async(_verified)(student)
-    await _refused(_communicator(_cookie(client), origin=origin))
+    await _refused(communicator(_cookie(client), origin=origin))
 
 
 async def test_idle_session_is_refused_at_the_handshake(student):
@@ -132,41 +102,41 @@ async def test_idle_session_is_refused_at_the_handshake(student):
     await UserSession.objects.filter(session_key=key).aupdate(
         last_seen_at=timezone.now() - datetime.timedelta(minutes=30)
     )
-    await _refused(_communicator(key))
+    await _refused(communicator(key))
 
 
 async def test_sign_out_everywhere_closes_open_sockets(student):
     clients = [await sync_to_async(_verified)(student) for _ in range(2)]
-    sockets = [await _open(_cookie(c)) for c in clients]
+    sockets = [await connect(_cookie(c)) for c in clients]
     response = await sync_to_async(clients[0].post)("/accounts/sessions/sign-out-everywhere/")
     assert response.status_code == 302
-    for comm in sockets:
-        code, frames = await _closed_with(comm)
+    for sock in sockets:
+        code, frames = await sock.until_closed(timeout=5)
         assert code == CLOSE_SESSION_ENDED
         assert frames[-1] == {"type": "closing", "reason": "signed_out_everywhere"}
     # And the cookie cannot open a new one.
-    await _refused(_communicator(_cookie(clients[1])))
+    await _refused(communicator(_cookie(clients[1])))
 
 
 async def test_sign_out_closes_only_that_sessions_socket(student):
     chromebook = await sync_to_async(_verified)(student)
     laptop = await sync_to_async(_verified)(student)
-    on_chromebook, on_laptop = await _open(_cookie(chromebook)), await _open(_cookie(laptop))
+    on_chromebook, on_laptop = await connect(_cookie(chromebook)), await connect(_cookie(laptop))
     assert (await sync_to_async(chromebook.post)("/accounts/logout/")).status_code == 302
-    code, frames = await _closed_with(on_chromebook)
+    code, frames = await on_chromebook.until_closed(timeout=5)
     assert code == CLOSE_SESSION_ENDED
     assert frames[-1] == {"type": "closing", "reason": "signed_out"}
-    assert await on_laptop.receive_nothing(0.5)
-    await on_laptop.disconnect()
+    assert await on_laptop.nothing(0.5)
+    await on_laptop.close()
 
 
 async def test_disabled_account_socket_closes_by_the_periodic_check(student, monkeypatch):
     monkeypatch.setattr(consumers, "SESSION_CHECK_SECONDS", 0.2)
     client = await sync_to_async(_verified)(student)
-    comm = await _open(_cookie(client))
+    sock = await connect(_cookie(client))
     # Disabled behind the application's back (no close event): the socket's own check notices.
     await User.objects.filter(pk=student.pk).aupdate(is_active=False)
-    code, frames = await _closed_with(comm)
+    code, frames = await sock.until_closed(timeout=5)
     assert code == CLOSE_SESSION_ENDED
     assert frames[-1]["reason"] == "session_ended"
 
@@ -174,14 +144,14 @@ async def test_disabled_account_socket_closes_by_the_periodic_check(student, mon
 async def test_idle_sweep_closes_the_socket(student):
     client = await sync_to_async(_verified)(student)
     key = _cookie(client)
-    comm = await _open(key)
+    sock = await connect(key)
     await UserSession.objects.filter(session_key=key).aupdate(
         last_seen_at=timezone.now() - datetime.timedelta(minutes=30)
     )
     from accounts.sessions import sessions_end_idle
 
     assert await sync_to_async(sessions_end_idle)() == 1
-    code, frames = await _closed_with(comm)
+    code, frames = await sock.until_closed(timeout=5)
     assert code == CLOSE_SESSION_ENDED
     assert frames[-1] == {"type": "closing", "reason": "idle_timeout"}
 
@@ -189,7 +159,7 @@ async def test_idle_sweep_closes_the_socket(student):
 async def test_frame_on_an_ended_session_is_not_stored(conversation, student):
     client = await sync_to_async(_verified)(student)
     key = _cookie(client)
-    comm = await _open(key)
+    sock = await connect(key)
     # The session disappears without any event (expired in the store).
     await Session.objects.filter(session_key=key).adelete()
     frame = {
@@ -199,8 +169,8 @@ async def test_frame_on_an_ended_session_is_not_stored(conversation, student):
         "body": "hello",
         "ref": "r1",
     }
-    await comm.send_to(text_data=json.dumps(frame))
-    code, frames = await _closed_with(comm)
+    await sock.send(**frame)
+    code, frames = await sock.until_closed(timeout=5)
     assert code == CLOSE_SESSION_ENDED
     assert not [f for f in frames if f.get("type") == "ack"]
     assert not await Message.objects.filter(client_id="after-end").aexists()
@@ -211,13 +181,9 @@ async def test_socket_frames_keep_a_session_from_idling_out(conversation, studen
     key = _cookie(client)
     stale = timezone.now() - datetime.timedelta(minutes=10)
     await UserSession.objects.filter(session_key=key).aupdate(last_seen_at=stale)
-    comm = await _open(key)
-    await comm.send_to(
-        text_data=json.dumps(
-            {"type": "send", "conversation": conversation.pk, "client_id": "k1", "body": "hi"}
-        )
-    )
-    await comm.receive_from(5)
+    sock = await connect(key)
+    await sock.send(type="send", conversation=conversation.pk, client_id="k1", body="hi")
+    await sock.recv(5)
     row = await UserSession.objects.aget(session_key=key)
     assert row.last_seen_at > stale + datetime.timedelta(minutes=9)
-    await comm.disconnect()
+    await sock.close()
