@@ -157,3 +157,18 @@ def events(monkeypatch):
 
     monkeypatch.setattr(realtime, "_send_now", capture)
     return sent
+
+
+@pytest.fixture
+def fresh_limits():
+    """Rate buckets and socket counts live in Redis, keyed by user id: a new test may reuse one."""
+    import redis
+    from django.conf import settings
+
+    from messaging.limits import key_prefix
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(f"{key_prefix()}:*"):
+        client.delete(key)
+    yield
+    client.close()

@@ -3,23 +3,14 @@
 import json
 
 import pytest
-import redis
-from django.conf import settings
 from django.test import Client
 
 from accounts.models import AuditEntry
 from messaging import services as messaging
-from messaging.limits import key_prefix
 from messaging.models import Message
 from tests.conftest import login_verified
 
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{key_prefix()}:*"):
-        client.delete(key)
-    client.close()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def signed_in(user, *, csrf: bool = True) -> Client:

@@ -10,7 +10,6 @@ disabled: its open sockets close (close code 4001), and a frame on an ended sess
 import datetime
 
 import pytest
-import redis
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -21,22 +20,13 @@ from django.utils import timezone
 from accounts.models import User, UserSession
 from messaging import consumers
 from messaging.consumers import CLOSE_SESSION_ENDED
-from messaging.limits import key_prefix
 from messaging.models import Message
 from tests.conftest import login_verified
 from tests.messaging.support import communicator, connect
 
 from .conftest import password_step
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{key_prefix()}:*"):
-        client.delete(key)
-    client.close()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]
 
 
 def _password_only(user: User) -> Client:
