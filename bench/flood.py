@@ -1,7 +1,7 @@
 """FAULTS 7 on real servers: one user sends 1,000 messages in a second; do the others notice?
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... \\
-        .venv/bin/python -m bench.flood [--clients 100] [--rate 1] [--duration 15] \\
+        .venv/bin/python -m bench.flood [--clients 100] [--rate 0.1] [--duration 15] \\
         [--server daphne|uvicorn] [--frames 1000] [--spread 1] [--reconnect]
 
 Two server processes share PostgreSQL and the Redis pub/sub channel layer and keep the real send
@@ -11,19 +11,23 @@ SEND_RATE_PER_SECOND; after RATE_LIMIT_STRIKES refusals within a minute the sock
 
 N background clients (bench.ws_load's pairs and groups of five, alternately on the two processes)
 send open loop at --rate messages/s each, below the limit, through a warm-up, then phase A
-(baseline, --duration seconds), then phase B (as long). --flood-at seconds into phase B, a mentor in
-a match of his own writes --frames `send` frames evenly over --spread seconds, his socket on the
-first process (with half the background sockets), his student's on the second. The flooder runs in
-a separate process, so that writing the flood does not delay the bench's own clock readings. A
-moderator of the district listens on the staff socket.
+(baseline, --duration seconds), then phase B (as long). The default, 100 clients at 0.1/s, is 10
+messages/s: well below what the two processes carry on a 2-core machine, so that the baseline is
+latency and not queueing (docs/benchmarks.md). --flood-at seconds into phase B, a mentor in a
+match of his own writes --frames `send` frames evenly over --spread seconds; his socket is on the
+first process (with half the background sockets), his student's on the second, and the student
+sends at --partner-rate in the flooded conversation. The flooder runs in a separate process, so
+that writing the flood does not delay the bench's own clock readings. A moderator of the district
+listens on the staff socket.
 
 Prints, per phase, the background clients' send-to-receive latency at the other members
 (p50/p99/max), overall and by the process their sender's socket was on, messages/s, lost and
 duplicated deliveries; the "flood window" row covers messages sent from the first flood frame until
-two seconds after the flooder's socket closed. Then the flood: frames written, acks, rate_limited
-refusals, close code(s), rows stored for the flooder against what the bucket allows, what his
-student received (and his student's own round trip), the review item(s) and audit entries, and when
-the staff socket heard of the item.
+two seconds after the flooder's socket closed, and a second-by-second table runs from 5 s before
+the flood to 10 s after it. Then the flood: frames written, acks, rate_limited refusals, close
+code(s), rows stored for the flooder against what the bucket allows, what his student received
+(and the student's own round trip), the review item(s) and audit entries, and when the staff
+socket heard of the item.
 
 Exits 1 if any delivery was lost or duplicated, a background client was refused or failed, the
 flooder got more stored than the bucket allows (burst + rate x seconds of flood), a flooder socket
@@ -52,6 +56,7 @@ CLOSE_RATE_LIMIT = 4029  # messaging.consumers.CLOSE_RATE_LIMIT (not imported: n
 CONNECT_SECONDS = 3  # every socket connects before anyone sends
 DRAIN_SECONDS = 5  # deliveries later than this after the load stops count as lost
 WINDOW_TAIL_SECONDS = 2
+TIMELINE_BEFORE, TIMELINE_AFTER = 5, 10
 
 
 def _headers(cookie: str) -> list[tuple[str, str]]:
@@ -272,7 +277,12 @@ async def _bench(*, servers, rooms, flood_room, moderator_cookie, args) -> dict:
     moderator: dict = {}
     tasks.append(
         _partner(
-            server=servers[1], room=flood_room, start=start, stop=stop, rate=args.rate, out=partner
+            server=servers[1],
+            room=flood_room,
+            start=start,
+            stop=stop,
+            rate=args.partner_rate,
+            out=partner,
         )
     )
     tasks.append(
@@ -350,18 +360,32 @@ def summarize(run: dict, *, rate: float, burst: int, db: dict) -> dict:
         "B": (times["b"], times["stop"]),
         "B flood window": (first, flood_end + WINDOW_TAIL_SECONDS),
     }
+
+    def sent_between(lo: float, hi: float, via) -> list[tuple]:
+        return [
+            k
+            for k, t in tally.sent.items()
+            if lo <= t < hi and (via == "all" or where[k[0]] == via)
+        ]
+
     phases = []
     for name, (lo, hi) in windows.items():
         for via in ("all", 0, 1):
-            keys = [
-                k
-                for k, t in tally.sent.items()
-                if lo <= t < hi and (via == "all" or where[k[0]] == via)
-            ]
-            row = _phase(tally, arrivals, keys, hi - lo)
+            row = _phase(tally, arrivals, sent_between(lo, hi, via), hi - lo)
             label = {"all": "all", 0: "flooder's process", 1: "other process"}[via]
             phases.append({"phase": name, "senders": label, **row})
     overall = _phase(tally, arrivals, list(tally.sent), 1.0)
+    # Second by second around the flood (by send time, relative to the first flood frame).
+    timeline = []
+    for second in range(-TIMELINE_BEFORE, TIMELINE_AFTER):
+        lo = first + second
+        entry = {"second": second}
+        for via, label in (("all", ""), (0, "flooder_process_"), (1, "other_process_")):
+            row = _phase(tally, arrivals, sent_between(lo, lo + 1, via), 1.0)
+            entry |= {f"{label}{k}": row[k] for k in ("p50_ms", "max_ms")}
+            if via == "all":
+                entry |= {"deliveries": round(row["deliveries_per_s"]), "lost": row["lost"]}
+        timeline.append(entry)
 
     # The flooder's student: flood messages received, and its own round trip by phase.
     partner = run["partner"]
@@ -428,7 +452,13 @@ def summarize(run: dict, *, rate: float, burst: int, db: dict) -> dict:
         )
     if summary["partner_own_lost"] or summary["partner_own_duplicated"] or partner.get("errors"):
         problems.append("flooder's student: own messages lost, duplicated or refused")
-    return {"phases": phases, "overall": overall, "flood": summary, "problems": problems}
+    return {
+        "phases": phases,
+        "overall": overall,
+        "timeline": timeline,
+        "flood": summary,
+        "problems": problems,
+    }
 
 
 def _database_figures(*, flooder_id: int) -> dict:
@@ -469,6 +499,7 @@ def run(args) -> dict:
             conn_max_age=args.conn_max_age,
         )
         lifetime = CONNECT_SECONDS + args.warmup + 2 * args.duration + DRAIN_SECONDS + 120
+        load_before = os.getloadavg()
         with run_servers([args.server, args.server], env=env, lifetime=lifetime) as servers:
             result = asyncio.run(
                 _bench(
@@ -479,6 +510,7 @@ def run(args) -> dict:
                     args=args,
                 )
             )
+        load_after = os.getloadavg()
         db = _database_figures(flooder_id=flood_room.members[0][0])
         connections.close_all()
     summary = summarize(
@@ -489,11 +521,15 @@ def run(args) -> dict:
         "layer": "pubsub",
         "clients": result["clients"],
         "rate": args.rate,
+        "partner_rate": args.partner_rate,
         "duration": args.duration,
         "warmup": args.warmup,
         "frames": args.frames,
         "spread": args.spread,
         "reconnect": args.reconnect,
+        # Other work on the machine moves latency: the 1-minute load average around the run.
+        "load_before": round(load_before[0], 2),
+        "load_after": round(load_after[0], 2),
         "limits": {
             k: limits[k] for k in ("SEND_RATE_PER_SECOND", "SEND_BURST", "RATE_LIMIT_STRIKES")
         },
@@ -512,6 +548,20 @@ def _print(summary: dict) -> None:
         row = (r["phase"], r["senders"], r["messages_per_s"], r["deliveries_per_s"])
         row += (str(r["p50_ms"]), str(r["p99_ms"]), str(r["max_ms"]), r["lost"], r["duplicated"])
         print(line.format(*row))
+    print()
+    print("by second of sending, from the first flood frame (ms; senders on the flooder's process,")
+    print("on the other process):")
+    line = "{:>7} {:>6} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>5}"
+    print(
+        line.format(
+            "second", "deliv", "p50", "max", "p50 fl.", "max fl.", "p50 oth.", "max oth.", "lost"
+        )
+    )
+    for t in summary["timeline"]:
+        row = [f"{t['second']:+d}", t["deliveries"]]
+        for label in ("", "flooder_process_", "other_process_"):
+            row += [str(t[f"{label}p50_ms"]), str(t[f"{label}max_ms"])]
+        print(line.format(*row, t["lost"]))
     f = summary["flood"]
     print()
     print(
@@ -545,10 +595,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--clients", type=int, default=100, help="background clients")
     parser.add_argument(
-        "--rate", type=float, default=1.0, help="messages/s per background client (open loop)"
+        "--rate",
+        type=float,
+        default=0.1,
+        help="messages/s per background client (open loop); keep the total below capacity",
     )
     parser.add_argument("--duration", type=float, default=15, help="seconds of each phase")
-    parser.add_argument("--warmup", type=float, default=5, help="seconds of load before phase A")
+    parser.add_argument(
+        "--partner-rate",
+        type=float,
+        default=1.0,
+        help="messages/s the flooder's student sends in the flooded conversation (open loop)",
+    )
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of load before phase A")
     parser.add_argument(
         "--flood-at", type=float, default=3, help="seconds into phase B when the flood starts"
     )
@@ -572,8 +631,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--duration is 0 to 120 seconds, --warmup 0 to 60")
     if not 0 <= args.flood_at < args.duration or not 0 < args.spread <= 10:
         parser.error("--flood-at must fall inside phase B; --spread is at most 10 seconds")
-    if args.rate <= 0 or args.clients < 2 or args.frames < 1:
-        parser.error("--rate > 0, --clients >= 2, --frames >= 1")
+    if args.rate <= 0 or args.partner_rate <= 0 or args.clients < 2 or args.frames < 1:
+        parser.error("--rate and --partner-rate > 0, --clients >= 2, --frames >= 1")
     summary = run(args)
     _print(summary)
     return 1 if summary["problems"] else 0
