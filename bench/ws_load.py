@@ -30,6 +30,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -64,74 +65,145 @@ def _recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+@contextlib.contextmanager
+def bench_django() -> Iterator[str]:
+    """Create <DATABASE_URL's name>_bench, set Django up on it and yield its URL; drop it at the
+    end (database sessions of the servers included)."""
+    database_url, admin_url = _bench_database(os.environ["DATABASE_URL"])
+    name = urlsplit(database_url).path.lstrip("/")
+    _recreate(admin_url, name)
+    try:
+        os.environ["DATABASE_URL"] = database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        try:
+            yield database_url
+        finally:
+            connections.close_all()
+    finally:
+        _recreate(admin_url, name, drop_only=True)
+
+
 @dataclass
 class Room:
     conversation: int
     members: list[tuple[int, str]]  # (user id, session cookie)
 
 
-def seed(clients: int) -> list[Room]:
-    """Districts, people (cleared), conversations and sessions for `clients` sockets."""
-    from django.core.management import call_command
-    from django.utils import timezone
+class Seeder:
+    """One district, school and program for a run; people (cleared, with live sessions) and their
+    conversations are added to it."""
 
-    from accounts.models import District, GuardianConsent, Program, School, Screening, User
-    from messaging import services
-    from tests.messaging.support import session_cookie
+    def __init__(self):
+        from django.core.management import call_command
+        from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
-    tag = uuid.uuid4().hex[:8]
-    district = District.objects.create(name=f"Bench {tag}", slug=f"bench-{tag}")
-    school = School.objects.create(district=district, name="Bench school")
-    program = Program.objects.create(
-        school=school, name="Bench", start_date=timezone.localdate() - datetime.timedelta(days=7)
-    )
-    staff = User.objects.create_user(
-        username=f"bench-coord-{tag}", role=User.Role.COORDINATOR, district=district
-    )
-    counter = itertools.count()
+        from accounts.models import District, Program, School, User
 
-    def person(role: str) -> User:
+        call_command("migrate", verbosity=0)
+        self.tag = uuid.uuid4().hex[:8]
+        self.district = District.objects.create(name=f"Bench {self.tag}", slug=f"bench-{self.tag}")
+        school = School.objects.create(district=self.district, name="Bench school")
+        self.program = Program.objects.create(
+            school=school,
+            name="Bench",
+            start_date=timezone.localdate() - datetime.timedelta(days=7),
+        )
+        self.staff = User.objects.create_user(
+            username=f"bench-coord-{self.tag}", role=User.Role.COORDINATOR, district=self.district
+        )
+        self._counter = itertools.count()
+
+    def person(self, role: str):
+        from django.utils import timezone
+
+        from accounts.models import GuardianConsent, Screening, User
+
         user = User.objects.create_user(
-            username=f"bench-{role}-{tag}-{next(counter)}",
+            username=f"bench-{role}-{self.tag}-{next(self._counter)}",
             role=role,
-            district=district,
+            district=self.district,
             is_minor=role == User.Role.STUDENT,
             display_name=f"Bench {role}",
         )
         if role == User.Role.STUDENT:
             GuardianConsent.objects.create(
-                student=user, guardian_name="G", recorded_by=staff, recorded_at=timezone.now()
+                student=user, guardian_name="G", recorded_by=self.staff, recorded_at=timezone.now()
             )
-        else:
+        elif role == User.Role.MENTOR:
             Screening.objects.create(
                 mentor=user,
-                recorded_by=staff,
+                recorded_by=self.staff,
                 background_check_cleared_on=timezone.localdate(),
                 orientation_completed_on=timezone.localdate(),
             )
         return user
 
-    rooms: list[Room] = []
-    in_pairs = (clients // 2) // 2 * 2
-    for _ in range(in_pairs // 2):
-        mentor, student = person(User.Role.MENTOR), person(User.Role.STUDENT)
-        match = services.match_create(program=program, mentor=mentor, student=student)
+    def pair(self) -> Room:
+        """An active mentor and student match: members[0] is the mentor."""
+        from accounts.models import User
+        from messaging import services
+        from tests.messaging.support import session_cookie
+
+        mentor, student = self.person(User.Role.MENTOR), self.person(User.Role.STUDENT)
+        match = services.match_create(program=self.program, mentor=mentor, student=student)
         services.match_activate(match=match)
-        rooms.append(
-            Room(match.conversation.pk, [(u.pk, session_cookie(u)) for u in (mentor, student)])
-        )
-    left = clients - in_pairs
-    while left >= 2:
-        size = min(GROUP_SIZE, left) if left - GROUP_SIZE != 1 else GROUP_SIZE - 1
-        mentors = [person(User.Role.MENTOR) for _ in range(max(1, size * 2 // 5))]
-        students = [person(User.Role.STUDENT) for _ in range(size - len(mentors))]
+        return Room(match.conversation.pk, [(u.pk, session_cookie(u)) for u in (mentor, student)])
+
+    def group(self, size: int) -> Room:
+        from accounts.models import User
+        from messaging import services
+        from tests.messaging.support import session_cookie
+
+        mentors = [self.person(User.Role.MENTOR) for _ in range(max(1, size * 2 // 5))]
+        students = [self.person(User.Role.STUDENT) for _ in range(size - len(mentors))]
         conversation = services.group_conversation_create(
-            program=program, title="Bench group", mentors=mentors, students=students
+            program=self.program, title="Bench group", mentors=mentors, students=students
         )
-        rooms.append(Room(conversation.pk, [(u.pk, session_cookie(u)) for u in mentors + students]))
-        left -= size
-    return rooms
+        return Room(conversation.pk, [(u.pk, session_cookie(u)) for u in mentors + students])
+
+    def rooms(self, clients: int) -> list[Room]:
+        """Rooms for `clients` sockets: half in pairs, the rest in groups of (mostly) five."""
+        in_pairs = (clients // 2) // 2 * 2
+        rooms = [self.pair() for _ in range(in_pairs // 2)]
+        left = clients - in_pairs
+        while left >= 2:
+            size = min(GROUP_SIZE, left) if left - GROUP_SIZE != 1 else GROUP_SIZE - 1
+            rooms.append(self.group(size))
+            left -= size
+        return rooms
+
+
+def seed(clients: int) -> list[Room]:
+    """Districts, people (cleared), conversations and sessions for `clients` sockets."""
+    return Seeder().rooms(clients)
+
+
+def server_env(*, database_url: str, prefix: str, layer: str, conn_max_age: int) -> dict:
+    """Environment for the bench's server processes (the real limits unless the caller adds any)."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CHANNEL_LAYER_BACKEND": LAYERS[layer],
+        "CHANNEL_LAYER_PREFIX": prefix,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_CONN_MAX_AGE": str(conn_max_age),
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def percentile_ms(sorted_seconds: list[float], p: float) -> float | None:
+    """The p-quantile (0..1) of ascending durations in seconds, in milliseconds."""
+    if not sorted_seconds:
+        return None
+    return round(
+        sorted_seconds[min(len(sorted_seconds) - 1, int(p * len(sorted_seconds)))] * 1000, 1
+    )
 
 
 # -- the load -------------------------------------------------------------------------------------
@@ -143,6 +215,7 @@ class Tally:
     expected: dict[tuple, int] = field(default_factory=dict)  # message key -> other members
     received: Counter = field(default_factory=Counter)  # (message key, recipient) -> times
     latencies: list[float] = field(default_factory=list)
+    first_seen: dict[tuple, float] = field(default_factory=dict)  # (message key, recipient) -> time
     echoed: int = 0
     errors: Counter = field(default_factory=Counter)
 
@@ -194,8 +267,10 @@ async def _client(
                     own.set()
                     continue
                 tally.received[(key, me)] += 1
-                if tally.received[(key, me)] == 1 and key in tally.sent:
-                    tally.latencies.append(now - tally.sent[key])
+                if tally.received[(key, me)] == 1:
+                    tally.first_seen[(key, me)] = now
+                    if key in tally.sent:
+                        tally.latencies.append(now - tally.sent[key])
 
         reading = asyncio.create_task(reader())
         # Open loop (--rate): a fixed interval from a random phase. Closed loop: the next message
@@ -264,18 +339,14 @@ async def _load(*, target: str, servers, rooms: list[Room], duration: float, rat
     unique = sum(1 for c in tally.received.values() if c >= 1)
     duplicates = sum(c - 1 for c in tally.received.values() if c > 1)
     lat = sorted(tally.latencies)
-
-    def pct(p):
-        return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 1) if lat else None
-
     return {
         "target": target,
         "clients": index,
         "messages": len(tally.sent),
         "messages_per_s": round(tally.echoed / duration, 1),
         "deliveries_per_s": round(unique / duration, 1),
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
+        "p50_ms": percentile_ms(lat, 0.50),
+        "p99_ms": percentile_ms(lat, 0.99),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
         "lost": expected_pairs - unique,
         "duplicated": duplicates,
@@ -287,35 +358,22 @@ async def _load(*, target: str, servers, rooms: list[Room], duration: float, rat
 def run(args) -> list[dict]:
     from tests.integration.servers import run_servers
 
-    database_url, admin_url = _bench_database(os.environ["DATABASE_URL"])
-    name = urlsplit(database_url).path.lstrip("/")
-    _recreate(admin_url, name)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.db import connections
-
     results = []
-    try:
+    with bench_django() as database_url:
+        from django.db import connections
+
         rooms = seed(args.clients)
         connections.close_all()
         prefix = f"trellis_bench_{uuid.uuid4().hex[:6]}"
         for server_kind, layer, target in itertools.product(args.server, args.layer, args.target):
-            env = {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": os.environ["REDIS_URL"],
-                "CHANNEL_LAYER_BACKEND": LAYERS[layer],
-                "CHANNEL_LAYER_PREFIX": prefix,
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
-                "DEBUG": "false",
-                "LOG_LEVEL": "WARNING",
-                # The benchmark measures the message path; the limiter still runs on every send.
-                "TRELLIS_SEND_RATE_PER_SECOND": "100000",
-                "TRELLIS_SEND_BURST": "100000",
-            }
+            env = server_env(
+                database_url=database_url,
+                prefix=prefix,
+                layer=layer,
+                conn_max_age=args.conn_max_age,
+            )
+            # The benchmark measures the message path; the limiter still runs on every send.
+            env.update(TRELLIS_SEND_RATE_PER_SECOND="100000", TRELLIS_SEND_BURST="100000")
             app = (
                 "config.asgi:application" if target == "trellis" else "bench.echo_asgi:application"
             )
@@ -334,9 +392,6 @@ def run(args) -> list[dict]:
             result.update(server=server_kind, layer=layer, rate=args.rate)
             results.append(result)
             print(json.dumps(result), flush=True)
-    finally:
-        connections.close_all()
-        _recreate(admin_url, name, drop_only=True)
     return results
 
 
