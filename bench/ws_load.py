@@ -39,7 +39,8 @@ sys.path.insert(0, ROOT)
 
 LAYERS = {
     "core": "channels_redis.core.RedisChannelLayer",
-    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    # The production default: the pub/sub layer with a bounded queue per socket (messaging.layers).
+    "pubsub": "messaging.layers.BoundedPubSubChannelLayer",
 }
 GROUP_SIZE = 5
 
@@ -311,9 +312,13 @@ async def _client(
             await reading
 
 
-async def _load(*, target: str, servers, rooms: list[Room], duration: float, rate: float) -> dict:
+async def _load(
+    *, target: str, servers, rooms: list[Room], duration: float, rate: float, warmup: float = 0
+) -> dict:
     tally = Tally()
-    start = time.perf_counter() + 3  # every socket connects before anyone sends
+    # Every socket connects, and its connection work (session, limits, the hello's database read)
+    # is done, before anyone sends.
+    start = time.perf_counter() + 3 + warmup
     stop = start + duration
     tasks = []
     index = 0
@@ -339,6 +344,17 @@ async def _load(*, target: str, servers, rooms: list[Room], duration: float, rat
     unique = sum(1 for c in tally.received.values() if c >= 1)
     duplicates = sum(c - 1 for c in tally.received.values() if c > 1)
     lat = sorted(tally.latencies)
+    # Latency by when the message was sent, in 5 s slices: a tail from the start (sockets still
+    # settling in) reads differently from one spread over the run.
+    by_slice: dict[int, list[float]] = {}
+    for (key, _recipient), seen in tally.first_seen.items():
+        if key in tally.sent:
+            index_ = int((tally.sent[key] - start) // 5)
+            by_slice.setdefault(index_, []).append(seen - tally.sent[key])
+    slices = {
+        f"{5 * i}-{5 * i + 5}s": [percentile_ms(sorted(v), 0.5), percentile_ms(sorted(v), 0.99)]
+        for i, v in sorted(by_slice.items())
+    }
     return {
         "target": target,
         "clients": index,
@@ -352,6 +368,7 @@ async def _load(*, target: str, servers, rooms: list[Room], duration: float, rat
         "duplicated": duplicates,
         "errors": dict(tally.errors),
         "client_failures": [repr(f)[:200] for f in failures[:3]],
+        "p50_p99_ms_by_send_time": slices,
     }
 
 
@@ -378,7 +395,10 @@ def run(args) -> list[dict]:
                 "config.asgi:application" if target == "trellis" else "bench.echo_asgi:application"
             )
             with run_servers(
-                [server_kind, server_kind], env=env, app=app, lifetime=args.duration + 120
+                [server_kind, server_kind],
+                env=env,
+                app=app,
+                lifetime=args.duration + args.warmup + 120,
             ) as servers:
                 result = asyncio.run(
                     _load(
@@ -387,9 +407,10 @@ def run(args) -> list[dict]:
                         rooms=rooms,
                         duration=args.duration,
                         rate=args.rate,
+                        warmup=args.warmup,
                     )
                 )
-            result.update(server=server_kind, layer=layer, rate=args.rate)
+            result.update(server=server_kind, layer=layer, rate=args.rate, warmup=args.warmup)
             results.append(result)
             print(json.dumps(result), flush=True)
     return results
@@ -406,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=0,
         help="messages per second per client (open loop); 0: closed loop, as fast as it goes",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10,
+        help="seconds between connecting and the first send (the sockets' connection work)",
     )
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE for the servers"

@@ -17,6 +17,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from accounts.ws import LiveSessionAuthStack  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from moderation.pipeline import warm_up  # noqa: E402
+
+# Before the server accepts a connection: the first message must not wait for the model to load.
+warm_up()
 
 application = ProtocolTypeRouter(
     {

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 import uuid
 from collections import deque
@@ -225,17 +226,22 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
     async def _heartbeat_loop(self):
         # Refreshes the socket's registration (it expires otherwise) and re-joins the group, which
         # restores live delivery after Redis restarts and forgets group memberships.
+        # A random phase first: sockets opened together (a class logging in, a server restart)
+        # must not all hit Redis and the database in the same instant every period.
+        await asyncio.sleep(random.uniform(0, HEARTBEAT_SECONDS))  # noqa: S311 (not a secret)
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
             await limits.socket_register(user_id=self.user.pk, socket_id=self.socket_id)
             await self._join()
+            await asyncio.sleep(HEARTBEAT_SECONDS)
 
     async def _session_watch(self):
+        # A random phase, as above.
+        await asyncio.sleep(random.uniform(0, SESSION_CHECK_SECONDS))  # noqa: S311 (not a secret)
         while True:
-            await asyncio.sleep(SESSION_CHECK_SECONDS)
             if not await session_still_live(self.session_key, touch=False):
                 await self.trellis_close({"reason": "session_ended"})
                 return
+            await asyncio.sleep(SESSION_CHECK_SECONDS)
 
     async def _cleanup(self):
         if self._session_watcher is not None:

@@ -7,6 +7,7 @@ context in, verdicts out; persisting them is moderation.services' job.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
@@ -108,3 +109,21 @@ def get_pipeline() -> Pipeline:
     config = settings.MODERATION["DETECTORS"]
     key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in config)
     return _cached(key)
+
+
+def warm_up() -> None:
+    """Build the pipeline and load an inline toxicity scorer now, at server start.
+
+    Loading profanity_check's model takes seconds; done lazily, the first message after every start
+    waited for it, and every socket of that process waited behind that message. A scorer that
+    cannot load here is left to the send path, which copes (docs/moderation.md).
+    """
+    from .scorers import registry
+    from .scorers.base import ScorerUnavailable
+
+    get_pipeline()
+    scorer = registry.get_scorer()
+    if scorer is not None and scorer.inline:
+        # A failure is logged and shown on /healthz by the registry.
+        with contextlib.suppress(ScorerUnavailable):
+            registry.score(["warm-up"])
