@@ -11,7 +11,7 @@ SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # Persistent connections: every socket event is a database call, and opening a connection for
-# each one cut throughput from 173 to 68 messages/s (docs/benchmarks.md). Health checks are on.
+# each one cut throughput from 61 to 37 messages/s (docs/benchmarks.md). Health checks are on.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
