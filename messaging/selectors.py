@@ -7,6 +7,7 @@ from django.db.models import Q
 from accounts.models import User
 
 from .models import Conversation, Membership, Message
+from .realtime import message_payload, withdrawn_event
 
 PAGE_MAX = 200
 
@@ -131,8 +132,6 @@ def message_changes_after(
     current state for a message the member may see, `message.withdrawn` (ids only) for another
     member's message that was taken back. `conversation` must come from access.py.
     """
-    from .realtime import message_payload, withdrawn_event
-
     high = last_change(conversation=conversation)
     rows = list(
         Message.objects.filter(
@@ -180,8 +179,6 @@ def resume_page(
     page = messages_page_after(
         user=user, conversation=conversation, after_seq=after_seq, limit=limit
     )
-    from .realtime import message_payload
-
     body.update(
         after_seq=page.after_seq,
         through_seq=page.through_seq,
