@@ -94,12 +94,12 @@ async def test_no_names_or_text_in_logs_from_sockets(socket_logs, active_match):
     from django.test import Client
 
     from tests.conftest import login_verified
-    from tests.security.test_sockets import _communicator
+    from tests.messaging.support import communicator
 
     student = active_match.student
     client = Client()
     await sync_to_async(login_verified)(client, student)
-    comm = _communicator(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    comm = communicator(client.cookies[settings.SESSION_COOKIE_NAME].value)
     connected, _ = await comm.connect(timeout=5)
     assert connected
     await comm.receive_from(5)  # hello
