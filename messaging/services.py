@@ -296,19 +296,28 @@ def message_send(*, sender: User, conversation_id: int, client_id: str, body: st
     return SendResult(message, created=True)
 
 
+def _next_numbers(conversation_id: int, *, only_open: bool = False) -> tuple[int, int] | None:
+    """The conversation's next sequence and change numbers for a new message; None when
+    `only_open` and the conversation is closed.
+
+    The UPDATE takes the conversation's row lock until commit, which serialises allocation per
+    conversation (PostgreSQL) or per database (SQLite's write lock).
+    """
+    conversations = Conversation.objects.filter(pk=conversation_id)
+    if only_open:
+        conversations = conversations.filter(is_open=True)
+    if not conversations.update(last_seq=F("last_seq") + 1, last_change=F("last_change") + 1):
+        return None
+    return Conversation.objects.values_list("last_seq", "last_change").get(pk=conversation_id)
+
+
 def _insert(
     *, conversation: Conversation, sender: User, client_id: str, body: str, digest: str
 ) -> Message:
-    # The UPDATE takes the conversation's row lock until commit, which serialises sequence
-    # allocation per conversation (PostgreSQL) or per database (SQLite's write lock).
-    updated = Conversation.objects.filter(pk=conversation.pk, is_open=True).update(
-        last_seq=F("last_seq") + 1, last_change=F("last_change") + 1
-    )
-    if not updated:
+    numbers = _next_numbers(conversation.pk, only_open=True)
+    if numbers is None:
         raise MessageRejected("This conversation is not open for messages.", code="closed")
-    seq, change = Conversation.objects.values_list("last_seq", "last_change").get(
-        pk=conversation.pk
-    )
+    seq, change = numbers
     message = Message.objects.create(
         conversation=conversation,
         sender=sender,
@@ -335,12 +344,7 @@ def system_message_post(*, conversation: Conversation, key: str, body: str) -> S
         ).first()
         if existing is not None:
             return SendResult(existing, created=False)
-        Conversation.objects.filter(pk=conversation.pk).update(
-            last_seq=F("last_seq") + 1, last_change=F("last_change") + 1
-        )
-        seq, change = Conversation.objects.values_list("last_seq", "last_change").get(
-            pk=conversation.pk
-        )
+        seq, change = _next_numbers(conversation.pk)
         message = Message.objects.create(
             conversation=conversation,
             sender=None,
