@@ -1,7 +1,9 @@
 """Production settings: everything from config.settings plus the deployment hardening.
 
-Refuses to start without a real SECRET_KEY and ALLOWED_HOSTS from the environment.
+Refuses to start without a real SECRET_KEY, AUDIT_HMAC_KEY and ALLOWED_HOSTS from the environment.
 """
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
 from .settings import DATABASES, MIDDLEWARE, env
@@ -9,6 +11,14 @@ from .settings import DATABASES, MIDDLEWARE, env
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Never derived in production: the key must be its own secret, kept apart from the database and
+# from SECRET_KEY (`check --deploy` also refuses a short one or one equal to SECRET_KEY).
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+if not AUDIT_HMAC_KEY:
+    raise ImproperlyConfigured(
+        "Set the AUDIT_HMAC_KEY environment variable: the audit log's HMAC key, a long random "
+        "value kept outside the database (docs/security.md, Audit log)."
+    )
 
 # Persistent connections: every socket event is a database call, and opening a connection for
 # each one cut throughput from 61 to 37 messages/s (docs/benchmarks.md). Health checks are on.

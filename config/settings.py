@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from accounts.audit_key import audit_key_derive
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -19,6 +21,12 @@ if (BASE_DIR / ".env").is_file():
 # The embedded default key only serves local development; config.production refuses to start without
 # a real one.
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghij")
+# The audit log's HMAC key (accounts.audit), kept outside the database so that someone who can write
+# the audit table still cannot re-seal an edited chain. Development derives one from SECRET_KEY
+# under its own label; config.production requires AUDIT_HMAC_KEY to be set.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or audit_key_derive(SECRET_KEY)
+# Append-only JSON lines of audit anchors (the job "audit-anchor"); empty: the log stream only.
+AUDIT_ANCHOR_PATH = env.str("AUDIT_ANCHOR_PATH", default="")
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -308,5 +316,8 @@ TRELLIS_PERIODIC = [
     # Restart and retry path for messages waiting on the toxicity model (docs/moderation.md).
     ("moderation-sweep", "moderation.services.messages_screen_pending", 30),
     ("urgent-reescalation", "moderation.review.review_escalate_stale", 60),
+    # The audit log's latest (id, HMAC) to AUDIT_ANCHOR_PATH and the log stream: entries deleted
+    # from the end of the log are caught by `audit_verify` once an anchor has named them.
+    ("audit-anchor", "accounts.audit.audit_anchor_export", 300),
 ]
 TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

@@ -3,6 +3,16 @@ their moderation history, reports and any meetings, as JSON or CSV.
 
 Exported only by a coordinator of the student's district (moderation.access.
 access_student_as_coordinator); every export is audited.
+
+The record is the student's, not their classmates': in a group conversation it holds the student's
+own messages and what was said to them (adults' messages and program messages). Another student
+appears only under a label ("Student 1", the same all through one export), never by id or name;
+their messages appear as placeholders (when, where in the conversation; no text, no moderation
+state, verdict or review) and only when they were delivered to the student. Reports keep the
+student's own words; a classmate's report about the student keeps its review but not its reason
+(the classmate's words), and the review of a report the student made about a classmate (a
+proceeding about that classmate) is left out. Reviews of the student's or adults' messages that a
+classmate started by a report are left out too.
 """
 
 import csv
@@ -23,7 +33,45 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _meetings(student: User, conversations: list[Conversation]) -> list[dict]:
+class _Classmates:
+    """Stable pseudonymous labels for the other students in one export."""
+
+    def __init__(self, student: User) -> None:
+        self.student = student
+        self.labels: dict[int, str] = {}
+        self.others: set[int] = set()
+        self.students = set(
+            User.objects.filter(
+                role=User.Role.STUDENT, memberships__conversation__memberships__user=student
+            )
+            .exclude(pk=student.pk)
+            .values_list("pk", flat=True)
+        )
+
+    def is_classmate(self, user_id: int | None) -> bool:
+        if user_id is None or user_id == self.student.pk:
+            return False
+        if user_id in self.students:
+            return True
+        if user_id in self.others:
+            return False
+        # Someone outside the shared conversations (staff, or a reporter who has left).
+        found = User.objects.filter(pk=user_id, role=User.Role.STUDENT).exists()
+        (self.students if found else self.others).add(user_id)
+        return found
+
+    def person(self, user_id: int | None) -> int | str | None:
+        """The id of the student or an adult; a label for another student."""
+        if not self.is_classmate(user_id):
+            return user_id
+        if user_id not in self.labels:
+            self.labels[user_id] = f"Student {len(self.labels) + 1}"
+        return self.labels[user_id]
+
+
+def _meetings(
+    student: User, conversations: list[Conversation], classmates: _Classmates
+) -> list[dict]:
     """In-person meetings of the student's conversations, with the student's RSVP and attendance."""
     rsvps = {r.meeting_id: r for r in Rsvp.objects.filter(user=student)}
     attendance = {a.meeting_id: a for a in Attendance.objects.filter(user=student)}
@@ -40,10 +88,28 @@ def _meetings(student: User, conversations: list[Conversation]) -> list[dict]:
                 "status": meeting.status,
                 "rsvp": rsvp.response if rsvp else None,
                 "present": present.present if present else None,
-                "attendance_recorded_by": present.recorded_by_id if present else None,
+                "attendance_recorded_by": classmates.person(present.recorded_by_id)
+                if present
+                else None,
             }
         )
     return rows
+
+
+def _classmate_message(msg: Message, classmates: _Classmates) -> dict:
+    """Another student's message: where and when it was said, by a label, without its text."""
+    return {
+        "id": msg.pk,
+        "conversation": msg.conversation_id,
+        "seq": msg.seq,
+        "sender": classmates.person(msg.sender_id),
+        "kind": msg.kind,
+        "body": None,
+        "state": None,
+        "created_at": _iso(msg.created_at),
+        "verdict": None,
+        "reviews": [],
+    }
 
 
 def student_record(*, student: User) -> dict:
@@ -52,15 +118,21 @@ def student_record(*, student: User) -> dict:
     conversations = list(
         Conversation.objects.filter(memberships__user=student).order_by("pk").distinct()
     )
-    messages = list(
-        Message.objects.filter(conversation__in=conversations)
+    classmates = _Classmates(student)
+    # The student's own messages, adults' and program messages; classmates' only if delivered.
+    messages = [
+        msg
+        for msg in Message.objects.filter(conversation__in=conversations)
         .select_related("sender")
         .order_by("conversation_id", "seq")
-    )
+        if not classmates.is_classmate(msg.sender_id) or msg.is_visible_to_recipients
+    ]
     verdicts = {v.message_id: v for v in Verdict.objects.filter(message__in=messages)}
     items_by_message: dict[int, list[ReviewItem]] = {}
     items = ReviewItem.objects.filter(conversation__in=conversations).order_by("pk")
     for item in items:
+        if item.reported_by_id is not None and classmates.is_classmate(item.reported_by_id):
+            continue
         if item.message_id:
             items_by_message.setdefault(item.message_id, []).append(item)
     actions_by_item: dict[int, list[ReviewAction]] = {}
@@ -79,7 +151,12 @@ def student_record(*, student: User) -> dict:
             "first_action_at": _iso(item.first_action_at),
             "resolved_at": _iso(item.resolved_at),
             "actions": [
-                {"kind": a.kind, "by": a.actor_id, "at": _iso(a.at), "reason": a.reason}
+                {
+                    "kind": a.kind,
+                    "by": classmates.person(a.actor_id),
+                    "at": _iso(a.at),
+                    "reason": a.reason,
+                }
                 for a in actions_by_item.get(item.pk, [])
             ],
         }
@@ -121,7 +198,7 @@ def student_record(*, student: User) -> dict:
                         "from": e.from_status,
                         "to": e.to_status,
                         "reason": e.reason,
-                        "by": e.actor_id,
+                        "by": classmates.person(e.actor_id),
                         "at": _iso(e.at),
                     }
                     for e in MatchEvent.objects.filter(match=m).order_by("at", "pk")
@@ -130,7 +207,9 @@ def student_record(*, student: User) -> dict:
             for m in matches
         ],
         "messages": [
-            {
+            _classmate_message(msg, classmates)
+            if classmates.is_classmate(msg.sender_id)
+            else {
                 "id": msg.pk,
                 "conversation": msg.conversation_id,
                 "seq": msg.seq,
@@ -155,19 +234,19 @@ def student_record(*, student: User) -> dict:
         "reports": [
             {
                 "id": r.pk,
-                "by": r.reporter_id,
+                "by": classmates.person(r.reporter_id),
                 "conversation": r.conversation_id,
                 "message": r.message_id,
-                "subject": r.subject_id,
-                "reason": r.reason,
+                "subject": classmates.person(r.subject_id),
+                "reason": None if classmates.is_classmate(r.reporter_id) else r.reason,
                 "created_at": _iso(r.created_at),
-                "review": item_data(r.item),
+                "review": None if classmates.is_classmate(r.subject_id) else item_data(r.item),
             }
             for r in Report.objects.filter(Q(reporter=student) | Q(subject=student))
             .select_related("item")
             .order_by("pk")
         ],
-        "meetings": _meetings(student, conversations),
+        "meetings": _meetings(student, conversations, classmates),
     }
 
 

@@ -1,10 +1,12 @@
 """Shared fixtures: factories for the domain, and a capture of after-commit real-time events."""
 
+import contextlib
 import datetime
 import itertools
 import os
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
@@ -12,6 +14,10 @@ from messaging import realtime
 from messaging import services as messaging
 
 _seq = itertools.count(1)
+
+# The audit table's guards, installed by accounts/migrations/0004 on PostgreSQL (docs/security.md).
+AUDIT_GUARD_TRIGGER = "accounts_auditentry_append_only"
+AUDIT_TRUNCATE_TRIGGER = "accounts_auditentry_no_truncate"
 
 
 def pytest_configure(config):
@@ -172,3 +178,37 @@ def fresh_limits():
         client.delete(key)
     yield
     client.close()
+
+
+@contextlib.contextmanager
+def audit_guard_lifted():
+    """Switch the audit table's append-only trigger off for the block, as only its owner or a
+    superuser can (`ALTER TABLE`): what someone who tampers with the log directly would do first.
+    Pending deferred constraint checks are run first, since PostgreSQL refuses to alter a table
+    that has some queued."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE accounts_auditentry DISABLE TRIGGER {AUDIT_GUARD_TRIGGER}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE accounts_auditentry ENABLE TRIGGER {AUDIT_GUARD_TRIGGER}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Between transactional tests Django empties every table with one TRUNCATE, which the audit
+    table refuses; the test database lets that one statement through (UPDATE and DELETE stay
+    refused). `tests/accounts/test_audit.py` switches it back on to prove the refusal."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgname = %s AND NOT tgisinternal",
+            [AUDIT_TRUNCATE_TRIGGER],
+        )
+        if cursor.fetchone() is not None:
+            cursor.execute(
+                f"ALTER TABLE accounts_auditentry DISABLE TRIGGER {AUDIT_TRUNCATE_TRIGGER}"
+            )

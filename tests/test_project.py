@@ -34,6 +34,8 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.production",
         ALLOWED_HOSTS="trellis.example.org",
         SECRET_KEY="a-real-secret-" + "x7Qz9" * 12,
+        AUDIT_HMAC_KEY="a-real-audit-key-" + "p4Rt8" * 12,
+        AUDIT_ANCHOR_PATH="/var/lib/trellis/audit-anchors.jsonl",
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -50,6 +52,7 @@ def test_production_keeps_database_connections_and_the_environment_can_say_other
         DJANGO_SETTINGS_MODULE="config.production",
         ALLOWED_HOSTS="trellis.example.org",
         SECRET_KEY="a-real-secret-" + "x7Qz9" * 12,
+        AUDIT_HMAC_KEY="a-real-audit-key-" + "p4Rt8" * 12,
         DATABASE_URL="postgres://trellis@db.invalid:5432/trellis",
     )
     for extra, expected in (({}, ["60", "True"]), ({"DATABASE_CONN_MAX_AGE": "0"}, ["0", "True"])):
@@ -70,6 +73,44 @@ def test_production_settings_refuse_to_start_without_a_secret():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_an_audit_key():
+    env = {k: v for k, v in os.environ.items() if k != "AUDIT_HMAC_KEY"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.production",
+        ALLOWED_HOSTS="trellis.example.org",
+        SECRET_KEY="a-real-secret-" + "x7Qz9" * 12,
+    )
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set the AUDIT_HMAC_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "anchors", "problem"),
+    [
+        ("short-key", "/var/lib/trellis/a.jsonl", "accounts.E001"),
+        ("a-real-secret-" + "x7Qz9" * 12, "/var/lib/trellis/a.jsonl", "accounts.E002"),
+        ("a-real-audit-key-" + "p4Rt8" * 12, "", "accounts.W003"),
+    ],
+)
+def test_check_deploy_names_a_weak_audit_key_or_a_missing_anchor_file(key, anchors, problem):
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "AUDIT_ANCHOR_PATH")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.production",
+        ALLOWED_HOSTS="trellis.example.org",
+        SECRET_KEY="a-real-secret-" + "x7Qz9" * 12,
+        AUDIT_HMAC_KEY=key,
+        AUDIT_ANCHOR_PATH=anchors,
+    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert problem in output
+    assert [c for c in ("accounts.E001", "accounts.E002", "accounts.W003") if c in output] == [
+        problem
+    ]
 
 
 def test_embedded_default_runs_on_sqlite_and_in_memory_layer(tmp_path):

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.audit import audit_verify
 from accounts.models import AuditEntry
+from tests.conftest import audit_guard_lifted
 
 from .conftest import login
 
@@ -47,7 +48,8 @@ def test_the_cli_names_an_edited_action_row(client, make_item, moderator, conver
     run_a_shift(client, make_item, moderator, conversation)
     release = AuditEntry.objects.get(action="review.release")
     # Someone rewrites history: the release is attributed to nobody.
-    AuditEntry.objects.filter(pk=release.pk).update(actor_ref=None)
+    with audit_guard_lifted():
+        AuditEntry.objects.filter(pk=release.pk).update(actor_ref=None)
     with pytest.raises(CommandError, match=f"broken at entry {release.pk}: contents"):
         call_command("audit_verify")
 
@@ -56,6 +58,7 @@ def test_the_cli_names_the_row_after_a_removed_one(client, make_item, moderator,
     run_a_shift(client, make_item, moderator, conversation)
     note = AuditEntry.objects.get(action="review.note")
     following = AuditEntry.objects.filter(pk__gt=note.pk).order_by("pk").first()
-    AuditEntry.objects.filter(pk=note.pk).delete()
+    with audit_guard_lifted():
+        AuditEntry.objects.filter(pk=note.pk).delete()
     with pytest.raises(CommandError, match=f"broken at entry {following.pk}: previous-hash"):
         call_command("audit_verify")

@@ -3,11 +3,15 @@
 import csv
 import datetime
 import io
+import json
 
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from messaging import services as messaging
 from moderation.models import Action
+from moderation.records import student_record
+from moderation.reports import report_create
 from moderation.review import review_uphold
 from scheduling.models import Attendance, Meeting, Rsvp, Venue
 
@@ -96,3 +100,111 @@ def test_only_students_records_are_exported(client, mentor, coordinator):
     login(client, coordinator)
     assert client.get(f"/staff/students/{mentor.pk}/record.json").status_code == 404
     assert client.get(f"/staff/students/{coordinator.pk}/record.xml").status_code == 404
+
+
+def _people_in(value) -> list:
+    """Every value under a key that names a person, anywhere in the record."""
+    keys = {"sender", "by", "subject", "mentor", "recorded_by", "attendance_recorded_by"}
+    found = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in keys:
+                found.append(inner)
+            found.extend(_people_in(inner))
+    elif isinstance(value, list):
+        for inner in value:
+            found.extend(_people_in(inner))
+    return found
+
+
+def test_a_group_record_leaves_classmates_out(
+    client, program, mentor, student, coordinator, make_user
+):
+    classmate = make_user(
+        "student", program.school.district, display_name="Classmate Quill", first_name="Quill"
+    )
+    group = messaging.group_conversation_create(
+        program=program, title="Robotics club", mentors=[mentor], students=[student, classmate]
+    )
+    prompt = messaging.system_message_post(
+        conversation=group, key="prompt-1", body="What did you build this week?"
+    ).message
+    own = send(student, group, "I built a gearbox")
+    theirs = send(classmate, group, "classmate words stay private")
+    moderate(theirs, action=Action.FLAG, categories=["toxicity"])
+    held = send(classmate, group, "classmate held words")
+    moderate(held, action=Action.HOLD)
+    reply = send(mentor, group, "Great work, both of you")
+    # The student reports the classmate's message; the classmate reports the student.
+    mine = report_create(
+        reporter=student, conversation_id=group.pk, message_id=theirs.pk, reason="my report"
+    )
+    about_me = report_create(
+        reporter=classmate, conversation_id=group.pk, subject_id=student.pk, reason="their report"
+    )
+    venue = Venue.objects.create(school=program.school, name="Lab", approved=True)
+    start = timezone.now() + datetime.timedelta(days=1)
+    meeting = Meeting.objects.create(
+        conversation=group,
+        venue=venue,
+        local_date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=45),
+    )
+    Rsvp.objects.create(meeting=meeting, user=classmate, response="no")
+    Attendance.objects.create(
+        meeting=meeting, user=classmate, present=False, recorded_by=coordinator
+    )
+
+    record = student_record(student=student)
+
+    by_id = {m["id"]: m for m in record["messages"]}
+    assert list(by_id) == [prompt.pk, own.pk, theirs.pk, reply.pk]  # the held one is not there
+    assert (by_id[own.pk]["sender"], by_id[own.pk]["body"]) == (student.pk, "I built a gearbox")
+    assert by_id[reply.pk]["sender"] == mentor.pk
+    assert by_id[reply.pk]["body"] == "Great work, both of you"
+    assert (by_id[prompt.pk]["sender"], by_id[prompt.pk]["kind"]) == (None, "system")
+    assert by_id[prompt.pk]["body"] == "What did you build this week?"
+    assert by_id[theirs.pk] == {
+        "id": theirs.pk,
+        "conversation": group.pk,
+        "seq": theirs.seq,
+        "sender": "Student 1",
+        "kind": "user",
+        "body": None,
+        "state": None,
+        "created_at": theirs.created_at.isoformat(),
+        "verdict": None,
+        "reviews": [],
+    }
+    reports = {r["id"]: r for r in record["reports"]}
+    assert sorted(reports) == sorted([mine.pk, about_me.pk])
+    assert (reports[mine.pk]["by"], reports[mine.pk]["subject"]) == (student.pk, "Student 1")
+    assert reports[mine.pk]["reason"] == "my report"
+    assert reports[mine.pk]["review"] is None  # the review of a classmate is theirs
+    assert (reports[about_me.pk]["by"], reports[about_me.pk]["subject"]) == (
+        "Student 1",
+        student.pk,
+    )
+    assert reports[about_me.pk]["reason"] is None
+    assert reports[about_me.pk]["review"]["id"] == about_me.item_id
+    assert [(m["id"], m["rsvp"], m["present"]) for m in record["meetings"]] == [
+        (meeting.pk, None, None)
+    ]
+    assert record["meetings"][0]["attendance_recorded_by"] is None
+    assert classmate.pk not in _people_in(record)
+    text = json.dumps(record, ensure_ascii=False)
+    for leaked in (
+        "classmate words",
+        "classmate held",
+        "their report",
+        "Quill",
+        classmate.username,
+    ):
+        assert leaked not in text
+
+    login(client, coordinator)
+    csv_text = client.get(f"/staff/students/{student.pk}/record.csv").content.decode()
+    assert "classmate words" not in csv_text
+    assert "Quill" not in csv_text
+    assert "Student 1" in csv_text
