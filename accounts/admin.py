@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -235,6 +236,7 @@ class CredentialChangeRequestAdmin(DistrictScopedAdmin):
         "requested_by",
         "created_at",
         "expires_at",
+        "expired",
         "status",
         "decided_by",
     ]
@@ -242,6 +244,12 @@ class CredentialChangeRequestAdmin(DistrictScopedAdmin):
     fields = [*list_display, "decided_at"]
     readonly_fields = fields
     actions = ["approve", "decline"]
+
+    @admin.display(boolean=True, description=gettext_lazy("Expired"))
+    def expired(self, obj: CredentialChangeRequest) -> bool:
+        return obj.status == CredentialChangeRequest.Status.PENDING and obj.expires_at <= (
+            timezone.now()
+        )
 
     def has_add_permission(self, request):
         return False

@@ -39,9 +39,7 @@ def _by(actor: User) -> str:
 
 
 def _owner_message(change: Change, *, when: str, by: str) -> tuple[str, str]:
-    after = _(
-        "If this was not you and you did not ask for it, tell your program coordinator at once."
-    )
+    after = _("If you did not ask for this, tell your program coordinator at once.")
     if change is Change.SECOND_FACTOR_ENROLLED:
         return _("Trellis: a new authenticator was set up for your account"), _(
             "A new authenticator app was set up for your Trellis account on %(when)s.\n\n"
