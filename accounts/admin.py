@@ -24,6 +24,7 @@ from .credentials import (
     CredentialChangeRefused,
     credential_change_approve,
     credential_change_decline,
+    email_change_record,
     password_set_by_staff,
     second_factor_reset,
 )
@@ -148,12 +149,24 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
     # A coordinator must not be able to raise anyone's privileges, their own included.
     _superuser_only = ("is_superuser", "is_staff", "groups", "user_permissions")
 
+    # Once an account exists its role is a superuser's to change: a coordinator who turned a
+    # mentor into a student could set the password alone (the student rule in
+    # accounts.credentials) and sign in without a second factor.
+    _superuser_only_after_add = ("role",)
+
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
-        return fields if request.user.is_superuser else fields + self._superuser_only
+        if request.user.is_superuser:
+            return fields
+        return fields + self._superuser_only + (self._superuser_only_after_add if obj else ())
 
     def save_model(self, request, obj, form, change):
+        old_email = ""
+        if change and "email" in form.changed_data:
+            old_email = User.objects.filter(pk=obj.pk).values_list("email", flat=True).first()
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            email_change_record(user=obj, old_email=old_email or "", actor=request.user)
         if change and "is_active" in form.changed_data and not obj.is_active:
             from .sessions import sessions_revoke_all
 

@@ -29,7 +29,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .models import CREDENTIAL_REQUEST_LIFETIME, CredentialChangeRequest, District, User
-from .notices import Change, notice_approval_wanted, notice_credential_changed
+from .notices import (
+    Change,
+    notice_approval_wanted,
+    notice_credential_changed,
+    notice_email_changed,
+)
 from .sessions import sessions_revoke_all
 
 Kind = CredentialChangeRequest.Kind
@@ -219,6 +224,20 @@ def second_factor_reset(*, user: User, actor: User) -> CredentialChange:
     """A lost authenticator: delete the user's devices and backup codes and sign them out
     everywhere (their next sign-in enrols a new authenticator), or ask for approval."""
     return _change(user=user, actor=actor, kind=Kind.SECOND_FACTOR)
+
+
+def email_change_record(*, user: User, old_email: str, actor: User) -> None:
+    """Staff changed `user`'s e-mail address (where credential notices go): audited without the
+    addresses, and the previous address is told. Call after saving the new one."""
+    entry = audit_record(
+        action="account.email_changed",
+        actor=actor,
+        district_id=user.district_id,
+        target_type="user",
+        target_id=user.pk,
+        detail={"had_address": bool(old_email), "has_address": bool(user.email)},
+    )
+    notice_email_changed(user=user, old_email=old_email, at=entry.at, actor=actor)
 
 
 def _approval_problem(change: CredentialChangeRequest, approver: User) -> tuple[str, str] | None:

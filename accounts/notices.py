@@ -104,6 +104,22 @@ def notice_credential_changed(
         )
 
 
+def notice_email_changed(*, user: User, old_email: str, at: datetime.datetime, actor: User) -> None:
+    """Tell the previous address that staff changed it (a notice sent only to the new address
+    would reach whoever changed it), after commit."""
+    if not old_email:
+        return
+    subject = _("Trellis: the e-mail address of your account was changed")
+    body = _(
+        "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; notices "
+        "about your account now go to the new address, not this one.\n\n"
+        "If you did not ask for this, tell your program coordinator at once."
+    ) % {"by": _by(actor), "when": local_time(at, user)}
+    transaction.on_commit(
+        lambda: _send(subject, body, [old_email], user_id=user.pk, change="email_changed")
+    )
+
+
 def notice_approval_wanted(*, change_request: CredentialChangeRequest) -> None:
     """Ask the district's other active coordinators (not the requester, not the target) to approve
     or decline, after commit."""

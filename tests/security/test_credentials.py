@@ -395,3 +395,68 @@ def test_who_may_change_whose_credentials(make_user, district, make_district):
     district.save()
     assert rule(actor=coordinator, target=mentor, kind=second) is credentials.Basis.DISTRICT
     assert rule(actor=coordinator, target=mentor, kind=password) is credentials.Basis.DISTRICT
+
+
+def _change_form(user: User, **changes) -> dict:
+    joined = timezone.localtime(user.date_joined)
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": joined.strftime("%Y-%m-%d"),
+        "date_joined_1": joined.strftime("%H:%M:%S"),
+        "role": user.role,
+        "district": user.district_id,
+        "display_name": user.display_name,
+    }
+    return {**data, **changes}
+
+
+def test_a_coordinator_cannot_turn_an_adult_into_a_student_to_skip_the_approval(
+    coord, make_user, district
+):
+    _, client = coord
+    mentor = make_user(User.Role.MENTOR, district)
+    url = f"/admin/accounts/user/{mentor.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="role"' not in page.content
+    response = client.post(url, _change_form(mentor, role="student"))
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.role == User.Role.MENTOR
+    _set_password(client, mentor)
+    mentor.refresh_from_db()
+    assert mentor.check_password(OLD)
+
+
+def test_an_email_change_is_audited_and_told_to_the_old_address(
+    coord, make_user, district, django_capture_on_commit_callbacks
+):
+    actor, client = coord
+    mentor = make_user(User.Role.MENTOR, district, email="owner@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/accounts/user/{mentor.pk}/change/",
+            _change_form(mentor, email="elsewhere@example.org"),
+        )
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.email == "elsewhere@example.org"
+    entry = AuditEntry.objects.get(action="account.email_changed")
+    assert (entry.actor_ref, entry.target_id, entry.district_ref) == (
+        actor.pk,
+        str(mentor.pk),
+        district.pk,
+    )
+    assert "example.org" not in json.dumps(entry.detail)
+    assert [m.to for m in mail.outbox] == [["owner@example.org"]]
+    assert mail.outbox[0].subject == "Trellis: the e-mail address of your account was changed"
+    # Saving the form without changing the address tells nobody.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/accounts/user/{mentor.pk}/change/", _change_form(mentor))
+    assert mail.outbox == []
+    assert AuditEntry.objects.filter(action="account.email_changed").count() == 1
