@@ -177,7 +177,10 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
         if outcome.applied:
             self.message_user(
                 request,
-                _("%(what)s for %(user)s: done; they were signed out and told by e-mail.")
+                _(
+                    "%(what)s for %(user)s: done; they were signed out everywhere and told by "
+                    "e-mail where an address is recorded."
+                )
                 % {"what": what, "user": user},
                 messages.SUCCESS,
             )
@@ -287,7 +290,10 @@ class CredentialChangeRequestAdmin(DistrictScopedAdmin):
                 continue
             self.message_user(
                 request,
-                _("%(change)s: applied; the person was signed out and told by e-mail.")
+                _(
+                    "%(change)s: applied; the person was signed out everywhere and told by "
+                    "e-mail where an address is recorded."
+                )
                 % {"change": change.get_kind_display()},
                 messages.SUCCESS,
             )
