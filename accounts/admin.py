@@ -6,13 +6,38 @@ A coordinator (is_staff) sees and edits only their own district's rows; superuse
 import contextlib
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import District, GuardianConsent, Program, School, Screening, User
-from .services import second_factor_reset
+from .audit import audit_record
+from .credentials import (
+    CredentialChange,
+    CredentialChangeRefused,
+    credential_change_approve,
+    credential_change_decline,
+    email_change_record,
+    password_set_by_staff,
+    second_factor_reset,
+)
+from .models import (
+    CredentialChangeRequest,
+    District,
+    GuardianConsent,
+    Program,
+    School,
+    Screening,
+    User,
+)
+from .notices import local_time
 
 # Authenticator secrets are never shown to anyone, staff included: a coordinator resets a lost
 # authenticator with the "Reset second factor" action instead.
@@ -71,6 +96,26 @@ class DistrictAdmin(DistrictScopedAdmin):
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(pk=request.user.district_id)
 
+    # A coordinator who could switch this on would need no second coordinator
+    # (accounts.credentials).
+    _superuser_only = ("allow_single_coordinator_credential_reset",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else fields + self._superuser_only
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "allow_single_coordinator_credential_reset" in form.changed_data:
+            audit_record(
+                action="district.credential_rule_changed",
+                actor=request.user,
+                district_id=obj.pk,
+                target_type="district",
+                target_id=obj.pk,
+                detail={"allow_single_coordinator": obj.allow_single_coordinator_credential_reset},
+            )
+
 
 @admin.register(School)
 class SchoolAdmin(DistrictScopedAdmin):
@@ -104,25 +149,162 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
     # A coordinator must not be able to raise anyone's privileges, their own included.
     _superuser_only = ("is_superuser", "is_staff", "groups", "user_permissions")
 
+    # Once an account exists its role is a superuser's to change: a coordinator who turned a
+    # mentor into a student could set the password alone (the student rule in
+    # accounts.credentials) and sign in without a second factor.
+    _superuser_only_after_add = ("role",)
+
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
-        return fields if request.user.is_superuser else fields + self._superuser_only
+        if request.user.is_superuser:
+            return fields
+        return fields + self._superuser_only + (self._superuser_only_after_add if obj else ())
 
     def save_model(self, request, obj, form, change):
+        old_email = ""
+        if change and "email" in form.changed_data:
+            old_email = User.objects.filter(pk=obj.pk).values_list("email", flat=True).first()
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            email_change_record(user=obj, old_email=old_email or "", actor=request.user)
         if change and "is_active" in form.changed_data and not obj.is_active:
             from .sessions import sessions_revoke_all
 
             # A disabled account's sessions and sockets end now, not at their next request.
             sessions_revoke_all(user=obj, actor=request.user, reason="account_disabled")
 
-    @admin.action(description="Reset second factor (lost phone): sign out and enrol again")
+    def _outcome_message(self, request, user: User, outcome: CredentialChange, what: str) -> None:
+        if outcome.applied:
+            self.message_user(
+                request,
+                _(
+                    "%(what)s for %(user)s: done; they were signed out everywhere and told by "
+                    "e-mail where an address is recorded."
+                )
+                % {"what": what, "user": user},
+                messages.SUCCESS,
+            )
+            return
+        self.message_user(
+            request,
+            _(
+                "%(what)s for %(user)s: nothing has changed yet. A second coordinator of the "
+                "district must approve it under Credential change requests before %(expires)s."
+            )
+            % {"what": what, "user": user, "expires": local_time(outcome.request.expires_at, user)},
+            messages.WARNING,
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's password form, applied through accounts.credentials (audited, the owner
+        told, another adult's only with a second coordinator); the form itself never saves."""
+        if request.method != "POST":
+            return super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        form = self.change_password_form(user, request.POST)
+        if not form.is_valid() or not (
+            form.cleaned_data["set_usable_password"] or "unset-password" in request.POST
+        ):
+            # Django's own view re-shows the errors; it saves only a form that passes.
+            return super().user_change_password(request, id, form_url)
+        usable = form.cleaned_data["set_usable_password"]
+        change_page = redirect(reverse("admin:accounts_user_change", args=(user.pk,)))
+        try:
+            outcome = password_set_by_staff(
+                user=user,
+                actor=request.user,
+                raw_password=form.cleaned_data["password1"] if usable else None,
+            )
+        except CredentialChangeRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return change_page
+        if outcome.applied:
+            self.log_change(request, user, [{"changed": {"fields": ["password"]}}])
+        self._outcome_message(request, user, outcome, _("Password change"))
+        return change_page
+
+    @admin.action(
+        description=gettext_lazy("Reset second factor (lost phone): sign out and enrol again")
+    )
     def reset_second_factor(self, request, queryset):
-        count = 0
-        for user in queryset.exclude(pk=request.user.pk):
-            second_factor_reset(user=user, actor=request.user)
-            count += 1
-        self.message_user(request, f"Second factor reset for {count} user(s).", messages.INFO)
+        for user in queryset:
+            try:
+                outcome = second_factor_reset(user=user, actor=request.user)
+            except CredentialChangeRefused as refused:
+                self.message_user(request, f"{user}: {refused}", messages.ERROR)
+                continue
+            self._outcome_message(request, user, outcome, _("Second factor reset"))
+
+
+@admin.register(CredentialChangeRequest)
+class CredentialChangeRequestAdmin(DistrictScopedAdmin):
+    """Coordinators' credential changes to other adults, waiting for a second coordinator.
+
+    Created only by the user admin's password form and "Reset second factor" action; read-only
+    here except for the approve and decline actions; never deleted (they are the record). The
+    pending password hash is never shown."""
+
+    list_display = [
+        "target",
+        "kind",
+        "requested_by",
+        "created_at",
+        "expires_at",
+        "expired",
+        "status",
+        "decided_by",
+    ]
+    list_filter = ["status", "kind"]
+    fields = [*list_display, "decided_at"]
+    readonly_fields = fields
+    actions = ["approve", "decline"]
+
+    @admin.display(boolean=True, description=gettext_lazy("Expired"))
+    def expired(self, obj: CredentialChangeRequest) -> bool:
+        return obj.status == CredentialChangeRequest.Status.PENDING and obj.expires_at <= (
+            timezone.now()
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The list's actions need "change"; a single request is only ever viewed.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description=gettext_lazy("Approve and apply (as the second coordinator)"),
+        permissions=["change"],
+    )
+    def approve(self, request, queryset):
+        for change in queryset.select_related("target"):
+            try:
+                credential_change_approve(change_request=change, approver=request.user)
+            except CredentialChangeRefused as refused:
+                self.message_user(request, f"{change}: {refused}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _(
+                    "%(change)s: applied; the person was signed out everywhere and told by "
+                    "e-mail where an address is recorded."
+                )
+                % {"change": change.get_kind_display()},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=gettext_lazy("Decline (nothing changes)"), permissions=["change"])
+    def decline(self, request, queryset):
+        for change in queryset:
+            try:
+                credential_change_decline(change_request=change, actor=request.user)
+            except CredentialChangeRefused as refused:
+                self.message_user(request, f"{change}: {refused}", messages.ERROR)
 
 
 @admin.register(GuardianConsent)

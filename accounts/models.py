@@ -4,12 +4,14 @@ Safety rules live in domain functions (accounts.services, messaging.services); t
 methods here only answer questions about stored facts.
 """
 
+import datetime
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
@@ -41,6 +43,15 @@ class District(models.Model):
     )
     safeguarding_lead = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Changed by a superuser only (accounts.admin.DistrictAdmin): a coordinator who could switch it
+    # on would need no second coordinator for anything.
+    allow_single_coordinator_credential_reset = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Let one coordinator change a mentor's, moderator's or coordinator's password or "
+            "second factor without a second coordinator's approval (audited either way)."
+        ),
     )
 
     class Meta:
@@ -178,6 +189,11 @@ class GuardianConsent(models.Model):
 
     student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
     guardian_name = models.CharField(max_length=200)
+    # Optional: the guardian is told here when staff change the student's credentials.
+    guardian_email = models.EmailField(
+        blank=True,
+        help_text=_("Optional. Told when staff change the student's password."),
+    )
     relationship = models.CharField(max_length=60, default="parent")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
@@ -205,6 +221,52 @@ class Screening(models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.background_check_cleared_on and self.orientation_completed_on)
+
+
+CREDENTIAL_REQUEST_LIFETIME = datetime.timedelta(hours=24)
+
+
+class CredentialChangeRequest(models.Model):
+    """A coordinator's change to another adult's password or second factor, waiting for a second
+    coordinator of the same district (accounts.credentials). Applied only when approved before
+    `expires_at`; kept afterwards as the record of who asked and who approved or declined."""
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        SECOND_FACTOR = "second_factor", _("Second factor")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPLIED = "applied", _("Approved and applied")
+        DECLINED = "declined", _("Declined")
+        SUPERSEDED = "superseded", _("Replaced by a newer request")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The new password's hash (never the password) until the request is applied or dropped.
+    password_hash = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "kind"],
+                condition=Q(status="pending"),
+                name="credential_request_one_pending_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of user {self.target_id} ({self.get_status_display()})"
 
 
 class AuditEntry(models.Model):

@@ -5,6 +5,12 @@ codes of later steps, so a code cannot be used twice and the previous step's cod
 newer one was used. Verification locks the device row (select_for_update), so two concurrent
 submissions of one code cannot both pass. Backup codes are deleted when used.
 
+Enrolment: each enrolment page view creates a fresh pending device (a new secret), discards any
+other pending one and binds the new one to the session (`ENROLMENT_SESSION_KEY`); only that session
+can confirm it. Two sessions that know the password therefore never share a secret, and the
+secret shown to the earlier one stops working. Enrolment steps lock the user row, so a second
+authenticator cannot be confirmed beside the first.
+
 Throttling: accounts.throttle per account and per address, on top of django-otp's own exponential
 back-off per device. Every attempt is audited with ids only.
 """
@@ -24,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import throttle
 from .audit import audit_record
 from .models import User
+from .notices import Change, notice_credential_changed
 from .sessions import session_rekey
 
 BACKUP_CODE_COUNT = 10
@@ -56,13 +63,42 @@ def totp_device_confirmed(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def enrolment_device(*, user: User) -> TOTPDevice:
-    """The unconfirmed TOTP device the user is enrolling (created on first call, then reused so a
-    reloaded page shows the same secret)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
+# The session's own pending device (its pk): only the session that was shown a secret confirms it.
+ENROLMENT_SESSION_KEY = "trellis_enrolment_device"
+
+
+def _lock_user(user: User) -> None:
+    """Serialise enrolment steps of one user (page views and confirmations in any session)."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def enrolment_start(*, request: HttpRequest, user: User) -> TOTPDevice | None:
+    """A fresh unconfirmed TOTP device (a new secret) bound to this session. Every other pending
+    device of the user is discarded, so a secret shown to another session (or earlier in this
+    one) no longer confirms. None when the user already has a confirmed authenticator."""
+    with transaction.atomic():
+        _lock_user(user)
+        if totp_device_confirmed(user) is not None:
+            return None
+        discarded, _ = TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        audit_record(
+            action="auth.enrolment_started",
+            actor=user,
+            target_type="user",
+            target_id=user.pk,
+            detail={"device": device.pk, "discarded": discarded},
+        )
+    request.session[ENROLMENT_SESSION_KEY] = device.pk
     return device
+
+
+def enrolment_pending(*, request: HttpRequest, user: User) -> TOTPDevice | None:
+    """This session's pending device, while it has not been discarded or confirmed."""
+    pk = request.session.get(ENROLMENT_SESSION_KEY)
+    if not isinstance(pk, int):
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
 
 
 def device_secret_base32(device: TOTPDevice) -> str:
@@ -161,26 +197,38 @@ def backup_codes_issue(*, user: User) -> list[str]:
 
 
 def enrolment_confirm(*, request: HttpRequest, user: User, token: str) -> VerifyResult:
-    """Confirm the device being enrolled with its first code; on success the session is verified
-    and the device becomes the user's authenticator. Throttled like any second-factor attempt."""
+    """Confirm this session's pending device with its first code; on success the session is
+    verified, the device becomes the user's authenticator, the owner is told by e-mail and the
+    enrolment audited. A device shown to another session is never looked at. Throttled like any
+    second-factor attempt."""
     decision = _attempt(request, user)
     if decision.refused:
         return VerifyResult(Outcome.LOCKED)
     token = normalise_token(token)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None or not _TOTP_SHAPE.match(token):
-        return VerifyResult(_fail(user, decision, "totp"))
-    with transaction.atomic():
-        verified = django_otp.verify_token(user, device.persistent_id, token)
-        if verified is not None:
-            verified.confirmed = True
-            verified.save(update_fields=["confirmed"])
-            # Any other half-finished enrolment is void now.
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    verified = None
+    if _TOTP_SHAPE.match(token):
+        with transaction.atomic():
+            _lock_user(user)
+            device = enrolment_pending(request=request, user=user)
+            if device is not None and totp_device_confirmed(user) is None:
+                verified = django_otp.verify_token(user, device.persistent_id, token)
+            if verified is not None:
+                verified.confirmed = True
+                verified.save(update_fields=["confirmed"])
+                # Any other half-finished enrolment is void now.
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                entry = audit_record(
+                    action="auth.second_factor_enrolled",
+                    actor=user,
+                    target_type="user",
+                    target_id=user.pk,
+                    detail={"device": verified.pk},
+                )
+                notice_credential_changed(
+                    user=user, change=Change.SECOND_FACTOR_ENROLLED, at=entry.at, actor=user
+                )
     if verified is None:
         return VerifyResult(_fail(user, decision, "totp"))
-    audit_record(
-        action="auth.second_factor_enrolled", actor=user, target_type="user", target_id=user.pk
-    )
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
     _complete(request, user, verified, "totp", decision)
     return VerifyResult(Outcome.PASSED, verified)

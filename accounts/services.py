@@ -1,4 +1,6 @@
-"""Writes about people: consents and screenings. Keyword-only, one transaction each."""
+"""Writes about people: consents and screenings. Keyword-only, one transaction each.
+
+Credential changes by staff (passwords, second-factor resets) are in accounts.credentials."""
 
 import datetime
 
@@ -19,9 +21,15 @@ def _require_staff_of(actor: User, district_id: int) -> None:
 
 @transaction.atomic
 def consent_record(
-    *, student: User, guardian_name: str, recorded_by: User, relationship: str = "parent"
+    *,
+    student: User,
+    guardian_name: str,
+    recorded_by: User,
+    relationship: str = "parent",
+    guardian_email: str = "",
 ) -> GuardianConsent:
-    """Record a guardian's consent for a minor (a student, or a peer mentor who is a minor)."""
+    """Record a guardian's consent for a minor (a student, or a peer mentor who is a minor).
+    `guardian_email`, when given, is told when staff change the student's credentials."""
     if student.role != User.Role.STUDENT and not student.is_minor:
         raise ValidationError("Guardian consent is recorded for students and for minors.")
     if not guardian_name.strip():
@@ -30,6 +38,7 @@ def consent_record(
     consent = GuardianConsent.objects.create(
         student=student,
         guardian_name=guardian_name.strip(),
+        guardian_email=guardian_email.strip(),
         relationship=relationship,
         recorded_by=recorded_by,
         recorded_at=timezone.now(),
@@ -106,22 +115,3 @@ def screening_record(
         },
     )
     return screening
-
-
-@transaction.atomic
-def second_factor_reset(*, user: User, actor: User) -> None:
-    """A lost authenticator: delete the user's devices and backup codes and sign them out
-    everywhere; their next sign-in enrols a new authenticator. Staff of the user's district only."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .audit import audit_record
-    from .sessions import sessions_revoke_all
-
-    _require_staff_of(actor, user.district_id)
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    audit_record(
-        action="auth.second_factor_reset", actor=actor, target_type="user", target_id=user.pk
-    )
-    sessions_revoke_all(user=user, actor=actor, reason="second_factor_reset")

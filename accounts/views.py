@@ -87,7 +87,6 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     if sf.totp_device_confirmed(user) is not None:
         # Replacing an authenticator takes a coordinator, never a password alone.
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
-    device = sf.enrolment_device(user=user)
     form = CodeForm(request.POST or None)
     error = GENERIC_CODE_ERROR if request.method == "POST" and not form.is_valid() else ""
     if request.method == "POST" and form.is_valid():
@@ -105,6 +104,16 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             messages.error(request, GENERIC_CODE_ERROR)
             return redirect("login")
         error = GENERIC_CODE_ERROR
+    # A refused code re-shows this session's own pending secret (no rescan after a typo); any
+    # other view of the page issues a fresh one, which voids every earlier secret.
+    device = None
+    if request.method == "POST":
+        device = sf.enrolment_pending(request=request, user=user)
+    if device is None:
+        device = sf.enrolment_start(request=request, user=user)
+    if device is None:
+        # Another session confirmed an authenticator meanwhile.
+        return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
     return render(
         request,
         "accounts/otp_enrol.html",

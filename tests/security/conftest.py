@@ -1,6 +1,7 @@
 """Helpers for the security suite: sign in through the real pages, as a browser would."""
 
 import re
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
@@ -16,6 +17,12 @@ def otpauth_from_page(html: str) -> str:
     return found.group(1).replace("&amp;", "&")
 
 
+def secret_from_page(html: str) -> str:
+    found = re.search(r'<code id="otp-secret">([A-Z2-7=]+)</code>', html)
+    assert found, "the enrolment page shows no setup key"
+    return found.group(1)
+
+
 def totp_from_uri(uri: str) -> pyotp.TOTP:
     """An authenticator app's view of the enrolment: only what the URI says."""
     parsed = urlparse(uri)
@@ -26,6 +33,13 @@ def totp_from_uri(uri: str) -> pyotp.TOTP:
     return pyotp.TOTP(
         params["secret"], digits=int(params["digits"]), interval=int(params["period"])
     )
+
+
+def wait_for_fresh_step(authenticator: pyotp.TOTP, margin: float = 4.0) -> None:
+    """Avoid the last seconds of a step, so a code cannot expire between compute and submit."""
+    remaining = authenticator.interval - (time.time() % authenticator.interval)
+    if remaining < margin:
+        time.sleep(remaining + 0.1)
 
 
 def password_step(client: Client, username: str, password: str = PASSWORD, **extra):

@@ -11,14 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AuditEntry, User, UserSession
 
-from .conftest import otpauth_from_page, password_step, totp_from_uri
-
-
-def _wait_for_fresh_step(authenticator, margin: float = 4.0) -> None:
-    """Avoid the last seconds of a step, so a code cannot expire between compute and submit."""
-    remaining = authenticator.interval - (time.time() % authenticator.interval)
-    if remaining < margin:
-        time.sleep(remaining + 0.1)
+from .conftest import otpauth_from_page, password_step, totp_from_uri, wait_for_fresh_step
 
 
 def test_student_signs_in_with_a_password_only(client, student):
@@ -66,7 +59,7 @@ def test_enrolment_page_is_read_by_an_independent_authenticator(client, mentor):
     assert not TOTPDevice.objects.filter(user=mentor, confirmed=True).exists()
     time.sleep(1.1)  # django-otp's own back-off after a failure
 
-    _wait_for_fresh_step(authenticator)
+    wait_for_fresh_step(authenticator)
     before = client.cookies["sessionid"].value
     done = client.post("/accounts/otp/enrol/", {"token": authenticator.now()})
     assert done.status_code == 200

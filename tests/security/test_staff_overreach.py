@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from accounts.credentials import CredentialChangeRefused, second_factor_reset
 from accounts.models import AuditEntry, User
-from accounts.services import second_factor_reset
 from messaging import services as messaging
 
 
@@ -115,11 +115,16 @@ def test_second_factor_reset_is_staff_of_the_same_district_only(
 ):
     coordinator, _ = staff_a
     outsider = make_user(User.Role.MENTOR, district_b["district"])
-    with pytest.raises(Exception, match="Only staff"):
+    with pytest.raises(CredentialChangeRefused, match="Only a coordinator of the person's"):
         second_factor_reset(user=outsider, actor=coordinator)
     assert not AuditEntry.objects.filter(action="auth.second_factor_reset").exists()
+    refused = AuditEntry.objects.get(action="credential.change_refused")
+    assert (refused.actor_ref, refused.target_id) == (coordinator.pk, str(outsider.pk))
+    # In the coordinator's own district (which lets one coordinator do it), the reset applies.
+    district.allow_single_coordinator_credential_reset = True
+    district.save()
     own = make_user(User.Role.MENTOR, district)
-    second_factor_reset(user=own, actor=coordinator)
+    assert second_factor_reset(user=own, actor=coordinator).applied
     assert AuditEntry.objects.filter(action="auth.second_factor_reset").count() == 1
 
 

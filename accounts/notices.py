@@ -1,0 +1,158 @@
+"""E-mails about an account's credentials: to its owner, to a minor's recorded guardian contacts,
+and to the coordinators asked to approve a change.
+
+Each says what changed, who changed it and when (in the district's time zone, named), never a
+secret. Sent after the transaction commits, so a rolled-back change tells nobody; a mail failure is
+logged with ids only and never undoes the change.
+"""
+
+import datetime
+import logging
+import zoneinfo
+from enum import Enum
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import CredentialChangeRequest, GuardianConsent, User
+
+logger = logging.getLogger(__name__)
+
+
+class Change(Enum):
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    PASSWORD_SET = "password_set"  # noqa: S105 (a kind of change, not a password)
+
+
+def local_time(at: datetime.datetime, user: User) -> str:
+    """`at` in the user's district's time zone, saying which (UTC for a platform superuser)."""
+    zone = user.district.timezone if user.district_id else "UTC"
+    return f"{at.astimezone(zoneinfo.ZoneInfo(zone)):%d %B %Y, %H:%M} ({zone})"
+
+
+def _by(actor: User) -> str:
+    if actor.is_superuser:
+        return _("the Trellis platform administrator")
+    return _("%(name)s (coordinator)") % {"name": actor.public_name}
+
+
+def _owner_message(change: Change, *, when: str, by: str) -> tuple[str, str]:
+    after = _("If you did not ask for this, tell your program coordinator at once.")
+    if change is Change.SECOND_FACTOR_ENROLLED:
+        return _("Trellis: a new authenticator was set up for your account"), _(
+            "A new authenticator app was set up for your Trellis account on %(when)s.\n\n"
+            "If this was you, there is nothing to do. If it was not, someone who knows your "
+            "password may be using your account: tell your program coordinator at once."
+        ) % {"when": when}
+    if change is Change.SECOND_FACTOR_RESET:
+        return _("Trellis: your authenticator was reset"), _(
+            "The authenticator of your Trellis account was reset by %(by)s on %(when)s. You were "
+            "signed out everywhere; your next sign-in sets up a new authenticator app.\n\n%(after)s"
+        ) % {"by": by, "when": when, "after": after}
+    return _("Trellis: your password was changed"), _(
+        "The password of your Trellis account was changed by %(by)s on %(when)s. You were signed "
+        "out everywhere.\n\n%(after)s"
+    ) % {"by": by, "when": when, "after": after}
+
+
+def _guardian_message(change: Change, *, user: User, when: str, by: str) -> tuple[str, str]:
+    if change is Change.SECOND_FACTOR_RESET:
+        subject = _("Trellis: your child's authenticator was reset")
+        what = _("reset the authenticator of")
+    else:
+        subject = _("Trellis: your child's password was changed")
+        what = _("changed the password of")
+    body = _(
+        "You are recorded as a guardian of %(name)s on Trellis, the school's mentoring program. "
+        "On %(when)s, %(by)s %(what)s their Trellis account.\n\n"
+        "If you have questions about it, contact the school's program coordinator."
+    ) % {"name": user.public_name, "when": when, "by": by, "what": what}
+    return subject, body
+
+
+def guardian_contacts(user: User) -> list[str]:
+    """The distinct e-mail addresses recorded on the person's guardian consents."""
+    found = (
+        GuardianConsent.objects.filter(student=user)
+        .exclude(guardian_email="")
+        .order_by("guardian_email")
+        .values_list("guardian_email", flat=True)
+        .distinct()
+    )
+    return list(found)
+
+
+def notice_credential_changed(
+    *, user: User, change: Change, at: datetime.datetime, actor: User
+) -> None:
+    """Tell the owner (when they have an address) and, for a minor or a student, every recorded
+    guardian contact, after commit. `actor` is who made the change (the owner for an enrolment)."""
+    when, by = local_time(at, user), _by(actor)
+    mails = []
+    if user.email:
+        mails.append((*_owner_message(change, when=when, by=by), [user.email]))
+    if change is not Change.SECOND_FACTOR_ENROLLED and (
+        user.is_minor or user.role == User.Role.STUDENT
+    ):
+        subject, body = _guardian_message(change, user=user, when=when, by=by)
+        mails.extend((subject, body, [address]) for address in guardian_contacts(user))
+    for subject, body, to in mails:
+        transaction.on_commit(
+            lambda s=subject, b=body, t=to: _send(s, b, t, user_id=user.pk, change=change.value)
+        )
+
+
+def notice_email_changed(*, user: User, old_email: str, at: datetime.datetime, actor: User) -> None:
+    """Tell the previous address that staff changed it (a notice sent only to the new address
+    would reach whoever changed it), after commit."""
+    if not old_email:
+        return
+    subject = _("Trellis: the e-mail address of your account was changed")
+    body = _(
+        "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; notices "
+        "about your account now go to the new address, not this one.\n\n"
+        "If you did not ask for this, tell your program coordinator at once."
+    ) % {"by": _by(actor), "when": local_time(at, user)}
+    transaction.on_commit(
+        lambda: _send(subject, body, [old_email], user_id=user.pk, change="email_changed")
+    )
+
+
+def notice_approval_wanted(*, change_request: CredentialChangeRequest) -> None:
+    """Ask the district's other active coordinators (not the requester, not the target) to approve
+    or decline, after commit."""
+    coordinators = (
+        User.objects.filter(
+            district_id=change_request.district_id, role=User.Role.COORDINATOR, is_active=True
+        )
+        .exclude(pk__in=[change_request.requested_by_id, change_request.target_id])
+        .exclude(email="")
+        .order_by("pk")
+    )
+    target = change_request.target
+    subject = _("Trellis: a credential change waits for your approval")
+    body = _(
+        "%(by)s asked on %(when)s to change the %(kind)s of the Trellis account %(username)s.\n\n"
+        "Nothing changes until another coordinator of %(district)s approves it in the admin "
+        "(Credential change requests) before %(expires)s. If you did not expect it, decline it."
+    ) % {
+        "by": _by(change_request.requested_by),
+        "when": local_time(change_request.created_at, target),
+        "kind": change_request.get_kind_display().lower(),
+        "username": target.username,
+        "district": change_request.district.name,
+        "expires": local_time(change_request.expires_at, target),
+    }
+    for address in coordinators.values_list("email", flat=True):
+        transaction.on_commit(
+            lambda a=address: _send(subject, body, [a], user_id=target.pk, change="approval_wanted")
+        )
+
+
+def _send(subject: str, body: str, to: list[str], *, user_id: int, change: str) -> None:
+    try:
+        send_mail(subject, body, None, to)
+    except Exception:
+        logger.warning("credential notice e-mail failed user=%s change=%s", user_id, change)
