@@ -64,9 +64,10 @@ def district_moderation_save(
     _require_staff_of(actor, district_id)
     validate_threshold(toxicity_threshold)
     row = DistrictModeration.objects.select_for_update().filter(district_id=district_id).first()
-    before = _values(row, SETTINGS_FIELDS) if row is not None else {}
     if row is None:
+        # Before its first settings row a district runs on the defaults: "before" says so.
         row = DistrictModeration(district_id=district_id)
+    before = _values(row, SETTINGS_FIELDS)
     row.toxicity_threshold = toxicity_threshold
     row.link_allowlist = link_allowlist
     after = _values(row, SETTINGS_FIELDS)
