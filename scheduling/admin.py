@@ -137,6 +137,8 @@ class MeetingForm(_ActorForm):
         meeting = self.instance
         if self.errors or meeting.pk is None:
             return data
+        if meeting.status == Meeting.Status.CANCELLED:
+            raise forms.ValidationError(_("This meeting is cancelled."))
         if data["expected_version"] != meeting.version:
             raise forms.ValidationError(
                 _("This meeting was changed by someone else; reload and try again.")

@@ -341,3 +341,17 @@ def test_a_service_refusal_after_the_form_saves_nothing(staff, program):
         str(m) for m in response.context["messages"]
     ]
     assert not WeeklyPrompt.objects.exists()
+
+
+def test_admin_cancelled_meeting_cannot_be_moved(staff, series, events):
+    coordinator, client = staff
+    meeting = series.meetings.order_by("starts_at").first()
+    scheduling.meeting_cancel(meeting_id=meeting.pk, expected_version=1, actor=coordinator)
+    meeting.refresh_from_db()
+    earlier = meeting.starts_at - datetime.timedelta(hours=1)
+    response = client.post(
+        f"/admin/scheduling/meeting/{meeting.pk}/change/", _meeting_post(meeting, earlier)
+    )
+    assert _errors(response) == ["This meeting is cancelled."]
+    moved = Meeting.objects.get(pk=meeting.pk)
+    assert (moved.status, moved.version, moved.starts_at) == ("cancelled", 2, meeting.starts_at)
