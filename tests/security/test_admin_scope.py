@@ -359,3 +359,24 @@ def test_a_coordinator_gets_every_district_model_of_the_admin_and_nothing_else(d
     # Districts are created and removed by superusers only.
     assert client.get("/admin/accounts/district/add/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
+
+
+def test_a_relation_whose_district_is_not_declared_offers_a_coordinator_nothing(
+    make_user, district, rf
+):
+    # Groups belong to no district: a choice list of them is empty for a coordinator (who cannot
+    # edit them anyway), and whole for a superuser. A new relation stays closed until declared.
+    Group.objects.create(name="Everyone")
+    coordinator = make_user(User.Role.COORDINATOR, district, is_staff=True)
+    superuser = User.objects.create_superuser(
+        username="root", password="pw-for-tests-only-1", role=User.Role.COORDINATOR
+    )
+    model_admin = admin.site._registry[User]
+    groups = User._meta.get_field("groups")
+    request = rf.get("/admin/accounts/user/add/")
+    request.user = coordinator
+    assert list(model_admin.formfield_for_manytomany(groups, request).queryset) == []
+    request.user = superuser
+    assert [g.name for g in model_admin.formfield_for_manytomany(groups, request).queryset] == [
+        "Everyone"
+    ]
