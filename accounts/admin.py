@@ -6,10 +6,10 @@ A coordinator (is_staff) sees and edits only their own district's rows; superuse
 import contextlib
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +45,9 @@ for _device_model in (TOTPDevice, StaticDevice):
     with contextlib.suppress(admin.sites.NotRegistered):
         admin.site.unregister(_device_model)
 
-# Foreign keys a coordinator may point only at their own district's rows.
+# Where each model's district is, for the choices of models that have no scoped admin of their own
+# (higher layers add theirs with `district_scope`). A model found neither here nor as a registered
+# DistrictScopedAdmin offers a coordinator nothing: a new relation is closed until it is scoped.
 _SCOPED_CHOICES = {
     District: "pk",
     School: "district",
@@ -54,11 +56,32 @@ _SCOPED_CHOICES = {
 }
 
 
+def district_scope(model, path: str) -> None:
+    """Declare where `model`'s district is (`"district"`, `"program__school__district"`, ...) so
+    admin choice lists pointing at it offer a coordinator only their own district's rows."""
+    _SCOPED_CHOICES[model] = path
+
+
+def _district_filter(model, site, district_id) -> dict | None:
+    registered = site._registry.get(model)
+    path = (
+        registered.district_path
+        if isinstance(registered, DistrictScopedAdmin)
+        else _SCOPED_CHOICES.get(model)
+    )
+    if path is None:
+        return None
+    return {"pk" if path == "pk" else f"{path}_id": district_id}
+
+
 class DistrictScopedAdmin(admin.ModelAdmin):
-    """Restricts the change list, lookups and choices to the signed-in coordinator's district.
+    """Restricts the change list, lookups, choices and filters to the coordinator's district.
 
     An object outside it answers 404 whether or not it exists elsewhere (ids are not enumerable);
-    the attempt is audited (accounts.middleware.AccessDeniedAuditMiddleware).
+    the attempt is audited (accounts.middleware.AccessDeniedAuditMiddleware). Every foreign key and
+    many-to-many choice list (and so every posted id) is limited to the district; relation filters
+    list only what the coordinator's own rows point at. Writes a service refuses after the form
+    validated (a race) roll back and come back as an error message.
     """
 
     district_path = "district"
@@ -76,13 +99,41 @@ class DistrictScopedAdmin(admin.ModelAdmin):
             raise Http404
         return obj
 
+    def _scope_choices(self, db_field, request, kwargs):
+        if request.user.is_superuser:
+            return
+        model = db_field.related_model
+        queryset = kwargs.get("queryset", model._default_manager.all())
+        where = _district_filter(model, self.admin_site, request.user.district_id)
+        kwargs["queryset"] = queryset.none() if where is None else queryset.filter(**where)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        path = _SCOPED_CHOICES.get(db_field.related_model)
-        if path is not None and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.related_model._default_manager.filter(
-                **{f"{path}_id" if path != "pk" else "pk": request.user.district_id}
-            )
+        self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        # A plain relation filter lists every row of the related table (other districts' schools,
+        # programs, venues); RelatedOnlyFieldListFilter lists those the scoped rows point at.
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                field = get_fields_from_path(self.model, entry)[-1]
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # Raised by a service in save_model: the view's transaction has rolled back.
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(District)

@@ -1,13 +1,19 @@
 """Admin for coordinators' matches. Status changes go through the services, so the history and the
 safety rules (consent, screening) hold here too."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import DistrictScopedAdmin
+from accounts.admin import DistrictScopedAdmin, district_scope
 
 from . import services
-from .models import Match, MatchEvent, Nudge, WeeklyPrompt
+from .models import Conversation, Match, MatchEvent, Message, Nudge, WeeklyPrompt
+
+# Not in the admin themselves, but other admins' choices point at them (meeting series, nudges).
+district_scope(Conversation, "district")
+district_scope(Message, "conversation__district")
 
 
 class MatchEventInline(admin.TabularInline):
@@ -20,10 +26,44 @@ class MatchEventInline(admin.TabularInline):
         return False
 
 
+class MatchForm(forms.ModelForm):
+    """Adding proposes a match (people and program); changing moves its status, through the
+    services and their rules (consent, screening, a reason for pausing or closing)."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label=_("Reason for the status change"),
+        help_text=_("Needed to pause or close a match; kept in its history."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        match = self.instance
+        if match.pk is None or "status" not in self.changed_data or self.errors:
+            return data
+        old = Match.objects.get(pk=match.pk).status
+        to, reason = data["status"], data.get("reason", "").strip()
+        if to == Match.Status.PROPOSED:
+            raise forms.ValidationError(_("A match cannot go back to proposed."))
+        if old == Match.Status.CLOSED:
+            raise forms.ValidationError(_("A closed match cannot be reopened; create a new one."))
+        if to == Match.Status.ACTIVE:
+            # The current people and records, not the form's copy (people are read-only here).
+            problems = services.match_activation_problems(match=Match.objects.get(pk=match.pk))
+            if problems:
+                raise forms.ValidationError(problems)
+        elif not reason:
+            self.add_error("reason", _("Pausing or closing a match needs a reason."))
+        return data
+
+
 @admin.register(Match)
 class MatchAdmin(DistrictScopedAdmin):
     district_path = "program__school__district"
+    form = MatchForm
     list_display = ["pk", "mentor", "student", "program", "status", "created_at"]
+    ordering = ["-pk"]
     list_filter = ["status", "program"]
     search_fields = [
         "mentor__username",
@@ -31,18 +71,39 @@ class MatchAdmin(DistrictScopedAdmin):
         "student__username",
         "student__display_name",
     ]
-    readonly_fields = ["status", "status_reason", "closed_at"]
     inlines = [MatchEventInline]
     actions = ["activate", "pause", "close"]
 
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["program", "mentor", "student"]
+        return ["program", "mentor", "student", "status", "reason", "status_reason", "closed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A match's people and program are fixed: its conversation and memberships are theirs.
+        if obj is None:
+            return []
+        return ["program", "mentor", "student", "status_reason", "closed_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # close it instead: the history and the conversation's record stay
+
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
+        if not change:
+            created = services.match_create(
+                program=obj.program, mentor=obj.mentor, student=obj.student, actor=request.user
+            )
+            obj.pk = created.pk
             return
-        created = services.match_create(
-            program=obj.program, mentor=obj.mentor, student=obj.student, actor=request.user
-        )
-        obj.pk = created.pk
+        if "status" not in form.changed_data:
+            return
+        reason = form.cleaned_data.get("reason", "")
+        if obj.status == Match.Status.ACTIVE:
+            services.match_activate(match=obj, actor=request.user, reason=reason)
+        elif obj.status == Match.Status.PAUSED:
+            services.match_pause(match=obj, actor=request.user, reason=reason)
+        else:
+            services.match_close(match=obj, actor=request.user, reason=reason)
 
     def _each(self, request, queryset, fn, verb):
         done = 0
@@ -98,7 +159,10 @@ class WeeklyPromptAdmin(DistrictScopedAdmin):
     list_filter = ["program", "posted_at"]
     search_fields = ["body"]
     fields = ["program", "week_start", "body", "posted_at"]
-    readonly_fields = ["posted_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Another week is another prompt: add it rather than moving this one.
+        return ["program", "week_start", "posted_at"] if obj is not None else ["posted_at"]
 
     @admin.display(description="Prompt")
     def short_body(self, obj):
@@ -124,4 +188,10 @@ class NudgeAdmin(DistrictScopedAdmin):
     readonly_fields = ["match", "mentor", "waiting_message", "week_start", "sent_at", "emailed"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was sent: read-only
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -88,11 +88,22 @@ def _match_transition(*, match: Match, to: str, actor: User | None, reason: str)
     return match
 
 
+def match_create_check(*, program: Program, actor: User | None) -> None:
+    """Matches are proposed by the program's district coordinators (or by the system: no actor).
+    Raises PermissionDenied. The people are checked when the match is activated
+    (`match_activation_problems`)."""
+    if actor is None or actor.is_superuser:
+        return
+    if actor.role != User.Role.COORDINATOR or actor.district_id != program.school.district_id:
+        raise PermissionDenied("Only the program's coordinators propose matches.")
+
+
 @transaction.atomic
 def match_create(
     *, program: Program, mentor: User, student: User, actor: User | None = None
 ) -> Match:
     """Propose a match and create its conversation. It is not active until `match_activate`."""
+    match_create_check(program=program, actor=actor)
     match = Match.objects.create(program=program, mentor=mentor, student=student)
     MatchEvent.objects.create(match=match, to_status=Match.Status.PROPOSED, actor=actor)
     conversation = Conversation.objects.create(

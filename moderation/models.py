@@ -5,7 +5,9 @@ CATEGORIES; priority low | normal | high | urgent.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 CATEGORIES = ("contact_info", "grooming", "sexual", "self_harm", "abuse_disclosure", "toxicity")
 
@@ -194,6 +196,15 @@ class SafeguardingAlert(models.Model):
         return f"Safeguarding alert {self.pk} on item {self.item_id}"
 
 
+def validate_threshold(value: float | None) -> None:
+    """A toxicity threshold is blank (the scorer's default) or a score from 0 to 1."""
+    if value is not None and not 0 <= value <= 1:
+        raise ValidationError(
+            _("The toxicity threshold is a score from 0 to 1 (for example 0.7), or blank."),
+            code="threshold_range",
+        )
+
+
 class DistrictModeration(models.Model):
     """A district's moderation settings, edited by coordinators in the admin."""
 
@@ -203,6 +214,7 @@ class DistrictModeration(models.Model):
     toxicity_threshold = models.FloatField(
         null=True,
         blank=True,
+        validators=[validate_threshold],
         help_text="Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
         "active scorer's default (Detoxify 0.5, profanity_check 0.95).",
     )

@@ -21,5 +21,6 @@ urlpatterns = [
         name="student_record",
     ),
     path("alerts/", views.alerts, name="alerts"),
+    path("settings-changes/", views.settings_changes, name="settings_changes"),
     path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_ack"),
 ]

@@ -43,6 +43,7 @@ from .review_selectors import (
     service_levels,
     staff_conversation_messages,
 )
+from .selectors import moderation_settings_changes
 
 
 class AuditedNotFound(Http404):
@@ -278,6 +279,14 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = access_alert(user=request.user, alert_id=alert_id)
     review.alert_acknowledge(alert=alert, actor=request.user)
     return redirect("moderation:alerts")
+
+
+@require_GET
+@staff_view
+def settings_changes(request: HttpRequest) -> HttpResponse:
+    rows = moderation_settings_changes(district_id=request.user.district_id)
+    zone = request.user.district.timezone
+    return render(request, "moderation/settings_changes.html", {"rows": rows, "zone": zone})
 
 
 # -- members -------------------------------------------------------------------------------------

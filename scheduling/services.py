@@ -60,20 +60,19 @@ def venue_check(
         )
 
 
-@transaction.atomic
-def series_create(
+def series_check(
     *,
     conversation: Conversation,
     venue: Venue,
-    title: str,
     rule: str,
     first_date: datetime.date,
     start_time: datetime.time,
     duration_minutes: int,
     actor: User,
-    now: datetime.datetime | None = None,
-) -> MeetingSeries:
-    """Create a recurring series and materialise its meetings for the coming weeks."""
+) -> str:
+    """Every rule a new series must keep (who schedules, the recurrence rule, the length, the venue
+    and its hours); returns the normalised rule. Raises PermissionDenied or ValidationError.
+    `series_create` calls it; forms call it to show the refusal before anything is written."""
     _require_coordinator(actor, conversation)
     try:
         rule = recurrence.validate_rule(rule)
@@ -90,6 +89,33 @@ def series_create(
         start=start,
         end=start + datetime.timedelta(minutes=duration_minutes),
     )
+    return rule
+
+
+@transaction.atomic
+def series_create(
+    *,
+    conversation: Conversation,
+    venue: Venue,
+    title: str,
+    rule: str,
+    first_date: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> MeetingSeries:
+    """Create a recurring series and materialise its meetings for the coming weeks."""
+    rule = series_check(
+        conversation=conversation,
+        venue=venue,
+        rule=rule,
+        first_date=first_date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        actor=actor,
+    )
+    tz = venue.school.tz
     series = MeetingSeries.objects.create(
         conversation=conversation,
         venue=venue,
@@ -143,6 +169,26 @@ def meetings_materialize(
     return created
 
 
+@transaction.atomic
+def series_update(*, series_id: int, title: str, active: bool, actor: User) -> MeetingSeries:
+    """Rename a series, or stop (or restart) materialising its meetings.
+
+    Its time, rule and venue are fixed once meetings exist: move single meetings with
+    `meeting_reschedule`, or cancel them and create a new series. Stopping a series leaves the
+    meetings already scheduled in place (cancel those that should not happen).
+    """
+    series = MeetingSeries.objects.select_for_update().select_related("conversation")
+    series = series.get(pk=series_id)
+    _require_coordinator(actor, series.conversation)
+    restarted = active and not series.active
+    series.title = title.strip() or "Mentoring meeting"
+    series.active = active
+    series.save(update_fields=["title", "active"])
+    if restarted:
+        meetings_materialize(series=series)
+    return series
+
+
 def _notify_meeting(meeting: Meeting, change: str) -> None:
     realtime.notify_after_commit(
         groups=[realtime.user_group(uid) for uid in member_ids(conversation=meeting.conversation)],
@@ -175,24 +221,31 @@ def _locked(meeting_id: int, expected_version: int, actor: User) -> Meeting:
 
 @transaction.atomic
 def meeting_reschedule(
-    *, meeting_id: int, expected_version: int, starts_at: datetime.datetime, actor: User
+    *,
+    meeting_id: int,
+    expected_version: int,
+    starts_at: datetime.datetime,
+    actor: User,
+    venue: Venue | None = None,
 ) -> Meeting:
-    """Move one meeting. Exactly one of racing reschedules/cancels wins; the others get
-    MeetingConflict."""
+    """Move one meeting (to another time, and to `venue` when given; it keeps its length).
+    Exactly one of racing reschedules/cancels wins; the others get MeetingConflict."""
     if timezone.is_naive(starts_at):
         raise ValidationError("The new time must carry its time zone.")
     meeting = _locked(meeting_id, expected_version, actor)
+    venue = venue if venue is not None else meeting.venue
     duration = meeting.ends_at - meeting.starts_at
     venue_check(
-        venue=meeting.venue,
+        venue=venue,
         conversation=meeting.conversation,
-        tz=meeting.venue.school.tz,
+        tz=venue.school.tz,
         start=starts_at,
         end=starts_at + duration,
     )
     meeting.starts_at, meeting.ends_at = starts_at, starts_at + duration
+    meeting.venue = venue
     meeting.version += 1
-    meeting.save(update_fields=["starts_at", "ends_at", "version", "updated_at"])
+    meeting.save(update_fields=["starts_at", "ends_at", "venue", "version", "updated_at"])
     _notify_meeting(meeting, "rescheduled")
     return meeting
 
@@ -227,14 +280,20 @@ def rsvp_set(*, user: User, meeting_id: int, response: str) -> Rsvp:
     return rsvp
 
 
-@transaction.atomic
-def attendance_record(*, meeting_id: int, user_id: int, present: bool, actor: User) -> Attendance:
-    meeting = Meeting.objects.select_related("conversation").get(pk=meeting_id)
+def attendance_check(*, meeting: Meeting, user_id: int, actor: User) -> None:
+    """Attendance is recorded by the district's coordinators, for a member, once the meeting has
+    started. Raises PermissionDenied or ValidationError; `attendance_record` calls it."""
     _require_coordinator(actor, meeting.conversation)
     if not Membership.objects.filter(conversation=meeting.conversation, user_id=user_id).exists():
         raise ValidationError("That person is not part of this meeting.")
     if meeting.starts_at > timezone.now():
         raise ValidationError("Attendance is recorded once the meeting has started.")
+
+
+@transaction.atomic
+def attendance_record(*, meeting_id: int, user_id: int, present: bool, actor: User) -> Attendance:
+    meeting = Meeting.objects.select_related("conversation").get(pk=meeting_id)
+    attendance_check(meeting=meeting, user_id=user_id, actor=actor)
     attendance, _ = Attendance.objects.update_or_create(
         meeting=meeting, user_id=user_id, defaults={"present": present, "recorded_by": actor}
     )

@@ -3,20 +3,18 @@ moderator on staff pages, guessed ids. Each answers 403/404, the same for "elsew
 (ids are not enumerable), and leaves an audit entry; privileges cannot be raised from the admin."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from accounts.credentials import CredentialChangeRefused, second_factor_reset
 from accounts.models import AuditEntry, User
+from accounts.permissions import coordinator_admin_grant
 from messaging import services as messaging
 
 
 @pytest.fixture
 def staff_a(make_user, district, verified_login):
     coordinator = make_user(User.Role.COORDINATOR, district, is_staff=True)
-    coordinator.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["accounts", "messaging"])
-    )
+    coordinator_admin_grant(user=coordinator)
     client = Client()
     verified_login(client, coordinator)
     return coordinator, client

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
+from accounts.permissions import coordinator_admin_grant
 from messaging import services as messaging
 from messaging.models import Match
 
@@ -131,12 +132,8 @@ class Command(BaseCommand):
         coordinator = users["coordinator"]
         district.safeguarding_lead = coordinator
         district.save(update_fields=["safeguarding_lead"])
-        if coordinator.is_staff and not coordinator.user_permissions.exists():
-            from django.contrib.auth.models import Permission
-
-            coordinator.user_permissions.set(
-                Permission.objects.filter(content_type__app_label__in=["accounts", "messaging"])
-            )
+        if coordinator.is_staff:
+            coordinator_admin_grant(user=coordinator)
         for student in ("student", "student2"):
             if not users[student].has_active_consent():
                 GuardianConsent.objects.create(

@@ -1,0 +1,48 @@
+"""What a coordinator may do in the admin: the one list of model permissions a coordinator holds.
+
+The admin shows a model only to staff holding its permissions; every one of these models has a
+district-scoped admin, so the permission grants the right for the coordinator's own district only.
+Models are named by app label and model name (permission rows), not imported: this module sits in
+the lowest layer and must not import the apps above it.
+"""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
+
+from .models import User
+
+COORDINATOR_ADMIN_MODELS: dict[str, tuple[str, ...]] = {
+    "accounts": (
+        "district",
+        "school",
+        "program",
+        "user",
+        "guardianconsent",
+        "screening",
+        "credentialchangerequest",
+    ),
+    "messaging": ("match", "weeklyprompt", "nudge"),
+    "moderation": ("districtmoderation", "keywordrule"),
+    "scheduling": ("venue", "holiday", "meetingseries", "meeting", "attendance"),
+}
+
+
+# Districts are created and removed by the platform's superusers; a coordinator edits their own.
+_NOT_FOR_COORDINATORS = ("add_district", "delete_district")
+
+
+def coordinator_admin_permissions() -> QuerySet[Permission]:
+    """The add/change/delete/view permissions of COORDINATOR_ADMIN_MODELS (less the above)."""
+    wanted = Q(pk__in=[])
+    for app_label, models in COORDINATOR_ADMIN_MODELS.items():
+        wanted |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    return Permission.objects.filter(wanted).exclude(
+        content_type__app_label="accounts", codename__in=_NOT_FOR_COORDINATORS
+    )
+
+
+def coordinator_admin_grant(*, user: User) -> None:
+    """Give a coordinator (staff) the coordinator's admin permissions, replacing any others."""
+    if user.role != User.Role.COORDINATOR or not user.is_staff:
+        raise ValueError("Only a coordinator with staff access gets the coordinator's admin.")
+    user.user_permissions.set(coordinator_admin_permissions())
