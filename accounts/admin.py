@@ -5,6 +5,7 @@ A coordinator (is_staff) sees and edits only their own district's rows; superuse
 
 import contextlib
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -38,6 +39,7 @@ from .models import (
     User,
 )
 from .notices import local_time
+from .services import consent_record, consent_revoke, screening_record
 
 # Authenticator secrets are never shown to anyone, staff included: a coordinator resets a lost
 # authenticator with the "Reset second factor" action instead.
@@ -360,6 +362,10 @@ class CredentialChangeRequestAdmin(DistrictScopedAdmin):
 
 @admin.register(GuardianConsent)
 class GuardianConsentAdmin(DistrictScopedAdmin):
+    """Consents are recorded and revoked through `accounts.services` (audited; a revocation pauses
+    the student's matches). A recorded consent is never rewritten in place: a new guardian or
+    address is a new consent, so nobody can redirect a guardian's notices unseen."""
+
     district_path = "student__district"
     list_display = [
         "student",
@@ -371,19 +377,75 @@ class GuardianConsentAdmin(DistrictScopedAdmin):
     ]
     list_filter = ["revoked_at", "relationship"]
     search_fields = ["student__username", "student__display_name", "guardian_name"]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    fields = ["student", "guardian_name", "guardian_email", "relationship", "recorded_by"]
+    readonly_fields = ["recorded_by", "recorded_at", "revoked_at"]
+    actions = ["revoke_consents"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["student", "guardian_name", "guardian_email", "relationship"]
+        return [*self.fields, "recorded_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_readonly_fields(request, obj)
+        return self.get_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            from django.utils import timezone
+        if change:
+            return  # every field is read-only once recorded
+        consent = consent_record(
+            student=form.cleaned_data["student"],
+            guardian_name=form.cleaned_data["guardian_name"],
+            guardian_email=form.cleaned_data.get("guardian_email", ""),
+            relationship=form.cleaned_data.get("relationship") or "parent",
+            recorded_by=request.user,
+        )
+        obj.pk, obj.recorded_by, obj.recorded_at = (
+            consent.pk,
+            consent.recorded_by,
+            consent.recorded_at,
+        )
+        obj._state.adding = False
 
-            obj.recorded_by = request.user
-            obj.recorded_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    @admin.action(description=gettext_lazy("Revoke the selected consents (pauses the matches)"))
+    def revoke_consents(self, request, queryset):
+        revoked = 0
+        for consent in queryset.filter(revoked_at__isnull=True).select_related("student"):
+            consent_revoke(consent=consent, revoked_by=request.user)
+            revoked += 1
+        self.message_user(request, _("%(n)d consent(s) revoked.") % {"n": revoked})
+
+
+class ScreeningForm(forms.ModelForm):
+    """The service's date rules as form errors; a recorded date is never cleared here (a failed
+    re-check is a suspension, not an edit)."""
+
+    class Meta:
+        model = Screening
+        fields = ["mentor", "background_check_cleared_on", "orientation_completed_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in ("background_check_cleared_on", "orientation_completed_on"):
+            value = cleaned.get(name)
+            if value is not None and value > today:
+                self.add_error(name, _("This date cannot be in the future."))
+            recorded = getattr(self.instance, name) if self.instance.pk else None
+            if recorded is not None and value is None:
+                self.add_error(
+                    name,
+                    _("A recorded screening date cannot be cleared; suspend the mentor instead."),
+                )
+        return cleaned
 
 
 @admin.register(Screening)
 class ScreeningAdmin(DistrictScopedAdmin):
+    """Screenings are written by `accounts.services.screening_record` (audited)."""
+
+    form = ScreeningForm
     district_path = "mentor__district"
     list_display = [
         "mentor",
@@ -395,6 +457,16 @@ class ScreeningAdmin(DistrictScopedAdmin):
     search_fields = ["mentor__username", "mentor__display_name"]
     readonly_fields = ["recorded_by"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "mentor"] if obj is not None else fields
+
     def save_model(self, request, obj, form, change):
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        screening = screening_record(
+            mentor=obj.mentor,
+            recorded_by=request.user,
+            background_check_cleared_on=form.cleaned_data.get("background_check_cleared_on"),
+            orientation_completed_on=form.cleaned_data.get("orientation_completed_on"),
+        )
+        obj.pk, obj.recorded_by = screening.pk, screening.recorded_by
+        obj._state.adding = False
