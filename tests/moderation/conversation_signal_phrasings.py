@@ -156,3 +156,73 @@ BENIGN = {
         "nos vemos en la biblioteca de la escuela el martes",
     ],
 }
+
+# A second set, written after the lexicon and run against it unchanged: the lexicon was not
+# edited to fit these. The test asks for most, not all, of them (the recall the lexicon
+# really has), and for none of the benign ones.
+UNSEEN = {
+    "en": [
+        ("supervision", "what time does your dad get back tonight?"),
+        ("supervision", "so you'll be home alone friday?"),
+        ("supervision", "how late does your mom work on thursdays"),
+        ("supervision", "will you have the place to yourself after school"),
+        ("monitoring", "is someone watching what you type here?"),
+        ("monitoring", "does your stepdad check your chromebook?"),
+        ("monitoring", "who gets to read what we write"),
+        ("special_bond", "you're way more grown up than kids your age"),
+        ("special_bond", "your family doesn't understand you like I do"),
+        ("special_bond", "you can tell me anything you know"),
+        ("special_bond", "honestly you are wise beyond your years"),
+        ("age", "age is only a number anyway"),
+        ("age", "you act so much older than 14"),
+        ("appearance", "you look so cute with your hair like that"),
+        ("appearance", "ur really pretty"),
+        ("gifts_money", "i can send you a gift card for your birthday"),
+        ("gifts_money", "if you need cash just ask me"),
+        ("gifts_money", "I'm going to buy you those shoes"),
+        ("elsewhere", "hit me up on snap"),
+        ("elsewhere", "what's your cell number"),
+        ("elsewhere", "maybe we could hang out alone sometime"),
+        ("secrecy", "don't mention this to your mom"),
+        ("secrecy", "keep this between you and me ok"),
+    ],
+    "es": [
+        ("supervision", "¿cuándo regresa tu mamá del trabajo?"),
+        ("supervision", "¿te quedas solita en casa hoy?"),
+        ("monitoring", "¿alguien más puede leer lo que escribimos?"),
+        ("monitoring", "¿tu papá revisa tus mensajes?"),
+        ("special_bond", "eres tan madura"),
+        ("special_bond", "nadie te entiende como yo"),
+        ("age", "la edad no importa"),
+        ("appearance", "te ves hermosa hoy"),
+        ("gifts_money", "te puedo comprar unos tenis"),
+        ("gifts_money", "te mando lana si necesitas"),
+        ("elsewhere", "escríbeme al whats"),
+        ("elsewhere", "¿me das tu número?"),
+        ("secrecy", "no le digas a tus papás"),
+        ("secrecy", "es un secreto entre tú y yo"),
+    ],
+}
+
+UNSEEN_BENIGN = {
+    "en": [
+        "what time does your bus get to school?",
+        "tell your mom thanks for the cookies",
+        "we had a big family dinner for my dad's birthday",
+        "you're pretty good at geometry",
+        "the app for the college fair is on the school website",
+        "i can send you the link to the practice test",
+        "how old is your little brother now?",
+        "that's a really mature way to handle the argument with your friend",
+        "I'll see you at our meeting in the library on tuesday",
+        "did you watch the game last night",
+    ],
+    "es": [
+        "¿a qué hora sale tu camión?",
+        "dile gracias a tu mamá por las galletas",
+        "te mando el enlace del examen de práctica",
+        "¿cuántos años tiene tu hermanito?",
+        "nos vemos en la reunión de la biblioteca",
+        "¿viste el partido anoche?",
+    ],
+}
