@@ -537,9 +537,12 @@ def review_note(*, item: ReviewItem, actor: User, text: str) -> ReviewAction:
 
 
 def _subject_of(item: ReviewItem) -> User | None:
-    """The person an item is about: the message's sender, else the reported person."""
+    """The person an item is about: the message's sender, the pattern's sender, else the
+    reported person."""
     if item.message is not None and item.message.sender_id:
         return item.message.sender
+    if item.source == ReviewItem.Source.PATTERN and item.pattern.get("sender"):
+        return User.objects.filter(pk=item.pattern["sender"]).first()
     report = getattr(item, "report", None)
     return report.subject if report is not None else None
 

@@ -256,3 +256,41 @@ def test_the_check_is_idempotent(conversation, mentor, student, send, clock):
     again.refresh_from_db()
     assert again.pk == item.pk
     assert (again.pattern, AuditEntry.objects.count()) == before
+
+
+def test_the_item_page_lists_each_contributing_message_with_its_signal_score_and_link(
+    conversation, mentor, student, moderator, send, clock, client, verified_login
+):
+    sent = play(GROOMING_EN, mentor, student, conversation, send, clock)
+    (item,) = pattern_items()
+    verified_login(client, moderator)
+    page = client.get(f"/staff/items/{item.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Conversation pattern" in html
+    table = html.split('id="pattern-contributions"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + len(sent)  # the head and one row per contribution
+    for message, contribution in zip(sent, item.pattern["contributions"], strict=True):
+        link = f"/staff/conversations/{conversation.pk}/?before={message.seq + 1}#m{message.seq}"
+        assert f'href="{link}"' in table
+        assert f"{contribution['family']}: {contribution['signal']}" in table
+        assert f"{contribution['score']:.2f}" in table
+    # Message text is escaped like everywhere in the console.
+    assert "don&#x27;t get you like I do" in table
+    assert "Sender: " + mentor.public_name in html
+    # The link lands on the page that holds the message, anchored on it.
+    first = sent[0]
+    landing = client.get(f"/staff/conversations/{conversation.pk}/?before={first.seq + 1}")
+    assert f'id="m{first.seq}"' in landing.content.decode()
+    assert f'id="m{first.seq + 1}"' not in landing.content.decode()
+
+
+def test_a_student_cannot_open_a_pattern_item(
+    conversation, mentor, student, send, clock, client, verified_login
+):
+    play(GROOMING_EN, mentor, student, conversation, send, clock)
+    (item,) = pattern_items()
+    verified_login(client, student)
+    page = client.get(f"/staff/items/{item.pk}/")
+    assert page.status_code in (403, 404)
+    assert "hoodie" not in page.content.decode()
