@@ -5,6 +5,7 @@ CATEGORIES; priority low | normal | high | urgent.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 CATEGORIES = ("contact_info", "grooming", "sexual", "self_harm", "abuse_disclosure", "toxicity")
@@ -226,11 +227,13 @@ class DistrictModeration(models.Model):
     )
     pattern_window_days = models.PositiveSmallIntegerField(
         default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text="Days over which weak grooming signals from an adult to a student add up into a "
         "conversation-level review item (docs/moderation.md, Conversation-level risk).",
     )
     pattern_threshold = models.FloatField(
         default=3.0,
+        validators=[MinValueValidator(1.0)],
         help_text="Conversation risk score at or above which the conversation becomes a review "
         "item. One topic repeated stays below 1.5; three distinct mild signals reach about 3.",
     )
