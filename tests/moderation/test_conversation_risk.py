@@ -175,3 +175,32 @@ def test_the_result_does_not_depend_on_input_order():
     forward = conversation_risk(window, now=NOW)
     backward = conversation_risk(list(reversed(window)), now=NOW)
     assert forward == backward
+
+
+def test_the_ten_benign_conversations_score_far_below_the_threshold():
+    """Their near-misses ("how old are you turning?", "my treat") are found, scored, and stay
+    under half the default threshold, spread over ten days or all sent at once."""
+    from moderation.conversation_signals import extract
+    from tests.moderation.benign_conversations import CONVERSATIONS
+
+    scores = []
+    for _, lines in CONVERSATIONS:
+        window = [
+            msg(
+                i,
+                *[(h.family, h.signal, h.weight) for h in extract(body)],
+                days_ago=10 - i * 10 / len(lines),
+                sender=MENTOR if who == "m" else STUDENT,
+                role="mentor" if who == "m" else "student",
+                adult=who == "m",
+            )
+            for i, (who, body) in enumerate(lines)
+        ]
+        spread = conversation_risk(window, now=NOW).score
+        at_once = conversation_risk(
+            [WindowMessage(**{**m.__dict__, "at": NOW}) for m in window], now=NOW
+        ).score
+        scores.append(max(spread, at_once))
+    assert max(scores) == pytest.approx((0.4 + 0.7) * 1.2)  # two families at once
+    assert max(scores) < 1.5
+    assert sum(1 for s in scores if s > 0) == 6  # the near-misses do register
