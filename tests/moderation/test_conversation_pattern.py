@@ -296,3 +296,74 @@ def test_a_student_cannot_open_a_pattern_item(
     page = client.get(f"/staff/items/{item.pk}/")
     assert page.status_code in (403, 404)
     assert "hoodie" not in page.content.decode()
+
+
+def test_a_held_message_still_contributes_its_signals(conversation, mentor, student, send, clock):
+    held = send(mentor, conversation, "do you have whatsapp?")
+    held.refresh_from_db()
+    assert held.state == Message.State.HELD  # the per-message pipeline's own judgement
+    clock(1)
+    send(mentor, conversation, GROOMING_EN[0][1])
+    clock(2)
+    send(mentor, conversation, GROOMING_EN[1][1])
+    (item,) = pattern_items()
+    first = item.pattern["contributions"][0]
+    assert (first["message"], first["family"]) == (held.pk, "elsewhere")
+
+
+def test_a_peer_mentor_who_is_a_minor_counts_toward_the_student(
+    program, make_user, district, send, clock
+):
+    peer = make_user(User.Role.MENTOR, district, is_minor=True)
+    student = make_user(User.Role.STUDENT, district)
+    match = messaging.match_activate(
+        match=messaging.match_create(program=program, mentor=peer, student=student)
+    )
+    play(GROOMING_EN[:3], peer, student, match.conversation, send, clock)
+    (item,) = pattern_items()
+    assert item.pattern["sender"] == peer.pk
+    assert set(
+        ConversationSignal.objects.filter(sender=peer).values_list("sender_is_adult", "counts")
+    ) == {(False, True)}
+
+
+def test_a_rolled_back_send_stores_no_signal_and_runs_no_check(
+    conversation, mentor, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    class Abort(Exception):
+        pass
+
+    def send_all_then_fail():
+        with transaction.atomic():
+            for _, body in GROOMING_EN:
+                messaging.message_send(
+                    sender=mentor, conversation_id=conversation.pk, client_id=f"r{next(_ids)}",
+                    body=body,
+                )  # fmt: skip
+            raise Abort
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Abort):
+        send_all_then_fail()
+    assert callbacks == []
+    assert ConversationSignal.objects.count() == 0
+    assert pattern_items() == []
+
+
+def test_the_database_allows_one_unresolved_pattern_item_per_conversation(
+    conversation, mentor, student, send, clock
+):
+    from django.db import IntegrityError, transaction
+
+    play(GROOMING_EN[:3], mentor, student, conversation, send, clock)
+    (item,) = pattern_items()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewItem.objects.create(
+            district_id=item.district_id,
+            conversation=conversation,
+            source=ReviewItem.Source.PATTERN,
+            priority="high",
+            priority_rank=2,
+        )
+    assert len(pattern_items()) == 1
