@@ -367,3 +367,16 @@ def test_the_database_allows_one_unresolved_pattern_item_per_conversation(
             priority_rank=2,
         )
     assert len(pattern_items()) == 1
+
+
+def test_staff_can_warn_the_sender_named_by_the_pattern(
+    conversation, mentor, student, moderator, send, clock
+):
+    from moderation.review import review_warn_sender
+
+    play(GROOMING_EN[:3], mentor, student, conversation, send, clock)
+    (item,) = pattern_items()
+    warning = review_warn_sender(item=item, actor=moderator, reason="Pattern of boundary testing")
+    assert warning.kind == Message.Kind.SYSTEM
+    assert mentor.public_name in warning.body
+    assert item.actions.get().target_user == mentor
