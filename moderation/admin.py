@@ -15,7 +15,7 @@ from .models import DistrictModeration, KeywordRule
 @admin.register(DistrictModeration)
 class DistrictModerationAdmin(DistrictScopedAdmin):
     list_display = ["district", "toxicity_threshold"]
-    fields = ["district", "toxicity_threshold", "link_allowlist"]
+    fields = ["district", *district_settings.SETTINGS_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         return ["district"] if obj is not None else []
@@ -27,9 +27,8 @@ class DistrictModerationAdmin(DistrictScopedAdmin):
     def save_model(self, request, obj, form, change):
         saved = district_settings.district_moderation_save(
             district_id=obj.district_id,
-            toxicity_threshold=obj.toxicity_threshold,
-            link_allowlist=obj.link_allowlist,
             actor=request.user,
+            **{name: getattr(obj, name) for name in district_settings.SETTINGS_FIELDS},
         )
         obj.pk = saved.pk
 

@@ -15,7 +15,12 @@ from accounts.models import User
 
 from .models import DistrictModeration, KeywordRule, validate_threshold
 
-SETTINGS_FIELDS = ("toxicity_threshold", "link_allowlist")
+SETTINGS_FIELDS = (
+    "toxicity_threshold",
+    "link_allowlist",
+    "pattern_window_days",
+    "pattern_threshold",
+)
 RULE_FIELDS = ("phrase", "category", "action", "label", "is_active")
 
 # Audit actions of a district's moderation settings, in the order a console reader expects.
@@ -56,32 +61,39 @@ def _record(*, action: str, actor: User, district_id: int, target_type, target_i
 def district_moderation_save(
     *,
     district_id: int,
-    toxicity_threshold: float | None,
-    link_allowlist: str,
     actor: User,
+    **values,
 ) -> DistrictModeration:
-    """Create or change a district's moderation settings; audited only when something changed."""
+    """Create or change a district's moderation settings (any of SETTINGS_FIELDS; the others are
+    left as they are); validated with the model's own validators, audited only when something
+    changed."""
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a district moderation setting: {', '.join(sorted(unknown))}")
     _require_staff_of(actor, district_id)
-    validate_threshold(toxicity_threshold)
+    if "toxicity_threshold" in values:
+        validate_threshold(values["toxicity_threshold"])
     row = DistrictModeration.objects.select_for_update().filter(district_id=district_id).first()
     if row is None:
         # Before its first settings row a district runs on the defaults: "before" says so.
         row = DistrictModeration(district_id=district_id)
     before = _values(row, SETTINGS_FIELDS)
-    row.toxicity_threshold = toxicity_threshold
-    row.link_allowlist = link_allowlist
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean(exclude=["district"], validate_unique=False)
     after = _values(row, SETTINGS_FIELDS)
     if before == after:
         return row
     row.save()
+    changed = [name for name in SETTINGS_FIELDS if before[name] != after[name]]
     _record(
         action="moderation.settings_changed",
         actor=actor,
         district_id=district_id,
         target_type="district_moderation",
         target_id=row.pk,
-        before=before,
-        after=after,
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
     )
     return row
 

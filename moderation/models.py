@@ -6,6 +6,7 @@ CATEGORIES; priority low | normal | high | urgent.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ class ReviewItem(models.Model):
     class Source(models.TextChoices):
         PIPELINE = "pipeline", "Moderation pipeline"
         REPORT = "report", "Reported by a member"
+        PATTERN = "pattern", "Conversation pattern"
 
     district = models.ForeignKey(
         "accounts.District", on_delete=models.PROTECT, related_name="review_items"
@@ -89,11 +91,23 @@ class ReviewItem(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     escalation_count = models.PositiveIntegerField(default=0)
     last_escalated_at = models.DateTimeField(null=True, blank=True)
+    # Pattern items only (moderation.conversation_risk): {"score", "threshold", "window_days",
+    # "sender", "families": {family: score}, "contributions": [{"message", "at", "family",
+    # "signal", "weight", "score"}]}, ids and codes, never message text.
+    pattern = models.JSONField(default=dict, blank=True)
 
     class Meta:
         # The queue's order: priority first, then age.
         ordering = ["-priority_rank", "created_at"]
         indexes = [models.Index(fields=["district", "status", "-priority_rank", "created_at"])]
+        constraints = [
+            # One unresolved pattern item per conversation: later signals append to it.
+            models.UniqueConstraint(
+                fields=["conversation"],
+                condition=models.Q(source="pattern") & ~models.Q(status="resolved"),
+                name="review_item_one_open_pattern",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Review item {self.pk} ({self.priority}, {self.status})"
@@ -223,6 +237,18 @@ class DistrictModeration(models.Model):
         help_text="Sites students and mentors may link to, one a line: a domain "
         "(khanacademy.org, subdomains included) or a suffix (.k12.ca.us). Added to the defaults.",
     )
+    pattern_window_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Days over which weak grooming signals from an adult to a student add up into a "
+        "conversation-level review item (docs/moderation.md, Conversation-level risk).",
+    )
+    pattern_threshold = models.FloatField(
+        default=3.0,
+        validators=[MinValueValidator(1.0)],
+        help_text="Conversation risk score at or above which the conversation becomes a review "
+        "item. One topic repeated stays below 1.5; three distinct mild signals reach about 3.",
+    )
 
     class Meta:
         verbose_name = "district moderation settings"
@@ -276,3 +302,33 @@ class ScorerStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorer}: {self.state}"
+
+
+class ConversationSignal(models.Model):
+    """The weak grooming signals of one message (moderation.conversation_signals), stored when
+    its verdict is, so that the conversation's window is one indexed read, never a re-screening.
+    Only messages with at least one signal have a row."""
+
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.CASCADE, related_name="conversation_signals"
+    )
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(help_text="When the message was sent.")
+    # The direction as it was when the message was sent (roles and ages can change later).
+    sender_role = models.CharField(max_length=16)
+    sender_is_adult = models.BooleanField()
+    to_student = models.BooleanField()
+    to_minor = models.BooleanField()
+    counts = models.BooleanField(help_text="In the grooming direction (conversation_risk).")
+    # [{"family": ..., "signal": ..., "weight": ..., "language": ...}]
+    signals = models.JSONField(default=list)
+    lexicon_version = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "at"], name="convsignal_window")]
+
+    def __str__(self) -> str:
+        return f"Signals of message {self.message_id}"

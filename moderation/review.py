@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -27,7 +27,7 @@ from accounts.models import District, User
 from accounts.sessions import sessions_revoke_all
 from messaging import realtime
 from messaging.access import member_ids
-from messaging.models import Match, Message
+from messaging.models import Conversation, Match, Message
 from messaging.services import (
     MatchNotActivatable,
     match_activate,
@@ -38,6 +38,7 @@ from messaging.services import (
     system_message_post,
 )
 
+from .conversation_risk import Risk
 from .models import (
     PRIORITY_RANK,
     Action,
@@ -151,6 +152,109 @@ def review_item_open(*, message: Message, verdict: Verdict) -> ReviewItem:
             },
         )
         review_item_notify(item=item, action=verdict.action)
+    return item
+
+
+PATTERN_PRIORITY = Priority.HIGH
+
+
+def _pattern_payload(risk: Risk, *, window_days: int, previous: list[dict]) -> dict:
+    """The item's evidence: the current score and every contribution seen while it was open
+    (earlier ones are kept when they age out of the window, with their score at the time)."""
+    current = {(c.message_id, c.family, c.signal): c.as_dict() for c in risk.contributions}
+    merged = {(c["message"], c["family"], c["signal"]): c for c in previous}
+    merged.update(current)
+    contributions = sorted(merged.values(), key=lambda c: (c["at"], c["message"], c["family"]))
+    return {
+        "score": round(risk.score, 3),
+        "threshold": risk.threshold,
+        "window_days": window_days,
+        "sender": risk.sender_id,
+        "families": {f: round(v, 3) for f, v in sorted(risk.families.items())},
+        "contributions": contributions,
+    }
+
+
+def review_pattern_record(
+    *, conversation_id: int, risk: Risk, window_days: int
+) -> ReviewItem | None:
+    """Open the conversation's `pattern` item when `risk` reached its threshold, or append new
+    contributions to the unresolved one (whatever the score now: the item is already with staff).
+
+    One unresolved pattern item per conversation (a database constraint): two checks racing end
+    with one item. Opening writes `review.open` to the audit log and sends `review.item` to the
+    district's staff after commit; an append writes `review.pattern_update` and sends
+    `review.updated`. Returns the unresolved item, or None.
+    """
+    with transaction.atomic():
+        item = (
+            ReviewItem.objects.select_for_update(of=("self",))
+            .filter(conversation_id=conversation_id, source=ReviewItem.Source.PATTERN)
+            .exclude(status=ReviewItem.Status.RESOLVED)
+            .first()
+        )
+        if item is not None:
+            return _pattern_append(item, risk, window_days=window_days)
+        if not risk.reached:
+            return None
+        conversation = Conversation.objects.only("district_id").get(pk=conversation_id)
+        try:
+            with transaction.atomic():
+                item = ReviewItem.objects.create(
+                    district_id=conversation.district_id,
+                    conversation_id=conversation_id,
+                    message=None,
+                    source=ReviewItem.Source.PATTERN,
+                    priority=PATTERN_PRIORITY,
+                    priority_rank=PRIORITY_RANK[PATTERN_PRIORITY],
+                    categories=["grooming"],
+                    pattern=_pattern_payload(risk, window_days=window_days, previous=[]),
+                )
+        except IntegrityError:
+            # Another check opened it first: append to that one instead.
+            item = (
+                ReviewItem.objects.select_for_update(of=("self",))
+                .filter(conversation_id=conversation_id, source=ReviewItem.Source.PATTERN)
+                .exclude(status=ReviewItem.Status.RESOLVED)
+                .get()
+            )
+            return _pattern_append(item, risk, window_days=window_days)
+        audit_record(
+            action="review.open",
+            district_id=item.district_id,
+            target_type="review_item",
+            target_id=item.pk,
+            detail={
+                "source": ReviewItem.Source.PATTERN,
+                "score": item.pattern["score"],
+                "messages": sorted({c["message"] for c in item.pattern["contributions"]}),
+                "priority": item.priority,
+                "categories": item.categories,
+            },
+        )
+        logger.info(
+            "conversation=%s pattern item=%s score=%.2f", conversation_id, item.pk, risk.score
+        )
+        review_item_notify(item=item, action=ReviewItem.Source.PATTERN)
+        return item
+
+
+def _pattern_append(item: ReviewItem, risk: Risk, *, window_days: int) -> ReviewItem:
+    previous = list(item.pattern.get("contributions", []))
+    known = {(c["message"], c["family"], c["signal"]) for c in previous}
+    new = [c for c in risk.contributions if (c.message_id, c.family, c.signal) not in known]
+    if not new:
+        return item
+    item.pattern = _pattern_payload(risk, window_days=window_days, previous=previous)
+    item.save(update_fields=["pattern"])
+    audit_record(
+        action="review.pattern_update",
+        district_id=item.district_id,
+        target_type="review_item",
+        target_id=item.pk,
+        detail={"score": item.pattern["score"], "messages": sorted({c.message_id for c in new})},
+    )
+    _notify_updated(item)
     return item
 
 
@@ -433,9 +537,12 @@ def review_note(*, item: ReviewItem, actor: User, text: str) -> ReviewAction:
 
 
 def _subject_of(item: ReviewItem) -> User | None:
-    """The person an item is about: the message's sender, else the reported person."""
+    """The person an item is about: the message's sender, the pattern's sender, else the
+    reported person."""
     if item.message is not None and item.message.sender_id:
         return item.message.sender
+    if item.source == ReviewItem.Source.PATTERN and item.pattern.get("sender"):
+        return User.objects.filter(pk=item.pattern["sender"]).first()
     report = getattr(item, "report", None)
     return report.subject if report is not None else None
 

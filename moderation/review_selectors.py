@@ -13,6 +13,7 @@ from accounts.models import User
 from messaging.access import member_ids
 from messaging.models import Conversation, Message
 
+from .conversation_signals import family_labels
 from .models import PRIORITY_RANK, Priority, ReviewItem, SafeguardingAlert, Verdict
 
 CONTEXT_MESSAGES = 3
@@ -100,6 +101,42 @@ class ItemDetail:
     history: list[ReviewItem]
     actions: list = field(default_factory=list)
     report: object = None
+    pattern: list["PatternRow"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    """One contribution to a pattern item: the message (None once deleted), its signal, its
+    share of the score."""
+
+    message: Message | None
+    message_id: int
+    at: datetime.datetime
+    family: str
+    family_label: str
+    signal: str
+    score: float
+
+
+def pattern_rows(*, item: ReviewItem) -> list[PatternRow]:
+    """A pattern item's contributions, oldest first, with their messages (one query, scoped to
+    the item's conversation)."""
+    contributions = item.pattern.get("contributions", []) if item.pattern else []
+    ids = {c["message"] for c in contributions}
+    messages = Message.objects.filter(conversation_id=item.conversation_id, pk__in=ids).in_bulk()
+    labels = family_labels()
+    return [
+        PatternRow(
+            message=messages.get(c["message"]),
+            message_id=c["message"],
+            at=datetime.datetime.fromisoformat(c["at"]),
+            family=c["family"],
+            family_label=labels.get(c["family"], c["family"]),
+            signal=c["signal"],
+            score=c["score"],
+        )
+        for c in contributions
+    ]
 
 
 def review_item_detail(*, item: ReviewItem, context: int = CONTEXT_MESSAGES) -> ItemDetail:
@@ -122,6 +159,9 @@ def review_item_detail(*, item: ReviewItem, context: int = CONTEXT_MESSAGES) -> 
         )
     report = getattr(item, "report", None) if item.source == ReviewItem.Source.REPORT else None
     sender = message.sender if message is not None else (report.subject if report else None)
+    pattern = pattern_rows(item=item) if item.source == ReviewItem.Source.PATTERN else []
+    if item.source == ReviewItem.Source.PATTERN and item.pattern.get("sender"):
+        sender = User.objects.filter(pk=item.pattern["sender"]).first()
     members = User.objects.filter(pk__in=member_ids(conversation=conversation)).order_by("pk")
     recipients = [u for u in members if sender is None or u.pk != sender.pk]
     return ItemDetail(
@@ -137,6 +177,7 @@ def review_item_detail(*, item: ReviewItem, context: int = CONTEXT_MESSAGES) -> 
         history=match_flag_history(conversation=conversation, exclude_id=item.pk),
         actions=list(item.actions.select_related("actor", "target_user")),
         report=report,
+        pattern=pattern,
     )
 
 

@@ -13,6 +13,10 @@ The life of a message's moderation:
    verdict and notifies after commit. When the model cannot score, the messages wait and are
    retried; past `UNSCORED_AFTER_SECONDS` they go to human review under the district's
    `unscored_policy`, with a review item and an alert.
+4. With every stored verdict, the message's weak grooming signals (conversation_signals) are
+   stored too, and when the message is in the grooming direction the conversation's window is
+   scored after commit (`conversation_risk_check`, off the send path's locks): past the
+   district's threshold the conversation itself becomes one `pattern` review item.
 """
 
 from __future__ import annotations
@@ -29,12 +33,13 @@ from accounts.audit import audit_record
 from accounts.models import District
 from messaging.models import Conversation, Membership, Message
 
-from . import policy
+from . import conversation_risk, conversation_signals, policy
 from .detectors.base import Context, KeywordSpec
-from .models import DistrictModeration, KeywordRule, ScorerStatus
+from .models import ConversationSignal, DistrictModeration, KeywordRule, ReviewItem, ScorerStatus
 from .models import Verdict as VerdictRecord
 from .normalize import normalize
 from .pipeline import get_pipeline
+from .review import review_pattern_record
 from .scorers import registry
 
 logger = logging.getLogger(__name__)
@@ -175,6 +180,14 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
         message.save(update_fields=["state", "state_changed_at"])
     else:
         message_state_set(message=message, state=STATE_FOR_ACTION[verdict.action])
+    signals = message_signals_record(message=message)
+    if signals is not None and signals.counts:
+        conversation_id = message.conversation_id
+        # After commit, outside the sender's transaction and its conversation row lock; a failure
+        # is logged, never raised into the send (the message is stored and acknowledged).
+        transaction.on_commit(
+            lambda: conversation_risk_check(conversation_id=conversation_id), robust=True
+        )
     district_id = message.conversation.district_id
     if verdict.action != "deliver":
         # The review console's entry point: the item, its audit entry and the staff event
@@ -205,6 +218,126 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
             ",".join(verdict.categories),
         )
     return message
+
+
+# -- conversation-level risk ---------------------------------------------------------------------
+
+
+def message_signals_record(*, message: Message) -> ConversationSignal | None:
+    """Store the message's weak grooming signals, with its direction; None when it has none.
+
+    Cheap by design (it runs inside the sender's transaction): one pass of the compiled lexicons
+    over the text, and only for a message with signals one read of the other members' roles and
+    one insert.
+    """
+    if message.kind != Message.Kind.USER or message.sender_id is None:
+        return None
+    hits = conversation_signals.extract(message.body)
+    if not hits:
+        return None
+    sender = message.sender
+    others = list(
+        Membership.objects.filter(conversation_id=message.conversation_id)
+        .exclude(user_id=message.sender_id)
+        .values_list("role", "user__is_minor")
+    )
+    to_student = any(role == Membership.Role.STUDENT for role, _ in others)
+    to_minor = any(is_minor for _, is_minor in others)
+    window_message = conversation_risk.WindowMessage(
+        message_id=message.pk,
+        at=message.created_at,
+        sender_id=message.sender_id,
+        sender_role=sender.role,
+        sender_is_adult=sender.is_adult,
+        to_student=to_student,
+        to_minor=to_minor,
+        signals=(),
+    )
+    return ConversationSignal.objects.create(
+        message=message,
+        conversation_id=message.conversation_id,
+        sender_id=message.sender_id,
+        at=message.created_at,
+        sender_role=sender.role,
+        sender_is_adult=sender.is_adult,
+        to_student=to_student,
+        to_minor=to_minor,
+        counts=conversation_risk.direction_counts(window_message),
+        signals=[hit.as_dict() for hit in hits],
+        lexicon_version=max(conversation_signals.lexicon(h.language).version for h in hits),
+    )
+
+
+def risk_params(*, district_id: int) -> conversation_risk.RiskParams:
+    """The district's window and threshold (DistrictModeration), else the defaults."""
+    row = (
+        DistrictModeration.objects.filter(district_id=district_id)
+        .values_list("pattern_window_days", "pattern_threshold")
+        .first()
+    )
+    days, threshold = row or (
+        conversation_risk.DEFAULT_WINDOW_DAYS,
+        conversation_risk.DEFAULT_THRESHOLD,
+    )
+    return conversation_risk.RiskParams(
+        window=datetime.timedelta(days=max(int(days), 1)), threshold=float(threshold)
+    )
+
+
+def conversation_window(
+    *, conversation_id: int, now: datetime.datetime, window: datetime.timedelta
+) -> list[conversation_risk.WindowMessage]:
+    """The conversation's counted signals inside the window: one read on (conversation, at)."""
+    rows = ConversationSignal.objects.filter(
+        conversation_id=conversation_id, counts=True, at__gte=now - window, at__lte=now
+    ).order_by("at", "message_id")
+    return [
+        conversation_risk.WindowMessage(
+            message_id=row.message_id,
+            at=row.at,
+            sender_id=row.sender_id,
+            sender_role=row.sender_role,
+            sender_is_adult=row.sender_is_adult,
+            to_student=row.to_student,
+            to_minor=row.to_minor,
+            signals=tuple(
+                conversation_risk.Signal(s["family"], s["signal"], float(s["weight"]))
+                for s in row.signals
+            ),
+        )
+        for row in rows
+    ]
+
+
+def conversation_risk_check(
+    *, conversation_id: int, now: datetime.datetime | None = None
+) -> ReviewItem | None:
+    """Score the conversation's window; past the district's threshold open its `pattern` review
+    item, or append new contributions to the open one. Returns the open pattern item, if any.
+
+    Idempotent: running it twice adds nothing the first run did not. After a pattern item is
+    resolved, its signals raise a new item only together with a signal sent after the resolution.
+    """
+    now = now or timezone.now()
+    district_id = Conversation.objects.values_list("district_id", flat=True).get(pk=conversation_id)
+    params = risk_params(district_id=district_id)
+    window = conversation_window(conversation_id=conversation_id, now=now, window=params.window)
+    last_resolved = (
+        ReviewItem.objects.filter(
+            conversation_id=conversation_id,
+            source=ReviewItem.Source.PATTERN,
+            status=ReviewItem.Status.RESOLVED,
+        )
+        .order_by("-resolved_at")
+        .values_list("resolved_at", flat=True)
+        .first()
+    )
+    risk = conversation_risk.conversation_risk(
+        window, now=now, params=params, new_after=last_resolved
+    )
+    return review_pattern_record(
+        conversation_id=conversation_id, risk=risk, window_days=params.window.days
+    )
 
 
 # -- the worker path -------------------------------------------------------------------------------

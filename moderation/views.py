@@ -232,7 +232,10 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         )
         raise
     review.staff_conversation_viewed(actor=request.user, conversation_id=conv.pk)
-    messages = staff_conversation_messages(conversation=conv)
+    # `?before=<seq>`: the page ending just before that message (links from a pattern item).
+    before = request.GET.get("before", "")
+    before_seq = int(before) if before.isdigit() else None
+    messages = staff_conversation_messages(conversation=conv, before_seq=before_seq)
     return render(
         request, "moderation/conversation.html", {"conversation": conv, "messages": messages}
     )

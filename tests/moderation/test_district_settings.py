@@ -25,6 +25,10 @@ def staff(make_user, district, verified_login):
     return coordinator, client
 
 
+# The conversation-risk settings, left at their defaults (docs/moderation.md).
+PATTERN = {"pattern_window_days": "14", "pattern_threshold": "3.0"}
+
+
 def _settings_entries():
     return list(AuditEntry.objects.filter(action__startswith="moderation.").order_by("pk"))
 
@@ -34,7 +38,7 @@ def test_threshold_outside_zero_to_one_is_a_form_error(staff, district, threshol
     _, client = staff
     response = client.post(
         f"{SETTINGS_URL}add/",
-        {"district": district.pk, "toxicity_threshold": threshold, "link_allowlist": ""},
+        {"district": district.pk, "toxicity_threshold": threshold, "link_allowlist": "", **PATTERN},
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
@@ -59,18 +63,23 @@ def test_settings_changes_are_audited_with_before_and_after(staff, district):
     coordinator, client = staff
     added = client.post(
         f"{SETTINGS_URL}add/",
-        {"district": district.pk, "toxicity_threshold": "0.7", "link_allowlist": "khanacademy.org"},
+        {
+            "district": district.pk,
+            "toxicity_threshold": "0.7",
+            "link_allowlist": "khanacademy.org",
+            **PATTERN,
+        },
     )
     assert added.status_code == 302
     row = DistrictModeration.objects.get(district=district)
     changed = client.post(
         f"{SETTINGS_URL}{row.pk}/change/",
-        {"toxicity_threshold": "0.4", "link_allowlist": "khanacademy.org\n.k12.ca.us"},
+        {"toxicity_threshold": "0.4", "link_allowlist": "khanacademy.org\n.k12.ca.us", **PATTERN},
     )
     assert changed.status_code == 302
     unchanged = client.post(
         f"{SETTINGS_URL}{row.pk}/change/",
-        {"toxicity_threshold": "0.4", "link_allowlist": "khanacademy.org\n.k12.ca.us"},
+        {"toxicity_threshold": "0.4", "link_allowlist": "khanacademy.org\n.k12.ca.us", **PATTERN},
     )
     assert unchanged.status_code == 302
     first, second = _settings_entries()  # the save that changed nothing is not recorded
