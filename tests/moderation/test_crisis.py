@@ -201,3 +201,17 @@ def test_a_language_the_district_did_not_configure_falls_back_to_the_defaults(di
         "(oprime 2 para español)",
         "Crisis Text Line: envía HOME al 741741",
     ]
+
+
+def test_the_http_api_shows_each_card_to_its_reader_only(
+    client, verified_login, conversation, mentor, student
+):
+    send(student, conversation, SELF_HARM)
+    url = f"/api/conversations/{conversation.pk}/messages/"
+    for user, kinds in ((mentor, ["user", "guidance"]), (student, ["user", "support"])):
+        verified_login(client, user)
+        for query in ("", "?after_seq=0&after_change=0"):
+            body = client.get(url + query).json()
+            assert [m["kind"] for m in body["messages"]] == kinds
+            assert [m["visible_to"] for m in body["messages"][1:]] == [user.pk]
+        client.logout()
