@@ -12,7 +12,9 @@ What the verdict's categories call for is in RESPONSES:
   district's help lines (`DistrictModeration.crisis_resources`, else DEFAULT_RESOURCES) and word
   that staff were told;
 - each adult member (mentor), when the message was delivered to them: guidance on how to answer,
-  visible to that adult only, in their language. A held message reached no adult: no guidance.
+  visible to that adult only, in their language. A held message reaches the adults only if a
+  moderator releases it: `review.review_release` calls `crisis_respond` again, which then posts
+  the guidance (and finds the student's card already there).
 Staff hear of every such message through the urgent review item, as of any flag.
 Threats of violence to others are urgent for staff (the verdict's priority), but are no crisis of
 the sender's: no category of theirs is listed, so nobody gets a card. A new kind of answer is an
@@ -35,6 +37,7 @@ from messaging.services import system_message_post
 
 from . import policy
 from .models import DistrictModeration
+from .models import Verdict as VerdictRecord
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ def _supported(code: object) -> str:
     return base if base in {c for c, _ in settings.LANGUAGES} else ""
 
 
-def crisis_language(*, verdict: policy.Verdict | None, user: User) -> str:
+def crisis_language(*, verdict: policy.Verdict | VerdictRecord | None, user: User) -> str:
     """The language to answer `user` in: the verdict's (the language the message was written in,
     when the pipeline names one), else the person's preferred language (when accounts record
     one), else English."""
@@ -137,11 +140,12 @@ def guidance_text(*, language: str) -> str:
     return "\n".join(lines)
 
 
-def crisis_respond(*, message: Message, verdict: policy.Verdict) -> list[Message]:
+def crisis_respond(*, message: Message, verdict: policy.Verdict | VerdictRecord) -> list[Message]:
     """Post the cards the verdict on a student's message calls for (RESPONSES), each once.
 
-    Call inside the transaction that stores the verdict, after the message's state is set; the
-    cards go to their readers after commit. Returns the cards posted by this call: empty when none
+    Call inside the transaction that stores the verdict, after the message's state is set, and
+    again when a held message is released (its adults get their guidance then); the cards go to
+    their readers after commit. Returns the cards posted by this call: empty when none
     are due (an adult's message, a category with no answer) or all were posted before.
     """
     due = [RESPONSES[c] for c in verdict.categories if c in RESPONSES]

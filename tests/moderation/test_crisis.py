@@ -14,6 +14,7 @@ from moderation import crisis
 from moderation.models import DistrictModeration, KeywordRule, ReviewItem
 from moderation.models import Verdict as VerdictRecord
 from moderation.policy import Verdict
+from moderation.review import review_release
 from moderation.services import messages_screen_pending, verdict_store
 
 SELF_HARM = "sometimes I think about killing myself"
@@ -215,3 +216,21 @@ def test_the_http_api_shows_each_card_to_its_reader_only(
             assert [m["kind"] for m in body["messages"]] == kinds
             assert [m["visible_to"] for m in body["messages"][1:]] == [user.pk]
         client.logout()
+
+
+def test_a_held_disclosure_released_later_brings_the_mentor_guidance_then(
+    conversation, mentor, student, moderator, events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(student, conversation, "I want to die. text me at 555-201-7788 tonight")
+    assert message.state == "held"
+    assert cards(conversation) == [("support", student.pk)]
+    assert message_events(events, user_group(mentor.pk)) == []
+    item = ReviewItem.objects.get(message=message)
+    events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_release(item=item, actor=moderator, reason="The school counsellor's line.")
+    assert cards(conversation) == [("support", student.pk), ("guidance", mentor.pk)]
+    # The released message first, then the guidance after it; the student gets no second card.
+    assert message_events(events, user_group(mentor.pk)) == [("user", 1), ("guidance", 3)]
+    assert message_events(events, user_group(student.pk)) == [("user", 1)]
