@@ -9,7 +9,7 @@ from messaging import selectors
 from messaging import services as messaging
 from messaging.cadence import match_week_status
 from messaging.models import Message
-from messaging.realtime import user_group
+from messaging.realtime import staff_group, user_group
 from moderation import crisis
 from moderation.models import DistrictModeration, KeywordRule, ReviewItem
 from moderation.models import Verdict as VerdictRecord
@@ -234,3 +234,22 @@ def test_a_held_disclosure_released_later_brings_the_mentor_guidance_then(
     # The released message first, then the guidance after it; the student gets no second card.
     assert message_events(events, user_group(mentor.pk)) == [("user", 1), ("guidance", 3)]
     assert message_events(events, user_group(student.pk)) == [("user", 1)]
+
+
+def test_a_threat_the_verdict_calls_urgent_reaches_staff_urgently_and_answers_nobody(
+    use_detoxify, conversation, mentor, student, events, django_capture_on_commit_callbacks
+):
+    DistrictModeration.objects.create(district_id=conversation.district_id, toxicity_threshold=0.99)
+    message = send(student, conversation, "everyone at school is going to find out tomorrow")
+    message.refresh_from_db()
+    assert message.state == "pending"
+    # The worker's verdict, as a pipeline that knows threats of violence gives it.
+    threat = Verdict(action="flag", categories=["toxicity"], priority="urgent")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        verdict_store(message=message, verdict=threat)
+    item = ReviewItem.objects.get(message=message)
+    assert (item.priority, item.categories) == ("urgent", ["toxicity"])
+    staff_events = [e["type"] for g, e in events if g == staff_group(conversation.district_id)]
+    assert staff_events == ["review.item", "review.urgent"]
+    assert cards(conversation) == []
+    assert message_events(events, user_group(student.pk)) == []
