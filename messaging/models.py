@@ -150,6 +150,12 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         USER = "user", "Written by a member"
         SYSTEM = "system", "Posted by the program"
+        # Crisis cards (moderation.crisis): posted by the program, each for one member only.
+        SUPPORT = "support", "Support for the student who wrote a crisis message"
+        GUIDANCE = "guidance", "Guidance for an adult member on how to respond"
+
+    # Kinds that are addressed to one member (`visible_to`) and seen by nobody else.
+    ADDRESSED_KINDS = (Kind.SUPPORT, Kind.GUIDANCE)
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
@@ -158,6 +164,14 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="messages_sent"
     )
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)
+    # The one member who may see this message; empty: every member (by state, as always).
+    visible_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     seq = models.PositiveBigIntegerField()
     client_id = models.CharField(max_length=64)
     body = models.TextField()
@@ -182,7 +196,18 @@ class Message(models.Model):
                 name="message_system_client_id_unique",
             ),
             models.CheckConstraint(
-                condition=Q(kind="system") | Q(sender__isnull=False), name="message_user_has_sender"
+                condition=~Q(kind="user") | Q(sender__isnull=False), name="message_user_has_sender"
+            ),
+            # Support and guidance cards are addressed to one member and written by nobody; every
+            # other message is for all members.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["support", "guidance"])
+                    & Q(visible_to__isnull=False)
+                    & Q(sender__isnull=True)
+                )
+                | (~Q(kind__in=["support", "guidance"]) & Q(visible_to__isnull=True)),
+                name="message_addressed_kinds_have_one_reader",
             ),
         ]
         indexes = [

@@ -37,6 +37,8 @@ def message_payload(message: Message) -> dict:
         "client_id": message.client_id,
         "sender": message.sender_id,
         "kind": message.kind,
+        # The one member a support or guidance card is for; null: every member.
+        "visible_to": message.visible_to_id,
         "body": message.body,
         "state": message.state,
         "created_at": message.created_at.isoformat(),

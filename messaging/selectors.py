@@ -13,8 +13,10 @@ PAGE_MAX = 200
 
 
 def messages_visible_q(*, user: User) -> Q:
-    """Messages a member may see: everything visible, plus their own in any state."""
-    return Q(state__in=Message.VISIBLE_STATES) | Q(sender=user)
+    """Messages a member may see: everything visible that is for every member or addressed to
+    them (a crisis card), plus their own in any state."""
+    for_them = Q(visible_to__isnull=True) | Q(visible_to=user)
+    return (Q(state__in=Message.VISIBLE_STATES) & for_them) | Q(sender=user)
 
 
 def messages_after(
@@ -50,11 +52,8 @@ def conversations_for_user(*, user: User) -> list[dict]:
     for membership in memberships:
         conversation = membership.conversation
         unread = (
-            Message.objects.filter(
-                conversation=conversation,
-                seq__gt=membership.last_read_seq,
-                state__in=Message.VISIBLE_STATES,
-            )
+            Message.objects.filter(conversation=conversation, seq__gt=membership.last_read_seq)
+            .filter(messages_visible_q(user=user))
             .exclude(sender=user)
             .count()
         )

@@ -345,8 +345,22 @@ def _insert(
     return message
 
 
-def system_message_post(*, conversation: Conversation, key: str, body: str) -> SendResult:
-    """Post a program message (a weekly prompt, a warning) once per `key` into a conversation."""
+def system_message_post(
+    *,
+    conversation: Conversation,
+    key: str,
+    body: str,
+    kind: str = Message.Kind.SYSTEM,
+    visible_to: User | None = None,
+) -> SendResult:
+    """Post a program message (a weekly prompt, a warning) once per `key` into a conversation.
+
+    `kind` support or guidance with `visible_to`: a card only that member sees (moderation.crisis).
+    Called inside a transaction that already holds the conversation's row lock, a second post of
+    the same key finds the first and creates nothing.
+    """
+    if (kind in Message.ADDRESSED_KINDS) != (visible_to is not None):
+        raise ValueError("Support and guidance cards, and only they, are addressed to one member.")
     body = clean_body(body)
     digest = _digest(body)
     with transaction.atomic():
@@ -359,7 +373,8 @@ def system_message_post(*, conversation: Conversation, key: str, body: str) -> S
         message = Message.objects.create(
             conversation=conversation,
             sender=None,
-            kind=Message.Kind.SYSTEM,
+            kind=kind,
+            visible_to=visible_to,
             seq=seq,
             change=change,
             client_id=key,
@@ -391,10 +406,13 @@ def message_state_set(*, message: Message, state: str) -> Message:
 def notify_message(*, message: Message) -> None:
     """Tell the right people about a message's current state, after commit.
 
-    Visible messages go to every member. A pending, held or rejected message goes to its sender
-    only (staff learn of held messages through the review queue), never to the other members.
+    Visible messages go to every member; a card addressed to one member (`visible_to`) to that
+    member only. A pending, held or rejected message goes to its sender only (staff learn of held
+    messages through the review queue), never to the other members.
     """
-    if message.is_visible_to_recipients:
+    if message.visible_to_id is not None:
+        recipients = [message.visible_to_id] if message.is_visible_to_recipients else []
+    elif message.is_visible_to_recipients:
         recipients = member_ids(conversation=message.conversation)
     else:
         recipients = [message.sender_id] if message.sender_id else []

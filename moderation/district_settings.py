@@ -20,6 +20,7 @@ SETTINGS_FIELDS = (
     "link_allowlist",
     "pattern_window_days",
     "pattern_threshold",
+    "crisis_resources",
 )
 RULE_FIELDS = ("phrase", "category", "action", "label", "is_active")
 

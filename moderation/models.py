@@ -219,6 +219,43 @@ def validate_threshold(value: float | None) -> None:
         )
 
 
+CRISIS_RESOURCE_LINES_MAX = 10
+CRISIS_RESOURCE_CHARS_MAX = 300
+
+
+def validate_crisis_resources(value) -> None:
+    """{"<language>": ["one resource a line", ...]} for languages in settings.LANGUAGES."""
+    languages = {code for code, _ in settings.LANGUAGES}
+    if not isinstance(value, dict):
+        raise ValidationError(
+            'Give the resources per language: {"en": ["..."], "es": ["..."]}.', code="invalid"
+        )
+    for language, lines in value.items():
+        if language not in languages:
+            known = ", ".join(sorted(languages))
+            raise ValidationError(
+                f"Unknown language {str(language)[:10]!r}: use one of {known}.", code="invalid"
+            )
+        if (
+            not isinstance(lines, list)
+            or not lines
+            or len(lines) > CRISIS_RESOURCE_LINES_MAX
+            or not all(
+                isinstance(line, str)
+                and line.strip()
+                and len(line) <= CRISIS_RESOURCE_CHARS_MAX
+                and "\x00" not in line
+                for line in lines
+            )
+        ):
+            raise ValidationError(
+                f"The resources for {language!r} must be a list of 1 to "
+                f"{CRISIS_RESOURCE_LINES_MAX} lines of text, each at most "
+                f"{CRISIS_RESOURCE_CHARS_MAX} characters.",
+                code="invalid",
+            )
+
+
 class DistrictModeration(models.Model):
     """A district's moderation settings, edited by coordinators in the admin."""
 
@@ -248,6 +285,14 @@ class DistrictModeration(models.Model):
         validators=[MinValueValidator(1.0)],
         help_text="Conversation risk score at or above which the conversation becomes a review "
         "item. One topic repeated stays below 1.5; three distinct mild signals reach about 3.",
+    )
+    crisis_resources = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_crisis_resources],
+        help_text="Help lines shown to a student whose message speaks of self-harm or abuse, per "
+        'language, one a line: {"en": ["988 Suicide & Crisis Lifeline: call or text 988"], '
+        '"es": [...]}. A language left out gets the national defaults.',
     )
 
     class Meta:

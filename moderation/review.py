@@ -39,6 +39,7 @@ from messaging.services import (
 )
 
 from .conversation_risk import Risk
+from .crisis import crisis_respond
 from .models import (
     PRIORITY_RANK,
     Action,
@@ -361,6 +362,11 @@ def review_release(*, item: ReviewItem, actor: User, reason: str) -> ReviewItem:
         raise ReviewConflict("Only a held message can be released.", code="not_held")
     message_state_set(message=message, state=Message.State.RELEASED)
     notify_message(message=message)
+    # A disclosure held for another reason (a phone number in it) reaches the adults only now:
+    # they get their guidance now, after the message; the student's card was posted at the verdict.
+    verdict = getattr(message, "verdict", None)
+    if verdict is not None:
+        crisis_respond(message=message, verdict=verdict)
     _record(item, actor=actor, kind=Kind.RELEASE, reason=reason)
     _resolve(item, "released")
     _notify_updated(item)

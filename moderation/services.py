@@ -34,6 +34,7 @@ from accounts.models import District
 from messaging.models import Conversation, Membership, Message
 
 from . import conversation_risk, conversation_signals, policy
+from .crisis import crisis_respond
 from .detectors.base import Context, KeywordSpec
 from .models import ConversationSignal, DistrictModeration, KeywordRule, ReviewItem, ScorerStatus
 from .models import Verdict as VerdictRecord
@@ -154,7 +155,8 @@ def _retry_already_queued(task) -> bool:
 
 
 def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool = False) -> Message:
-    """Store the verdict, set the message's state, and queue flagged or held messages for staff.
+    """Store the verdict, set the message's state, queue flagged or held messages for staff, and
+    answer a student's crisis message (moderation.crisis).
 
     Idempotent: a message that already has a verdict keeps it (a sweep racing a task changes
     nothing). Call inside a transaction; events leave after commit. `inserting`: the message is
@@ -217,6 +219,10 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
             verdict.priority,
             ",".join(verdict.categories),
         )
+        # A student's disclosure is answered in the same transaction (docs/moderation.md,
+        # "Crisis response"); its cards' events leave before the message's own, which the
+        # caller sends next, and sockets put them back in sequence order (messaging.ordering).
+        crisis_respond(message=message, verdict=verdict)
     return message
 
 

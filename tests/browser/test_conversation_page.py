@@ -241,3 +241,32 @@ def test_a_withdrawn_message_leaves_the_page(
     expect(bodies(student_page)).to_have_text(
         ["This message was removed by the program staff."], timeout=10000
     )
+
+
+def test_a_crisis_message_shows_the_student_a_support_card_only_they_see(
+    browser, server, conversation, mentor, student
+):
+    student_page = open_page(browser, server, student, conversation)
+    mentor_page = open_page(browser, server, mentor, conversation)
+    send(student_page, "sometimes I think about killing myself")
+
+    card = student_page.locator("#messages .message.card.support")
+    expect(card).to_have_count(1, timeout=10000)
+    expect(card.locator(".only-you")).to_have_text("Only you can see this")
+    expect(card.locator(".author")).to_have_text("Support for you")
+    expect(card.locator(".state")).to_have_text("")
+    expect(card.locator(".body")).to_contain_text("Crisis Text Line: text HOME to 741741")
+    expect(card.locator(".body")).to_contain_text(
+        "A staff member has been told and will check in with you."
+    )
+    # After the student's own message, in sequence order, and drawn apart from it.
+    expect(student_page.locator("#messages > li")).to_have_count(2)
+    expect(student_page.locator("#messages > li").nth(1)).to_have_class("message card support")
+    assert card.evaluate("el => getComputedStyle(el).borderLeftWidth") == "8px"
+
+    # The mentor gets the guidance card, never the student's.
+    guidance = mentor_page.locator("#messages .message.card.guidance")
+    expect(guidance).to_have_count(1, timeout=10000)
+    expect(guidance.locator(".body")).to_contain_text("Don't promise to keep it a secret.")
+    expect(mentor_page.locator("#messages .message.support")).to_have_count(0)
+    expect(mentor_page.locator("#messages")).not_to_contain_text("741741")

@@ -102,8 +102,11 @@ def test_self_harm_is_delivered_and_urgent_for_staff(
     assert message.state == "flagged"
     item = ReviewItem.objects.get(message=message)
     assert (item.priority, item.priority_rank, item.categories) == ("urgent", 3, ["self_harm"])
-    assert visible_to(mentor, conversation) == [message.pk]
-    assert message_events(events, user_group(mentor.pk)) == ["flagged"]
+    # The mentor gets the message and, after it, the guidance card (docs/moderation.md, "Crisis
+    # response"; tests/moderation/test_crisis.py).
+    guidance = Message.objects.get(conversation=conversation, kind="guidance")
+    assert visible_to(mentor, conversation) == [message.pk, guidance.pk]
+    assert message_events(events, user_group(mentor.pk)) == ["delivered", "flagged"]
 
 
 def test_district_keywords_apply_to_their_district_only(

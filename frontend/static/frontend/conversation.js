@@ -30,6 +30,8 @@ const STATE_LABELS = {
   failed: "Not sent",
 };
 const NO_RECONNECT = new Set([4001]);
+// Cards the program addresses to this member alone (a crisis reply): shown apart, never "sent".
+const CARD_KINDS = new Set(["support", "guidance"]);
 
 let socket = null;
 let through = 0; // everything with seq <= through has been received (or is not ours to see)
@@ -67,17 +69,28 @@ function send(frame) {
 
 function authorLabel(message) {
   if (message.kind === "system") return "Program";
+  if (message.kind === "support") return root.dataset.authorSupport;
+  if (message.kind === "guidance") return root.dataset.authorGuidance;
   return message.sender === userId ? "You" : "Your match";
 }
 
 function renderState(li, state) {
   li.dataset.state = state;
-  li.querySelector(".state").textContent = STATE_LABELS[state] || state;
+  const label = CARD_KINDS.has(li.dataset.kind) ? "" : STATE_LABELS[state] || state;
+  li.querySelector(".state").textContent = label;
 }
 
-function buildItem({ author, body, state, mine }) {
+function buildItem({ author, body, state, mine, kind = "user" }) {
   const li = document.createElement("li");
   li.className = mine ? "message mine" : "message";
+  li.dataset.kind = kind;
+  if (CARD_KINDS.has(kind)) {
+    li.classList.add("card", kind);
+    const only = document.createElement("p");
+    only.className = "only-you";
+    only.textContent = root.dataset.onlyYou;
+    li.append(only);
+  }
   const meta = document.createElement("div");
   meta.className = "meta";
   const who = document.createElement("span");
@@ -87,7 +100,7 @@ function buildItem({ author, body, state, mine }) {
   stateSpan.className = "state";
   const seen = document.createElement("span");
   seen.className = "seen";
-  meta.append(who, " · ", stateSpan, seen);
+  meta.append(who, CARD_KINDS.has(kind) ? "" : " · ", stateSpan, seen);
   const text = document.createElement("p");
   text.className = "body";
   text.textContent = body;
@@ -113,7 +126,13 @@ function showMessage(message) {
   const mine = message.sender === userId;
   let li = bySeq.get(message.seq) || (mine ? byClientId.get(message.client_id) : null);
   if (!li) {
-    li = buildItem({ author: authorLabel(message), body: message.body, state: message.state, mine });
+    li = buildItem({
+      author: authorLabel(message),
+      body: message.body,
+      state: message.state,
+      mine,
+      kind: message.kind,
+    });
     insertBySeq(li, message.seq);
   } else if (!li.dataset.seq) {
     li.remove();
