@@ -71,6 +71,13 @@ class DistrictAdmin(DistrictScopedAdmin):
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(pk=request.user.district_id)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Coordinators must not grant themselves the right to read conversations.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "coordinators_read_conversations")
+
 
 @admin.register(School)
 class SchoolAdmin(DistrictScopedAdmin):
