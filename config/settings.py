@@ -290,7 +290,7 @@ TRELLIS_REALTIME = {
     "SEND_BURST": env.int("TRELLIS_SEND_BURST", default=20),
     # Sends refused for the rate within a minute before the socket is closed and the user reported.
     "RATE_LIMIT_STRIKES": env.int("TRELLIS_RATE_LIMIT_STRIKES", default=50),
-    # Bad frames (invalid JSON, unknown events, wrong fields) within a minute before closing (1008).
+    # Bad frames (invalid JSON, unknown events, wrong fields) within a minute before closing (4400).
     "PROTOCOL_STRIKES": env.int("TRELLIS_PROTOCOL_STRIKES", default=10),
 }
 

@@ -36,7 +36,8 @@ MAX_FRAME = 4096
 CLOSE_FORBIDDEN = 4403
 # The same code as the user socket's for an ended session (messaging.consumers).
 CLOSE_SESSION_ENDED = 4001
-CLOSE_POLICY = 1008
+# Repeated bad frames, as on the user socket (messaging.consumers: daphne refuses 1008).
+CLOSE_POLICY = 4400
 MAX_BAD_FRAMES = 5
 # How often an open staff socket re-checks its session (accounts.sessions.session_is_live).
 SESSION_CHECK_SECONDS = 15

@@ -129,7 +129,7 @@ async def test_own_item_is_served_and_garbage_gets_errors_then_a_close(make_item
         replies.append(await communicator.receive_output(timeout=5))
     assert [r["type"] for r in replies] == ["websocket.send"] * 4 + ["websocket.close"]
     assert json.loads(replies[0]["text"])["code"] == "invalid"
-    assert replies[-1]["code"] == 1008
+    assert replies[-1]["code"] == 4400
 
 
 @pytest.mark.parametrize("role", ["student", "mentor"])
