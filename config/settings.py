@@ -19,7 +19,9 @@ if (BASE_DIR / ".env").is_file():
 # The embedded default key only serves local development; config.production refuses to start without
 # a real one.
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghij")
-DEBUG = env.bool("DEBUG", default=True)
+# Debug mode only when asked for (DEBUG=true, as `make run` does): a server started without it must
+# never show tracebacks or settings.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the ASGI process, on every server (daphne serves none itself).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A plain 404 page, also in debug mode (never Django's technical page listing every URL).
+    "frontend.middleware.PlainNotFoundMiddleware",
     # Idle timeout and session tracking, then the second-factor gate (accounts.middleware).
     "accounts.middleware.SessionGuardMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
@@ -163,11 +169,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# No collected folder here: WhiteNoise serves the apps' static folders (finders, below).
+# config.production serves what `collectstatic` wrote into STATIC_ROOT instead.
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="trellis@localhost")
