@@ -25,10 +25,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Install Debian's packages:$$missing (sudo apt-get install$$missing) for the tests." >&2; exit 1; fi; fi
 
+# Debug mode (tracebacks) for the developer's own server; DEBUG=false make run turns it off.
+DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) browser
 	$(BIN)/python -m tests.services $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -149,9 +149,12 @@ class DistrictAdmin(DistrictScopedAdmin):
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(pk=request.user.district_id)
 
-    # A coordinator who could switch this on would need no second coordinator
-    # (accounts.credentials).
-    _superuser_only = ("allow_single_coordinator_credential_reset",)
+    # A coordinator who could switch these on would need no second coordinator
+    # (accounts.credentials), or would grant themselves the right to read conversations.
+    _superuser_only = (
+        "allow_single_coordinator_credential_reset",
+        "coordinators_read_conversations",
+    )
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -167,6 +170,15 @@ class DistrictAdmin(DistrictScopedAdmin):
                 target_type="district",
                 target_id=obj.pk,
                 detail={"allow_single_coordinator": obj.allow_single_coordinator_credential_reset},
+            )
+        if "coordinators_read_conversations" in form.changed_data:
+            audit_record(
+                action="district.conversation_reading_changed",
+                actor=request.user,
+                district_id=obj.pk,
+                target_type="district",
+                target_id=obj.pk,
+                detail={"coordinators_read": obj.coordinators_read_conversations},
             )
 
 

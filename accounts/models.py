@@ -53,6 +53,14 @@ class District(models.Model):
             "second factor without a second coordinator's approval (audited either way)."
         ),
     )
+    # Reading conversations is the moderators' job; coordinators run programs and people. A
+    # district may extend the right to its coordinators (every staff read is audited either way).
+    coordinators_read_conversations = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Coordinators may open conversations in the review console (every read is audited)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -170,6 +178,17 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in (self.Role.MODERATOR, self.Role.COORDINATOR)
+
+    @property
+    def reads_conversations(self) -> bool:
+        """Whether this staff member may read conversation content: a moderator always, a
+        coordinator only where the district grants it
+        (`District.coordinators_read_conversations`)."""
+        if not self.is_active or self.district_id is None:
+            return False
+        if self.role == self.Role.MODERATOR:
+            return True
+        return self.role == self.Role.COORDINATOR and self.district.coordinators_read_conversations
 
     @property
     def requires_second_factor(self) -> bool:

@@ -6,7 +6,7 @@ Refuses to start without a real SECRET_KEY, AUDIT_HMAC_KEY and ALLOWED_HOSTS fro
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import DATABASES, MIDDLEWARE, env
+from .settings import BASE_DIR, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -35,10 +35,12 @@ CSRF_COOKIE_SECURE = True
 # "__Host-" cookies are sent only over HTTPS, to this exact host, for the whole site.
 SESSION_COOKIE_NAME = "__Host-trellis_session"
 CSRF_COOKIE_NAME = "__Host-trellis_csrftoken"
+# Static files from the ASGI process (WhiteNoise, config.settings), compressed and cache-busted:
+# `manage.py collectstatic --noinput` must have run with these settings (the Dockerfile does).
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# Static files straight from the ASGI process, compressed and cache-busted.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False

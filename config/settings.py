@@ -27,7 +27,9 @@ SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or audit_key_derive(SECRET_KEY)
 # Append-only JSON lines of audit anchors (the job "audit-anchor"); empty: the log stream only.
 AUDIT_ANCHOR_PATH = env.str("AUDIT_ANCHOR_PATH", default="")
-DEBUG = env.bool("DEBUG", default=True)
+# Debug mode only when asked for (DEBUG=true, as `make run` does): a server started without it must
+# never show tracebacks or settings.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the ASGI process, on every server (daphne serves none itself).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A plain 404 page, also in debug mode (never Django's technical page listing every URL).
+    "frontend.middleware.PlainNotFoundMiddleware",
     # Idle timeout and session tracking, then the second-factor gate (accounts.middleware).
     "accounts.middleware.SessionGuardMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
@@ -175,11 +181,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# No collected folder here: WhiteNoise serves the apps' static folders (finders, below).
+# config.production serves what `collectstatic` wrote into STATIC_ROOT instead.
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="trellis@localhost")
@@ -302,7 +312,7 @@ TRELLIS_REALTIME = {
     "SEND_BURST": env.int("TRELLIS_SEND_BURST", default=20),
     # Sends refused for the rate within a minute before the socket is closed and the user reported.
     "RATE_LIMIT_STRIKES": env.int("TRELLIS_RATE_LIMIT_STRIKES", default=50),
-    # Bad frames (invalid JSON, unknown events, wrong fields) within a minute before closing (1008).
+    # Bad frames (invalid JSON, unknown events, wrong fields) within a minute before closing (4400).
     "PROTOCOL_STRIKES": env.int("TRELLIS_PROTOCOL_STRIKES", default=10),
 }
 

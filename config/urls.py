@@ -5,6 +5,9 @@ from django.views.generic import RedirectView
 from accounts import views as account_views
 from moderation import views as moderation_views
 
+# A plain page (frontend.middleware uses the same one in debug mode).
+handler404 = "frontend.views.not_found"
+
 urlpatterns = [
     # One sign-in and one sign-out for everything: the admin's own login would skip throttling and
     # the second step, and its logout would leave the session's sockets open.

@@ -34,6 +34,12 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return render(request, "frontend/conversation.html", {"conversation": found})
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page (`handler404`, and in debug mode frontend.middleware): it says nothing about
+    the site's URLs or what was asked for."""
+    return render(request, "404.html", status=404)
+
+
 @require_GET
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:

@@ -28,8 +28,10 @@ def access_conversation_as_member(*, user: User, conversation_id: int) -> Conver
 
 
 def access_conversation_as_staff(*, user: User, conversation_id: int) -> Conversation:
-    """The conversation, if the user is staff of its district; else ConversationNotFound."""
-    if not user.is_authenticated or not user.is_active or not user.is_staff_role:
+    """The conversation, if the user is staff of its district who may read conversations (a
+    moderator, or a coordinator where the district grants it: `User.reads_conversations`); else
+    ConversationNotFound. The caller records the read."""
+    if not user.is_authenticated or not user.is_staff_role or not user.reads_conversations:
         raise ConversationNotFound
     try:
         return Conversation.objects.get(pk=conversation_id, district_id=user.district_id)

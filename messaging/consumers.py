@@ -40,8 +40,10 @@ from .services import MessageRejected
 
 logger = logging.getLogger(__name__)
 
-# Close codes (docs/protocol.md). 1008 and 1009 are the standard "policy" and "too big" codes.
-CLOSE_POLICY = 1008
+# Close codes (docs/protocol.md). Repeated bad frames close with 4400 on every server: daphne
+# (autobahn) lets an application close only with 1000 or 3000-4999, and the standard 1008 ("policy")
+# raised inside the consumer there, which ended the socket with 1011 and a traceback.
+CLOSE_POLICY = 4400
 CLOSE_TOO_BIG = 1009
 # Daphne (autobahn) lets an application close only with 1000 or 3000-4999: there the same condition
 # closes with 4009.
@@ -497,7 +499,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
         return payload
 
     async def _refuse(self, code, detail, *, field=None, ref=None, extra=None):
-        """An error that counts against the socket: repeated ones close it (1008)."""
+        """An error that counts against the socket: repeated ones close it (4400)."""
         await self._send_json(self._error(code, detail, field=field, ref=ref, extra=extra))
         if self._protocol_strikes.add() >= settings.TRELLIS_REALTIME["PROTOCOL_STRIKES"]:
             logger.warning("socket closed: repeated bad frames from user=%s", self.user.pk)

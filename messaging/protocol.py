@@ -27,14 +27,18 @@ class Field:
     nullable: bool = False
     max_len: int | None = None
     minimum: int | None = None
+    maximum: int | None = None
 
 
 # Ids and sequence numbers are 64-bit in the database.
 INT_MAX = 2**63 - 1
-REF = Field(str, required=False, max_len=64)
+REF_MAX = 64
+REF = Field(str, required=False, max_len=REF_MAX)
 CONVERSATION = Field(int, minimum=1)
 SEQ = Field(int, minimum=0)
-LIMIT = Field(int, required=False, minimum=1)
+# A page is at most 200 messages (messaging.selectors.PAGE_MAX); more is refused, not capped.
+LIMIT_MAX = 200
+LIMIT = Field(int, required=False, minimum=1, maximum=LIMIT_MAX)
 
 # Every client event and its fields. Any field not listed is refused, so that a typo is reported
 # rather than silently ignored.
@@ -79,7 +83,10 @@ def parse_frame(text: str) -> dict:
         raise ProtocolError("invalid_json", "The frame is not valid JSON.") from exc
     if not isinstance(data, dict):
         raise ProtocolError("invalid_frame", "The frame must be a JSON object.")
-    ref = data.get("ref") if isinstance(data.get("ref"), str) else None
+    # Echoed in the answer only when it is a valid ref: a bad value is never sent back.
+    ref = data.get("ref")
+    if not isinstance(ref, str) or len(ref) > REF_MAX:
+        ref = None
     kind = data.get("type")
     if not isinstance(kind, str):
         raise ProtocolError("missing_field", "The frame has no 'type'.", field="type", ref=ref)
@@ -121,5 +128,9 @@ def parse_frame(text: str) -> dict:
         if spec.minimum is not None and value < spec.minimum:
             raise ProtocolError(
                 "wrong_type", f"{name!r} must be at least {spec.minimum}.", field=name, ref=ref
+            )
+        if spec.maximum is not None and value > spec.maximum:
+            raise ProtocolError(
+                "wrong_type", f"{name!r} must be at most {spec.maximum}.", field=name, ref=ref
             )
     return data

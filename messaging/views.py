@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
-from .protocol import INT_MAX
+from .protocol import INT_MAX, LIMIT_MAX
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,9 @@ STATUS_FOR_CODE = {"conflict": 409, "closed": 409}
 
 
 class BadRequest(Exception):
-    def __init__(self, code: str, detail: str, status: int = 400):
+    def __init__(self, code: str, detail: str, status: int = 400, *, field: str | None = None):
         super().__init__(detail)
-        self.code, self.detail, self.status = code, detail, status
+        self.code, self.detail, self.status, self.field = code, detail, status, field
 
 
 def _error(code: str, detail: str, status: int, **extra) -> JsonResponse:
@@ -61,7 +61,8 @@ def api(view):
             code = exc.code or "invalid"
             return _error(code, exc.messages[0], STATUS_FOR_CODE.get(code, 400))
         except BadRequest as exc:
-            return _error(exc.code, exc.detail, exc.status)
+            extra = {"field": exc.field} if exc.field else {}
+            return _error(exc.code, exc.detail, exc.status, **extra)
         except (DatabaseError, InterfaceError) as exc:
             realtime.stats["db_unavailable"] += 1
             logger.warning("database unavailable in api %s: %s", view.__name__, type(exc).__name__)
@@ -70,12 +71,18 @@ def api(view):
     return never_cache(wrapper)
 
 
-def _int_param(request: HttpRequest, name: str, *, default=None, minimum: int = 0):
+def _int_param(
+    request: HttpRequest, name: str, *, default=None, minimum: int = 0, maximum: int = INT_MAX
+):
     raw = request.GET.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) > INT_MAX or int(raw) < minimum:
-        raise BadRequest("wrong_type", f"{name!r} must be an integer of at least {minimum}.")
+    if not raw.isdigit() or int(raw) > maximum or int(raw) < minimum:
+        if maximum < INT_MAX:
+            detail = f"{name!r} must be an integer from {minimum} to {maximum}."
+        else:
+            detail = f"{name!r} must be an integer of at least {minimum}."
+        raise BadRequest("wrong_type", detail, field=name)
     return int(raw)
 
 
@@ -113,7 +120,7 @@ def messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
     after = _int_param(request, "after_seq")
     after_change = _int_param(request, "after_change")
     before = _int_param(request, "before_seq", minimum=1)
-    limit = _int_param(request, "limit", default=50, minimum=1)
+    limit = _int_param(request, "limit", default=50, minimum=1, maximum=LIMIT_MAX)
     if after is not None and before is not None:
         raise BadRequest("invalid", "Give after_seq or before_seq, not both.")
     if after_change is not None and after is None:

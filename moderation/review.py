@@ -709,14 +709,21 @@ def review_bulk(
 # -- reading as staff ----------------------------------------------------------------------------
 
 
-def staff_conversation_viewed(*, actor: User, conversation_id: int, reason: str = "") -> None:
-    """Record that a member of staff opened a conversation (every staff read is audited)."""
+def staff_conversation_viewed(
+    *, actor: User, conversation_id: int, reason: str = "", item_id: int | None = None
+) -> None:
+    """Record that a member of staff read a conversation's content (every staff read is audited):
+    the conversation page, or a review item's page (`item_id`), which shows the message and the
+    messages around it."""
+    detail: dict = {"reason_sha256": _digest(reason) if reason else ""}
+    if item_id is not None:
+        detail["review_item"] = item_id
     audit_record(
         action="conversation.view",
         actor=actor,
         target_type="conversation",
         target_id=conversation_id,
-        detail={"reason_sha256": _digest(reason) if reason else ""},
+        detail=detail,
     )
 
 

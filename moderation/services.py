@@ -62,10 +62,13 @@ def _conf(key: str, default):
 def message_context(*, message: Message) -> Context:
     """Everything the detectors may know about a message: roles, and the district's settings."""
     district_id = message.conversation.district_id
+    # A minor reads as a student whatever their role in the conversation (a peer mentor can be a
+    # minor): the policy's protections for student-bound messages follow the reader's age.
     recipients = tuple(
-        Membership.objects.filter(conversation_id=message.conversation_id)
+        Membership.Role.STUDENT.value if is_minor else role
+        for role, is_minor in Membership.objects.filter(conversation_id=message.conversation_id)
         .exclude(user_id=message.sender_id)
-        .values_list("role", flat=True)
+        .values_list("role", "user__is_minor")
     )
     district_settings = DistrictModeration.objects.filter(district_id=district_id).first()
     allowlist = list(_conf("LINK_ALLOWLIST", ()))

@@ -107,6 +107,11 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def _render_item(request: HttpRequest, item, error: str = "", status: int = 200) -> HttpResponse:
     detail = review_item_detail(item=item)
+    # The page shows the message and the messages around it: a staff read, recorded as the
+    # conversation page records one.
+    review.staff_conversation_viewed(
+        actor=request.user, conversation_id=item.conversation_id, item_id=item.pk
+    )
     staff = User.objects.filter(
         district_id=request.user.district_id,
         role__in=(User.Role.MODERATOR, User.Role.COORDINATOR),
@@ -115,7 +120,12 @@ def _render_item(request: HttpRequest, item, error: str = "", status: int = 200)
     return render(
         request,
         "moderation/item.html",
-        {"d": detail, "staff": staff, "error": error},
+        {
+            "d": detail,
+            "staff": staff,
+            "error": error,
+            "reads_conversations": request.user.reads_conversations,
+        },
         status=status,
     )
 
@@ -214,7 +224,10 @@ def conversations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/conversations.html",
-        {"conversations": district_conversations(district_id=request.user.district_id)},
+        {
+            "conversations": district_conversations(district_id=request.user.district_id),
+            "reads_conversations": request.user.reads_conversations,
+        },
     )
 
 
@@ -228,7 +241,9 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
             user=request.user,
             target_type="conversation",
             target_id=conversation_id,
-            why="outside district",
+            why="outside district"
+            if request.user.reads_conversations
+            else "reading conversations not granted",
         )
         raise
     review.staff_conversation_viewed(actor=request.user, conversation_id=conv.pk)

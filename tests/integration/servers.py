@@ -92,7 +92,7 @@ def _command(kind: str, port: int, app: str) -> list[str]:
             app,
         ]
     if kind == "runserver":
-        # Daphne's runserver: the same server, plus static files (DEBUG), for the browser tests.
+        # Daphne's runserver, for the browser tests (static files come from the app, WhiteNoise).
         return [str(BIN / "python"), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     raise ValueError(kind)
 

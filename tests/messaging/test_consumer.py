@@ -438,7 +438,7 @@ async def test_binary_frames_are_refused_with_an_error(cookies):
     await s.close()
 
 
-async def test_repeated_garbage_closes_with_1008(cookies):
+async def test_repeated_garbage_closes_with_4400(cookies):
     s = await connect(cookies["student"])
     for _ in range(settings.TRELLIS_REALTIME["PROTOCOL_STRIKES"]):
         await s.send_raw("garbage")

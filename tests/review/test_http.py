@@ -227,6 +227,9 @@ def test_moderators_cannot_export_student_records(client, moderator, student):
 def test_staff_conversation_index_lists_only_the_own_district(
     client, conversation, foreign_item, coordinator
 ):
+    # Links to the conversations are offered to staff who may read them.
+    coordinator.district.coordinators_read_conversations = True
+    coordinator.district.save()
     login(client, coordinator)
     html = client.get("/staff/conversations/").content.decode()
     assert f"/staff/conversations/{conversation.pk}/" in html

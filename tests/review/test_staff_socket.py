@@ -129,7 +129,7 @@ async def test_own_item_is_served_and_garbage_gets_errors_then_a_close(make_item
         replies.append(await communicator.receive_output(timeout=5))
     assert [r["type"] for r in replies] == ["websocket.send"] * 4 + ["websocket.close"]
     assert json.loads(replies[0]["text"])["code"] == "invalid"
-    assert replies[-1]["code"] == 1008
+    assert replies[-1]["code"] == 4400
 
 
 @pytest.mark.parametrize("role", ["student", "mentor"])
@@ -150,8 +150,13 @@ async def test_a_suspended_staff_account_is_closed_on_its_next_frame(moderator):
     communicator = await connected(moderator)
     await database_sync_to_async(User.objects.filter(pk=moderator.pk).update)(is_active=False)
     await communicator.send_json_to({"type": "queue"})
+    # The disabled account's session is no longer live: the socket closes as an ended session.
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "closing",
+        "reason": "session_ended",
+    }
     out = await communicator.receive_output(timeout=5)
-    assert (out["type"], out["code"]) == ("websocket.close", 4403)
+    assert (out["type"], out["code"]) == ("websocket.close", 4001)
 
 
 async def test_the_close_event_closes_the_staff_socket(moderator):
@@ -164,5 +169,7 @@ async def test_the_close_event_closes_the_staff_socket(moderator):
             realtime.close_user_sockets_after_commit(user_id=moderator.pk, reason="signed out")
 
     await database_sync_to_async(close)()
+    closing = await asyncio.wait_for(communicator.receive_json_from(timeout=5), 6)
+    assert closing == {"type": "closing", "reason": "signed out"}
     out = await asyncio.wait_for(communicator.receive_output(timeout=5), 6)
-    assert out["type"] == "websocket.close"
+    assert (out["type"], out["code"]) == ("websocket.close", 4001)

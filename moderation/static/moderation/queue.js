@@ -59,7 +59,8 @@ function connect(delay) {
   });
   socket.addEventListener("close", (e) => {
     status.textContent = "Live updates disconnected; reconnecting…";
-    if (e.code !== 4403) setTimeout(() => connect(Math.min(delay * 2, 30000)), delay);
+    // 4403: not staff; 4001: the session ended (sign in again). Neither is worth a retry.
+    if (e.code !== 4403 && e.code !== 4001) setTimeout(() => connect(Math.min(delay * 2, 30000)), delay);
   });
 }
 
