@@ -2,13 +2,22 @@
 
 Every caller that reads or writes a conversation on behalf of a user goes through here. A
 conversation the user may not see is reported as not found, so that ids are not enumerable.
+
+Removed people (docs/security.md, "Removed adults"): a member reads a conversation while their
+account is active and the conversation's match, if it has one, is not closed. A paused match stays
+readable (its conversation takes no messages: `Conversation.is_open`); a closed match, or a
+suspended or deactivated account, answers exactly as a non-member does.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import Conversation, Membership
+from .models import Conversation, Match, Membership
+
+# A closed match is over for its members: its conversation is kept for staff and retention only.
+_READABLE = Q(match__isnull=True) | ~Q(match__status=Match.Status.CLOSED)
 
 
 class ConversationNotFound(ObjectDoesNotExist):
@@ -17,14 +26,21 @@ class ConversationNotFound(ObjectDoesNotExist):
 
 def access_conversation_as_member(*, user: User, conversation_id: int) -> Conversation:
     """The conversation, if the user is a member of it; else ConversationNotFound."""
-    if not user.is_authenticated or not user.is_active:
-        raise ConversationNotFound
     try:
-        return Conversation.objects.select_related("program", "match").get(
-            pk=conversation_id, memberships__user=user
+        return (
+            conversations_readable_by(user=user)
+            .select_related("program", "match")
+            .get(pk=conversation_id)
         )
     except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
         raise ConversationNotFound from exc
+
+
+def conversations_readable_by(*, user: User) -> QuerySet[Conversation]:
+    """The conversations the user may read as a member (the rule in the module docstring)."""
+    if not user.is_authenticated or not user.is_active:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(_READABLE, memberships__user=user)
 
 
 def access_conversation_as_staff(*, user: User, conversation_id: int) -> Conversation:
@@ -38,6 +54,20 @@ def access_conversation_as_staff(*, user: User, conversation_id: int) -> Convers
 
 
 def member_ids(*, conversation: Conversation) -> list[int]:
+    """Every member, removed or not: for news about the conversation itself (it was paused or
+    closed), never for its content."""
     return list(
         Membership.objects.filter(conversation=conversation).values_list("user_id", flat=True)
+    )
+
+
+def reader_ids(*, conversation: Conversation) -> list[int]:
+    """The members who may read the conversation now: the only recipients of its content
+    (messages, withdrawals, read markers, typing). Nobody once its match is closed."""
+    return list(
+        Membership.objects.filter(
+            conversation=conversation,
+            user__is_active=True,
+            conversation__in=Conversation.objects.filter(_READABLE),
+        ).values_list("user_id", flat=True)
     )

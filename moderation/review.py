@@ -26,7 +26,7 @@ from accounts.audit import audit_record
 from accounts.models import District, User
 from accounts.sessions import sessions_revoke_all
 from messaging import realtime
-from messaging.access import member_ids
+from messaging.access import member_ids, reader_ids
 from messaging.models import Match, Message
 from messaging.services import (
     MatchNotActivatable,
@@ -282,8 +282,8 @@ def review_uphold(*, item: ReviewItem, actor: User, reason: str) -> ReviewItem:
         message_state_set(message=message, state=Message.State.REJECTED)
         notify_message(message=message)  # a rejected message goes to its sender only
         if was_visible:
-            members = member_ids(conversation=item.conversation)
-            others = [uid for uid in members if uid != message.sender_id]
+            readers = reader_ids(conversation=item.conversation)
+            others = [uid for uid in readers if uid != message.sender_id]
             realtime.notify_after_commit(
                 groups=[realtime.user_group(uid) for uid in others],
                 event=realtime.withdrawn_event(message),
