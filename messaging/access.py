@@ -6,7 +6,9 @@ conversation the user may not see is reported as not found, so that ids are not 
 Removed people (docs/security.md, "Removed adults"): a member reads a conversation while their
 account is active and the conversation's match, if it has one, is not closed. A paused match stays
 readable (its conversation takes no messages: `Conversation.is_open`); a closed match, or a
-suspended or deactivated account, answers exactly as a non-member does.
+suspended or deactivated account, answers exactly as a non-member does. Meetings follow the same
+rule (`conversation_meetings_allowed`, `conversations_ended`): only an active match, or a group,
+whose adults are all active has meetings ahead.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,6 +20,8 @@ from .models import Conversation, Match, Membership
 
 # A closed match is over for its members: its conversation is kept for staff and retention only.
 _READABLE = Q(match__isnull=True) | ~Q(match__status=Match.Status.CLOSED)
+# The adults of a conversation are its mentor members (a peer mentor who is a minor included).
+_REMOVED_ADULT = Q(role=Membership.Role.MENTOR, user__is_active=False)
 
 
 class ConversationNotFound(ObjectDoesNotExist):
@@ -71,3 +75,24 @@ def reader_ids(*, conversation: Conversation) -> list[int]:
             conversation__in=Conversation.objects.filter(_READABLE),
         ).values_list("user_id", flat=True)
     )
+
+
+def conversations_ended() -> QuerySet[Conversation]:
+    """Conversations that are over for meetings: the match is closed, or an adult member is
+    suspended or deactivated. Their future meetings are cancelled (scheduling.services)."""
+    return Conversation.objects.filter(
+        Q(match__status=Match.Status.CLOSED)
+        | Q(pk__in=Membership.objects.filter(_REMOVED_ADULT).values("conversation_id"))
+    )
+
+
+def conversation_meetings_allowed(*, conversation: Conversation) -> bool:
+    """Whether the conversation may have meetings ahead (new ones, reminders, answers): its match,
+    if it has one, is active (not proposed, paused or closed), and none of its adults is
+    suspended or deactivated. Checked again whenever a reminder is sent."""
+    if (
+        conversation.match_id is not None
+        and not Match.objects.filter(pk=conversation.match_id, status=Match.Status.ACTIVE).exists()
+    ):
+        return False
+    return not Membership.objects.filter(_REMOVED_ADULT, conversation=conversation).exists()

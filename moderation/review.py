@@ -37,6 +37,7 @@ from messaging.services import (
     notify_message,
     system_message_post,
 )
+from scheduling.services import meetings_cancel_for_adult
 
 from .models import (
     PRIORITY_RANK,
@@ -385,7 +386,8 @@ def review_suspend_user(
     *, item: ReviewItem, actor: User, reason: str, user: User | None = None
 ) -> User:
     """Suspend a member (default: the item's sender or reported person): the account is disabled,
-    every open socket of theirs closes at once, and their active matches pause."""
+    every open socket of theirs closes at once, their active matches pause, and an adult's future
+    meetings are cancelled with a neutral notice to the other participants."""
     reason = _require_reason(reason, "Suspending a user")
     item = _lock(item, actor)
     target = user or _subject_of(item)
@@ -404,13 +406,15 @@ def review_suspend_user(
     # Every session of theirs ends and every socket closes (after commit), in every process.
     sessions_revoke_all(user=target, actor=actor, reason="suspended")
     paused = matches_pause_for_user(user=target, actor=actor, reason="Account suspended")
+    # The account is already inactive here, so the notices go to the other participants only.
+    cancelled = meetings_cancel_for_adult(user=target, actor=actor)
     _record(
         item,
         actor=actor,
         kind=Kind.SUSPEND,
         reason=reason,
         target_user=target,
-        detail={"matches_paused": paused},
+        detail={"matches_paused": paused, "meetings_cancelled": cancelled},
     )
     audit_record(
         action="account.suspend",
