@@ -252,7 +252,7 @@ def test_a_rescheduled_meeting_is_reminded_again(series, coordinator, mentor):
 
 def test_calendar_feed_lists_only_the_owners_meetings(client, series, student, make_user, district):
     client.force_login(student)
-    page = client.get("/meetings/")
+    page = client.post("/meetings/calendar-link/")
     assert page.status_code == 200
     feed_url = page.context["feed_url"]
     client.logout()
