@@ -26,7 +26,7 @@ from messaging.access import (
     conversation_meetings_allowed,
     conversations_ended,
     conversations_readable_by,
-    member_ids,
+    reader_ids,
 )
 from messaging.models import Conversation, Match, Membership
 
@@ -171,9 +171,10 @@ def meetings_materialize(
 
 
 def _notify_meeting(meeting: Meeting, change: str, user_ids: list[int] | None = None) -> None:
-    """Tell the meeting's people (`user_ids`, else every member) what changed, after commit."""
+    """Tell the meeting's people (`user_ids`, else the members who may read its conversation)
+    what changed, after commit."""
     if user_ids is None:
-        user_ids = member_ids(conversation=meeting.conversation)
+        user_ids = reader_ids(conversation=meeting.conversation)
     realtime.notify_after_commit(
         groups=[realtime.user_group(uid) for uid in user_ids],
         event={
