@@ -70,9 +70,10 @@ def reader_ids(*, conversation: Conversation) -> list[int]:
     (messages, withdrawals, read markers, typing). Nobody once its match is closed."""
     return list(
         Membership.objects.filter(
+            Q(conversation__match__isnull=True)
+            | ~Q(conversation__match__status=Match.Status.CLOSED),
             conversation=conversation,
             user__is_active=True,
-            conversation__in=Conversation.objects.filter(_READABLE),
         ).values_list("user_id", flat=True)
     )
 
