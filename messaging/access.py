@@ -40,6 +40,18 @@ def access_conversation_as_member(*, user: User, conversation_id: int) -> Conver
         raise ConversationNotFound from exc
 
 
+def access_conversation_to_report(*, user: User, conversation_id: int) -> Conversation:
+    """The conversation, if the user is an active member of it, whatever its match's state; else
+    ConversationNotFound. For filing a report only (a disclosure often comes after a match
+    closed): it grants no reading."""
+    if not user.is_authenticated or not user.is_active:
+        raise ConversationNotFound
+    try:
+        return Conversation.objects.get(pk=conversation_id, memberships__user=user)
+    except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
+        raise ConversationNotFound from exc
+
+
 def conversations_readable_by(*, user: User) -> QuerySet[Conversation]:
     """The conversations the user may read as a member (the rule in the module docstring)."""
     if not user.is_authenticated or not user.is_active:

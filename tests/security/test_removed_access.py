@@ -176,3 +176,32 @@ def test_deactivated_adult_in_a_group_is_refused_and_not_told(
     assert sorted(g for g, e in events if e["type"] == "message") == sorted(
         realtime.user_group(uid) for uid in (student.pk, other.pk)
     )
+
+
+def test_a_student_can_still_report_an_adult_after_the_match_closed(
+    conversation, active_match, mentor, student, make_user, district
+):
+    from moderation.models import Report
+
+    message = send(mentor, conversation, "Great work on your essay")
+    messaging.match_close(match=active_match, actor=None, reason="Program ended")
+    reporting = signed_in(student)
+    response = reporting.post(
+        "/report/",
+        {"conversation": conversation.pk, "message": message.pk, "reason": "it felt wrong"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert list(Report.objects.values_list("reporter_id", "subject_id", "message_id")) == [
+        (student.pk, mentor.pk, message.pk)
+    ]
+    # Still no reading: the report path gives no history back.
+    assert history(reporting, conversation).status_code == 404
+    outsider = signed_in(make_user(User.Role.STUDENT, district))
+    refused = outsider.post(
+        "/report/",
+        {"conversation": conversation.pk, "subject": mentor.pk, "reason": "x"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+    assert Report.objects.count() == 1
