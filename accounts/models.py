@@ -368,3 +368,23 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} failure at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class FeedKey(models.Model):
+    """The bearer key of a person's private calendar feed (scheduling serves the feed).
+
+    Kept here, beside sessions and authenticators, because it is a credential: it is revoked
+    with them (accounts.sessions.sessions_revoke_all: sign-out everywhere, second-factor reset,
+    suspension, a disabled account) and dies with a password change (`password_ref`), without
+    this layer knowing about calendars. Only a hash of the key is stored; the key itself is shown
+    once, when it is made (accounts.feed_keys).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="feed_key")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # A keyed hash of the password hash when the key was made: a new password ends the key.
+    password_ref = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Calendar feed key of user {self.user_id}"

@@ -24,6 +24,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from .audit import audit_record
+from .feed_keys import feed_key_revoke
 from .models import User, UserSession
 
 logger = logging.getLogger(__name__)
@@ -192,8 +193,9 @@ def session_end(*, session_key: str, reason: str) -> None:
 
 @transaction.atomic
 def sessions_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
-    """Sign the user out everywhere: every tracked Django session is deleted, and every socket of
-    the user (in every server process) is told to close after commit. Returns how many sessions.
+    """Sign the user out everywhere: every tracked Django session is deleted, every socket of
+    the user (in every server process) is told to close after commit, and their calendar feed key
+    ends (accounts.feed_keys). Returns how many sessions.
 
     Untracked Django sessions of the user (none in normal operation: every authenticated request
     registers its session) are found through the session store when it is the database one."""
@@ -214,6 +216,7 @@ def sessions_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
         detail={"reason": reason, "sessions": len(keys)},
     )
     close_user_sockets_after_commit(user_id=user.pk, reason=reason)
+    feed_key_revoke(user=user, actor=actor, reason=reason)
     return len(keys)
 
 

@@ -324,6 +324,8 @@ TRELLIS_PERIODIC = [
     ("stalled-jobs", "scheduling.periodic.tasks_recover_stalled", 300),
     ("meetings-materialize", "scheduling.services.meetings_materialize", 3600),
     ("meeting-reminders", "scheduling.services.reminders_send_due", 300),
+    # Future meetings of closed matches and removed adults, whichever way they got there.
+    ("meetings-cancel-removed", "scheduling.services.meetings_cancel_removed", 60),
     ("retention-purge", "messaging.retention.conversations_purge_expired", 3600),
     ("sessions-end-idle", "accounts.sessions.sessions_end_idle", 60),
     ("sign-in-failures-prune", "accounts.throttle.prune", 3600),

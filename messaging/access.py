@@ -2,13 +2,26 @@
 
 Every caller that reads or writes a conversation on behalf of a user goes through here. A
 conversation the user may not see is reported as not found, so that ids are not enumerable.
+
+Removed people (docs/security.md, "Removed adults"): a member reads a conversation while their
+account is active and the conversation's match, if it has one, is not closed. A paused match stays
+readable (its conversation takes no messages: `Conversation.is_open`); a closed match, or a
+suspended or deactivated account, answers exactly as a non-member does. Meetings follow the same
+rule (`conversation_meetings_allowed`, `conversations_ended`): only an active match, or a group,
+whose adults are all active has meetings ahead.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import Conversation, Membership
+from .models import Conversation, Match, Membership
+
+# A closed match is over for its members: its conversation is kept for staff and retention only.
+_READABLE = Q(match__isnull=True) | ~Q(match__status=Match.Status.CLOSED)
+# The adults of a conversation are its mentor members (a peer mentor who is a minor included).
+_REMOVED_ADULT = Q(role=Membership.Role.MENTOR, user__is_active=False)
 
 
 class ConversationNotFound(ObjectDoesNotExist):
@@ -17,14 +30,33 @@ class ConversationNotFound(ObjectDoesNotExist):
 
 def access_conversation_as_member(*, user: User, conversation_id: int) -> Conversation:
     """The conversation, if the user is a member of it; else ConversationNotFound."""
-    if not user.is_authenticated or not user.is_active:
-        raise ConversationNotFound
     try:
-        return Conversation.objects.select_related("program", "match").get(
-            pk=conversation_id, memberships__user=user
+        return (
+            conversations_readable_by(user=user)
+            .select_related("program", "match")
+            .get(pk=conversation_id)
         )
     except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
         raise ConversationNotFound from exc
+
+
+def access_conversation_to_report(*, user: User, conversation_id: int) -> Conversation:
+    """The conversation, if the user is an active member of it, whatever its match's state; else
+    ConversationNotFound. For filing a report only (a disclosure often comes after a match
+    closed): it grants no reading."""
+    if not user.is_authenticated or not user.is_active:
+        raise ConversationNotFound
+    try:
+        return Conversation.objects.get(pk=conversation_id, memberships__user=user)
+    except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
+        raise ConversationNotFound from exc
+
+
+def conversations_readable_by(*, user: User) -> QuerySet[Conversation]:
+    """The conversations the user may read as a member (the rule in the module docstring)."""
+    if not user.is_authenticated or not user.is_active:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(_READABLE, memberships__user=user)
 
 
 def access_conversation_as_staff(*, user: User, conversation_id: int) -> Conversation:
@@ -40,6 +72,42 @@ def access_conversation_as_staff(*, user: User, conversation_id: int) -> Convers
 
 
 def member_ids(*, conversation: Conversation) -> list[int]:
+    """Every member, removed or not: for news about the conversation itself (it was paused or
+    closed), never for its content."""
     return list(
         Membership.objects.filter(conversation=conversation).values_list("user_id", flat=True)
     )
+
+
+def reader_ids(*, conversation: Conversation) -> list[int]:
+    """The members who may read the conversation now: the only recipients of its content
+    (messages, withdrawals, read markers, typing). Nobody once its match is closed."""
+    return list(
+        Membership.objects.filter(
+            Q(conversation__match__isnull=True)
+            | ~Q(conversation__match__status=Match.Status.CLOSED),
+            conversation=conversation,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def conversations_ended() -> QuerySet[Conversation]:
+    """Conversations that are over for meetings: the match is closed, or an adult member is
+    suspended or deactivated. Their future meetings are cancelled (scheduling.services)."""
+    return Conversation.objects.filter(
+        Q(match__status=Match.Status.CLOSED)
+        | Q(pk__in=Membership.objects.filter(_REMOVED_ADULT).values("conversation_id"))
+    )
+
+
+def conversation_meetings_allowed(*, conversation: Conversation) -> bool:
+    """Whether the conversation may have meetings ahead (new ones, reminders, answers): its match,
+    if it has one, is active (not proposed, paused or closed), and none of its adults is
+    suspended or deactivated. Checked again whenever a reminder is sent."""
+    if (
+        conversation.match_id is not None
+        and not Match.objects.filter(pk=conversation.match_id, status=Match.Status.ACTIVE).exists()
+    ):
+        return False
+    return not Membership.objects.filter(_REMOVED_ADULT, conversation=conversation).exists()

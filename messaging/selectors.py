@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from accounts.models import User
 
+from .access import conversations_readable_by
 from .models import Conversation, Membership, Message
 from .realtime import message_payload, withdrawn_event
 
@@ -46,8 +47,11 @@ def messages_before(
 
 
 def conversations_for_user(*, user: User) -> list[dict]:
-    """The user's conversations with unread counts (messages by others after the read marker)."""
-    memberships = Membership.objects.filter(user=user).select_related("conversation")
+    """The user's conversations with unread counts (messages by others after the read marker):
+    those the user may read (messaging.access), so a closed match's conversation is not listed."""
+    memberships = Membership.objects.filter(
+        user=user, conversation__in=conversations_readable_by(user=user)
+    ).select_related("conversation")
     result = []
     for membership in memberships:
         conversation = membership.conversation

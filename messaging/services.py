@@ -18,7 +18,7 @@ from accounts.audit import audit_record
 from accounts.models import Program, User
 
 from . import realtime
-from .access import ConversationNotFound, access_conversation_as_member, member_ids
+from .access import ConversationNotFound, access_conversation_as_member, member_ids, reader_ids
 from .models import Conversation, Match, MatchEvent, Membership, Message
 
 CLIENT_ID_MAX = 64
@@ -406,16 +406,20 @@ def message_state_set(*, message: Message, state: str) -> Message:
 def notify_message(*, message: Message) -> None:
     """Tell the right people about a message's current state, after commit.
 
-    Visible messages go to every member; a card addressed to one member (`visible_to`) to that
-    member only. A pending, held or rejected message goes to its sender only (staff learn of held
-    messages through the review queue), never to the other members.
+    Visible messages go to every member who may read the conversation (access.reader_ids); a card
+    addressed to one member (`visible_to`) to that member only, while they may read it. A pending,
+    held or rejected message goes to its sender only (staff learn of held messages through the
+    review queue), never to the other members, and not even to the sender once they may no longer
+    read the conversation.
     """
+    readers = reader_ids(conversation=message.conversation)
     if message.visible_to_id is not None:
-        recipients = [message.visible_to_id] if message.is_visible_to_recipients else []
+        visible = message.is_visible_to_recipients and message.visible_to_id in readers
+        recipients = [message.visible_to_id] if visible else []
     elif message.is_visible_to_recipients:
-        recipients = member_ids(conversation=message.conversation)
+        recipients = readers
     else:
-        recipients = [message.sender_id] if message.sender_id else []
+        recipients = [message.sender_id] if message.sender_id in readers else []
     realtime.notify_after_commit(
         groups=[realtime.user_group(uid) for uid in recipients],
         event={"type": "message", "message": realtime.message_payload(message)},
@@ -436,7 +440,7 @@ def messages_mark_read(*, user: User, conversation_id: int, seq: int) -> int:
             conversation=conversation, user=user
         )
         realtime.notify_after_commit(
-            groups=[realtime.user_group(uid) for uid in member_ids(conversation=conversation)],
+            groups=[realtime.user_group(uid) for uid in reader_ids(conversation=conversation)],
             event={"type": "read", "conversation": conversation.pk, "user": user.pk, "seq": marker},
         )
     return marker
@@ -445,7 +449,7 @@ def messages_mark_read(*, user: User, conversation_id: int, seq: int) -> int:
 def typing_notify(*, user: User, conversation_id: int) -> None:
     """Tell the other members that the user is typing. Ephemeral: nothing is stored."""
     conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
-    others = [uid for uid in member_ids(conversation=conversation) if uid != user.pk]
+    others = [uid for uid in reader_ids(conversation=conversation) if uid != user.pk]
     realtime.notify_after_commit(
         groups=[realtime.user_group(uid) for uid in others],
         event={"type": "typing", "conversation": conversation.pk, "user": user.pk},

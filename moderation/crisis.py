@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 
 from accounts.audit import audit_record
 from accounts.models import User
+from messaging.access import reader_ids
 from messaging.models import Membership, Message
 from messaging.services import system_message_post
 
@@ -178,6 +179,8 @@ def crisis_respond(*, message: Message, verdict: policy.Verdict | VerdictRecord)
             User.objects.filter(
                 memberships__conversation=conversation,
                 memberships__role=Membership.Role.MENTOR,
+                # An adult removed from the conversation (closed match, suspended) gets nothing.
+                pk__in=reader_ids(conversation=conversation),
             )
             .exclude(pk=sender.pk)
             .order_by("pk")

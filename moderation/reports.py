@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.models import User
-from messaging.access import access_conversation_as_member, member_ids
+from messaging.access import access_conversation_to_report, member_ids
 from messaging.models import Match, Message
 from messaging.selectors import messages_visible_q
 from messaging.services import match_pause
@@ -48,7 +48,8 @@ def report_create(
     Raises ConversationNotFound when the reporter is not a member, ReportRejected for bad input.
     Reporting the same message twice returns the first report.
     """
-    conversation = access_conversation_as_member(user=reporter, conversation_id=conversation_id)
+    # A member may report after the match closed (they can no longer read it, but can tell staff).
+    conversation = access_conversation_to_report(user=reporter, conversation_id=conversation_id)
     if not isinstance(reason, str):
         raise ReportRejected("The reason must be text.", code="invalid")
     reason = reason.replace("\x00", "").strip()[:REASON_MAX]

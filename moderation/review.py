@@ -26,7 +26,7 @@ from accounts.audit import audit_record
 from accounts.models import District, User
 from accounts.sessions import sessions_revoke_all
 from messaging import realtime
-from messaging.access import member_ids
+from messaging.access import member_ids, reader_ids
 from messaging.models import Conversation, Match, Message
 from messaging.services import (
     MatchNotActivatable,
@@ -37,6 +37,7 @@ from messaging.services import (
     notify_message,
     system_message_post,
 )
+from scheduling.services import meetings_cancel_for_adult
 
 from .conversation_risk import Risk
 from .crisis import crisis_respond
@@ -392,8 +393,8 @@ def review_uphold(*, item: ReviewItem, actor: User, reason: str) -> ReviewItem:
         message_state_set(message=message, state=Message.State.REJECTED)
         notify_message(message=message)  # a rejected message goes to its sender only
         if was_visible:
-            members = member_ids(conversation=item.conversation)
-            others = [uid for uid in members if uid != message.sender_id]
+            readers = reader_ids(conversation=item.conversation)
+            others = [uid for uid in readers if uid != message.sender_id]
             realtime.notify_after_commit(
                 groups=[realtime.user_group(uid) for uid in others],
                 event=realtime.withdrawn_event(message),
@@ -495,7 +496,8 @@ def review_suspend_user(
     *, item: ReviewItem, actor: User, reason: str, user: User | None = None
 ) -> User:
     """Suspend a member (default: the item's sender or reported person): the account is disabled,
-    every open socket of theirs closes at once, and their active matches pause."""
+    every open socket of theirs closes at once, their active matches pause, and an adult's future
+    meetings are cancelled with a neutral notice to the other participants."""
     reason = _require_reason(reason, "Suspending a user")
     item = _lock(item, actor)
     target = user or _subject_of(item)
@@ -514,13 +516,15 @@ def review_suspend_user(
     # Every session of theirs ends and every socket closes (after commit), in every process.
     sessions_revoke_all(user=target, actor=actor, reason="suspended")
     paused = matches_pause_for_user(user=target, actor=actor, reason="Account suspended")
+    # The account is already inactive here, so the notices go to the other participants only.
+    cancelled = meetings_cancel_for_adult(user=target, actor=actor)
     _record(
         item,
         actor=actor,
         kind=Kind.SUSPEND,
         reason=reason,
         target_user=target,
-        detail={"matches_paused": paused},
+        detail={"matches_paused": paused, "meetings_cancelled": cancelled},
     )
     audit_record(
         action="account.suspend",

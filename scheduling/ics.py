@@ -1,8 +1,13 @@
-"""iCalendar feeds (RFC 5545) of a person's meetings."""
+"""iCalendar feeds (RFC 5545) of a person's meetings.
+
+A feed leaves Trellis for calendar apps and their cloud services, so it carries no names: each
+event is a neutral label at a time and an approved venue. (A series' title is free text a
+coordinator typed, often naming the people, so it stays on the meetings page.)"""
 
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from .models import Meeting
@@ -20,7 +25,7 @@ def calendar_for(meetings: Iterable[Meeting], *, host: str) -> bytes:
         event.add("dtstamp", timezone.now())
         event.add("dtstart", meeting.starts_at)
         event.add("dtend", meeting.ends_at)
-        event.add("summary", meeting.series.title if meeting.series else "Mentoring meeting")
+        event.add("summary", gettext("Mentoring meeting"))
         event.add("location", f"{meeting.venue.name}, {meeting.venue.school.name}")
         event.add(
             "status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED"

@@ -1,5 +1,6 @@
 """Scheduling records: approved venues, district holidays, meeting series and their meetings,
-RSVPs, attendance, reminders sent, and periodic-job slots."""
+RSVPs, attendance, reminders sent, and periodic-job slots. (A calendar feed's key is a credential
+and lives with the others in accounts: accounts.models.FeedKey.)"""
 
 import datetime
 import secrets
@@ -185,16 +186,5 @@ class ReminderSent(models.Model):
 
 
 def _new_token() -> str:
+    # Named by migration 0001 (the calendar feed's old, clear token); not used otherwise.
     return secrets.token_urlsafe(24)
-
-
-class CalendarFeed(models.Model):
-    """A person's private calendar feed address (the token is the credential; it can be reset)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.user_id}"

@@ -1,5 +1,13 @@
 """Scheduling writes: series, materialised meetings, reschedule/cancel, RSVPs, attendance,
-reminders. Keyword-only; events and e-mails leave only after commit."""
+reminders. Keyword-only; events and e-mails leave only after commit.
+
+Removed people (docs/security.md): a conversation has meetings ahead only while
+messaging.access.conversation_meetings_allowed says so (its match active, its adults active). A
+paused match keeps its meetings but gets no new ones, no reminders and no answers; a closed
+match's, or a suspended or deactivated adult's, future meetings are cancelled with a neutral
+notice to the remaining participants (`meetings_cancel_for_adult` from the suspension action,
+`meetings_cancel_removed` every minute for every other way a match closes or an account is
+disabled). A reminder is checked against the rule again when it is sent."""
 
 import datetime
 import logging
@@ -9,11 +17,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.audit import audit_record
 from accounts.models import User
 from messaging import realtime
-from messaging.access import member_ids
-from messaging.models import Conversation, Membership
+from messaging.access import (
+    conversation_meetings_allowed,
+    conversations_ended,
+    conversations_readable_by,
+    reader_ids,
+)
+from messaging.models import Conversation, Match, Membership
 
 from . import recurrence
 from .models import Attendance, Holiday, Meeting, MeetingSeries, ReminderSent, Rsvp, Venue
@@ -70,10 +85,19 @@ def series_check(
     duration_minutes: int,
     actor: User,
 ) -> str:
-    """Every rule a new series must keep (who schedules, the recurrence rule, the length, the venue
+    """Every rule a new series must keep (who schedules, a conversation that may have meetings
+    ahead, the recurrence rule, the length, the venue
     and its hours); returns the normalised rule. Raises PermissionDenied or ValidationError.
     `series_create` calls it; forms call it to show the refusal before anything is written."""
     _require_coordinator(actor, conversation)
+    if not conversation_meetings_allowed(conversation=conversation):
+        raise ValidationError(
+            gettext(
+                "This conversation takes no new meetings: its match is not active, or one of "
+                "its adults is suspended."
+            ),
+            code="not_allowed",
+        )
     try:
         rule = recurrence.validate_rule(rule)
     except recurrence.RuleError as exc:
@@ -105,7 +129,8 @@ def series_create(
     actor: User,
     now: datetime.datetime | None = None,
 ) -> MeetingSeries:
-    """Create a recurring series and materialise its meetings for the coming weeks."""
+    """Create a recurring series and materialise its meetings for the coming weeks. Refused for a
+    conversation that may have no meetings ahead (a match not active, an adult removed)."""
     rule = series_check(
         conversation=conversation,
         venue=venue,
@@ -134,13 +159,16 @@ def series_create(
 def meetings_materialize(
     *, series: MeetingSeries | None = None, now: datetime.datetime | None = None
 ) -> int:
-    """Create the Meeting rows of active series for the next HORIZON, skipping district holidays.
+    """Create the Meeting rows of active series for the next HORIZON, skipping district holidays
+    and conversations that may have no meetings ahead (a paused match, a removed adult).
     Idempotent (one row per series and date). Returns the number created."""
     now = now or timezone.now()
     todo = [series] if series is not None else MeetingSeries.objects.filter(active=True)
     created = 0
     for s in todo:
         s = MeetingSeries.objects.select_related("venue__school", "conversation").get(pk=s.pk)
+        if not s.active or not conversation_meetings_allowed(conversation=s.conversation):
+            continue
         holidays = Holiday.objects.filter(district_id=s.conversation.district_id).values_list(
             "date", flat=True
         )
@@ -189,9 +217,13 @@ def series_update(*, series_id: int, title: str, active: bool, actor: User) -> M
     return series
 
 
-def _notify_meeting(meeting: Meeting, change: str) -> None:
+def _notify_meeting(meeting: Meeting, change: str, user_ids: list[int] | None = None) -> None:
+    """Tell the meeting's people (`user_ids`, else the members who may read its conversation)
+    what changed, after commit."""
+    if user_ids is None:
+        user_ids = reader_ids(conversation=meeting.conversation)
     realtime.notify_after_commit(
-        groups=[realtime.user_group(uid) for uid in member_ids(conversation=meeting.conversation)],
+        groups=[realtime.user_group(uid) for uid in user_ids],
         event={
             "type": "meeting",
             "change": change,
@@ -261,8 +293,11 @@ def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Me
 
 
 def _access_meeting_as_member(user: User, meeting_id: int) -> Meeting:
+    """The meeting, if it belongs to a conversation the user may read (messaging.access)."""
     try:
-        return Meeting.objects.get(pk=meeting_id, conversation__memberships__user=user)
+        return Meeting.objects.select_related("conversation").get(
+            pk=meeting_id, conversation__in=conversations_readable_by(user=user)
+        )
     except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
         raise Meeting.DoesNotExist from exc
 
@@ -272,7 +307,11 @@ def rsvp_set(*, user: User, meeting_id: int, response: str) -> Rsvp:
     meeting = _access_meeting_as_member(user, meeting_id)
     if response not in Rsvp.Response.values:
         raise ValidationError("The answer is yes, no or maybe.")
-    if meeting.status == Meeting.Status.CANCELLED or meeting.starts_at <= timezone.now():
+    if (
+        meeting.status == Meeting.Status.CANCELLED
+        or meeting.starts_at <= timezone.now()
+        or not conversation_meetings_allowed(conversation=meeting.conversation)
+    ):
         raise ValidationError("This meeting can no longer be answered.")
     rsvp, _ = Rsvp.objects.update_or_create(
         meeting=meeting, user=user, defaults={"response": response}
@@ -302,41 +341,83 @@ def attendance_record(*, meeting_id: int, user_id: int, present: bool, actor: Us
 
 def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     """Send the day-before and hour-before reminders that are due, each exactly once per person
-    and meeting version (a unique row), in-app and by e-mail. Safe with several workers."""
+    and meeting version (a unique row), in-app and by e-mail. Safe with several workers.
+
+    Only meetings whose conversation may have meetings ahead are reminded, and only its active
+    members who did not decline; the rule is checked again when the reminder leaves after commit
+    (`_reminder_deliver`), so one queued before a suspension or a pause is not sent."""
     now = now or timezone.now()
     sent = 0
     for kind, lead in REMINDERS:
         due = Meeting.objects.filter(
             status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + lead
-        ).select_related("venue")
+        ).select_related("venue", "conversation")
         for meeting in due:
-            declined = set(
-                Rsvp.objects.filter(meeting=meeting, response=Rsvp.Response.NO).values_list(
-                    "user_id", flat=True
-                )
-            )
-            for uid in member_ids(conversation=meeting.conversation):
-                if uid in declined:
-                    continue
+            if not conversation_meetings_allowed(conversation=meeting.conversation):
+                continue
+            for uid in _reminded_ids(meeting):
                 try:
                     with transaction.atomic():
                         ReminderSent.objects.create(
                             meeting=meeting, user_id=uid, kind=kind, version=meeting.version
                         )
-                        realtime.notify_after_commit(
-                            groups=[realtime.user_group(uid)],
-                            event={
-                                "type": "meeting.reminder",
-                                "meeting": meeting.pk,
-                                "kind": kind,
-                                "starts_at": meeting.starts_at.isoformat(),
-                            },
+                        transaction.on_commit(
+                            lambda m=meeting.pk, u=uid, k=kind, v=meeting.version: (
+                                _reminder_deliver(meeting_id=m, user_id=u, kind=k, version=v)
+                            )
                         )
-                        transaction.on_commit(lambda m=meeting, u=uid: _email_reminder(m, u))
                 except IntegrityError:
                     continue
                 sent += 1
     return sent
+
+
+def _reminded_ids(meeting: Meeting) -> list[int]:
+    """The members to remind of a meeting: active accounts that did not decline."""
+    declined = Rsvp.objects.filter(meeting=meeting, response=Rsvp.Response.NO).values("user_id")
+    return list(
+        Membership.objects.filter(conversation_id=meeting.conversation_id, user__is_active=True)
+        .exclude(user_id__in=declined)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _reminder_deliver(*, meeting_id: int, user_id: int, kind: str, version: int) -> None:
+    """Send one reminder, in-app and by e-mail, if the rule still allows it now: the meeting is
+    still scheduled, ahead and unchanged, its conversation may have meetings, and the person is
+    still to be reminded (active, a member, not declined)."""
+    meeting = (
+        Meeting.objects.select_related("venue__school", "conversation")
+        .filter(
+            pk=meeting_id,
+            status=Meeting.Status.SCHEDULED,
+            version=version,
+            starts_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if (
+        meeting is None
+        or not conversation_meetings_allowed(conversation=meeting.conversation)
+        or user_id not in _reminded_ids(meeting)
+    ):
+        logger.info("reminder withheld at send time meeting=%s user=%s", meeting_id, user_id)
+        return
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(user_id)],
+        event={
+            "type": "meeting.reminder",
+            "meeting": meeting.pk,
+            "kind": kind,
+            "starts_at": meeting.starts_at.isoformat(),
+        },
+    )
+    _email_reminder(meeting, user_id)
+
+
+def _local_when(meeting: Meeting) -> str:
+    local = meeting.starts_at.astimezone(meeting.venue.school.tz)
+    return f"{local:%A %d %B at %H:%M} ({local:%Z})"
 
 
 def _email_reminder(meeting: Meeting, user_id: int) -> None:
@@ -353,3 +434,99 @@ def _email_reminder(meeting: Meeting, user_id: int) -> None:
         )
     except Exception:
         logger.warning("reminder e-mail failed for meeting=%s user=%s", meeting.pk, user_id)
+
+
+# -- removed people: cancellation with notice ----------------------------------------------------
+
+
+def _cancel_with_notice(meeting_id: int, *, actor: User | None, cause: str) -> bool:
+    """Cancel one future meeting because its conversation is over for meetings, and tell its
+    remaining participants (active members) in neutral words: no reason, nobody blamed. False when
+    it was already cancelled or has started (one outcome: a coordinator's racing change either
+    wins first or then meets a new version)."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("venue__school", "conversation")
+            .filter(pk=meeting_id)
+            .first()
+        )
+        if (
+            meeting is None
+            or meeting.status != Meeting.Status.SCHEDULED
+            or meeting.starts_at <= timezone.now()
+        ):
+            return False
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.version += 1
+        meeting.save(update_fields=["status", "version", "updated_at"])
+        told = list(
+            Membership.objects.filter(
+                conversation_id=meeting.conversation_id, user__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+        _notify_meeting(meeting, "cancelled", told)
+        audit_record(
+            action="meeting.cancelled",
+            actor=actor,
+            district_id=meeting.conversation.district_id,
+            target_type="meeting",
+            target_id=meeting.pk,
+            detail={"cause": cause, "told": len(told)},
+        )
+        transaction.on_commit(lambda: _email_cancelled(meeting, told))
+    return True
+
+
+def _email_cancelled(meeting: Meeting, user_ids: list[int]) -> None:
+    addresses = list(
+        User.objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    subject = gettext("Trellis: a meeting is cancelled")
+    body = gettext(
+        "The meeting on %(when)s at %(venue)s is cancelled.\n\n"
+        "You do not need to do anything. If a new meeting is planned, you will hear about it "
+        "on Trellis."
+    ) % {"when": _local_when(meeting), "venue": meeting.venue.name}
+    for address in addresses:
+        try:
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+        except Exception:
+            logger.warning("cancellation e-mail failed for meeting=%s", meeting.pk)
+
+
+def meetings_cancel_for_adult(*, user: User, actor: User | None) -> int:
+    """Cancel, with notice, every future meeting of the conversations the user is an adult
+    (mentor) member of: called when the account is suspended, in the suspension's transaction.
+    A student's meetings are not touched here (their match pauses). Returns how many."""
+    ids = Meeting.objects.filter(
+        conversation__memberships__user=user,
+        conversation__memberships__role=Membership.Role.MENTOR,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    ).values_list("pk", flat=True)
+    return sum(_cancel_with_notice(pk, actor=actor, cause="adult_removed") for pk in list(ids))
+
+
+def meetings_cancel_removed(*, now: datetime.datetime | None = None) -> int:
+    """Periodic (every minute) and idempotent: cancel, with notice, the future meetings of every
+    conversation that is over for meetings (messaging.access.conversations_ended: a closed match,
+    a suspended or deactivated adult), whichever way it got there (the admin, the review console,
+    a command); a closed match's series stop. Returns how many meetings were cancelled."""
+    now = now or timezone.now()
+    ended = conversations_ended()
+    MeetingSeries.objects.filter(
+        active=True, conversation__match__status=Match.Status.CLOSED
+    ).update(active=False)
+    ids = list(
+        Meeting.objects.filter(
+            conversation__in=ended, status=Meeting.Status.SCHEDULED, starts_at__gt=now
+        ).values_list("pk", flat=True)
+    )
+    cancelled = sum(_cancel_with_notice(pk, actor=None, cause="removed") for pk in ids)
+    if cancelled:
+        logger.info("cancelled %d meeting(s) of closed matches or removed adults", cancelled)
+    return cancelled

@@ -270,3 +270,21 @@ def test_a_crisis_message_shows_the_student_a_support_card_only_they_see(
     expect(guidance.locator(".body")).to_contain_text("Don't promise to keep it a secret.")
     expect(mentor_page.locator("#messages .message.support")).to_have_count(0)
     expect(mentor_page.locator("#messages")).not_to_contain_text("741741")
+
+
+def test_a_closed_match_takes_the_history_off_the_open_page(
+    browser, server, conversation, active_match, mentor, student
+):
+    student_page = open_page(browser, server, student, conversation)
+    send_from_server(
+        sender=mentor, conversation_id=conversation.pk, client_id="c1", body="See you Thursday"
+    )
+    expect(bodies(student_page)).to_have_text(["See you Thursday"], timeout=10000)
+    in_thread(messaging.match_close, match=active_match, actor=None, reason="Program ended")
+    expect(student_page.locator("#connection-status")).to_have_text(
+        "This conversation has ended.", timeout=10000
+    )
+    expect(bodies(student_page)).to_have_count(0)
+    expect(student_page.get_by_role("button", name="Send")).to_be_disabled()
+    # A reload is refused like any conversation the student is not part of.
+    assert student_page.goto(student_page.url).status == 404

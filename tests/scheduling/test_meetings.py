@@ -13,30 +13,7 @@ from icalendar import Calendar
 from scheduling import services
 from scheduling.models import Holiday, Meeting, ReminderSent, Rsvp, Venue
 
-
-@pytest.fixture
-def venue(program):
-    return Venue.objects.create(school=program.school, name="Library", approved=True)
-
-
-def next_weekday(weekday: int, tz) -> datetime.date:
-    today = timezone.now().astimezone(tz).date() + datetime.timedelta(days=1)
-    return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
-
-
-@pytest.fixture
-def series(conversation, venue, coordinator):
-    first = next_weekday(3, venue.school.tz)  # a Thursday
-    return services.series_create(
-        conversation=conversation,
-        venue=venue,
-        title="Career lunch",
-        rule="FREQ=WEEKLY;BYDAY=TH;COUNT=4",
-        first_date=first,
-        start_time=datetime.time(12, 0),
-        duration_minutes=40,
-        actor=coordinator,
-    )
+from .conftest import next_weekday
 
 
 def test_series_materialises_its_meetings_in_local_time(series, venue):
@@ -275,7 +252,7 @@ def test_a_rescheduled_meeting_is_reminded_again(series, coordinator, mentor):
 
 def test_calendar_feed_lists_only_the_owners_meetings(client, series, student, make_user, district):
     client.force_login(student)
-    page = client.get("/meetings/")
+    page = client.post("/meetings/calendar-link/")
     assert page.status_code == 200
     feed_url = page.context["feed_url"]
     client.logout()

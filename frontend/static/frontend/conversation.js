@@ -349,6 +349,17 @@ const handlers = {
     if (event.conversation !== conversationId) return;
     const button = document.getElementById("send");
     button.disabled = !event.open;
+    if (event.match_status === "closed") {
+      // A closed match's conversation is no longer readable by its members (docs/security.md):
+      // take the history off the page, as the server now refuses it.
+      list.replaceChildren();
+      bySeq.clear();
+      byClientId.clear();
+      outbox.clear();
+      olderButton.hidden = true;
+      setStatus("This conversation has ended.");
+      return;
+    }
     setStatus(event.open ? "Connected" : "This conversation is paused.");
   },
 };
