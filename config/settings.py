@@ -242,6 +242,10 @@ MODERATION = {
         {"NAME": "moderation.detectors.keywords.DistrictKeywordDetector"},
         {"NAME": "moderation.detectors.toxicity_model.ToxicityModelDetector"},
     ],
+    # Languages the districts write in: lang-id chooses among them, and each needs a folder of
+    # concept lexicons (moderation/lexicons/<code>/, or LEXICON_DIR/<code>/).
+    "LANGUAGES": env.list("MODERATION_LANGUAGES", default=["en", "es"]),
+    "LEXICON_DIR": env.str("MODERATION_LEXICON_DIR", default=""),
     # auto: Detoxify when DETOXIFY_CHECKPOINT is set, else the bundled profanity_check model.
     "TOXICITY_SCORER": env.str("MODERATION_TOXICITY_SCORER", default="auto"),
     "DETOXIFY_CHECKPOINT": env.str("DETOXIFY_CHECKPOINT", default=""),
@@ -260,6 +264,7 @@ MODERATION = {
         ".org",
         ".gov",
         ".k12.us",
+        ".k12.*.us",
         "khanacademy.org",
         "wikipedia.org",
         "britannica.com",

@@ -39,6 +39,12 @@ class Verdict(models.Model):
     reasons = models.JSONField(default=list)
     scores = models.JSONField(default=dict)
     scorer = models.CharField(max_length=40, blank=True, help_text="Toxicity scorer used, if any.")
+    language = models.CharField(
+        max_length=8, blank=True, help_text="Language identified (ISO 639-1), empty if unsure."
+    )
+    policy_version = models.CharField(
+        max_length=80, blank=True, help_text="Rules and lexicon versions behind the verdict."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -14,17 +14,77 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from lingua import IsoCode639_1, LanguageDetectorBuilder
 
+from . import lexicon as lexicon_module
 from . import policy
 from .detectors.base import Context, Detector, Finding, ScorerUnavailable
-from .normalize import normalize
+from .normalize import Normalized, normalize
 
 logger = logging.getLogger(__name__)
 
 
+DEFAULT_LANGUAGES = ("en", "es")
+# Below this many letters lang-id is a guess: the verdict says "" rather than guess.
+MIN_LETTERS_FOR_LANGUAGE = 8
+# The start of a message is enough to tell its language, and keeps lang-id fast on long ones.
+LANGUAGE_SAMPLE_CHARS = 400
+
+
+@lru_cache(maxsize=4)
+def language_detector(languages: tuple[str, ...]):
+    """One lingua detector per process and language set (models preloaded: the first message
+    must not pay for loading them)."""
+    codes = []
+    for code in languages:
+        try:
+            codes.append(getattr(IsoCode639_1, code.upper()))
+        except AttributeError:
+            logger.warning("lingua does not know language %s; left out of language detection", code)
+    if len(codes) < 2:
+        return None
+    return (
+        LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+@lru_cache(maxsize=4096)
+def detect_language(text: str, languages: tuple[str, ...]) -> str:
+    """The ISO 639-1 code of the language `text` is mostly in, among `languages`; "" when the
+    text is too short or no language is likely. One configured language: always that one."""
+    if len(languages) == 1:
+        return languages[0]
+    if sum(c.isalpha() for c in text) < MIN_LETTERS_FOR_LANGUAGE:
+        return ""
+    detector = language_detector(languages)
+    if detector is None:
+        return ""
+    found = detector.detect_language_of(text[:LANGUAGE_SAMPLE_CHARS])
+    return found.iso_code_639_1.name.lower() if found is not None else ""
+
+
 class Pipeline:
-    def __init__(self, detectors: Sequence[Detector]):
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        *,
+        languages: Sequence[str] = DEFAULT_LANGUAGES,
+        lexicon_dir: str = "",
+    ):
         self.detectors = list(detectors)
+        self.languages = tuple(languages)
+        self.lexicon = lexicon_module.load(lexicon_dir, self.languages)
+        for detector in self.detectors:
+            detector.lexicon = self.lexicon
+        self.policy_version = self.lexicon.version
+        # Built (models loaded) with the pipeline, once per process, not on the first message.
+        language_detector(self.languages)
+        lexicon_module.preload(self.languages)
+
+    def language_of(self, text: Normalized) -> str:
+        return detect_language(text.folded.text, self.languages)
 
     @property
     def has_model(self) -> bool:
@@ -69,6 +129,8 @@ class Pipeline:
                 failures=failures[i],
             )
             verdict.scorer = scorer_name
+            verdict.language = self.language_of(norms[i])
+            verdict.policy_version = self.policy_version
             if unscored is not None:
                 verdict.scored = False
                 verdict.scorer = ""
@@ -91,24 +153,32 @@ class Pipeline:
         return results
 
 
-def build_pipeline(config: Sequence[dict]) -> Pipeline:
+def build_pipeline(
+    config: Sequence[dict], *, languages: Sequence[str] = DEFAULT_LANGUAGES, lexicon_dir: str = ""
+) -> Pipeline:
     detectors = []
     for entry in config:
         cls = import_string(entry["NAME"])
         detectors.append(cls(**entry.get("OPTIONS", {})))
-    return Pipeline(detectors)
+    return Pipeline(detectors, languages=languages, lexicon_dir=lexicon_dir)
 
 
 @lru_cache(maxsize=1)
-def _cached(key: tuple) -> Pipeline:
-    return build_pipeline([{"NAME": n, "OPTIONS": dict(o)} for n, o in key])
+def _cached(key: tuple, languages: tuple[str, ...], lexicon_dir: str) -> Pipeline:
+    return build_pipeline(
+        [{"NAME": n, "OPTIONS": dict(o)} for n, o in key],
+        languages=languages,
+        lexicon_dir=lexicon_dir,
+    )
 
 
 def get_pipeline() -> Pipeline:
-    """The pipeline `settings.MODERATION["DETECTORS"]` describes, built once per process."""
-    config = settings.MODERATION["DETECTORS"]
-    key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in config)
-    return _cached(key)
+    """The pipeline `settings.MODERATION` describes (detectors, languages, lexicon folder),
+    built once per process."""
+    conf = settings.MODERATION
+    key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in conf["DETECTORS"])
+    languages = tuple(conf.get("LANGUAGES") or DEFAULT_LANGUAGES)
+    return _cached(key, languages, conf.get("LEXICON_DIR", ""))
 
 
 def warm_up() -> None:
@@ -121,7 +191,9 @@ def warm_up() -> None:
     from .scorers import registry
     from .scorers.base import ScorerUnavailable
 
-    get_pipeline()
+    pipeline = get_pipeline()
+    # Builds the language detector with its models loaded, and fills the lemma cache a little.
+    pipeline.run("warm-up: hola, how are you", Context(), include_model=False)
     scorer = registry.get_scorer()
     if scorer is not None and scorer.inline:
         # A failure is logged and shown on /healthz by the registry.

@@ -168,6 +168,8 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
         reasons=verdict.reasons,
         scores=verdict.scores,
         scorer=verdict.scorer,
+        language=verdict.language,
+        policy_version=verdict.policy_version,
     )
     if inserting:
         message.state = STATE_FOR_ACTION[verdict.action]
