@@ -250,6 +250,9 @@ MODERATION = {
     "TOXICITY_SCORER": env.str("MODERATION_TOXICITY_SCORER", default="auto"),
     "DETOXIFY_CHECKPOINT": env.str("DETOXIFY_CHECKPOINT", default=""),
     "DETOXIFY_HF_DIR": env.str("DETOXIFY_HF_DIR", default=""),
+    # Detoxify's multilingual (XLM-R) model: messages in languages other than English go to it.
+    "DETOXIFY_MULTILINGUAL_CHECKPOINT": env.str("DETOXIFY_MULTILINGUAL_CHECKPOINT", default=""),
+    "DETOXIFY_MULTILINGUAL_HF_DIR": env.str("DETOXIFY_MULTILINGUAL_HF_DIR", default=""),
     "MODEL_THREADS": env.int("MODERATION_MODEL_THREADS", default=0),
     "MODEL_TIMEOUT_SECONDS": env.float("MODERATION_MODEL_TIMEOUT_SECONDS", default=30.0),
     # A message the model could not score goes to human review after this long.

@@ -42,6 +42,8 @@ class Context:
     keywords: tuple[KeywordSpec, ...] = ()
     # None: the active scorer's own default (scorers are calibrated differently).
     toxicity_threshold: float | None = None
+    # Per model label ("insult", "threat", ...), overriding `toxicity_threshold` for that label.
+    toxicity_thresholds: tuple[tuple[str, float], ...] = ()
 
     @property
     def adult_sender(self) -> bool:
