@@ -212,6 +212,11 @@ class DistrictModeration(models.Model):
         help_text="Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
         "active scorer's default (Detoxify 0.5, profanity_check 0.95).",
     )
+    toxicity_thresholds = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per model label, overriding the threshold above: {"insult": 0.7, "threat": 0.3}',
+    )
     link_allowlist = models.TextField(
         blank=True,
         help_text="Sites students and mentors may link to, one a line: a domain "

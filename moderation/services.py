@@ -64,9 +64,11 @@ def message_context(*, message: Message) -> Context:
     district_settings = DistrictModeration.objects.filter(district_id=district_id).first()
     allowlist = list(_conf("LINK_ALLOWLIST", ()))
     threshold = None
+    thresholds: tuple[tuple[str, float], ...] = ()
     if district_settings is not None:
         allowlist += district_settings.allowlist()
         threshold = district_settings.toxicity_threshold
+        thresholds = tuple(sorted((district_settings.toxicity_thresholds or {}).items()))
     keywords = tuple(
         KeywordSpec(
             phrase=normalize(rule.phrase).words.text,
@@ -83,6 +85,7 @@ def message_context(*, message: Message) -> Context:
         link_allowlist=tuple(allowlist),
         keywords=keywords,
         toxicity_threshold=threshold,
+        toxicity_thresholds=thresholds,
     )
 
 
