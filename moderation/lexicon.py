@@ -162,7 +162,7 @@ def lemmas(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     accents: the forms a lexicon word may match."""
     bare = _strip_accents(word)
     forms = {bare}
-    if len(bare) < MIN_LEMMA_LENGTH:
+    if len(bare) < MIN_LEMMA_LENGTH or not bare.isalpha():
         return frozenset(forms)
     for lang in languages:
         try:
@@ -200,11 +200,24 @@ class Analysis:
         return (self.spans[hit.start][0], self.spans[hit.end - 1][1])
 
 
+_CACHE: dict[tuple[str, Lexicon], Analysis] = {}
+_CACHE_SIZE = 256
+
+
 def analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
-    return _analyse(text, lexicon)
+    """The concepts of `text`, computed once per message and lexicon: every detector asks.
+
+    Keyed by the original string (its hash is cached by Python; the normalised views are a pure
+    function of it), not by the `Normalized` object, whose hash walks every view."""
+    key = (text.original, lexicon)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = _analyse(text, lexicon)
+    return found
 
 
-@lru_cache(maxsize=256)
 def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
     view = text.words
     tokens: list[str] = []
@@ -228,16 +241,16 @@ def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
         forms.append(lemmas(source, lexicon.languages) | {tok})
     hits: list[Hit] = []
     for i, token_forms in enumerate(forms):
-        seen: set[Term] = set()
+        seen: set[int] = set()
         for form in token_forms:
             for term in lexicon.candidates(form):
-                if term in seen:
+                if id(term) in seen:
                     continue
-                seen.add(term)
+                seen.add(id(term))
                 end = _match_rest(term, forms, i)
                 if end is not None:
                     hits.append(Hit(term.concept, i, end, clauses[i]))
-    hits = list(dict.fromkeys(hits))
+    hits = list({(h.concept, h.start, h.end): h for h in hits}.values())
     by_concept: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
         by_concept[hit.concept].append(hit)

@@ -71,7 +71,10 @@ def _near(rule: ConceptRule, hit: Hit, hits: list[Hit]) -> bool:
 
 def match(rule: ConceptRule, a: Analysis) -> Hit | None:
     """The hit of the rule's first group where the rule holds, or None."""
-    if any(a.has(c) for c in rule.none_of):
+    present = a.by_concept
+    if not all(any(c in present for c in _alternatives(g)) for g in rule.all_of):
+        return None
+    if any(c in present for c in rule.none_of):
         return None
     first = _group_hits(a, rule.all_of[0], None)
     if rule.negatable:
