@@ -5,7 +5,9 @@ CATEGORIES; priority low | normal | high | urgent.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 CATEGORIES = ("contact_info", "grooming", "sexual", "self_harm", "abuse_disclosure", "toxicity")
 
@@ -200,6 +202,22 @@ class SafeguardingAlert(models.Model):
         return f"Safeguarding alert {self.pk} on item {self.item_id}"
 
 
+def validate_label_thresholds(value) -> None:
+    """{label: threshold}: model labels (letters and underscores) to numbers from 0 to 1."""
+    ok = isinstance(value, dict) and all(
+        isinstance(k, str)
+        and k.replace("_", "").isalpha()
+        and isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and 0 <= v <= 1
+        for k, v in value.items()
+    )
+    if not ok:
+        raise ValidationError(
+            _('Give {"label": threshold} pairs with thresholds from 0 to 1, e.g. {"insult": 0.7}.')
+        )
+
+
 class DistrictModeration(models.Model):
     """A district's moderation settings, edited by coordinators in the admin."""
 
@@ -215,6 +233,7 @@ class DistrictModeration(models.Model):
     toxicity_thresholds = models.JSONField(
         default=dict,
         blank=True,
+        validators=[validate_label_thresholds],
         help_text='Per model label, overriding the threshold above: {"insult": 0.7, "threat": 0.3}',
     )
     link_allowlist = models.TextField(
