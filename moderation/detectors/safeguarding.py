@@ -147,6 +147,13 @@ CONCEPT_RULES = (
     ConceptRule(
         "asks how much of a means it takes", SELF_HARM, ("method_purpose", "means"), scope="message"
     ),
+    ConceptRule(
+        "sees no future past a milestone",
+        SELF_HARM,
+        ("no_future", "milestone"),
+        scope="message",
+        negatable=False,
+    ),
     ConceptRule("plans to jump", SELF_HARM, ("jump_act", "height_means"), none_of=("play",)),
     ConceptRule("hoards a means of self-harm", SELF_HARM, ("hoard", "means"), window=5),
     ConceptRule(

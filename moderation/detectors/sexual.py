@@ -55,6 +55,13 @@ CONCEPT_RULES = (
     ),
     ConceptRule("sexual content", CATEGORY, ("explicit",), none_of=("literature",)),
     ConceptRule(
+        "asks a student what they are wearing, for photos",
+        CATEGORY,
+        ("wearing", "photo"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
         "sexual innuendo",
         CATEGORY,
         ("body_compliment", ("desire", "intimate_clothing")),
