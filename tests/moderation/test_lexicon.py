@@ -195,3 +195,27 @@ def test_a_prefix_shorter_than_three_letters_is_refused(tmp_path):
     (tmp_path / "en" / "x.toml").write_text('version = 1\n[concepts]\nfear = ["sc*"]\n')
     with pytest.raises(LexiconError, match="three letters"):
         lexicon.load(str(tmp_path), ("en",))
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ({"insult": 0.7, "sexual_explicit": 0.2}, True),
+        ({}, True),
+        ({"insult": 1.5}, False),
+        ({"insult": "high"}, False),
+        ({"insult": True}, False),
+        (["insult", 0.5], False),
+        ({"in sult": 0.5}, False),
+    ],
+)
+def test_district_label_thresholds_are_validated(value, ok):
+    from django.core.exceptions import ValidationError
+
+    from moderation.models import validate_label_thresholds
+
+    if ok:
+        validate_label_thresholds(value)
+    else:
+        with pytest.raises(ValidationError):
+            validate_label_thresholds(value)
