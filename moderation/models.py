@@ -47,6 +47,9 @@ class Verdict(models.Model):
     policy_version = models.CharField(
         max_length=80, blank=True, help_text="Rules and lexicon versions behind the verdict."
     )
+    # Weak grooming signals that did not flag alone: [{"signal", "detector", "span"}], kept for
+    # conversation-level accumulation.
+    signals = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

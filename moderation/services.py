@@ -173,6 +173,7 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
         scorer=verdict.scorer,
         language=verdict.language,
         policy_version=verdict.policy_version,
+        signals=verdict.signals,
     )
     if inserting:
         message.state = STATE_FOR_ACTION[verdict.action]

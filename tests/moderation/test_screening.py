@@ -238,6 +238,15 @@ def test_a_district_threshold_per_label_and_the_language_are_stored_on_the_verdi
     messages_screen_pending()
     verdict = Verdict.objects.get(message=other)
     assert (verdict.action, verdict.categories, verdict.language) == ("deliver", [], "en")
+    assert verdict.signals == []
+
+
+def test_a_weak_grooming_signal_is_stored_on_a_delivered_verdict(conversation, mentor):
+    message = send(mentor, conversation, "¿A qué hora llegan tus papás del trabajo?")
+    verdict = Verdict.objects.get(message=message)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
+    assert [s["signal"] for s in verdict.signals] == ["schedule"]
+    assert ReviewItem.objects.filter(message=message).count() == 0
 
 
 def test_rules_decide_at_once_when_they_already_flag_or_hold(use_detoxify, conversation, mentor):
