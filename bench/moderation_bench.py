@@ -3,6 +3,12 @@ Detoxify at its real `original` size (a randomly initialised BERT-base built her
 checkpoint format: same cost, meaningless scores; nothing is downloaded) by batch size.
 
     .venv/bin/python bench/moderation_bench.py [--seconds 8] [--threads 1] [--skip-model]
+    .venv/bin/python bench/moderation_bench.py --latency-only --compare-with ../other-checkout
+
+`latency` times the rules one message at a time, every message different (so the per-text caches
+of lang-id and concept analysis never help; the lemma cache does, as in production): median and
+p99 per message, on one core. `--compare-with` measures another checkout's code the same way in a
+subprocess of the same run (before/after side by side).
 
 Bounded: each measurement runs for about `--seconds`; the whole run takes two to four minutes on
 two cores. One thread is one core: PyTorch and the rules run single-threaded unless --threads.
@@ -17,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("TRELLIS_BENCH_CODE") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -32,6 +38,14 @@ SAMPLE = [
     "See you at the career day meeting in the cafeteria on the 12th.",
     "Can we go over the college essay prompt at our next session? I wrote two drafts.",
     "That's normal. Want to make a study plan together at our next meeting?",
+    "hola miss, hoy saqué B en el examen de biología y comí con mis amigas",
+    "mi padrastro me pega cuando llega borracho",
+    "mándame tu número por whatsapp y hablamos",
+    "ya no quiero vivir, nada tiene sentido",
+    "eres un pinche pendejo",
+    "la tarea es de la página 67 para el tercer periodo, salón 12",
+    "ok see you el jueves en la biblioteca, a las 3",
+    "no le digas a mi hermana pero le estamos haciendo una fiesta sorpresa",
 ]
 
 
@@ -48,6 +62,65 @@ def rules_rate(seconds: float) -> dict:
         done += len(texts)
     elapsed = time.perf_counter() - started
     return {"messages": done, "seconds": round(elapsed, 2), "per_second": round(done / elapsed)}
+
+
+def latency(seconds: float) -> dict:
+    """Per-message time of the rules (normalise, lang-id, lemmas and concepts where the code has
+    them, every rule detector, policy), each message a different text, one at a time."""
+    import contextlib
+
+    from moderation.detectors.base import Context
+    from moderation.pipeline import get_pipeline
+
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    pipeline = get_pipeline()
+    context = Context(sender_role="student", recipient_roles=("mentor",))
+    pipeline.run("warm up, hola", context, include_model=False)
+    times: list[float] = []
+    cpu: list[float] = []
+    i = 0
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        text = f"{SAMPLE[i % len(SAMPLE)]} ({i})"
+        t0, c0 = time.perf_counter(), time.thread_time()
+        pipeline.run(text, context, include_model=False)
+        cpu.append(time.thread_time() - c0)
+        times.append(time.perf_counter() - t0)
+        i += 1
+    times.sort()
+    cpu.sort()
+
+    def ms(values: list[float], q: float) -> float:
+        return round(values[max(0, int(len(values) * q) - 1)] * 1000, 3)
+
+    # Wall time includes waiting for the core when other work shares the machine; CPU time is
+    # the cost of the rules themselves on one core.
+    return {
+        "code": str(ROOT),
+        "messages": len(times),
+        "median_ms": round(statistics.median(times) * 1000, 3),
+        "p99_ms": ms(times, 0.99),
+        "max_ms": round(times[-1] * 1000, 3),
+        "cpu_median_ms": round(statistics.median(cpu) * 1000, 3),
+        "cpu_p99_ms": ms(cpu, 0.99),
+    }
+
+
+def latency_elsewhere(code: str, seconds: float) -> dict:
+    import subprocess
+
+    env = {**os.environ, "TRELLIS_BENCH_CODE": str(Path(code).resolve())}
+    result = subprocess.run(
+        [sys.executable, __file__, "--latency-only", f"--seconds={seconds}"],
+        env=env,
+        cwd=code,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds * 10 + 120,
+    )
+    return json.loads(result.stdout)["latency"]
 
 
 def model_rates(seconds: float, batch_sizes: list[int]) -> dict:
@@ -96,6 +169,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch-sizes", default="1,8,32")
     parser.add_argument("--skip-model", action="store_true")
+    parser.add_argument(
+        "--latency-only", action="store_true", help="Only the per-message rules time."
+    )
+    parser.add_argument("--compare-with", help="Another checkout whose rules to time the same way.")
     args = parser.parse_args()
 
     import torch
@@ -104,6 +181,16 @@ def main() -> None:
     import django
 
     django.setup()
+    if args.latency_only:
+        result = {"latency": latency(args.seconds)}
+        if args.compare_with:
+            # Alternate: other, this, other, this - so load from other work hits both alike.
+            half = args.seconds / 2
+            runs = [latency_elsewhere(args.compare_with, half), latency(half)]
+            runs += [latency_elsewhere(args.compare_with, half), latency(half)]
+            result = {"before": runs[0::2], "after": runs[1::2]}
+        print(json.dumps(result, indent=2))
+        return
     result = {"threads": args.threads, "rules": rules_rate(args.seconds)}
     if not args.skip_model:
         sizes = [int(s) for s in args.batch_sizes.split(",")]

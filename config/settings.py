@@ -264,10 +264,17 @@ MODERATION = {
         {"NAME": "moderation.detectors.keywords.DistrictKeywordDetector"},
         {"NAME": "moderation.detectors.toxicity_model.ToxicityModelDetector"},
     ],
+    # Languages the districts write in: lang-id chooses among them, and each needs a folder of
+    # concept lexicons (moderation/lexicons/<code>/, or LEXICON_DIR/<code>/).
+    "LANGUAGES": env.list("MODERATION_LANGUAGES", default=["en", "es"]),
+    "LEXICON_DIR": env.str("MODERATION_LEXICON_DIR", default=""),
     # auto: Detoxify when DETOXIFY_CHECKPOINT is set, else the bundled profanity_check model.
     "TOXICITY_SCORER": env.str("MODERATION_TOXICITY_SCORER", default="auto"),
     "DETOXIFY_CHECKPOINT": env.str("DETOXIFY_CHECKPOINT", default=""),
     "DETOXIFY_HF_DIR": env.str("DETOXIFY_HF_DIR", default=""),
+    # Detoxify's multilingual (XLM-R) model: messages in languages other than English go to it.
+    "DETOXIFY_MULTILINGUAL_CHECKPOINT": env.str("DETOXIFY_MULTILINGUAL_CHECKPOINT", default=""),
+    "DETOXIFY_MULTILINGUAL_HF_DIR": env.str("DETOXIFY_MULTILINGUAL_HF_DIR", default=""),
     "MODEL_THREADS": env.int("MODERATION_MODEL_THREADS", default=0),
     "MODEL_TIMEOUT_SECONDS": env.float("MODERATION_MODEL_TIMEOUT_SECONDS", default=30.0),
     # A message the model could not score goes to human review after this long.
@@ -282,6 +289,7 @@ MODERATION = {
         ".org",
         ".gov",
         ".k12.us",
+        ".k12.*.us",
         "khanacademy.org",
         "wikipedia.org",
         "britannica.com",

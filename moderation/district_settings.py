@@ -17,6 +17,7 @@ from .models import DistrictModeration, KeywordRule, validate_threshold
 
 SETTINGS_FIELDS = (
     "toxicity_threshold",
+    "toxicity_thresholds",
     "link_allowlist",
     "pattern_window_days",
     "pattern_threshold",

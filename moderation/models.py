@@ -42,6 +42,15 @@ class Verdict(models.Model):
     reasons = models.JSONField(default=list)
     scores = models.JSONField(default=dict)
     scorer = models.CharField(max_length=40, blank=True, help_text="Toxicity scorer used, if any.")
+    language = models.CharField(
+        max_length=8, blank=True, help_text="Language identified (ISO 639-1), empty if unsure."
+    )
+    policy_version = models.CharField(
+        max_length=80, blank=True, help_text="Rules and lexicon versions behind the verdict."
+    )
+    # Weak grooming signals that did not flag alone: [{"signal", "detector", "span"}], kept for
+    # conversation-level accumulation.
+    signals = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -256,6 +265,22 @@ def validate_crisis_resources(value) -> None:
             )
 
 
+def validate_label_thresholds(value) -> None:
+    """{label: threshold}: model labels (letters and underscores) to numbers from 0 to 1."""
+    ok = isinstance(value, dict) and all(
+        isinstance(k, str)
+        and k.replace("_", "").isalpha()
+        and isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and 0 <= v <= 1
+        for k, v in value.items()
+    )
+    if not ok:
+        raise ValidationError(
+            _('Give {"label": threshold} pairs with thresholds from 0 to 1, e.g. {"insult": 0.7}.')
+        )
+
+
 class DistrictModeration(models.Model):
     """A district's moderation settings, edited by coordinators in the admin."""
 
@@ -268,6 +293,12 @@ class DistrictModeration(models.Model):
         validators=[validate_threshold],
         help_text="Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
         "active scorer's default (Detoxify 0.5, profanity_check 0.95).",
+    )
+    toxicity_thresholds = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_label_thresholds],
+        help_text='Per model label, overriding the threshold above: {"insult": 0.7, "threat": 0.3}',
     )
     link_allowlist = models.TextField(
         blank=True,

@@ -57,8 +57,27 @@ TENS = {
     "twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
     "eighty": "8", "ninety": "9",
 }  # fmt: skip
-# Homophones of digits ("to", "for", "ate", "won", "o") count only next to other digits.
-WEAK_UNITS = {"o", "oh", "to", "too", "for", "fore", "ate", "won"}
+# Spanish number words (accents are gone by now: "dieciséis" is "dieciseis").
+UNITS.update({
+    "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
+    "siete": "7", "ocho": "8", "nueve": "9",
+})  # fmt: skip
+TEENS.update({
+    "diez": "10", "once": "11", "doce": "12", "trece": "13", "catorce": "14", "quince": "15",
+    "dieciseis": "16", "diecisiete": "17", "dieciocho": "18", "diecinueve": "19",
+})  # fmt: skip
+TENS.update({
+    "veinte": "2", "treinta": "3", "cuarenta": "4", "cincuenta": "5", "sesenta": "6",
+    "setenta": "7", "ochenta": "8", "noventa": "9",
+})  # fmt: skip
+# Homophones of digits ("to", "for", "ate", "won", "o") count only next to other digits; so do
+# Spanish words that are also ordinary words ("uno" one/someone, "once" eleven/once, "seis").
+WEAK_UNITS = {"o", "oh", "to", "too", "for", "fore", "ate", "won", "uno", "once"}
+# "cincuenta y cinco": the "y" joins a ten and a unit into one number.
+_TENS_AND_UNIT = re.compile(
+    r"\b(veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa) y "
+    r"(uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -221,6 +240,7 @@ _NUMBER_WORD = re.compile(
 
 
 def _digits(chars: Chars) -> Chars:
+    chars = _sub(chars, _TENS_AND_UNIT, lambda m: f"{m.group(1)} {m.group(2)}")
     text = "".join(c for c, _ in chars)
     tokens = list(_NUMBER_WORD.finditer(text))
     replacements: dict[int, tuple[int, str]] = {}

@@ -15,16 +15,35 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from . import lexicon as lexicon_module
 from . import policy
 from .detectors.base import Context, Detector, Finding, ScorerUnavailable
-from .normalize import normalize
+from .language import DEFAULT_LANGUAGES, detect_language, language_detector
+from .normalize import Normalized, normalize
 
 logger = logging.getLogger(__name__)
 
 
 class Pipeline:
-    def __init__(self, detectors: Sequence[Detector]):
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        *,
+        languages: Sequence[str] = DEFAULT_LANGUAGES,
+        lexicon_dir: str = "",
+    ):
         self.detectors = list(detectors)
+        self.languages = tuple(languages)
+        self.lexicon = lexicon_module.load(lexicon_dir, self.languages)
+        for detector in self.detectors:
+            detector.lexicon = self.lexicon
+        self.policy_version = self.lexicon.version
+        # Built (models loaded) with the pipeline, once per process, not on the first message.
+        language_detector(self.languages)
+        lexicon_module.preload(self.languages)
+
+    def language_of(self, text: Normalized) -> str:
+        return detect_language(text.folded.text, self.languages)
 
     @property
     def has_model(self) -> bool:
@@ -69,6 +88,8 @@ class Pipeline:
                 failures=failures[i],
             )
             verdict.scorer = scorer_name
+            verdict.language = self.language_of(norms[i])
+            verdict.policy_version = self.policy_version
             if unscored is not None:
                 verdict.scored = False
                 verdict.scorer = ""
@@ -91,24 +112,32 @@ class Pipeline:
         return results
 
 
-def build_pipeline(config: Sequence[dict]) -> Pipeline:
+def build_pipeline(
+    config: Sequence[dict], *, languages: Sequence[str] = DEFAULT_LANGUAGES, lexicon_dir: str = ""
+) -> Pipeline:
     detectors = []
     for entry in config:
         cls = import_string(entry["NAME"])
         detectors.append(cls(**entry.get("OPTIONS", {})))
-    return Pipeline(detectors)
+    return Pipeline(detectors, languages=languages, lexicon_dir=lexicon_dir)
 
 
 @lru_cache(maxsize=1)
-def _cached(key: tuple) -> Pipeline:
-    return build_pipeline([{"NAME": n, "OPTIONS": dict(o)} for n, o in key])
+def _cached(key: tuple, languages: tuple[str, ...], lexicon_dir: str) -> Pipeline:
+    return build_pipeline(
+        [{"NAME": n, "OPTIONS": dict(o)} for n, o in key],
+        languages=languages,
+        lexicon_dir=lexicon_dir,
+    )
 
 
 def get_pipeline() -> Pipeline:
-    """The pipeline `settings.MODERATION["DETECTORS"]` describes, built once per process."""
-    config = settings.MODERATION["DETECTORS"]
-    key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in config)
-    return _cached(key)
+    """The pipeline `settings.MODERATION` describes (detectors, languages, lexicon folder),
+    built once per process."""
+    conf = settings.MODERATION
+    key = tuple((e["NAME"], tuple(sorted(e.get("OPTIONS", {}).items()))) for e in conf["DETECTORS"])
+    languages = tuple(conf.get("LANGUAGES") or DEFAULT_LANGUAGES)
+    return _cached(key, languages, conf.get("LEXICON_DIR", ""))
 
 
 def warm_up() -> None:
@@ -121,7 +150,9 @@ def warm_up() -> None:
     from .scorers import registry
     from .scorers.base import ScorerUnavailable
 
-    get_pipeline()
+    pipeline = get_pipeline()
+    # Builds the language detector with its models loaded, and fills the lemma cache a little.
+    pipeline.run("warm-up: hola, how are you", Context(), include_model=False)
     scorer = registry.get_scorer()
     if scorer is not None and scorer.inline:
         # A failure is logged and shown on /healthz by the registry.

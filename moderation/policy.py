@@ -48,6 +48,12 @@ class Verdict:
     # False when a model that should have scored the message could not.
     scored: bool = True
     scorer: str = ""
+    # The language the message was identified as ("en", "es", ...; "" when too short to tell).
+    language: str = ""
+    # Lexicon and rule versions that produced the verdict.
+    policy_version: str = ""
+    # Weak signals (grooming) that do not flag alone: [{"signal", "detector", "span"}].
+    signals: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -56,6 +62,7 @@ class Verdict:
             "priority": self.priority,
             "reasons": list(self.reasons),
             "scores": dict(self.scores),
+            "language": self.language,
         }
 
 
@@ -70,6 +77,22 @@ def decide(
     verdict = Verdict(scores=dict(model_scores or {}))
     categories: set[str] = set()
     for finding in findings:
+        if finding.details.get("signal") and not finding.category:
+            verdict.signals.append(
+                {
+                    "signal": finding.details["signal"],
+                    "detector": finding.detector,
+                    "span": list(finding.span) if finding.span else None,
+                }
+            )
+        for name in finding.details.get("signals", ()) if finding.category else ():
+            verdict.signals.append(
+                {
+                    "signal": name,
+                    "detector": finding.detector,
+                    "span": list(finding.span) if finding.span else None,
+                }
+            )
         if finding.category not in CATEGORY_POLICY:
             continue
         action, priority = CATEGORY_POLICY[finding.category]

@@ -73,9 +73,11 @@ def message_context(*, message: Message) -> Context:
     district_settings = DistrictModeration.objects.filter(district_id=district_id).first()
     allowlist = list(_conf("LINK_ALLOWLIST", ()))
     threshold = None
+    thresholds: tuple[tuple[str, float], ...] = ()
     if district_settings is not None:
         allowlist += district_settings.allowlist()
         threshold = district_settings.toxicity_threshold
+        thresholds = tuple(sorted((district_settings.toxicity_thresholds or {}).items()))
     keywords = tuple(
         KeywordSpec(
             phrase=normalize(rule.phrase).words.text,
@@ -92,6 +94,7 @@ def message_context(*, message: Message) -> Context:
         link_allowlist=tuple(allowlist),
         keywords=keywords,
         toxicity_threshold=threshold,
+        toxicity_thresholds=thresholds,
     )
 
 
@@ -178,6 +181,9 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
         reasons=verdict.reasons,
         scores=verdict.scores,
         scorer=verdict.scorer,
+        language=verdict.language,
+        policy_version=verdict.policy_version,
+        signals=verdict.signals,
     )
     if inserting:
         message.state = STATE_FOR_ACTION[verdict.action]

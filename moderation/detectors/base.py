@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..lexicon import Lexicon
+from ..lexicon import load as load_lexicon
 from ..normalize import Normalized, View
 
 ADULT_ROLES = frozenset({"mentor", "moderator", "coordinator"})
@@ -40,6 +42,8 @@ class Context:
     keywords: tuple[KeywordSpec, ...] = ()
     # None: the active scorer's own default (scorers are calibrated differently).
     toxicity_threshold: float | None = None
+    # Per model label ("insult", "threat", ...), overriding `toxicity_threshold` for that label.
+    toxicity_thresholds: tuple[tuple[str, float], ...] = ()
 
     @property
     def adult_sender(self) -> bool:
@@ -63,6 +67,9 @@ class Finding:
     priority: str | None = None
     # Model scores behind the finding, by label.
     scores: dict[str, float] = field(default_factory=dict)
+    # Anything else a reader of the finding may use: the concepts behind it, and for a weak
+    # grooming signal (category "", never flags alone) its name under "signal".
+    details: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -91,6 +98,8 @@ class Detector(abc.ABC):
 
     def __init__(self, **options) -> None:
         self.options = options
+        # The concept lexicon the concept rules read; the pipeline sets the configured one.
+        self.lexicon: Lexicon = load_lexicon()
 
     @abc.abstractmethod
     def detect(self, text: Normalized, context: Context) -> list[Finding]:

@@ -13,6 +13,7 @@ import phonenumbers
 
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
+from .concepts import ConceptRule, apply_concept_rules
 
 CATEGORY = "contact_info"
 
@@ -227,8 +228,9 @@ RULES = (
 
 _EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # "name at domain dot com", "name (at) domain (dot) com", "name @ domain . com".
-_AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+at\s+|\s*@\s*)"
-_DOT = r"(?:\s*[(\[{<]\s*(?:dot|\.)\s*[)\]}>]\s*|\s+dot\s+|\.|\s+\.\s+)"
+# Spanish too: "juan arroba gmail punto com".
+_AT = r"(?:\s*[(\[{<]\s*(?:at|arroba|@)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+|\s*@\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|punto|\.)\s*[)\]}>]\s*|\s+(?:dot|punto)\s+|\.|\s+\.\s+)"
 _LOCAL_SEP = (
     r"(?:\s+(?:dot|underscore|dash|hyphen)\s+|\s*[(\[]\s*(?:dot|underscore|dash)\s*[)\]]\s*)"
 )
@@ -237,6 +239,7 @@ _SPELLED_EMAIL = re.compile(
     rf"{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)+"
 )
 _DOT_SPLIT = re.compile(_DOT)
+_AT_WORD = re.compile(r"(?<!\w)(?:at|arroba)(?!\w)|@")
 _EMAIL_TLDS = {
     "com", "net", "org", "edu", "gov", "io", "co", "us", "me", "info", "biz", "uk", "ca", "mx",
     "de", "fr", "es", "it", "nl", "au", "in", "ru", "cn", "jp", "br", "app", "dev", "ai",
@@ -245,7 +248,8 @@ _EMAIL_TLDS = {
 _EMAIL_PROVIDERS = re.compile(
     r"\b(?:(?:my|your|ur|personal|private) (?:gmail|g mail|hotmail|yahoo|icloud|aol|proton ?mail|"
     r"outlook (?:email|address|account))|(?:gmail|hotmail|yahoo|icloud|proton ?mail) "
-    r"(?:account|address|is)|(?:email|e-mail|mail) me)\b"
+    r"(?:account|address|is)|(?:email|e-mail|mail) me|"
+    r"[a-z0-9]\w* (?:at|arroba) (?:gmail|hotmail|yahoo|outlook|icloud|aol|proton ?mail))\b"
 )
 
 _URL = re.compile(
@@ -328,11 +332,29 @@ _NOT_PHONE_CONTEXT = re.compile(
 )
 
 
+# The same moves as concepts, in every language of moderation/lexicons/<lang>/contact.toml.
+CONCEPT_RULES = (
+    ConceptRule(
+        "asks for or offers contact details",
+        CATEGORY,
+        ("request_give", ("you", "self"), "contact_noun"),
+        window=5,
+    ),
+    ConceptRule("shares contact details", CATEGORY, ("shared_noun", "self", "share_is"), window=2),
+    ConceptRule("moves the conversation to another app", CATEGORY, ("app", "talk_verb"), window=5),
+    ConceptRule("asks where the other person lives", CATEGORY, ("where_live",)),
+    ConceptRule("gives a home by landmarks", CATEGORY, ("live_self", "landmark"), window=8),
+    ConceptRule("gives a home street", CATEGORY, ("live_self", "street"), window=4),
+)
+
+
 class ContactInfoDetector(Detector):
     name = "contact_info"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         findings = apply_rules(self.name, RULES, text, context)
+        if not findings:
+            findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         findings.extend(self._phones(text))
         findings.extend(self._emails(text))
         findings.extend(self._links(text, context))
@@ -436,7 +458,13 @@ class ContactInfoDetector(Detector):
         return False
 
     def _emails(self, text: Normalized) -> list[Finding]:
-        view = text.folded
+        found = self._emails_in(text, text.folded)
+        if found or text.words.text == text.folded.text or not _AT_WORD.search(text.words.text):
+            return found
+        return self._emails_in(text, text.words)
+
+    def _emails_in(self, text: Normalized, view) -> list[Finding]:
+        """In `folded`, and in `words`, where letters spelled one by one are joined."""
         m = _EMAIL.search(view.text)
         if m:
             return [self._finding(text, view.span(m.start(), m.end()), "e-mail address", 0.95)]
@@ -472,10 +500,14 @@ class ContactInfoDetector(Detector):
 
 def _host_matches(host: str, pattern: str) -> bool:
     """`pattern` is a domain ("khanacademy.org" also allows its subdomains) or a suffix such as
-    ".edu" or ".k12.ca.us"."""
+    ".edu" or ".k12.ca.us"; a `*` in a suffix stands for one label (".k12.*.us": every US
+    state's school domains)."""
     pattern = pattern.strip().lower()
     if not pattern:
         return False
+    if pattern.startswith(".") and "*" in pattern:
+        labels = r"\.".join("[a-z0-9-]+" if p == "*" else re.escape(p) for p in pattern.split("."))
+        return re.search(labels + "$", host) is not None
     if pattern.startswith("."):
         return host.endswith(pattern)
     return host == pattern or host.endswith("." + pattern)

@@ -10,10 +10,12 @@ anyone, but..." often opens a disclosure), so most rules here look at adult send
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+from .concepts import ConceptRule, apply_concept_rules, signals
 
 CATEGORY = "grooming"
 
@@ -394,11 +396,182 @@ SAFETY_ADVICE = re.compile(
 SECRECY_REASONS = {"asks a student to keep a secret"}
 
 
+# The same phenomena as concepts (moderation/lexicons/<lang>/grooming.toml), adult senders only.
+_STORY = ("literature",)
+CONCEPT_RULES = (
+    ConceptRule(
+        "isolates the student from their people",
+        CATEGORY,
+        ("misunderstand", ("your_people", "only_me")),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "claims an exclusive bond against the student's people",
+        CATEGORY,
+        ("only_me", "your_people"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student to keep a secret",
+        CATEGORY,
+        ("secret_bond",),
+        none_of=_STORY,
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks a student to hide something from their people",
+        CATEGORY,
+        ("dont_tell", "your_people"),
+        none_of=_STORY,
+        window=6,
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks to delete messages", CATEGORY, ("delete", "record"), window=4, adult_sender=True
+    ),
+    ConceptRule(
+        "romance framed by age",
+        CATEGORY,
+        ("romance", "age_cond"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "flatters a student's maturity for their age",
+        CATEGORY,
+        ("mature", "age_ref"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student to hide a gift, meeting or photo",
+        CATEGORY,
+        ("dont_tell", ("gift", "pickup", "program", "just_us", "photo_request")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks for a photo just for the sender",
+        CATEGORY,
+        ("photo_request", "just_for_me"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "claims a special connection",
+        CATEGORY,
+        ("exclusive_bond", ("only_me", "misunderstand")),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "proposes meeting alone outside the program",
+        CATEGORY,
+        ("pickup", "just_us"),
+        scope="message",
+        adult_sender=True,
+    ),
+)
+# Individually mild: carried on the verdict as signals for conversation-level accumulation
+# (moderation.review), flagged here only when two different ones come in one message.
+SIGNAL_RULES = (
+    ConceptRule(
+        "asks when the student's parents are home",
+        "",
+        ("what_time", "parents_home"),
+        scope="message",
+        adult_sender=True,
+        signal="schedule",
+    ),
+    ConceptRule(
+        "asks whether the student is alone", "", ("alone_check",), adult_sender=True, signal="alone"
+    ),
+    ConceptRule(
+        "asks who else reads the conversation",
+        "",
+        ("supervision", "read_verb"),
+        window=6,
+        adult_sender=True,
+        signal="supervision",
+    ),
+    ConceptRule(
+        "claims a special bond", "", ("only_me",), adult_sender=True, signal="special_bond"
+    ),
+    ConceptRule(
+        "claims a special bond", "", ("exclusive_bond",), adult_sender=True, signal="exclusive_bond"
+    ),
+    ConceptRule(
+        "says they think about the student",
+        "",
+        ("think_about_you",),
+        adult_sender=True,
+        signal="special_bond",
+    ),
+    ConceptRule(
+        "talks about the student's age", "", ("age_question",), adult_sender=True, signal="age"
+    ),
+    ConceptRule(
+        "compliments the student's looks",
+        "",
+        ("you", "beauty"),
+        window=3,
+        adult_sender=True,
+        signal="looks",
+    ),
+    ConceptRule("offers a gift or money", "", ("gift",), adult_sender=True, signal="gift"),
+    ConceptRule("offers a ride or a meeting", "", ("pickup",), adult_sender=True, signal="meeting"),
+    ConceptRule(
+        "suggests a more private place",
+        "",
+        ("private_place",),
+        adult_sender=True,
+        signal="elsewhere",
+    ),
+)
+
+
 class GroomingDetector(Detector):
     name = "grooming"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        if not context.adult_sender:
+            return apply_rules(self.name, RULES, text, context)
+        weak = apply_concept_rules(self.name, SIGNAL_RULES, text, context, self.lexicon)
+        strong = self._strong(text, context)
+        if not strong and len(signals(weak)) >= 2:
+            spans = [f.span for f in weak if f.span]
+            span = (min(s[0] for s in spans), max(s[1] for s in spans))
+            names = ", ".join(sorted(signals(weak)))
+            strong = [
+                Finding(
+                    detector=self.name,
+                    category=CATEGORY,
+                    reason=f"several grooming signals together ({names}): “{text.original[span[0] : span[1]]}”",
+                    span=span,
+                    score=0.8,
+                    details={"signals": sorted(signals(weak))},
+                )
+            ]
+        if strong:
+            # Held anyway: the signals ride on the finding that holds it, still countable.
+            names = sorted(signals(weak))
+            if names:
+                first = strong[0]
+                strong[0] = dataclasses.replace(first, details={**first.details, "signals": names})
+            return strong
+        return weak
+
+    def _strong(self, text: Normalized, context: Context) -> list[Finding]:
         findings = apply_rules(self.name, RULES, text, context)
+        if not findings:
+            findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         advice = SAFETY_ADVICE.search(text.words.text) is not None
         if advice:
             findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]

@@ -9,8 +9,10 @@ ordinary exaggeration ("I almost died laughing", "this homework is killing me") 
 
 from __future__ import annotations
 
+from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
+from .concepts import ConceptRule, apply_concept_rules, negated
 
 SELF_HARM = "self_harm"
 ABUSE = "abuse_disclosure"
@@ -127,8 +129,198 @@ RULES = (
 )
 
 
+# The same phenomena as concepts (moderation/lexicons/<lang>/{harm,selfharm}.toml), in any
+# language the lexicons cover: who does what to whom, means and method questions, past acts,
+# farewells. A book, a history lesson or a health class being discussed lowers confidence.
+_STORY = ("literature", "idiom")
+CONCEPT_RULES = (
+    ConceptRule("wishes to die", SELF_HARM, ("death_wish",), none_of=_STORY, score=0.9),
+    ConceptRule(
+        "thinks others are better off without them", SELF_HARM, ("better_without_me",), score=0.9
+    ),
+    ConceptRule(
+        "asks about a means of suicide",
+        SELF_HARM,
+        ("method_question", "means", "lethal"),
+        scope="message",
+    ),
+    ConceptRule(
+        "asks how much of a means it takes", SELF_HARM, ("method_purpose", "means"), scope="message"
+    ),
+    ConceptRule(
+        "sees no future past a milestone",
+        SELF_HARM,
+        ("no_future", "milestone"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule("plans to jump", SELF_HARM, ("jump_act", "height_means"), none_of=("play",)),
+    ConceptRule("hoards a means of self-harm", SELF_HARM, ("hoard", "means"), window=5),
+    ConceptRule(
+        "a friend is at risk of suicide", SELF_HARM, ("third_person_suicide",), none_of=_STORY
+    ),
+    ConceptRule(
+        "farewell with a hint of absence",
+        SELF_HARM,
+        ("gratitude_total", ("absence_hint", "not_be_here")),
+        scope="message",
+    ),
+    ConceptRule("wrote farewell letters", SELF_HARM, ("letters", "finality"), scope="message"),
+    ConceptRule(
+        "asks for a high place nearby", SELF_HARM, ("superlative", "height_means", "nearby")
+    ),
+    ConceptRule("took a quantity of pills", SELF_HARM, ("took_past", "quantity", "means")),
+    ConceptRule("self-harm again", SELF_HARM, ("sh_act", "again"), none_of=("incidental",)),
+    ConceptRule(
+        "self-harm with a means",
+        SELF_HARM,
+        ("sh_act", "sh_means"),
+        none_of=("incidental",),
+        scope="message",
+    ),
+    ConceptRule(
+        "says goodbye with finality",
+        SELF_HARM,
+        ("farewell", "gratitude_total"),
+        none_of=("schedule",),
+        scope="message",
+    ),
+    ConceptRule("gives belongings away", SELF_HARM, ("give_away", "not_need"), scope="message"),
+    ConceptRule(
+        "says they will not be here",
+        SELF_HARM,
+        ("not_be_here", ("apology", "farewell")),
+        none_of=("schedule",),
+        scope="message",
+        negatable=False,
+    ),
+    # Abuse: the act first, so "never hits me" / "nunca me pega" is read as negated.
+    ConceptRule(
+        "an adult harms the child",
+        ABUSE,
+        (("harm_act", "severe_act"), "abuser_adult", "victim_self"),
+        none_of=(*_STORY, "play"),
+        window=5,
+    ),
+    ConceptRule(
+        "a relative does severe harm to the child",
+        ABUSE,
+        ("severe_act", "abuser_peer", "victim_self"),
+        none_of=(*_STORY, "play"),
+        window=5,
+    ),
+    ConceptRule(
+        "someone makes the child do things",
+        ABUSE,
+        ("coerce", ("abuser_adult", "abuser_peer")),
+        none_of=_STORY,
+    ),
+    ConceptRule(
+        "an injury from a person",
+        ABUSE,
+        ("injury", ("harm_act", "severe_act"), ("abuser_adult", "abuser_peer")),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
+    ConceptRule(
+        "an injury with a cover story",
+        ABUSE,
+        ("cover_story", ("harm_act", "severe_act", "injury")),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
+    ConceptRule(
+        "afraid to go home",
+        ABUSE,
+        ("avoid_home", ("intoxicated", "fear", "harm_act", "abuser_adult")),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "afraid of someone at home",
+        ABUSE,
+        ("fear", "abuser_adult", "victim_self"),
+        none_of=(*_STORY, "play", "laughter"),
+    ),
+    ConceptRule(
+        "an adult touches the child's body",
+        ABUSE,
+        ("severe_act", "body_part", "victim_self"),
+        none_of=(*_STORY, "play"),
+        window=4,
+    ),
+    ConceptRule(
+        "an injury with a cover story",
+        ABUSE,
+        ("cover_story", "injury", ("abuser_adult", "abuser_peer")),
+        none_of=_STORY,
+        scope="message",
+    ),
+    ConceptRule(
+        "an injury caused by someone",
+        ABUSE,
+        ("injury", "cause_from"),
+        none_of=(*_STORY, "play"),
+        window=4,
+    ),
+    ConceptRule(
+        "an adult told the child to keep it secret",
+        ABUSE,
+        ("told_secret", "abuser_adult"),
+        none_of=_STORY,
+        scope="message",
+    ),
+    ConceptRule("put out of the house", ABUSE, ("kicked_out",), none_of=_STORY),
+    ConceptRule(
+        "threatened into silence",
+        ABUSE,
+        ("tell_condition", "consequence"),
+        none_of=_STORY,
+        scope="message",
+    ),
+    ConceptRule(
+        "no food at home",
+        ABUSE,
+        ("no_food", ("home", "abandoned")),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "left alone by a caregiver",
+        ABUSE,
+        ("abandoned", ("no_food", "abuser_adult")),
+        scope="message",
+    ),
+)
+
+
+def _only_negated_harm(a: Analysis, span: tuple[int, int] | None) -> bool:
+    """Every act of harm inside `span` is negated ("my dad never hits me")."""
+    if span is None:
+        return False
+    acts = [
+        h
+        for c in ("harm_act", "severe_act")
+        for h in a.by_concept.get(c, ())
+        if span[0] <= a.spans[h.start][0] < span[1]
+    ]
+    return bool(acts) and all(negated(a, h) for h in acts)
+
+
 class SafeguardingDetector(Detector):
     name = "safeguarding"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        return apply_rules(self.name, RULES, text, context)
+        found = apply_rules(self.name, RULES, text, context)
+        a = analyse(text, self.lexicon)
+        if (
+            a.has("laughter")
+            and a.has("abuser_peer")
+            and not any(a.has(c) for c in ("abuser_adult", "severe_act", "fear", "injury"))
+        ):
+            # Siblings or classmates play-fighting, told laughing ("punched me for my fries lol").
+            found = [f for f in found if f.category != ABUSE]
+        found = [f for f in found if f.category != ABUSE or not _only_negated_harm(a, f.span)]
+        have = {f.category for f in found}
+        rules = [r for r in CONCEPT_RULES if r.category not in have]
+        return found + apply_concept_rules(self.name, rules, text, context, self.lexicon)

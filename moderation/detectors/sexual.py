@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
+from .concepts import ConceptRule, apply_concept_rules
 
 CATEGORY = "sexual"
 
@@ -38,11 +39,62 @@ RULES = (
 DISGUISED_TERMS = ("nude", "naked", "sext", "horny", "porn", "boobs", "dickpic", "noods")
 
 
+# Innuendo and requests as concepts (moderation/lexicons/<lang>/sexual.toml).
+CONCEPT_RULES = (
+    ConceptRule(
+        "asks for or describes an intimate photo",
+        CATEGORY,
+        ("intimate_clothing", ("photo", "looks_good")),
+        scope="message",
+    ),
+    ConceptRule(
+        "asks what someone is wearing underneath",
+        CATEGORY,
+        ("intimate_clothing", "wearing"),
+        scope="message",
+    ),
+    ConceptRule("sexual content", CATEGORY, ("explicit",), none_of=("literature",)),
+    ConceptRule(
+        "asks a student what they are wearing, for photos",
+        CATEGORY,
+        ("wearing", "photo"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "sexual innuendo",
+        CATEGORY,
+        ("body_compliment", ("desire", "intimate_clothing")),
+        scope="message",
+    ),
+    ConceptRule(
+        "sexual innuendo about clothing",
+        CATEGORY,
+        ("body_compliment", "revealing_clothing"),
+        scope="message",
+    ),
+    ConceptRule(
+        "asks for something sexy", CATEGORY, ("sexy_word", "send_request"), scope="message"
+    ),
+    ConceptRule("an adult wants to kiss a student", CATEGORY, ("kiss_you",), adult_sender=True),
+    ConceptRule("compliments a student's body", CATEGORY, ("body_compliment",), adult_sender=True),
+    ConceptRule(
+        "asks a student about sexual experience",
+        CATEGORY,
+        ("sex_experience", "tell_me"),
+        scope="message",
+        adult_sender=True,
+    ),
+)
+
+
 class SexualContentDetector(Detector):
     name = "sexual"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         found = apply_rules(self.name, RULES, text, context)
+        if not found:
+            found = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         return found or find_disguised(
             self.name, text, DISGUISED_TERMS, CATEGORY, "sexual term spelled out to hide it"
         )

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
+from .concepts import ConceptRule, apply_concept_rules
 
 CATEGORY = "toxicity"
+THREAT_REASON = "threatens violence"
 
 YOU = r"(?:you|u|ya|ur|your(?= (?:a|an|such|so|such a|such an|total|complete) )|youre|you'?re|you are|u r|you'?re such|you such|you little|you big|you stupid|you dumb)"
 INSULT_NOUNS = (
@@ -84,7 +87,7 @@ RULES = (
             rf"(?:i'?m|i am|im|i'?ll|i will|ill|i'?m gonna|i'?m going to|im gonna|gonna|going to|i want to|i wanna|i'?d|i could|imma|ima|i swear i'?ll|i will|i'?m about to|i'?ma|we'?ll|we will|we'?re gonna|we are going to|someone should|someone needs to) (?:\w+ ){{0,4}}?(?:(?:{VIOLENCE}) {VICTIM}|(?:beat|destroy|wreck|end|murder|smoke|fight) {VICTIM}(?! (?:at|in|on) \w)|hit {VICTIM}(?! (?:up|back)\b))",
             r"(?:you'?re|you are|youre|ur|u r) (?:so )?(?:dead|gonna die|going to die|gonna get (?:it|hurt|jumped))|watch your back|i know where you live|(?:i'?ll|i will|we'?ll) (?:find|get|come for) you|you'?ll (?:regret|pay for) (?:this|it)|(?:bring|brings|bringing) a (?:gun|knife|weapon) to school|shoot up (?:the|this|our) school",
         ),
-        "threatens violence",
+        THREAT_REASON,
         CATEGORY,
         score=0.95,
         priority="high",
@@ -144,11 +147,119 @@ _PROFANITY_WORDS = re.compile(
 )
 
 
+# Threats of violence to others at school are urgent: staff act on them at once, like a
+# self-harm disclosure. Concepts: moderation/lexicons/<lang>/violence.toml.
+_NOT_REAL = ("laughter", "play", "literature")
+CONCEPT_RULES = (
+    ConceptRule(
+        "brings a weapon to school",
+        CATEGORY,
+        ("weapon", "school", ("bring", "intent")),
+        none_of=("literature",),
+        scope="message",
+        score=0.95,
+        priority="urgent",
+    ),
+    ConceptRule(
+        "threatens violence at school",
+        CATEGORY,
+        ("violence_act", "intent", ("school", "group_targets")),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+    ),
+    ConceptRule(
+        "warns others away from school",
+        CATEGORY,
+        ("warn_away", "school"),
+        none_of=("laughter", "schedule"),
+        score=0.9,
+        priority="urgent",
+    ),
+    ConceptRule(
+        "threatens retribution at school",
+        CATEGORY,
+        ("retribution", ("group_targets", "school")),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.9,
+        priority="urgent",
+    ),
+    ConceptRule(
+        "threatens violence",
+        CATEGORY,
+        ("threat_direct", "school"),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+    ),
+    ConceptRule(
+        "threatens violence",
+        CATEGORY,
+        ("threat_direct",),
+        none_of=_NOT_REAL,
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "insults someone", CATEGORY, ("insult", ("you", "people_target")), window=4, score=0.85
+    ),
+    ConceptRule(
+        "insults someone", CATEGORY, ("insult_phrase",), none_of=("literature",), score=0.85
+    ),
+    ConceptRule(
+        "attacks a group of people",
+        CATEGORY,
+        ("group_noun", "generalize", "degrading_group"),
+        window=5,
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "organises mockery of someone",
+        CATEGORY,
+        ("mock", "group_chat"),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
+    ),
+    ConceptRule("uses a slur", CATEGORY, ("slur",), score=0.95, priority="high", negatable=False),
+    ConceptRule("strong profanity", CATEGORY, ("profanity_strong",), score=0.85, negatable=False),
+    ConceptRule(
+        "wishes someone dead",
+        CATEGORY,
+        ("death_wish_other",),
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "attacks a group of people",
+        CATEGORY,
+        ("go_back",),
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+)
+
+
 class ToxicityRulesDetector(Detector):
     name = "toxicity_rules"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         findings = apply_rules(self.name, RULES, text, context)
+        a = analyse(text, self.lexicon)
+        if a.has("family_target") and not (a.has("weapon") or a.has("school")):
+            # "I'll murder my sister if she takes my charger": hyperbole about family at home.
+            findings = [f for f in findings if not f.reason.startswith(THREAT_REASON)]
+        have = {f.reason.split(":")[0] for f in findings}
+        concept = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
+        findings.extend(
+            f for f in concept if f.priority == "urgent" or f.reason.split(":")[0] not in have
+        )
         findings.extend(self._profanity(text))
         if not findings:
             findings = find_disguised(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 
@@ -53,7 +54,10 @@ class ToxicityModelDetector(Detector):
             if neutral != t.folded.text:
                 masked[i] = len(inputs)
                 inputs.append(neutral)
-        results = registry.score(inputs)
+        # The language of each input decides the model where a multilingual one is configured.
+        languages = [detect_language(t.folded.text, self.lexicon.languages) for t in texts]
+        languages += [languages[i] for i in masked]
+        results = registry.score(inputs, languages=languages)
         out = []
         for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
             scores = results[i]
@@ -63,18 +67,26 @@ class ToxicityModelDetector(Detector):
             threshold = context.toxicity_threshold
             if threshold is None:
                 threshold = scorer.default_threshold
-            out.append(self._findings(text, threshold, scores, scorer.labels))
+            per_label = dict(context.toxicity_thresholds)
+            out.append(self._findings(text, threshold, scores, scorer.labels, per_label))
         return out
 
     def _findings(
-        self, text: Normalized, threshold: float, scores: dict[str, float], labels
+        self,
+        text: Normalized,
+        threshold: float,
+        scores: dict[str, float],
+        labels,
+        per_label: dict[str, float] | None = None,
     ) -> list[Finding]:
         rounded = {f"model.{k}": round(v, 4) for k, v in scores.items()}
-        hits = {k: v for k, v in scores.items() if k in labels and v >= threshold}
+        bar = {k: (per_label or {}).get(k, threshold) for k in scores}
+        hits = {k: v for k, v in scores.items() if k in labels and v >= bar[k]}
         if not hits:
             # Scores only: recorded on the verdict, no category.
             return [Finding(self.name, "", "model scores", None, 0.0, scores=rounded)]
         label, value = max(hits.items(), key=lambda kv: kv[1])
+        threshold = bar[label]
         category = "sexual" if label in SEXUAL_LABELS else "toxicity"
         return [
             Finding(

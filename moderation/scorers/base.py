@@ -29,3 +29,9 @@ class ToxicityScorer(abc.ABC):
     @abc.abstractmethod
     def score_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """One dict of label -> probability per text, in order."""
+
+    def score_languages(
+        self, texts: Sequence[str], languages: Sequence[str]
+    ) -> list[dict[str, float]]:
+        """As `score_batch`, knowing each text's language; one model for all by default."""
+        return self.score_batch(texts)

@@ -30,6 +30,11 @@ CHANGE_NAMES = {
 }
 
 
+# What a config folder holds for the tokenizer: BERT's vocabulary (`original`), or XLM-R's
+# sentencepiece model or tokenizers file (`multilingual`).
+TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "sentencepiece.bpe.model")
+
+
 def default_hf_dir(checkpoint: str | Path) -> Path:
     return Path(checkpoint).with_suffix("").with_name(Path(checkpoint).stem + "-hf")
 
@@ -43,8 +48,12 @@ def load_detoxify(checkpoint: str | Path, hf_dir: str | Path | None = None, devi
     hf_dir = Path(hf_dir) if hf_dir else default_hf_dir(checkpoint)
     if not checkpoint.is_file():
         raise ScorerUnavailable(f"checkpoint missing: {checkpoint}")
-    if not (hf_dir / "config.json").is_file() or not (hf_dir / "vocab.txt").is_file():
-        raise ScorerUnavailable(f"config folder incomplete (config.json, vocab.txt): {hf_dir}")
+    if not (hf_dir / "config.json").is_file() or not any(
+        (hf_dir / name).is_file() for name in TOKENIZER_FILES
+    ):
+        raise ScorerUnavailable(
+            f"config folder incomplete (config.json and {' or '.join(TOKENIZER_FILES)}): {hf_dir}"
+        )
     # The checkpoint is Detoxify's own pickle (config + state_dict); it comes from the operator's
     # configured path or the verified download, never from users.
     loaded = torch.load(checkpoint, map_location=device, weights_only=False)
@@ -78,25 +87,37 @@ class DetoxifyScorer(ToxicityScorer):
         "sexual_explicit",
     )
 
-    def __init__(self, *, checkpoint: str = "", hf_dir: str = "", threads: int = 0, **options):
+    # Languages the `original` (English) model reads; others go to the multilingual model when
+    # one is configured. "" (too short to tell) stays with the original model.
+    ORIGINAL_LANGUAGES = frozenset({"en", ""})
+
+    def __init__(
+        self,
+        *,
+        checkpoint: str = "",
+        hf_dir: str = "",
+        threads: int = 0,
+        multilingual_checkpoint: str = "",
+        multilingual_hf_dir: str = "",
+        **options,
+    ):
         self.checkpoint = checkpoint
         self.hf_dir = hf_dir
         self.threads = threads
+        self.multilingual_checkpoint = multilingual_checkpoint
+        self.multilingual_hf_dir = multilingual_hf_dir
         self._model = None
+        self._multilingual = None
         self.load_seconds: float | None = None
 
-    def load(self) -> None:
-        if self._model is not None:
-            return
-        if not self.checkpoint:
-            raise ScorerUnavailable("no Detoxify checkpoint configured (DETOXIFY_CHECKPOINT)")
+    def _load_one(self, checkpoint: str, hf_dir: str):
         started = time.monotonic()
         try:
             if self.threads:
                 import torch
 
                 torch.set_num_threads(self.threads)
-            self._model = load_detoxify(self.checkpoint, self.hf_dir or None)
+            model = load_detoxify(checkpoint, hf_dir or None)
         except ScorerUnavailable:
             raise
         except MemoryError as exc:
@@ -105,17 +126,57 @@ class DetoxifyScorer(ToxicityScorer):
             raise ScorerUnavailable(f"model failed to load: {type(exc).__name__}") from exc
         self.load_seconds = time.monotonic() - started
         logger.info("detoxify loaded in %.1fs", self.load_seconds)
+        return model
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        if not self.checkpoint:
+            raise ScorerUnavailable("no Detoxify checkpoint configured (DETOXIFY_CHECKPOINT)")
+        self._model = self._load_one(self.checkpoint, self.hf_dir)
+
+    def load_multilingual(self) -> None:
+        if self._multilingual is None:
+            self._multilingual = self._load_one(
+                self.multilingual_checkpoint, self.multilingual_hf_dir
+            )
 
     def unload(self) -> None:
         self._model = None
+        self._multilingual = None
+
+    def score_languages(
+        self, texts: Sequence[str], languages: Sequence[str]
+    ) -> list[dict[str, float]]:
+        """Texts in a language other than English go to the multilingual (XLM-R) model when one
+        is configured (DETOXIFY_MULTILINGUAL_CHECKPOINT); everything else to the original."""
+        texts = list(texts)
+        if not self.multilingual_checkpoint:
+            return self.score_batch(texts)
+        other = [i for i, lang in enumerate(languages) if lang not in self.ORIGINAL_LANGUAGES]
+        if not other:
+            return self.score_batch(texts)
+        self.load_multilingual()
+        out: list[dict[str, float]] = [{} for _ in texts]
+        rest = [i for i in range(len(texts)) if i not in set(other)]
+        for i, scores in zip(
+            other, self._predict(self._multilingual, [texts[i] for i in other]), strict=True
+        ):
+            out[i] = scores
+        if rest:
+            for i, scores in zip(rest, self.score_batch([texts[i] for i in rest]), strict=True):
+                out[i] = scores
+        return out
 
     def score_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
         self.load()
-        texts = list(texts)
+        return self._predict(self._model, list(texts))
+
+    def _predict(self, model, texts: list[str]) -> list[dict[str, float]]:
         if not texts:
             return []
         try:
-            raw = self._model.predict(texts)
+            raw = model.predict(texts)
         except MemoryError as exc:
             self.unload()
             raise ScorerUnavailable("out of memory during inference") from exc

@@ -65,7 +65,13 @@ def get_scorer() -> ToxicityScorer | None:
     if name in ("none", ""):
         return None
     conf = settings.MODERATION
-    key = (name, conf.get("DETOXIFY_CHECKPOINT", ""), conf.get("DETOXIFY_HF_DIR", ""))
+    key = (
+        name,
+        conf.get("DETOXIFY_CHECKPOINT", ""),
+        conf.get("DETOXIFY_HF_DIR", ""),
+        conf.get("DETOXIFY_MULTILINGUAL_CHECKPOINT", ""),
+        conf.get("DETOXIFY_MULTILINGUAL_HF_DIR", ""),
+    )
     with _lock:
         if _scorer is None or _scorer_key != key:
             cls = import_string(SCORERS.get(name, name))
@@ -73,6 +79,8 @@ def get_scorer() -> ToxicityScorer | None:
                 checkpoint=conf.get("DETOXIFY_CHECKPOINT", ""),
                 hf_dir=conf.get("DETOXIFY_HF_DIR", ""),
                 threads=conf.get("MODEL_THREADS", 0),
+                multilingual_checkpoint=conf.get("DETOXIFY_MULTILINGUAL_CHECKPOINT", ""),
+                multilingual_hf_dir=conf.get("DETOXIFY_MULTILINGUAL_HF_DIR", ""),
             )
             _scorer_key = key
             _set_status("not_loaded", "")
@@ -94,8 +102,14 @@ def _set_status(state: str, error: str) -> None:
         status.update(state=state, error=error, since=time.time())
 
 
-def score(texts: Sequence[str], *, timeout: float | None = None) -> list[dict[str, float]]:
+def score(
+    texts: Sequence[str],
+    *,
+    timeout: float | None = None,
+    languages: Sequence[str] | None = None,
+) -> list[dict[str, float]]:
     """Score `texts` with the active scorer within `timeout` seconds (the setting by default).
+    `languages` (one ISO 639-1 code per text, "" unknown) lets a scorer pick a model per language.
 
     Raises ScorerUnavailable when no scorer is configured, the model is missing, crashes, runs out
     of memory, or does not answer in time.
@@ -116,7 +130,10 @@ def score(texts: Sequence[str], *, timeout: float | None = None) -> list[dict[st
                 max_workers=1, thread_name_prefix="toxicity"
             )
         # Concurrent callers queue on the one model thread; the time limit covers the wait.
-        future = _executor.submit(scorer.score_batch, list(texts))
+        if languages is None:
+            future = _executor.submit(scorer.score_batch, list(texts))
+        else:
+            future = _executor.submit(scorer.score_languages, list(texts), list(languages))
     try:
         result = future.result(timeout=timeout)
     except concurrent.futures.TimeoutError as exc:

@@ -1,5 +1,10 @@
-"""The pipeline without the model on labelled cases: the shared dev corpus when it is present, and
-this project's own cases (tests/moderation/cases.jsonl), written in different words."""
+"""The pipeline without the model on labelled cases: the shared dev corpora when they are present,
+this project's own cases (tests/moderation/cases.jsonl), and the frozen evaluation rounds
+(tests/moderation/rounds/), each scored per language.
+
+A round is written fresh, frozen, and scored before any change made for it: that first score is
+the honest one (docs/moderation.md, "Rounds"). The numbers asserted here are the scores after the
+changes, so that nothing later loses what a round showed."""
 
 import json
 from pathlib import Path
@@ -11,12 +16,29 @@ from moderation.detectors.base import Context
 from moderation.pipeline import get_pipeline
 
 HERE = Path(__file__).parent
-DEV_CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus" / "moderation-dev.jsonl"
+SHARED = Path(settings.BASE_DIR).parent / "shared" / "corpus"
+if not SHARED.is_dir():
+    # A worktree beside the main checkout: the shared folder is one level further up.
+    SHARED = Path(settings.BASE_DIR).parent.parent / "shared" / "corpus"
+DEV_CORPUS = SHARED / "moderation-dev.jsonl"
+DEV_CORPUS_ES = SHARED / "moderation-dev-es.jsonl"
 RANK = {"deliver": 0, "flag": 1, "hold": 2}
+URGENT = ("self_harm", "abuse_disclosure")
+
+# round file -> language -> (least recall, most false-flag rate, least urgent rate) after changes.
+ROUNDS = {
+    "2026-12-01-r1.jsonl": {"en": (0.98, 0.03, 1.0), "es": (0.98, 0.0, 1.0)},
+    "2026-12-01-r2.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
+    "2026-12-01-r3.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
+}
 
 
-def score(path: Path) -> tuple[float, float, list]:
+def score(path: Path, lang: str | None = None) -> tuple[float, float, float, list]:
+    """Recall, false-flag rate, and the share of cases marked `priority: urgent` that came out
+    urgent, for the cases of `lang` (all cases when None)."""
     cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    if lang is not None:
+        cases = [c for c in cases if c.get("lang", "en") == lang]
     pipeline = get_pipeline()
     other = {"mentor": "student", "student": "mentor"}
     verdicts = pipeline.run_batch(
@@ -31,9 +53,12 @@ def score(path: Path) -> tuple[float, float, list]:
         ],
         include_model=False,
     )
-    caught = unsafe = benign = false_flags = 0
+    caught = unsafe = benign = false_flags = urgent = urgent_ok = 0
     misses = []
     for case, v in zip(cases, verdicts, strict=True):
+        if case.get("priority") == "urgent":
+            urgent += 1
+            urgent_ok += v.priority == "urgent"
         if case["expect"] == "deliver":
             benign += 1
             if v.action != "deliver":
@@ -43,22 +68,39 @@ def score(path: Path) -> tuple[float, float, list]:
         unsafe += 1
         want = case["category"] if isinstance(case["category"], list) else [case["category"]]
         ok = RANK[v.action] >= RANK[case["expect"]] and any(c in v.categories for c in want)
-        if want[0] in ("self_harm", "abuse_disclosure") and v.priority != "urgent":
+        if want[0] in URGENT and v.priority != "urgent":
             ok = False
         caught += ok
         if not ok:
             misses.append(("missed", case["text"], v.action, v.categories))
-    return caught / unsafe, false_flags / benign, misses
+    return caught / unsafe, false_flags / benign, (urgent_ok / urgent if urgent else 1.0), misses
 
 
 def test_own_cases_generalise():
-    recall, false_flag, misses = score(HERE / "cases.jsonl")
+    recall, false_flag, _, misses = score(HERE / "cases.jsonl")
     assert recall >= 0.95, misses
     assert false_flag <= 0.05, misses
 
 
-@pytest.mark.skipif(not DEV_CORPUS.is_file(), reason="shared dev corpus not beside the checkout")
-def test_dev_corpus_without_the_model():
-    recall, false_flag, misses = score(DEV_CORPUS)
+@pytest.mark.parametrize("corpus", [DEV_CORPUS, DEV_CORPUS_ES], ids=["en", "es"])
+def test_dev_corpus_without_the_model(corpus):
+    if not corpus.is_file():
+        pytest.skip("shared dev corpus not beside the checkout")
+    recall, false_flag, _, misses = score(corpus)
     assert recall >= 0.95, misses
     assert false_flag <= 0.05, misses
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"), [(name, lang) for name, langs in ROUNDS.items() for lang in langs]
+)
+def test_frozen_rounds_keep_their_recorded_scores(name, lang):
+    least_recall, most_false_flag, least_urgent = ROUNDS[name][lang]
+    recall, false_flag, urgent, misses = score(HERE / "rounds" / name, lang)
+    assert recall >= least_recall, misses
+    assert false_flag <= most_false_flag, misses
+    assert urgent >= least_urgent, misses
+
+
+def test_every_frozen_round_is_scored():
+    assert sorted(p.name for p in (HERE / "rounds").glob("*.jsonl")) == sorted(ROUNDS)

@@ -34,12 +34,14 @@ def test_moderate_jsonl_without_the_model_gives_exact_verdicts():
     ]
     assert out[0]["reasons"] == []
     assert out[0]["scores"] == {}
+    assert [v["language"] for v in out] == ["en", "en", "en", "en", "en"]
     spans = [INPUT[1]["text"][slice(*r["span"])] for r in out[1]["reasons"]]
     assert spans == ["my number is", "415 555 0100"]
     assert [r["detector"] for r in out[1]["reasons"]] == ["contact_info", "contact_info"]
     assert out[1]["scores"] == {"contact_info": 0.95}
     assert all(
-        set(v) == {"action", "categories", "priority", "reasons", "scores", "scored"} for v in out
+        set(v) == {"action", "categories", "priority", "reasons", "scores", "scored", "language"}
+        for v in out
     )
 
 

@@ -15,6 +15,7 @@ from messaging import services as messaging
 from messaging.models import Message
 from messaging.realtime import staff_group, user_group
 from moderation.models import DistrictModeration, ReviewItem, ScorerStatus, Verdict
+from moderation.pipeline import get_pipeline
 from moderation.selectors import moderation_health
 from moderation.services import messages_screen_pending
 
@@ -215,6 +216,40 @@ def test_model_scores_above_the_district_threshold_flag(
     verdict = Verdict.objects.get(message=message)
     assert (message.state, verdict.action, verdict.categories) == ("flagged", "flag", ["toxicity"])
     assert verdict.reasons[0]["detector"] == "toxicity_model"
+
+
+def test_a_district_threshold_per_label_and_the_language_are_stored_on_the_verdict(
+    use_detoxify, conversation, student, mentor
+):
+    DistrictModeration.objects.create(
+        district_id=conversation.district_id,
+        toxicity_threshold=1.0,
+        toxicity_thresholds={"insult": 0.0},
+    )
+    message = send(student, conversation, "hola profe, ¿cómo le fue hoy en el trabajo?")
+    messages_screen_pending()
+    verdict = Verdict.objects.get(message=message)
+    assert (verdict.action, verdict.categories) == ("flag", ["toxicity"])
+    assert verdict.reasons[0]["reason"].startswith("model score insult ")
+    assert verdict.language == "es"
+    assert verdict.policy_version == get_pipeline().policy_version
+    # Without the per-label bar the district's 1.0 flags nothing.
+    DistrictModeration.objects.filter(district_id=conversation.district_id).update(
+        toxicity_thresholds={}
+    )
+    other = send(student, conversation, "hello, how was work today?")
+    messages_screen_pending()
+    verdict = Verdict.objects.get(message=other)
+    assert (verdict.action, verdict.categories, verdict.language) == ("deliver", [], "en")
+    assert verdict.signals == []
+
+
+def test_a_weak_grooming_signal_is_stored_on_a_delivered_verdict(conversation, mentor):
+    message = send(mentor, conversation, "¿A qué hora llegan tus papás del trabajo?")
+    verdict = Verdict.objects.get(message=message)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
+    assert [s["signal"] for s in verdict.signals] == ["schedule"]
+    assert ReviewItem.objects.filter(message=message).count() == 0
 
 
 def test_rules_decide_at_once_when_they_already_flag_or_hold(use_detoxify, conversation, mentor):

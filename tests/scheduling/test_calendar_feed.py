@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from icalendar import Calendar
 
-from accounts.models import FeedKey, User
 from accounts.credentials import second_factor_reset
+from accounts.models import FeedKey, User
 from messaging import services as messaging
 from tests.conftest import login_verified
 

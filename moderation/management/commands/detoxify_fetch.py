@@ -2,6 +2,10 @@
 local config folder that offline loading needs; prints the settings to use.
 
     python manage.py detoxify_fetch --dest /srv/trellis/models [--model-type original]
+    python manage.py detoxify_fetch --dest /srv/trellis/models --model-type multilingual
+
+`original` is English (BERT); `multilingual` is XLM-RoBERTa, for Spanish and the other languages
+a district serves (its config folder holds XLM-R's tokenizer instead of vocab.txt).
 
 The release file names carry the first hex digits of the file's SHA-256 (`...-c1212f89.ckpt`); the
 download is refused unless it matches. The config folder (config.json with the checkpoint's labels,
@@ -16,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.management.base import BaseCommand, CommandError
+
+from moderation.scorers.detoxify_scorer import TOKENIZER_FILES
 
 
 def sha256_of(path: Path) -> str:
@@ -84,7 +90,12 @@ class Command(BaseCommand):
                 arch["model_type"]
             )
             tokenizer.save_pretrained(hf_dir)
-        if not (hf_dir / "config.json").is_file() or not (hf_dir / "vocab.txt").is_file():
-            raise CommandError(f"{hf_dir} lacks config.json or vocab.txt")
+        if not (hf_dir / "config.json").is_file() or not any(
+            (hf_dir / f).is_file() for f in TOKENIZER_FILES
+        ):
+            raise CommandError(f"{hf_dir} lacks config.json or a tokenizer file")
         self.stdout.write(f"config folder: {hf_dir}")
-        self.stdout.write(f"DETOXIFY_CHECKPOINT={target}\nDETOXIFY_HF_DIR={hf_dir}")
+        prefix = (
+            "DETOXIFY_MULTILINGUAL" if arch["model_name"].startswith("XLMRoberta") else "DETOXIFY"
+        )
+        self.stdout.write(f"{prefix}_CHECKPOINT={target}\n{prefix}_HF_DIR={hf_dir}")

@@ -1,0 +1,133 @@
+"""Concept rules: small patterns over the concepts of `moderation.lexicon`, not over words.
+
+A rule names groups of concepts that must all be present in one clause (or anywhere in the
+message), in any order, so one rule reads "an adult in a child's life + an act of harm + the child
+(me, my)" in English, Spanish or Spanglish alike ("my stepdad shoved me", "mi padrastro me pega",
+"my stepdad me encierra"). Concepts that lower confidence (a book or history lesson being
+discussed, a game, laughter) can block a rule; a negation just before the rule's first concept
+("never hits me", "nunca me pega") cancels that occurrence.
+
+Weak signals (a rule with `signal` and no category) never flag alone: they ride on the verdict so
+that conversation-level accumulation can weigh them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..lexicon import Analysis, Hit, Lexicon, analyse
+from ..normalize import Normalized
+from .base import Context, Finding
+
+Group = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConceptRule:
+    reason: str
+    category: str
+    all_of: tuple[Group, ...]
+    none_of: tuple[str, ...] = ()
+    scope: str = "clause"  # or "message"
+    score: float = 0.85
+    action: str | None = None
+    priority: str | None = None
+    adult_sender: bool | None = None
+    negatable: bool = True
+    # The other groups must start within this many tokens of the first group's hit.
+    window: int | None = None
+    # A weak signal's name; with category "" the finding never flags by itself.
+    signal: str | None = None
+
+
+NEGATION = "negation"
+
+
+def _alternatives(group: Group) -> tuple[str, ...]:
+    return (group,) if isinstance(group, str) else group
+
+
+def negated(a: Analysis, hit: Hit) -> bool:
+    return any(
+        n.clause == hit.clause and hit.start - 3 <= n.end - 1 < hit.start
+        for n in a.by_concept.get(NEGATION, ())
+    )
+
+
+def _group_hits(a: Analysis, group: Group, clause: int | None) -> list[Hit]:
+    out: list[Hit] = []
+    for concept in _alternatives(group):
+        hits = a.by_concept.get(concept, ())
+        out.extend(h for h in hits if clause is None or h.clause == clause)
+    return out
+
+
+def _near(rule: ConceptRule, hit: Hit, hits: list[Hit]) -> bool:
+    if rule.window is None:
+        return bool(hits)
+    return any(abs(h.start - hit.start) <= rule.window and h is not hit for h in hits)
+
+
+def match(rule: ConceptRule, a: Analysis) -> Hit | None:
+    """The hit of the rule's first group where the rule holds, or None."""
+    present = a.by_concept
+    if not all(any(c in present for c in _alternatives(g)) for g in rule.all_of):
+        return None
+    if any(c in present for c in rule.none_of):
+        return None
+    first = _group_hits(a, rule.all_of[0], None)
+    if rule.negatable:
+        first = [h for h in first if not negated(a, h)]
+    for hit in first:
+        clause = hit.clause if rule.scope == "clause" else None
+        if all(_near(rule, hit, _group_hits(a, g, clause)) for g in rule.all_of[1:]):
+            return hit
+    return None
+
+
+def apply_concept_rules(
+    detector: str,
+    rules: Iterable[ConceptRule],
+    text: Normalized,
+    context: Context,
+    lexicon: Lexicon,
+) -> list[Finding]:
+    a = analyse(text, lexicon)
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for rule in rules:
+        if rule.adult_sender is not None and rule.adult_sender != context.adult_sender:
+            continue
+        key = (rule.category, rule.signal or rule.reason)
+        if key in seen:
+            continue
+        hit = match(rule, a)
+        if hit is None:
+            continue
+        seen.add(key)
+        span = a.span(hit)
+        details = {"concepts": [_first_concept(rule, a, hit)]}
+        if rule.signal:
+            details["signal"] = rule.signal
+        findings.append(
+            Finding(
+                detector=detector,
+                category=rule.category,
+                reason=f"{rule.reason}: “{text.original[span[0] : span[1]]}”",
+                span=span,
+                score=rule.score,
+                action=rule.action,
+                priority=rule.priority,
+                details=details,
+            )
+        )
+    return findings
+
+
+def _first_concept(rule: ConceptRule, a: Analysis, hit: Hit) -> str:
+    return hit.concept
+
+
+def signals(findings: Iterable[Finding]) -> set[str]:
+    return {f.details["signal"] for f in findings if f.details.get("signal")}

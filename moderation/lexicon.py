@@ -1,0 +1,277 @@
+"""Concept lexicons: what the detectors' concept rules look for, as data files per language.
+
+`moderation/lexicons/<lang>/*.toml` (read with `tomllib`); each file has a `version` and a
+`[concepts]` table mapping a concept name (`abuser_adult`, `harm_act`, `self`, ...) to terms.
+Concept names are shared by every language: the rules in the detectors combine concepts, never
+words, so adding a language is adding a folder of files that fill the same concepts (no code).
+District staff can read and extend them.
+
+A term is one or more words, written as people write them (accents are fine: terms go through the
+same normaliser as messages). A word ending in `*` matches any word starting with it
+(`golpe*`: golpea, golpeó, golpes); a prefix needs at least three letters. A message word matches a
+term word when the word itself, or its lemma in any of the configured languages (simplemma), is
+that word: `kicked` matches `kick`, `pastillas` matches `pastilla`.
+
+Everything here is pure and cached: the lexicon is read once per (folder, languages) and the
+lemma of each word once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import simplemma
+
+from .normalize import Normalized, normalize
+
+DEFAULT_DIR = Path(__file__).parent / "lexicons"
+# Bumped when the meaning of the concept rules in the detectors changes.
+RULES_VERSION = "rules-2"
+
+# Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's").
+_TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")
+# Shorter words are not lemmatised: their lemmas cross languages ("la" -> "el", "his" -> "he").
+MIN_LEMMA_LENGTH = 4
+_CLAUSE_END = re.compile(r"[.!?;\n]+")
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be read or is malformed (said at load time, never per message)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    concept: str
+    parts: tuple[tuple[str, bool], ...]  # (word or prefix, is_prefix)
+
+
+@dataclass(eq=False)  # hashed by identity: one instance per (folder, languages)
+class Lexicon:
+    languages: tuple[str, ...]
+    versions: dict[str, int]
+    concepts: dict[str, list[Term]]
+    _exact: dict[str, list[Term]] = field(default_factory=dict, repr=False)
+    _prefix: dict[str, list[Term]] = field(default_factory=dict, repr=False)
+
+    @property
+    def version(self) -> str:
+        """The policy version on every verdict: the rules' version, the languages, and a digest
+        of every lexicon file's version and terms (an edited file shows even without a bump).
+        Short enough to store on each verdict; `versions` has each file's own number."""
+        digest = hashlib.sha256(
+            repr(
+                (
+                    sorted(self.versions.items()),
+                    sorted((c, t.parts) for c, ts in self.concepts.items() for t in ts),
+                )
+            ).encode()
+        ).hexdigest()[:10]
+        return f"{RULES_VERSION};{','.join(self.languages)};lex-{digest}"
+
+    def index(self) -> None:
+        exact: dict[str, list[Term]] = defaultdict(list)
+        prefix: dict[str, list[Term]] = defaultdict(list)
+        for terms in self.concepts.values():
+            for term in terms:
+                word, is_prefix = term.parts[0]
+                (prefix[word[:3]] if is_prefix else exact[word]).append(term)
+        self._exact, self._prefix = dict(exact), dict(prefix)
+
+    def candidates(self, form: str) -> Iterable[Term]:
+        yield from self._exact.get(form, ())
+        for term in self._prefix.get(form[:3], ()):
+            if form.startswith(term.parts[0][0]):
+                yield term
+
+
+def _term_words(raw: str) -> tuple[tuple[str, bool], ...]:
+    parts = []
+    for word in raw.split():
+        is_prefix = word.endswith("*")
+        word = word.rstrip("*")
+        tokens = _TOKEN.findall(normalize(word).words.text)
+        if not tokens:
+            continue
+        for i, tok in enumerate(tokens):
+            last = i == len(tokens) - 1
+            if last and is_prefix and len(tok) < 3:
+                raise LexiconError(f"prefix shorter than three letters: {raw!r}")
+            parts.append((tok, is_prefix and last))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=16)
+def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexicon:
+    """The lexicon of `languages` from `directory` (default: the bundled one), read once."""
+    root = Path(directory) if directory else DEFAULT_DIR
+    concepts: dict[str, list[Term]] = defaultdict(list)
+    versions: dict[str, int] = {}
+    for lang in languages:
+        folder = root / lang
+        files = sorted(folder.glob("*.toml"))
+        if not files:
+            raise LexiconError(f"no lexicon files for language {lang!r} in {folder}")
+        for path in files:
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise LexiconError(f"{path}: {exc}") from exc
+            version = data.get("version")
+            if not isinstance(version, int):
+                raise LexiconError(f"{path}: needs an integer `version`")
+            versions[f"{lang}/{path.stem}"] = version
+            for name, terms in data.get("concepts", {}).items():
+                if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+                    raise LexiconError(f"{path}: concept {name!r} must be a list of strings")
+                for raw in terms:
+                    parts = _term_words(raw)
+                    if parts:
+                        concepts[name].append(Term(name, parts))
+    lexicon = Lexicon(tuple(languages), versions, dict(concepts))
+    lexicon.index()
+    return lexicon
+
+
+def _strip_accents(word: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word) if unicodedata.category(c) != "Mn"
+    )
+
+
+def preload(languages: Sequence[str]) -> None:
+    """Load simplemma's dictionary for each language now (it loads lazily, about 0.3 s each):
+    at pipeline build, not on the first message."""
+    for lang in languages:
+        try:
+            simplemma.lemmatize("preload", lang=lang)
+        except (ValueError, KeyError):
+            continue
+
+
+@lru_cache(maxsize=65536)
+def lemmas(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """`word` (as written, accents kept, case-folded) and its lemma in each language, without
+    accents: the forms a lexicon word may match."""
+    bare = _strip_accents(word)
+    forms = {bare}
+    if len(bare) < MIN_LEMMA_LENGTH or not bare.isalpha():
+        return frozenset(forms)
+    for lang in languages:
+        try:
+            forms.add(_strip_accents(simplemma.lemmatize(word, lang=lang).casefold()))
+        except (ValueError, KeyError):
+            continue  # a language simplemma does not know: the word alone
+    return frozenset(f for f in forms if f)
+
+
+@dataclass(frozen=True)
+class Hit:
+    concept: str
+    start: int  # first token
+    end: int  # one past the last token
+    clause: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The concepts found in one message, with the tokens they cover and their clause."""
+
+    tokens: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # original-text span of each token
+    clauses: tuple[int, ...]  # clause number of each token
+    hits: tuple[Hit, ...]
+    by_concept: dict[str, tuple[Hit, ...]]
+
+    def has(self, concept: str) -> bool:
+        return concept in self.by_concept
+
+    def in_clause(self, concept: str, clause: int) -> tuple[Hit, ...]:
+        return tuple(h for h in self.by_concept.get(concept, ()) if h.clause == clause)
+
+    def span(self, hit: Hit) -> tuple[int, int]:
+        return (self.spans[hit.start][0], self.spans[hit.end - 1][1])
+
+
+_CACHE: dict[tuple[str, Lexicon], Analysis] = {}
+_CACHE_SIZE = 256
+
+
+def analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
+    """The concepts of `text`, computed once per message and lexicon: every detector asks.
+
+    Keyed by the original string (its hash is cached by Python; the normalised views are a pure
+    function of it), not by the `Normalized` object, whose hash walks every view."""
+    key = (text.original, lexicon)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = _analyse(text, lexicon)
+    return found
+
+
+def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
+    view = text.words
+    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
+    clauses: list[int] = []
+    forms: list[frozenset[str]] = []
+    clause = 0
+    pos = 0
+    original = text.original
+    for m in _TOKEN.finditer(view.text):
+        clause += len(_CLAUSE_END.findall(view.text, pos, m.start()))
+        pos = m.end()
+        tok = m.group(0)
+        span = view.span(m.start(), m.end())
+        written = original[span[0] : span[1]].casefold()
+        # Lemmatise the word as written (accents help simplemma) when it is the same word.
+        source = written if _strip_accents(written) == tok else tok
+        tokens.append(tok)
+        spans.append(span)
+        clauses.append(clause)
+        forms.append(lemmas(source, lexicon.languages) | {tok})
+    hits: list[Hit] = []
+    for i, token_forms in enumerate(forms):
+        seen: set[int] = set()
+        for form in token_forms:
+            for term in lexicon.candidates(form):
+                if id(term) in seen:
+                    continue
+                seen.add(id(term))
+                end = _match_rest(term, forms, i)
+                if end is not None:
+                    hits.append(Hit(term.concept, i, end, clauses[i]))
+    hits = list({(h.concept, h.start, h.end): h for h in hits}.values())
+    by_concept: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        by_concept[hit.concept].append(hit)
+    return Analysis(
+        tuple(tokens),
+        tuple(spans),
+        tuple(clauses),
+        tuple(hits),
+        {k: tuple(v) for k, v in by_concept.items()},
+    )
+
+
+def _match_rest(term: Term, forms: Sequence[frozenset[str]], i: int) -> int | None:
+    j = i + 1
+    for word, is_prefix in term.parts[1:]:
+        if j >= len(forms):
+            return None
+        if is_prefix:
+            if not any(f.startswith(word) for f in forms[j]):
+                return None
+        elif word not in forms[j]:
+            return None
+        j += 1
+    return j

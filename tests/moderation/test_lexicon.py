@@ -1,0 +1,221 @@
+"""Concept lexicons, language identification and the behaviour built on them."""
+
+import shutil
+
+import pytest
+from django.conf import settings
+
+from moderation import lexicon
+from moderation.detectors.base import Context
+from moderation.detectors.contact import _host_matches
+from moderation.lexicon import LexiconError
+from moderation.normalize import normalize
+from moderation.pipeline import build_pipeline, get_pipeline
+from moderation.policy import Verdict
+
+STUDENT = Context(sender_role="student", recipient_roles=("mentor",))
+MENTOR = Context(sender_role="mentor", recipient_roles=("student",))
+RULE_DETECTORS = [
+    {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
+    {"NAME": "moderation.detectors.grooming.GroomingDetector"},
+    {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
+    {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
+    {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
+]
+
+
+def run(text: str, context: Context = STUDENT) -> Verdict:
+    return get_pipeline().run(text, context, include_model=False)
+
+
+def test_every_lexicon_file_has_a_version_and_the_verdict_names_the_policy_version():
+    lex = lexicon.load("", ("en", "es"))
+    assert set(lex.versions) >= {"en/harm", "es/harm", "en/grooming", "es/grooming"}
+    assert all(isinstance(v, int) for v in lex.versions.values())
+    verdict = run("hola, ¿cómo estás?")
+    assert verdict.policy_version == lex.version
+    assert verdict.policy_version.startswith(f"{lexicon.RULES_VERSION};en,es;lex-")
+
+
+def test_the_verdict_names_the_language():
+    assert run("mi padrastro me pega con el cinturón cuando llega borracho").language == "es"
+    assert run("my stepdad hits me with his belt when he gets home drunk").language == "en"
+    assert run("ok").language == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("mi padrastro me pega con el cinturón cuando llega borracho", "abuse_disclosure"),
+        ("my stepdad me encierra en el cuarto todo el fin de semana", "abuse_disclosure"),
+        ("ya no quiero vivir, nada tiene sentido", "self_harm"),
+        ("cuantas pastillas se necesitan para no despertar", "self_harm"),
+    ],
+)
+def test_spanish_and_spanglish_disclosures_are_urgent(text, category):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == ("flag", [category], "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mañana traigo la pistola de mi papá a la escuela",
+        "tomorrow im bringing a knife to school for those kids",
+        "gonna stab him at lunch if he says one more thing",
+    ],
+)
+def test_threats_of_violence_at_school_are_urgent(text):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "urgent",
+    )
+
+
+def test_an_insult_is_toxicity_but_not_urgent():
+    verdict = run("eres un pinche pendejo")
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "normal",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi papá nunca me pega, es muy buena onda",
+        "my dad never hits me, he's chill",
+        "te mato jaja, me dejaste sin pizza",
+        "voy a matar a mi hermano, se comió mis galletas lol",
+        "me muero de risa con ese video",
+        "en la novela el padrastro golpea a la protagonista",
+        "no le digas a mi hermana, es una fiesta sorpresa",
+    ],
+)
+def test_negation_hyperbole_and_stories_pass(text):
+    assert run(text).action == "deliver"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soy gay",
+        "soy lesbiana y estoy orgullosa",
+        "mi mamá es inmigrante",
+        "somos mexicanos",
+        "soy negro y latino",
+        "soy musulmana",
+        "soy trans",
+        "los judíos celebran januká",
+        "I'm gay and Black and Muslim",
+        "my mom is Mexican and an immigrant",
+    ],
+)
+def test_identity_terms_never_flag_alone_in_english_or_spanish(text):
+    assert run(text).action == "deliver"
+
+
+def test_a_weak_grooming_signal_does_not_flag_but_rides_on_the_verdict():
+    verdict = run("¿A qué hora llegan tus papás del trabajo?", MENTOR)
+    assert verdict.action == "deliver"
+    assert [s["signal"] for s in verdict.signals] == ["schedule"]
+    assert verdict.reasons == []
+
+
+def test_the_same_words_from_a_student_carry_no_signal():
+    assert run("¿A qué hora llegan tus papás del trabajo?").signals == []
+
+
+def test_two_different_weak_signals_in_one_message_hold_it():
+    verdict = run("what time does your mom get home? are you home alone till then?", MENTOR)
+    assert (verdict.action, verdict.categories) == ("hold", ["grooming"])
+    assert sorted(s["signal"] for s in verdict.signals) == ["alone", "schedule"]
+
+
+def test_spanish_number_words_and_spelled_out_email_are_contact_details():
+    assert normalize("tres dos tres, cinco cinco cinco").digits.text == "3 2 3, 5 5 5"
+    assert normalize("cincuenta y cinco").digits.text == "5 5"
+    assert normalize("once upon a time").digits.text == "once upon a time"
+    for text in (
+        "textéame al nueve cinco seis, cinco cinco cinco, cero uno tres cuatro",
+        "escríbeme: j u a n p arroba hotmail punto com",
+    ):
+        assert run(text).categories == ["contact_info"], text
+
+
+def test_school_district_links_of_any_state_are_allowed():
+    assert _host_matches("lincolnhs.k12.ca.us", ".k12.*.us")
+    assert _host_matches("roosevelt.k12.tx.us", ".k12.*.us")
+    assert not _host_matches("k12.ca.us.evil.com", ".k12.*.us")
+    context = Context(
+        sender_role="student",
+        recipient_roles=("mentor",),
+        link_allowlist=tuple(settings.MODERATION["LINK_ALLOWLIST"]),
+    )
+    assert run("la tarea está en https://roosevelt.k12.tx.us/tareas", context).action == "deliver"
+    assert run("mira https://roosevelt.k12.tx.evil.com/x", context).action == "hold"
+
+
+def test_a_third_language_is_added_with_lexicon_files_only(tmp_path):
+    for lang in ("en", "es"):
+        shutil.copytree(lexicon.DEFAULT_DIR / lang, tmp_path / lang)
+    (tmp_path / "pt").mkdir()
+    (tmp_path / "pt" / "selfharm.toml").write_text(
+        'version = 1\n[concepts]\ndeath_wish = ["quero morrer", "não quero mais viver"]\n',
+        encoding="utf-8",
+    )
+    text = "eu não quero mais viver, ninguém me entende"
+    without = build_pipeline(RULE_DETECTORS).run(text, STUDENT)
+    assert (without.action, without.categories) == ("deliver", [])
+    pipeline = build_pipeline(
+        RULE_DETECTORS, languages=("en", "es", "pt"), lexicon_dir=str(tmp_path)
+    )
+    verdict = pipeline.run(text, STUDENT)
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["self_harm"],
+        "urgent",
+    )
+    assert verdict.language == "pt"
+    assert pipeline.lexicon.versions["pt/selfharm"] == 1
+
+
+def test_a_lexicon_file_without_a_version_is_refused_at_load(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "x.toml").write_text('[concepts]\nfear = ["scared"]\n')
+    with pytest.raises(LexiconError, match="version"):
+        lexicon.load(str(tmp_path), ("en",))
+
+
+def test_a_prefix_shorter_than_three_letters_is_refused(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "x.toml").write_text('version = 1\n[concepts]\nfear = ["sc*"]\n')
+    with pytest.raises(LexiconError, match="three letters"):
+        lexicon.load(str(tmp_path), ("en",))
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ({"insult": 0.7, "sexual_explicit": 0.2}, True),
+        ({}, True),
+        ({"insult": 1.5}, False),
+        ({"insult": "high"}, False),
+        ({"insult": True}, False),
+        (["insult", 0.5], False),
+        ({"in sult": 0.5}, False),
+    ],
+)
+def test_district_label_thresholds_are_validated(value, ok):
+    from django.core.exceptions import ValidationError
+
+    from moderation.models import validate_label_thresholds
+
+    if ok:
+        validate_label_thresholds(value)
+    else:
+        with pytest.raises(ValidationError):
+            validate_label_thresholds(value)
