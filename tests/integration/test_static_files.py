@@ -96,6 +96,7 @@ async def test_production_settings_serve_the_collected_files(
         "DJANGO_SETTINGS_MODULE": "config.production",
         # The key the test's sessions were signed with.
         "SECRET_KEY": settings.SECRET_KEY,
+        "AUDIT_HMAC_KEY": "a-test-only-audit-key-of-more-than-32-characters",
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(tmp_path / "static"),
         # Plain HTTP on a test port; the proxy in front would terminate TLS.

@@ -20,16 +20,17 @@ from .benign_conversations import CONVERSATIONS
 _ids = itertools.count(1)
 START = datetime.datetime(2026, 3, 2, 16, 0, tzinfo=datetime.UTC)
 
-# Individually mild (each one is delivered by the per-message pipeline), from a mentor.
+# Individually mild (each one is delivered by the per-message pipeline), from a mentor. Plain
+# isolation ("your parents don't get you like I do") is held by the per-message pipeline itself.
 GROOMING_EN = [
-    (0.0, "Honestly your parents don't get you like I do."),
+    (0.0, "Honestly, age is just a number, don't you think?"),
     (1.0, "is anyone else reading this?"),
     (2.0, "I could buy you that hoodie you liked"),
     (3.0, "when does your mom usually get back on fridays?"),
     (4.0, "you looked really pretty in the science fair photo"),
 ]
 GROOMING_ES = [
-    (0.0, "tus papás no te entienden como yo"),
+    (0.0, "la verdad, la edad es solo un número"),
     (1.0, "¿alguien más lee esto?"),
     (2.5, "te compro algo"),
     (3.0, "mejor háblame por WhatsApp"),
@@ -112,14 +113,14 @@ def test_mild_messages_over_days_become_one_pattern_item(
     assert item.district_id == conversation.district_id
     contributions = item.pattern["contributions"]
     assert [(c["message"], c["family"]) for c in contributions] == [
-        (sent[0].pk, "special_bond"),
+        (sent[0].pk, "age"),
         (sent[1].pk, "monitoring"),
         (sent[2].pk, "gifts_money"),
         (sent[3].pk, "supervision"),
         (sent[4].pk, "appearance"),
     ]
     assert [c["signal"] for c in contributions] == [
-        "understands_like_me",
+        "age_just_number",
         "who_reads",
         "buys_for",
         "adults_away_when",
@@ -149,7 +150,7 @@ def test_a_spanish_sequence_becomes_a_pattern_item_too(conversation, mentor, stu
     (item,) = ReviewItem.objects.all()
     assert item.source == "pattern"
     assert [(c["message"], c["family"]) for c in item.pattern["contributions"]] == [
-        (sent[0].pk, "special_bond"),
+        (sent[0].pk, "age"),
         (sent[1].pk, "monitoring"),
         (sent[2].pk, "gifts_money"),
         (sent[3].pk, "elsewhere"),
@@ -278,7 +279,7 @@ def test_the_item_page_lists_each_contributing_message_with_its_signal_score_and
         assert f"{contribution['family']}: {contribution['signal']}" in table
         assert f"{contribution['score']:.2f}" in table
     # Message text is escaped like everywhere in the console.
-    assert "don&#x27;t get you like I do" in table
+    assert "don&#x27;t you think" in table
     assert "Sender: " + mentor.public_name in html
     # The link lands on the page that holds the message, anchored on it.
     first = sent[0]

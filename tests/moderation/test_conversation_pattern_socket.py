@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 _ids = itertools.count(1)
 
 MILD = [
-    "Honestly your parents don't get you like I do.",
+    "Honestly, age is just a number, don't you think?",
     "is anyone else reading this?",
     "I could buy you that hoodie you liked",
 ]
