@@ -115,12 +115,12 @@ def venues_approved(*, schools) -> QuerySet[Venue]:
 
 
 def proposals_for(*, user: User) -> QuerySet[MeetingProposal]:
-    """A coordinator: their district's proposals; a mentor: their own; anyone else: none.
-    Pending first, then newest."""
+    """A coordinator: their district's proposals; a mentor: their own, for conversations they may
+    still read (none of a closed match's); anyone else: none. Newest first."""
     if _is_coordinator(user):
         scope = Q(conversation__district_id=user.district_id)
     elif user.is_authenticated and user.is_active and user.role == User.Role.MENTOR:
-        scope = Q(proposed_by=user)
+        scope = Q(proposed_by=user, conversation__in=conversations_readable_by(user=user))
     else:
         return MeetingProposal.objects.none()
     return (

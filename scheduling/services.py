@@ -711,12 +711,22 @@ def meetings_cancel_removed(*, now: datetime.datetime | None = None) -> int:
     """Periodic (every minute) and idempotent: cancel, with notice, the future meetings of every
     conversation that is over for meetings (messaging.access.conversations_ended: a closed match,
     a suspended or deactivated adult), whichever way it got there (the admin, the review console,
-    a command); a closed match's series stop. Returns how many meetings were cancelled."""
+    a command); a closed match's series stop and its pending proposals are closed. Returns how
+    many meetings were cancelled."""
     now = now or timezone.now()
     ended = conversations_ended()
     MeetingSeries.objects.filter(
         active=True, conversation__match__status=Match.Status.CLOSED
     ).update(active=False)
+    # A pending proposal of such a conversation can no longer be approved: it is closed in
+    # neutral words (the mentor who proposed it no longer reaches the conversation either).
+    MeetingProposal.objects.filter(
+        conversation__in=ended, status=MeetingProposal.Status.PENDING
+    ).update(
+        status=MeetingProposal.Status.DECLINED,
+        decline_reason=gettext("This meeting can no longer take place."),
+        decided_at=now,
+    )
     ids = list(
         Meeting.objects.filter(
             conversation__in=ended, status=Meeting.Status.SCHEDULED, starts_at__gt=now

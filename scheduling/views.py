@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.feed_keys import feed_key_issue, feed_key_of, feed_key_user
 from accounts.models import User
 
-from . import forms, ics, selectors, services
+from . import forms, ics, recurrence, selectors, services
 from .models import Meeting, MeetingProposal, Rsvp
 
 
@@ -217,7 +217,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     services.meeting_reschedule(
                         meeting_id=meeting.pk,
                         expected_version=data["version"],
-                        starts_at=services.recurrence.place(
+                        starts_at=recurrence.place(
                             data["date"], data["start_time"], data["venue"].school.tz
                         ),
                         venue=data["venue"],

@@ -504,3 +504,30 @@ def test_attendance_refused_for_outsiders_bad_states_and_cancelled_meetings(
             meeting_id=meeting.pk, user_id=student.pk, state="present", actor=mentor
         )
     assert Attendance.objects.count() == 0
+
+
+def test_the_sweep_closes_pending_proposals_of_a_closed_match(
+    conversation, venue, mentor, coordinator, program, make_user, district
+):
+    ended = _propose(mentor, conversation, venue)
+    other = messaging.match_activate(
+        match=messaging.match_create(
+            program=program,
+            mentor=make_user(User.Role.MENTOR, district),
+            student=make_user(User.Role.STUDENT, district),
+        )
+    ).conversation
+    kept = _propose(other.match.mentor, other, venue)
+    messaging.match_close(match=conversation.match, actor=coordinator, reason="Ended")
+    services.meetings_cancel_removed()
+    ended.refresh_from_db()
+    kept.refresh_from_db()
+    assert (ended.status, ended.decline_reason, ended.decided_by) == (
+        "declined",
+        "This meeting can no longer take place.",
+        None,
+    )
+    assert kept.status == "pending"
+    with pytest.raises(ValidationError, match="already decided"):
+        services.proposal_approve(proposal_id=ended.pk, actor=coordinator)
+    assert Meeting.objects.count() == 0

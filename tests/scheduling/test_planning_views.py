@@ -266,3 +266,19 @@ def test_a_mentor_records_attendance_only_for_their_meetings(
     assert Attendance.objects.get(meeting=meeting, user=student).state == "excused"
     assert client.post(url, {"user": student.pk, "state": "late"}).status_code == 302
     assert Attendance.objects.get(meeting=meeting, user=student).state == "excused"
+
+
+def test_a_closed_matchs_proposals_leave_the_mentors_page(
+    as_user, mentor, coordinator, conversation, venue
+):
+    from messaging import services as messaging
+
+    proposal = _proposal(mentor, conversation, venue)
+    client = as_user(mentor)
+    assert [p.pk for p in client.get(reverse("scheduling:proposals")).context["proposals"]] == [
+        proposal.pk
+    ]
+    messaging.match_close(match=conversation.match, actor=coordinator, reason="Ended")
+    page = client.get(reverse("scheduling:proposals"))
+    assert page.context["proposals"] == []
+    assert conversation.match.student.public_name not in page.content.decode()
