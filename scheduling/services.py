@@ -294,16 +294,22 @@ def meeting_reschedule(
     return meeting
 
 
-@transaction.atomic
-def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Meeting:
-    """Cancel one meeting; its people are told in-app and by e-mail after commit. One outcome
-    against racing changes (MeetingConflict)."""
-    meeting = _locked(meeting_id, expected_version, actor)
+def _cancel_locked(meeting: Meeting) -> list[int]:
+    """Cancel a meeting the caller locked and tell its readers in-app; returns who was told."""
     meeting.status = Meeting.Status.CANCELLED
     meeting.version += 1
     meeting.save(update_fields=["status", "version", "updated_at"])
     told = reader_ids(conversation=meeting.conversation)
     _notify_meeting(meeting, "cancelled", told)
+    return told
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Meeting:
+    """Cancel one meeting; its people are told in-app and by e-mail after commit. One outcome
+    against racing changes (MeetingConflict)."""
+    meeting = _locked(meeting_id, expected_version, actor)
+    told = _cancel_locked(meeting)
     transaction.on_commit(lambda: _email_cancelled(meeting, told))
     return meeting
 
@@ -332,12 +338,18 @@ def meeting_cancel_following(*, meeting_id: int, expected_version: int, actor: U
         meeting_cancel(meeting_id=meeting_id, expected_version=expected_version, actor=actor)
         return 1
     MeetingSeries.objects.filter(pk=first.series_id).update(active=False)
-    cancelled = 0
-    for pk in _following(first):
-        meeting = Meeting.objects.select_for_update().select_related("conversation").get(pk=pk)
-        meeting_cancel(meeting_id=pk, expected_version=meeting.version, actor=actor)
-        cancelled += 1
-    return cancelled
+    ids = _following(first)
+    told: list[int] = []
+    for meeting in (
+        Meeting.objects.select_for_update()
+        .select_related("conversation")
+        .filter(pk__in=ids)
+        .order_by("starts_at")
+    ):
+        told = _cancel_locked(meeting)
+    # One e-mail per person for the whole run of meetings, not one per meeting.
+    transaction.on_commit(lambda: _email_cancelled_following(first, len(ids), told))
+    return len(ids)
 
 
 @transaction.atomic
@@ -692,6 +704,15 @@ def _email_cancelled(meeting: Meeting, user_ids: list[int]) -> None:
             send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
         except Exception:
             logger.warning("cancellation e-mail failed for meeting=%s", meeting.pk)
+
+
+def _email_cancelled_following(first: Meeting, count: int, user_ids: list[int]) -> None:
+    subject = gettext("Trellis: meetings are cancelled")
+    body = gettext(
+        "The meeting on %(when)s at %(venue)s and the ones after it (%(count)d meetings in "
+        "all) are cancelled.\n\nIf new meetings are planned, you will hear about them on Trellis."
+    ) % {"when": _local_when(first), "venue": first.venue.name, "count": count}
+    _email_users(user_ids, subject, body)
 
 
 def meetings_cancel_for_adult(*, user: User, actor: User | None) -> int:

@@ -205,6 +205,22 @@ def test_cancel_this_and_following_stops_the_series(
     assert services.meetings_materialize(series=series) == 0
 
 
+def test_cancel_following_tells_each_person_once(
+    series, coordinator, mentor, student, events, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=mentor.pk).update(email="mentor@example.org")
+    User.objects.filter(pk=student.pk).update(email="student@example.org")
+    second = series.meetings.order_by("starts_at")[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel_following(
+            meeting_id=second.pk, expected_version=1, actor=coordinator
+        )
+    # One e-mail each for the three meetings; one in-app event per meeting and person.
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentor@example.org", "student@example.org"]
+    assert "3 meetings" in mail.outbox[0].body
+    assert len([e for _, e in events if e["type"] == "meeting"]) == 3 * 2
+
+
 def test_cancel_following_with_a_stale_version_cancels_nothing(series, coordinator):
     second = series.meetings.order_by("starts_at")[1]
     with pytest.raises(services.MeetingConflict):

@@ -282,3 +282,31 @@ def test_a_closed_matchs_proposals_leave_the_mentors_page(
     page = client.get(reverse("scheduling:proposals"))
     assert page.context["proposals"] == []
     assert conversation.match.student.public_name not in page.content.decode()
+
+
+def test_coordinator_reschedules_one_meeting_in_the_schools_time(
+    as_user, coordinator, series, venue
+):
+    first, second, *_ = series.meetings.order_by("starts_at")
+    url = reverse("scheduling:meeting_change", args=[first.pk])
+    data = {
+        "action": "reschedule",
+        "move-version": "1",
+        "move-scope": "one",
+        "move-date": first.local_date.isoformat(),
+        "move-start_time": "09:30",
+        "move-venue": venue.pk,
+    }
+    client = as_user(coordinator)
+    refused = client.post(url, data | {"move-start_time": "06:00"})
+    assert refused.status_code == 400
+    assert "between 07:30 and 17:30" in refused.content.decode()
+    assert client.post(url, data).status_code == 302
+    moved = Meeting.objects.get(pk=first.pk)
+    local = moved.starts_at.astimezone(venue.school.tz)
+    assert (local.date(), local.time(), moved.version) == (
+        first.local_date,
+        datetime.time(9, 30),
+        2,
+    )
+    assert Meeting.objects.get(pk=second.pk).version == 1
