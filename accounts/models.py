@@ -114,6 +114,13 @@ class Program(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    mentors_schedule_directly = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Mentors may schedule meetings at approved venues themselves; otherwise they propose "
+            "and a coordinator approves."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -226,7 +226,7 @@ class AttendanceAdmin(_ServiceFormAdmin):
     form = AttendanceForm
     list_display = ["meeting", "user", "present", "recorded_by", "recorded_at"]
     list_filter = ["present"]
-    fields = ["meeting", "user", "present", "recorded_by"]
+    fields = ["meeting", "user", "present", "excused", "recorded_by"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["meeting", "user", "recorded_by"] if obj is not None else ["recorded_by"]
@@ -236,6 +236,6 @@ class AttendanceAdmin(_ServiceFormAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.attendance_record(
-            meeting_id=obj.meeting_id, user_id=obj.user_id, present=obj.present, actor=request.user
+            meeting_id=obj.meeting_id, user_id=obj.user_id, state=obj.state, actor=request.user
         )
         obj.pk = saved.pk

@@ -7,6 +7,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import recurrence
 
 
 class PeriodicSlot(models.Model):
@@ -149,19 +152,84 @@ class Rsvp(models.Model):
 
 
 class Attendance(models.Model):
+    """One person's attendance at one meeting: present, absent, or excused (absent with a reason
+    the program accepts). `present` stays the column older readers (records export) use."""
+
+    class State(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     present = models.BooleanField()
+    excused = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once"),
+            models.CheckConstraint(
+                condition=~(models.Q(present=True) & models.Q(excused=True)),
+                name="attendance_excused_is_absent",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}: {'present' if self.present else 'absent'}"
+        return f"{self.user_id}: {self.state}"
+
+    @property
+    def state(self) -> str:
+        if self.present:
+            return self.State.PRESENT
+        return self.State.EXCUSED if self.excused else self.State.ABSENT
+
+
+class MeetingProposal(models.Model):
+    """A mentor's proposed meeting for one of their matches, until a coordinator approves it (the
+    meeting is then created through scheduling.services, venue rules and all) or declines it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a coordinator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="meeting_proposals"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    local_date = models.DateField()
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveIntegerField()
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Proposal {self.pk} ({self.status})"
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """The proposed start as a UTC instant (the wall-clock time in the school's zone)."""
+        return recurrence.place(self.local_date, self.start_time, self.venue.school.tz)
 
 
 class ReminderSent(models.Model):

@@ -88,3 +88,63 @@ def expand(
         if window_start <= start < window_end:
             result.append(Occurrence(day.date(), start, start + duration))
     return result
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+REPEATS = ("weekly", "fortnightly", "monthly", "custom")
+
+
+def rule_build(
+    *,
+    repeat: str,
+    first_date: datetime.date,
+    count: int | None = None,
+    until: datetime.date | None = None,
+    custom: str = "",
+) -> str:
+    """The RRULE for a form's choice: "weekly" and "fortnightly" on the first date's weekday,
+    "monthly" on its nth weekday (the last one when it is the fifth), "custom" the given rule.
+    The end is `count` occurrences or the last date `until` (local, inclusive); a custom rule
+    brings its own end unless one is given. Raises RuleError."""
+    if count is not None and until is not None:
+        raise RuleError("Give a number of meetings or an end date, not both.")
+    if repeat == "custom":
+        parts = [custom.strip().upper().removeprefix("RRULE:")]
+    elif repeat in ("weekly", "fortnightly"):
+        day = WEEKDAYS[first_date.weekday()]
+        parts = [
+            "FREQ=WEEKLY",
+            *(["INTERVAL=2"] if repeat == "fortnightly" else []),
+            f"BYDAY={day}",
+        ]
+    elif repeat == "monthly":
+        nth = (first_date.day - 1) // 7 + 1
+        parts = ["FREQ=MONTHLY", f"BYDAY={-1 if nth == 5 else nth}{WEEKDAYS[first_date.weekday()]}"]
+    else:
+        raise RuleError(f"Repeat must be one of {', '.join(REPEATS)}.")
+    if count is not None:
+        parts.append(f"COUNT={count}")
+    elif until is not None:
+        # A floating local end of day: the series' dates are local wall-clock dates.
+        parts.append(f"UNTIL={until:%Y%m%d}T235959")
+    return validate_rule(";".join(p for p in parts if p))
+
+
+def expand_all(
+    *,
+    rule: str,
+    tz: zoneinfo.ZoneInfo,
+    first_date: datetime.date,
+    at: datetime.time,
+    duration: datetime.timedelta,
+) -> list[Occurrence]:
+    """Every occurrence of the rule from `first_date` (at most MAX_OCCURRENCES), none skipped:
+    for a preview of what a new series would keep and skip."""
+    dtstart = datetime.datetime.combine(first_date, datetime.time.min)
+    result = []
+    for i, day in enumerate(rrulestr(validate_rule(rule), dtstart=dtstart)):
+        if i >= MAX_OCCURRENCES:
+            break
+        start = place(day.date(), at, tz)
+        result.append(Occurrence(day.date(), start, start + duration))
+    return result

@@ -12,6 +12,7 @@ disabled). A reminder is checked against the rule again when it is sent."""
 import datetime
 import logging
 import zoneinfo
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -23,6 +24,8 @@ from accounts.audit import audit_record
 from accounts.models import User
 from messaging import realtime
 from messaging.access import (
+    ConversationNotFound,
+    access_conversation_as_member,
     conversation_meetings_allowed,
     conversations_ended,
     conversations_readable_by,
@@ -31,7 +34,16 @@ from messaging.access import (
 from messaging.models import Conversation, Match, Membership
 
 from . import recurrence
-from .models import Attendance, Holiday, Meeting, MeetingSeries, ReminderSent, Rsvp, Venue
+from .models import (
+    Attendance,
+    Holiday,
+    Meeting,
+    MeetingProposal,
+    MeetingSeries,
+    ReminderSent,
+    Rsvp,
+    Venue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -282,14 +294,183 @@ def meeting_reschedule(
     return meeting
 
 
-@transaction.atomic
-def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Meeting:
-    meeting = _locked(meeting_id, expected_version, actor)
+def _cancel_locked(meeting: Meeting) -> list[int]:
+    """Cancel a meeting the caller locked and tell its readers in-app; returns who was told."""
     meeting.status = Meeting.Status.CANCELLED
     meeting.version += 1
     meeting.save(update_fields=["status", "version", "updated_at"])
-    _notify_meeting(meeting, "cancelled")
+    told = reader_ids(conversation=meeting.conversation)
+    _notify_meeting(meeting, "cancelled", told)
+    return told
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Meeting:
+    """Cancel one meeting; its people are told in-app and by e-mail after commit. One outcome
+    against racing changes (MeetingConflict)."""
+    meeting = _locked(meeting_id, expected_version, actor)
+    told = _cancel_locked(meeting)
+    transaction.on_commit(lambda: _email_cancelled(meeting, told))
     return meeting
+
+
+def _following(meeting: Meeting) -> list[int]:
+    """The ids of the scheduled meetings of the meeting's series from it on, itself first."""
+    ids = list(
+        Meeting.objects.filter(
+            series_id=meeting.series_id,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=meeting.starts_at,
+        )
+        .order_by("starts_at")
+        .values_list("pk", flat=True)
+    )
+    return [meeting.pk, *ids]
+
+
+@transaction.atomic
+def meeting_cancel_following(*, meeting_id: int, expected_version: int, actor: User) -> int:
+    """Cancel this meeting and every later one of its series, and stop the series (no more are
+    made). The version is that of the meeting the coordinator chose; the later ones are locked
+    and cancelled in the same transaction. Returns how many were cancelled."""
+    first = _locked(meeting_id, expected_version, actor)
+    if first.series_id is None:
+        meeting_cancel(meeting_id=meeting_id, expected_version=expected_version, actor=actor)
+        return 1
+    MeetingSeries.objects.filter(pk=first.series_id).update(active=False)
+    ids = _following(first)
+    told: list[int] = []
+    for meeting in (
+        Meeting.objects.select_for_update()
+        .select_related("conversation")
+        .filter(pk__in=ids)
+        .order_by("starts_at")
+    ):
+        told = _cancel_locked(meeting)
+    # One e-mail per person for the whole run of meetings, not one per meeting.
+    transaction.on_commit(lambda: _email_cancelled_following(first, len(ids), told))
+    return len(ids)
+
+
+@transaction.atomic
+def meeting_reschedule_following(
+    *,
+    meeting_id: int,
+    expected_version: int,
+    start_time: datetime.time,
+    actor: User,
+    venue: Venue | None = None,
+) -> int:
+    """Move this meeting and every later one of its series to the wall-clock `start_time` (in
+    the school's zone, DST-safe), and to `venue` when given; the series keeps the new time and
+    venue for the meetings it makes later. All or nothing: one refusal (venue hours) moves none.
+    Returns how many were moved."""
+    first = _locked(meeting_id, expected_version, actor)
+    ids = _following(first) if first.series_id else [first.pk]
+    moved = 0
+    for pk in ids:
+        meeting = Meeting.objects.select_for_update().select_related("venue__school").get(pk=pk)
+        tz = (venue or meeting.venue).school.tz
+        meeting_reschedule(
+            meeting_id=pk,
+            expected_version=meeting.version,
+            starts_at=recurrence.place(meeting.local_date, start_time, tz),
+            venue=venue,
+            actor=actor,
+        )
+        moved += 1
+    if first.series_id:
+        changes = {"start_time": start_time, **({"venue": venue} if venue else {})}
+        MeetingSeries.objects.filter(pk=first.series_id).update(**changes)
+    return moved
+
+
+def meeting_create(
+    *,
+    conversation: Conversation,
+    venue: Venue,
+    local_date: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+    actor: User,
+) -> Meeting:
+    """One meeting outside any series, at `start_time` on `local_date` in the venue's school zone.
+    Scheduled by the district's coordinators, or by a mentor of the conversation where the
+    program lets mentors schedule directly (`Program.mentors_schedule_directly`). The same rules
+    as a series: a conversation with meetings ahead, the length, an approved venue of the
+    district in its hours, and a time ahead. Its people are told in-app after commit."""
+    with transaction.atomic():
+        if not _may_schedule_directly(actor, conversation):
+            _require_coordinator(actor, conversation)
+        start = _one_meeting_check(
+            conversation=conversation,
+            venue=venue,
+            local_date=local_date,
+            start_time=start_time,
+            duration_minutes=duration_minutes,
+        )
+        meeting = Meeting.objects.create(
+            conversation=conversation,
+            venue=venue,
+            local_date=local_date,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(minutes=duration_minutes),
+        )
+        _notify_meeting(meeting, "created")
+    return meeting
+
+
+def _one_meeting_check(
+    *,
+    conversation: Conversation,
+    venue: Venue,
+    local_date: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+) -> datetime.datetime:
+    """The rules one meeting keeps (module docstring); returns its UTC start."""
+    if not conversation_meetings_allowed(conversation=conversation):
+        raise ValidationError(
+            gettext(
+                "This conversation takes no new meetings: its match is not active, or one of "
+                "its adults is suspended."
+            ),
+            code="not_allowed",
+        )
+    if not 10 <= duration_minutes <= 240:
+        raise ValidationError(gettext("A meeting lasts between 10 minutes and 4 hours."))
+    tz = venue.school.tz
+    start = recurrence.place(local_date, start_time, tz)
+    if start <= timezone.now():
+        raise ValidationError(gettext("A meeting is planned for a time ahead."), code="past")
+    if Holiday.objects.filter(district_id=conversation.district_id, date=local_date).exists():
+        raise ValidationError(gettext("That day is a district holiday."), code="holiday")
+    venue_check(
+        venue=venue,
+        conversation=conversation,
+        tz=tz,
+        start=start,
+        end=start + datetime.timedelta(minutes=duration_minutes),
+    )
+    return start
+
+
+def _is_mentor_member(actor: User, conversation: Conversation) -> bool:
+    return (
+        actor.is_active
+        and actor.role == User.Role.MENTOR
+        and Membership.objects.filter(
+            conversation=conversation, user=actor, role=Membership.Role.MENTOR
+        ).exists()
+    )
+
+
+def _may_schedule_directly(actor: User, conversation: Conversation) -> bool:
+    return (
+        conversation.kind == Conversation.Kind.MATCH
+        and conversation.program.mentors_schedule_directly
+        and _is_mentor_member(actor, conversation)
+    )
 
 
 def _access_meeting_as_member(user: User, meeting_id: int) -> Meeting:
@@ -319,22 +500,49 @@ def rsvp_set(*, user: User, meeting_id: int, response: str) -> Rsvp:
     return rsvp
 
 
+def _may_record_attendance(actor: User, meeting: Meeting) -> bool:
+    """A mentor member of a conversation they may still read records their meeting's attendance."""
+    return (
+        actor.role == User.Role.MENTOR
+        and conversations_readable_by(user=actor)
+        .filter(
+            pk=meeting.conversation_id,
+            memberships__user=actor,
+            memberships__role=Membership.Role.MENTOR,
+        )
+        .exists()
+    )
+
+
 def attendance_check(*, meeting: Meeting, user_id: int, actor: User) -> None:
-    """Attendance is recorded by the district's coordinators, for a member, once the meeting has
-    started. Raises PermissionDenied or ValidationError; `attendance_record` calls it."""
-    _require_coordinator(actor, meeting.conversation)
+    """Attendance is recorded by the district's coordinators or the meeting's mentor, for a
+    member, once the meeting has started, unless it was cancelled. Raises PermissionDenied or
+    ValidationError; `attendance_record` calls it."""
+    if not _may_record_attendance(actor, meeting):
+        _require_coordinator(actor, meeting.conversation)
     if not Membership.objects.filter(conversation=meeting.conversation, user_id=user_id).exists():
         raise ValidationError("That person is not part of this meeting.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(gettext("This meeting was cancelled."), code="cancelled")
     if meeting.starts_at > timezone.now():
         raise ValidationError("Attendance is recorded once the meeting has started.")
 
 
 @transaction.atomic
-def attendance_record(*, meeting_id: int, user_id: int, present: bool, actor: User) -> Attendance:
+def attendance_record(*, meeting_id: int, user_id: int, state: str, actor: User) -> Attendance:
+    """Record (or correct) one person's attendance: present, absent or excused."""
+    if state not in Attendance.State.values:
+        raise ValidationError(gettext("Attendance is present, absent or excused."), code="state")
     meeting = Meeting.objects.select_related("conversation").get(pk=meeting_id)
     attendance_check(meeting=meeting, user_id=user_id, actor=actor)
     attendance, _ = Attendance.objects.update_or_create(
-        meeting=meeting, user_id=user_id, defaults={"present": present, "recorded_by": actor}
+        meeting=meeting,
+        user_id=user_id,
+        defaults={
+            "present": state == Attendance.State.PRESENT,
+            "excused": state == Attendance.State.EXCUSED,
+            "recorded_by": actor,
+        },
     )
     return attendance
 
@@ -498,6 +706,15 @@ def _email_cancelled(meeting: Meeting, user_ids: list[int]) -> None:
             logger.warning("cancellation e-mail failed for meeting=%s", meeting.pk)
 
 
+def _email_cancelled_following(first: Meeting, count: int, user_ids: list[int]) -> None:
+    subject = gettext("Trellis: meetings are cancelled")
+    body = gettext(
+        "The meeting on %(when)s at %(venue)s and the ones after it (%(count)d meetings in "
+        "all) are cancelled.\n\nIf new meetings are planned, you will hear about them on Trellis."
+    ) % {"when": _local_when(first), "venue": first.venue.name, "count": count}
+    _email_users(user_ids, subject, body)
+
+
 def meetings_cancel_for_adult(*, user: User, actor: User | None) -> int:
     """Cancel, with notice, every future meeting of the conversations the user is an adult
     (mentor) member of: called when the account is suspended, in the suspension's transaction.
@@ -515,12 +732,22 @@ def meetings_cancel_removed(*, now: datetime.datetime | None = None) -> int:
     """Periodic (every minute) and idempotent: cancel, with notice, the future meetings of every
     conversation that is over for meetings (messaging.access.conversations_ended: a closed match,
     a suspended or deactivated adult), whichever way it got there (the admin, the review console,
-    a command); a closed match's series stop. Returns how many meetings were cancelled."""
+    a command); a closed match's series stop and its pending proposals are closed. Returns how
+    many meetings were cancelled."""
     now = now or timezone.now()
     ended = conversations_ended()
     MeetingSeries.objects.filter(
         active=True, conversation__match__status=Match.Status.CLOSED
     ).update(active=False)
+    # A pending proposal of such a conversation can no longer be approved: it is closed in
+    # neutral words (the mentor who proposed it no longer reaches the conversation either).
+    MeetingProposal.objects.filter(
+        conversation__in=ended, status=MeetingProposal.Status.PENDING
+    ).update(
+        status=MeetingProposal.Status.DECLINED,
+        decline_reason=gettext("This meeting can no longer take place."),
+        decided_at=now,
+    )
     ids = list(
         Meeting.objects.filter(
             conversation__in=ended, status=Meeting.Status.SCHEDULED, starts_at__gt=now
@@ -530,3 +757,251 @@ def meetings_cancel_removed(*, now: datetime.datetime | None = None) -> int:
     if cancelled:
         logger.info("cancelled %d meeting(s) of closed matches or removed adults", cancelled)
     return cancelled
+
+
+# -- the preview of a new series ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewDate:
+    """One date a rule names, and whether a new series would keep it (`skip` empty) or skip it:
+    "holiday", "hours" (outside the venue's hours) or "past" (before now)."""
+
+    local_date: datetime.date
+    start: datetime.datetime  # aware, in the school's zone
+    end: datetime.datetime
+    skip: str = ""
+    reason: str = ""
+
+    @property
+    def kept(self) -> bool:
+        return not self.skip
+
+
+def preview_dates(
+    *,
+    occurrences: list[recurrence.Occurrence],
+    tz: zoneinfo.ZoneInfo,
+    holidays: dict[datetime.date, str],
+    opens: datetime.time,
+    closes: datetime.time,
+    now: datetime.datetime,
+) -> list[PreviewDate]:
+    """Pure: mark each occurrence kept or skipped, in the school's zone. No database."""
+    result = []
+    for occ in occurrences:
+        start, end = occ.start.astimezone(tz), occ.end.astimezone(tz)
+        skip, reason = "", ""
+        if occ.local_date in holidays:
+            skip, reason = "holiday", holidays[occ.local_date]
+        elif start.date() != end.date() or start.time() < opens or end.time() > closes:
+            skip = "hours"
+            reason = gettext("outside the venue's hours, %(opens)s to %(closes)s") % {
+                "opens": f"{opens:%H:%M}",
+                "closes": f"{closes:%H:%M}",
+            }
+        elif occ.start <= now:
+            skip, reason = "past", gettext("already passed")
+        result.append(PreviewDate(occ.local_date, start, end, skip, reason))
+    return result
+
+
+def series_preview(
+    *,
+    conversation: Conversation,
+    venue: Venue,
+    rule: str,
+    first_date: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+    now: datetime.datetime | None = None,
+) -> list[PreviewDate]:
+    """The dates a new series would keep and skip (the district's holidays, the venue's hours,
+    dates already passed), as `meetings_materialize` will. Writes nothing; raises ValidationError
+    for a rule that does not parse. The permission and venue checks are `series_check`'s."""
+    try:
+        occurrences = recurrence.expand_all(
+            rule=rule,
+            tz=venue.school.tz,
+            first_date=first_date,
+            at=start_time,
+            duration=datetime.timedelta(minutes=duration_minutes),
+        )
+    except recurrence.RuleError as exc:
+        raise ValidationError(str(exc), code="rule") from exc
+    holidays = dict(
+        Holiday.objects.filter(district_id=conversation.district_id).values_list("date", "name")
+    )
+    return preview_dates(
+        occurrences=occurrences,
+        tz=venue.school.tz,
+        holidays=holidays,
+        opens=venue.opens,
+        closes=venue.closes,
+        now=now or timezone.now(),
+    )
+
+
+# -- mentors' proposals ---------------------------------------------------------------------------
+
+
+def _email_users(user_ids: list[int], subject: str, body: str) -> None:
+    for address in (
+        User.objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    ):
+        try:
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+        except Exception:
+            logger.warning("scheduling e-mail failed (%s)", subject)
+
+
+def _proposal_when(proposal: MeetingProposal) -> str:
+    local = proposal.starts_at.astimezone(proposal.venue.school.tz)
+    return f"{local:%A %d %B at %H:%M} ({local:%Z})"
+
+
+def _notify_proposal(proposal: MeetingProposal, user_ids: list[int], change: str) -> None:
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(uid) for uid in user_ids],
+        event={"type": "meeting.proposal", "change": change, "proposal": proposal.pk},
+    )
+
+
+def _coordinator_ids(district_id: int) -> list[int]:
+    return list(
+        User.objects.filter(
+            district_id=district_id, role=User.Role.COORDINATOR, is_active=True
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor: User,
+    conversation_id: int,
+    venue: Venue,
+    local_date: datetime.date,
+    start_time: datetime.time,
+    duration_minutes: int,
+    note: str = "",
+) -> MeetingProposal:
+    """A mentor proposes a meeting for one of their active matches. The meeting rules are checked
+    now (clear errors) and again when a coordinator approves. The district's coordinators are
+    told (in-app and by e-mail, after commit). Where the program lets mentors schedule directly
+    the proposal is approved at once (the meeting is made through `meeting_create`).
+
+    Raises ConversationNotFound for a conversation that is not one of the mentor's matches, and
+    ValidationError for a broken rule."""
+    conversation = access_conversation_as_member(user=actor, conversation_id=conversation_id)
+    if conversation.kind != Conversation.Kind.MATCH or not _is_mentor_member(actor, conversation):
+        raise ConversationNotFound
+    _one_meeting_check(
+        conversation=conversation,
+        venue=venue,
+        local_date=local_date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+    )
+    proposal = MeetingProposal.objects.create(
+        conversation=conversation,
+        venue=venue,
+        proposed_by=actor,
+        local_date=local_date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        note=note.strip()[:500],
+    )
+    if _may_schedule_directly(actor, conversation):
+        return _proposal_approve(proposal, actor=actor)
+    coordinators = _coordinator_ids(conversation.district_id)
+    _notify_proposal(proposal, coordinators, "proposed")
+    subject = gettext("Trellis: a mentor proposes a meeting")
+    body = gettext(
+        "A mentor proposes a meeting on %(when)s at %(venue)s. Approve or decline it on Trellis."
+    ) % {"when": _proposal_when(proposal), "venue": venue.name}
+    transaction.on_commit(lambda: _email_users(coordinators, subject, body))
+    return proposal
+
+
+def _access_proposal_as_coordinator(actor: User, proposal_id: int) -> MeetingProposal:
+    """The proposal, locked, if it belongs to the coordinator's district; else DoesNotExist."""
+    if actor.role != User.Role.COORDINATOR and not actor.is_superuser:
+        raise MeetingProposal.DoesNotExist
+    scope = {} if actor.is_superuser else {"conversation__district_id": actor.district_id}
+    try:
+        return (
+            MeetingProposal.objects.select_for_update(of=("self",))
+            .select_related("conversation__program", "venue__school")
+            .get(pk=proposal_id, **scope)
+        )
+    except (ValueError, TypeError) as exc:
+        raise MeetingProposal.DoesNotExist from exc
+
+
+def _pending(proposal: MeetingProposal) -> None:
+    if proposal.status != MeetingProposal.Status.PENDING:
+        raise ValidationError(gettext("This proposal was already decided."), code="decided")
+
+
+def _proposal_approve(proposal: MeetingProposal, *, actor: User) -> MeetingProposal:
+    meeting = meeting_create(
+        conversation=proposal.conversation,
+        venue=proposal.venue,
+        local_date=proposal.local_date,
+        start_time=proposal.start_time,
+        duration_minutes=proposal.duration_minutes,
+        actor=actor,
+    )
+    proposal.status = MeetingProposal.Status.APPROVED
+    proposal.meeting = meeting
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "meeting", "decided_by", "decided_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_approve(*, proposal_id: int, actor: User) -> MeetingProposal:
+    """A coordinator of the district approves a pending proposal: the meeting is created through
+    `meeting_create` (every meeting rule checked again now), its people are told in-app, and the
+    mentor also by e-mail. One outcome against a racing decision (ValidationError "decided")."""
+    proposal = _access_proposal_as_coordinator(actor, proposal_id)
+    _pending(proposal)
+    proposal = _proposal_approve(proposal, actor=actor)
+    _notify_proposal(proposal, [proposal.proposed_by_id], "approved")
+    subject = gettext("Trellis: your meeting is approved")
+    body = gettext("The meeting you proposed on %(when)s at %(venue)s is approved.") % {
+        "when": _proposal_when(proposal),
+        "venue": proposal.venue.name,
+    }
+    mentor = [proposal.proposed_by_id]
+    transaction.on_commit(lambda: _email_users(mentor, subject, body))
+    return proposal
+
+
+@transaction.atomic
+def proposal_decline(*, proposal_id: int, actor: User, reason: str) -> MeetingProposal:
+    """A coordinator of the district declines a pending proposal with a reason; the mentor is told
+    in-app and by e-mail, with the reason. Nothing is scheduled."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(gettext("Say why the meeting is declined."), code="reason")
+    proposal = _access_proposal_as_coordinator(actor, proposal_id)
+    _pending(proposal)
+    proposal.status = MeetingProposal.Status.DECLINED
+    proposal.decline_reason = reason[:500]
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    _notify_proposal(proposal, [proposal.proposed_by_id], "declined")
+    subject = gettext("Trellis: your proposed meeting was declined")
+    body = gettext(
+        "The meeting you proposed on %(when)s at %(venue)s was declined.\n\nReason: %(reason)s"
+    ) % {"when": _proposal_when(proposal), "venue": proposal.venue.name, "reason": reason}
+    mentor = [proposal.proposed_by_id]
+    transaction.on_commit(lambda: _email_users(mentor, subject, body))
+    return proposal
