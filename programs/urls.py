@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(
+        "coordinator/programs/<int:program_id>/match/<int:student_id>/",
+        views.match_student,
+        name="program-match",
+    ),
+]
