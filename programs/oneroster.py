@@ -41,7 +41,9 @@ ROLES = (
     "siteAdministrator",
     "systemAdministrator",
     "principal",
+    "counselor",
 )
+ROLE_TYPES = ("primary", "secondary")
 # CEDS grade levels used by OneRoster, with the number Trellis compares (0 = kindergarten).
 GRADES = {
     "IT": -3,
@@ -213,7 +215,23 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("birthDate", parse=_date),
         Column("sex"),
     ),
+    # OneRoster 1.2: a user's roles and their orgs, one row per role.
+    "roles": (
+        *_COMMON,
+        Column("userSourcedId", required=True),
+        Column("roleType", required=True, parse=_choice(ROLE_TYPES)),
+        Column("role", required=True, parse=_choice(ROLES)),
+        Column("orgSourcedId", required=True),
+        Column("userProfileSourcedId"),
+        Column("beginDate", parse=_date),
+        Column("endDate", parse=_date),
+    ),
 }
+# OneRoster 1.2 moves a user's role and orgs to roles.csv: users.csv may leave them out.
+USERS_1_2 = tuple(
+    Column(c.name, parse=c.parse) if c.name in ("role", "orgSourcedIds") else c
+    for c in SCHEMAS["users"]
+)
 
 # The files Trellis reads; the others a bundle may carry (classes, courses, ...) are ignored.
 FILES = tuple(SCHEMAS)
@@ -274,10 +292,12 @@ def _manifest(read: Callable[[str], bytes | None]) -> dict[str, str]:
     }
 
 
-def parse_table(name: str, text: str, errors: list[RowError]) -> Table:
+def parse_table(
+    name: str, text: str, errors: list[RowError], schema: tuple[Column, ...] | None = None
+) -> Table:
     """Rows of one file that fit its schema; every misfit appended to `errors`."""
     file_name = f"{name}.csv"
-    schema = SCHEMAS[name]
+    schema = schema or SCHEMAS[name]
     table = Table(name=name, present=True)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
@@ -359,13 +379,57 @@ def read_bundle(path: str | Path) -> Bundle:
             raise BundleUnreadable(
                 _("manifest.csv lists %(name)s.csv, which is not in the bundle") % {"name": name}
             )
-        tables[name] = parse_table(name, _decode(f"{name}.csv", data), errors)
+        schema = USERS_1_2 if (name, version) == ("users", "1.2") else None
+        tables[name] = parse_table(name, _decode(f"{name}.csv", data), errors, schema)
     for required in ("orgs", "users"):
         if not tables[required].present:
             raise BundleUnreadable(
                 _("The bundle has no %(name)s.csv (manifest file.%(name)s).") % {"name": required}
             )
+    if version == "1.2":
+        _merge_roles(tables, errors)
     return Bundle(version=version, tables=tables, errors=errors)
+
+
+def _merge_roles(tables: dict[str, Table], errors: list[RowError]) -> None:
+    """OneRoster 1.2: a user row without `role` takes its primary role from roles.csv, and its
+    orgs from all of its roles (the primary role's org first)."""
+    by_user: dict[str, list[Row]] = {}
+    for row in tables["roles"].rows:
+        if row["status"] != "tobedeleted":
+            by_user.setdefault(row["userSourcedId"], []).append(row)
+    kept = []
+    for row in tables["users"].rows:
+        roles = sorted(by_user.get(row["sourcedId"], []), key=lambda r: r["roleType"] != "primary")
+        if row["role"] is None:
+            primary = [r for r in roles if r["roleType"] == "primary"]
+            if not primary:
+                errors.append(
+                    RowError(
+                        "users.csv",
+                        row.line,
+                        "role",
+                        "",
+                        _("no role here and no primary role in roles.csv"),
+                    )
+                )
+                continue
+            row.values["role"] = primary[0]["role"]
+        if not row["orgSourcedIds"]:
+            row.values["orgSourcedIds"] = list(dict.fromkeys(r["orgSourcedId"] for r in roles))
+        if not row["orgSourcedIds"]:
+            errors.append(
+                RowError(
+                    "users.csv",
+                    row.line,
+                    "orgSourcedIds",
+                    "",
+                    _("no orgs here and none in roles.csv"),
+                )
+            )
+            continue
+        kept.append(row)
+    tables["users"].rows = kept
 
 
 def grade_number(grades: list[str]) -> int | None:

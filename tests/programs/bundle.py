@@ -46,6 +46,18 @@ ENROLLMENT_COLUMNS = [
     "beginDate",
     "endDate",
 ]
+ROLE_COLUMNS = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "userSourcedId",
+    "roleType",
+    "role",
+    "orgSourcedId",
+    "userProfileSourcedId",
+    "beginDate",
+    "endDate",
+]
 DEMOGRAPHIC_COLUMNS = ["sourcedId", "status", "dateLastModified", "birthDate", "sex"]
 
 
@@ -119,6 +131,28 @@ def sample(district_slug: str) -> dict[str, list[dict]]:
     }
 
 
+def as_one_roster_1_2(data: dict[str, list[dict]]) -> tuple[dict, dict]:
+    """The same bundle in the 1.2 shape: each user's role and orgs move to roles.csv. Returns the
+    data and the users.csv columns (without role and orgSourcedIds)."""
+    users, roles = [], []
+    for row in data["users"]:
+        row = dict(row)
+        role, orgs = row.pop("role"), row.pop("orgSourcedIds")
+        for n, org_id in enumerate(orgs.split(",")):
+            roles.append(
+                {
+                    "sourcedId": f"r-{row['sourcedId']}-{n}",
+                    "userSourcedId": row["sourcedId"],
+                    "roleType": "primary" if n == 0 else "secondary",
+                    "role": role,
+                    "orgSourcedId": org_id,
+                }
+            )
+        users.append(row)
+    columns = [c for c in USER_COLUMNS if c not in ("role", "orgSourcedIds")]
+    return {**data, "users": users, "roles": roles}, {"users": columns}
+
+
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
@@ -142,6 +176,7 @@ def write_bundle(
         "users": USER_COLUMNS,
         "enrollments": ENROLLMENT_COLUMNS,
         "demographics": DEMOGRAPHIC_COLUMNS,
+        "roles": ROLE_COLUMNS,
         **(columns or {}),
     }
     manifest = [("manifest.version", "1.0"), ("oneroster.version", version)]
@@ -158,6 +193,7 @@ def write_bundle(
         "orgs",
         "resources",
         "results",
+        "roles",
         "users",
     ):
         manifest.append((f"file.{name}", "bulk" if name in data else "absent"))

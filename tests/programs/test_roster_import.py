@@ -12,7 +12,7 @@ from programs.models import Guardian, StudentProfile
 from programs.oneroster import read_bundle
 from programs.roster import roster_import
 
-from .bundle import USER_COLUMNS, sample, user, write_bundle
+from .bundle import USER_COLUMNS, as_one_roster_1_2, sample, user, write_bundle
 
 
 def _run(path, district, *extra) -> str:
@@ -215,7 +215,7 @@ def test_row_errors_are_named_exactly_and_nothing_is_written(tmp_path, district)
         "error demographics.csv:2: birthDate='2011-13-02': not a date (YYYY-MM-DD)",
         "error users.csv:3: role='wizard': not one of: administrator, aide, guardian, parent, "
         "proctor, relative, student, teacher, districtAdministrator, siteAdministrator, "
-        "systemAdministrator, principal",
+        "systemAdministrator, principal, counselor",
         "error users.csv:4: orgSourcedIds='s404': 's404': no school or district with this "
         "sourcedId in orgs.csv",
         # The guardian of the student whose row failed cannot be linked either.
@@ -260,4 +260,24 @@ def test_required_values_and_duplicate_usernames(tmp_path, district, make_user):
         "users.csv:5: agentSourcedIds='st1': 'st1': no valid student with this sourcedId in "
         "users.csv",
         "users.csv:9: username='st3': used by another row of users.csv",
+    ]
+
+
+def test_a_one_roster_1_2_bundle_takes_roles_and_orgs_from_roles_csv(tmp_path, district):
+    data, columns = as_one_roster_1_2(sample(district.slug))
+    path = write_bundle(tmp_path / "b", data, version="1.2", columns=columns)
+    out = _run(path, district)
+    assert "students: 3 created, 0 updated, 0 unchanged, 0 deactivated" in out
+    assert "guardians: 2 created, 0 updated, 0 unchanged, 0 deactivated" in out
+    assert StudentProfile.objects.get(student__sourced_id="st3").school.sourced_id == "s2"
+    assert AuditEntry.objects.get(action="roster.import").detail["version"] == "1.2"
+    # A user with neither a role in users.csv nor a primary role in roles.csv is a row error.
+    data["roles"] = [r for r in data["roles"] if r["userSourcedId"] != "st2"]
+    report = roster_import(
+        district=district,
+        bundle=read_bundle(write_bundle(tmp_path / "c", data, version="1.2", columns=columns)),
+        dry_run=True,
+    )
+    assert [str(e) for e in report.errors] == [
+        "users.csv:3: role='': no role here and no primary role in roles.csv"
     ]
