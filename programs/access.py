@@ -7,7 +7,7 @@ accounts.middleware.AccessDeniedAuditMiddleware audits with the ids asked for).
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from accounts.models import Program, User
+from accounts.models import District, Program, User
 
 
 class ProgramNotFound(ObjectDoesNotExist):
@@ -25,6 +25,13 @@ def _is_coordinator(user: User) -> bool:
         and user.role == User.Role.COORDINATOR
         and user.district_id
     )
+
+
+def access_district_as_coordinator(*, user: User) -> District:
+    """The coordinator's own district; else ProgramNotFound (a 404 like any other page)."""
+    if not _is_coordinator(user):
+        raise ProgramNotFound
+    return user.district
 
 
 def access_program_as_coordinator(*, user: User, program_id: object) -> Program:

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -237,8 +238,14 @@ USERS_1_2 = tuple(
 FILES = tuple(SCHEMAS)
 
 
-def _open_source(path: Path) -> Callable[[str], bytes | None]:
-    """A reader of the bundle's members by file name (None: not in the bundle)."""
+def _open_source(path: Path | BinaryIO) -> Callable[[str], bytes | None]:
+    """A reader of the bundle's members by file name (None: not in the bundle). `path` is a
+    folder, a zip file, or an open binary file holding a zip (an upload)."""
+    if not isinstance(path, Path):
+        try:
+            return _zip_reader(zipfile.ZipFile(path))
+        except zipfile.BadZipFile as exc:
+            raise BundleUnreadable(_("The bundle is neither a folder nor a zip file.")) from exc
     if path.is_dir():
 
         def read_dir(name: str) -> bytes | None:
@@ -252,7 +259,10 @@ def _open_source(path: Path) -> Callable[[str], bytes | None]:
         return read_dir
     if not zipfile.is_zipfile(path):
         raise BundleUnreadable(_("The bundle is neither a folder nor a zip file."))
-    archive = zipfile.ZipFile(path)
+    return _zip_reader(zipfile.ZipFile(path))
+
+
+def _zip_reader(archive: zipfile.ZipFile) -> Callable[[str], bytes | None]:
     # Members are found by their base name: some exporters put the files in one folder.
     members = {Path(info.filename).name: info for info in archive.infolist() if not info.is_dir()}
 
@@ -348,13 +358,13 @@ def parse_table(
     return table
 
 
-def read_bundle(path: str | Path) -> Bundle:
-    """Read and check a OneRoster CSV bundle (a folder or a zip file).
+def read_bundle(path: str | Path | BinaryIO) -> Bundle:
+    """Read and check a OneRoster CSV bundle (a folder, a zip file, or an open zip upload).
 
     Raises BundleUnreadable when there is nothing to import at all; row-level problems are in
     `Bundle.errors`.
     """
-    read = _open_source(Path(path))
+    read = _open_source(Path(path) if isinstance(path, str | Path) else path)
     manifest = _manifest(read)
     errors: list[RowError] = []
     version = manifest.get("oneroster.version", "")

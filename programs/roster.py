@@ -15,7 +15,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -420,14 +420,20 @@ def roster_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     map_administrators: bool = False,
+    actor: User | None = None,
 ) -> ImportReport:
     """Import `bundle` (programs.oneroster.read_bundle) into `district`.
 
     Returns the report (counts per entity, ignored roles, row errors). Raises RosterRejected,
     with nothing written, when there are row errors and `skip_invalid` is false (also on a dry
     run, whose report then lists every error). The audit entry (`roster.import`) holds counts
-    only; a dry run writes nothing, that entry included.
+    only; a dry run writes nothing, that entry included. `actor`: the coordinator who uploaded
+    the bundle (None from the command line).
     """
+    if actor is not None and not (
+        actor.is_active and actor.role == User.Role.COORDINATOR and actor.district_id == district.pk
+    ):
+        raise PermissionDenied("Only the district's coordinators import its roster.")
     report = ImportReport(dry_run=dry_run, errors=list(bundle.errors))
     with transaction.atomic():
         run = _Run(district=district, bundle=bundle, report=report, map_admins=map_administrators)
@@ -438,6 +444,7 @@ def roster_import(
         if not rejected and not dry_run:
             audit_record(
                 action="roster.import",
+                actor=actor,
                 district_id=district.pk,
                 target_type="district",
                 target_id=district.pk,

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("coordinator/roster/", views.roster_upload, name="roster-upload"),
     path(
         "coordinator/programs/<int:program_id>/match/<int:student_id>/",
         views.match_student,
