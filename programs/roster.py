@@ -109,6 +109,8 @@ class _Run:
             s.sourced_id: s for s in district.schools.filter(sourced_id__isnull=False)
         }
         self.students: dict[str, User] = {}
+        # Students the roster removes that Trellis never had: their guardians' links are moot.
+        self.never_had: set[str] = set()
 
     def fail(self, row: Row, file: str, column: str, reason: str) -> None:
         self.report.errors.append(_error(row, file, column, row.values.get(column), reason))
@@ -335,6 +337,8 @@ class _Run:
                 # The account was unchanged but its school or grade moved: an update.
                 if outcome == "unchanged":
                     outcome = "updated"
+        elif outcome == "unchanged":
+            self.never_had.add(row["sourcedId"])
         if outcome:
             self._count("students", outcome)
 
@@ -355,7 +359,11 @@ class _Run:
             return
         wanted_ids = set(row["agentSourcedIds"]) | linked_from_students
         students = []
-        for sourced_id in sorted(wanted_ids):
+        if wanted_ids and wanted_ids <= self.never_had:
+            # Linked only to removed students Trellis never had: nothing to keep.
+            self.report.counts["guardians"].unchanged += 1
+            return
+        for sourced_id in sorted(wanted_ids - self.never_had):
             student = self.students.get(sourced_id)
             if student is None:
                 self.fail(

@@ -281,3 +281,27 @@ def test_a_one_roster_1_2_bundle_takes_roles_and_orgs_from_roles_csv(tmp_path, d
     assert [str(e) for e in report.errors] == [
         "users.csv:3: role='': no role here and no primary role in roles.csv"
     ]
+
+
+def test_a_removed_student_never_imported_creates_nothing_and_no_error(tmp_path, district):
+    data = sample(district.slug)
+    data["users"][2]["status"] = "tobedeleted"
+    report = roster_import(
+        district=district, bundle=read_bundle(write_bundle(tmp_path / "b", data))
+    )
+    assert report.errors == []
+    assert report.counts["students"].as_dict() == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 1,
+        "deactivated": 0,
+    }
+    # Cai's guardian is linked to Cai only: nothing to keep either.
+    assert report.counts["guardians"].as_dict() == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 1,
+        "deactivated": 0,
+    }
+    assert not User.objects.filter(sourced_id="st3").exists()
+    assert not Guardian.objects.filter(sourced_id="g2").exists()
