@@ -100,6 +100,7 @@ class _Run:
         self, *, district: District, bundle: Bundle, report: ImportReport, map_admins: bool
     ):
         self.district = district
+        self.dry_run = report.dry_run
         self.bundle = bundle
         self.report = report
         self.map_admins = map_admins
@@ -290,7 +291,10 @@ class _Run:
         if "is_active" in changed and not user.is_active:
             # A removed or disabled person's sessions and sockets end now, and their matches
             # pause (the same as disabling the account in the admin).
-            sessions_revoke_all(user=user, actor=None, reason="account_disabled")
+            # Not in a dry run: a session store other than the database one (cached_db) is
+            # not rolled back with the transaction.
+            if not self.dry_run:
+                sessions_revoke_all(user=user, actor=None, reason="account_disabled")
             matches_pause_for_user(user=user, actor=None, reason="Removed from the roster")
             return user, "deactivated"
         return user, "updated" if changed else "unchanged"

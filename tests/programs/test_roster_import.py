@@ -3,9 +3,11 @@
 import io
 
 import pytest
+from django.contrib.sessions.backends.cache import SessionStore
 from django.core.management import CommandError, call_command
+from django.test import Client
 
-from accounts.models import AuditEntry, School, User
+from accounts.models import AuditEntry, School, User, UserSession
 from messaging import services as messaging
 from messaging.models import Match
 from programs.models import Guardian, StudentProfile
@@ -130,7 +132,7 @@ def test_a_name_change_is_an_update(tmp_path, district):
 
 
 def test_tobedeleted_deactivates_and_pauses_without_deleting(
-    tmp_path, district, make_user, program
+    tmp_path, district, make_user, program, settings
 ):
     data = sample(district.slug)
     _run(write_bundle(tmp_path / "one", data), district)
@@ -145,10 +147,26 @@ def test_tobedeleted_deactivates_and_pauses_without_deleting(
             program=program, mentor=make_user("mentor", district), student=ben
         )
     )
+    # Ben is signed in, his session in the (Redis) cache.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    client = Client()
+    client.force_login(ben)
+    assert client.get("/").status_code == 200
+    session_key = client.session.session_key
+    store = SessionStore()
+    assert UserSession.objects.filter(user=ben, session_key=session_key).exists()
     data["users"][1]["status"] = "tobedeleted"
     data["users"][1]["dateLastModified"] = "2026-11-30T10:00:00.000Z"
     data["users"][4]["status"] = "tobedeleted"
+    preview = _run(write_bundle(tmp_path / "two", data), district, "--dry-run")
+    assert "students: 0 to create, 0 to update, 2 unchanged, 1 to deactivate" in preview
+    # The dry run signed nobody out (a cache session store is not rolled back) and paused nothing.
+    assert store.exists(session_key)
+    assert Match.objects.get(pk=match.pk).status == Match.Status.ACTIVE
     out = _run(write_bundle(tmp_path / "two", data), district)
+    assert (
+        AuditEntry.objects.filter(action="session.revoked_all", target_id=str(ben.pk)).count() == 1
+    )
     assert "students: 0 created, 0 updated, 2 unchanged, 1 deactivated" in out
     assert "guardians: 0 created, 0 updated, 1 unchanged, 1 deactivated" in out
     ben.refresh_from_db()
