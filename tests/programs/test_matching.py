@@ -2,8 +2,10 @@
 page and the proposal it makes."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.models import AuditEntry, Screening, User
@@ -451,3 +453,36 @@ def test_the_program_gate_refuses_another_districts_program(program, make_distri
         access_program_as_coordinator(user=outsider, program_id="1 OR 1=1")
     own = make_user(User.Role.COORDINATOR, program.school.district)
     assert access_program_as_coordinator(user=own, program_id=str(program.pk)) == program
+
+
+def test_two_coordinators_cannot_both_take_a_mentors_last_place(
+    transactional_db, program, make_user, district
+):
+    mentor = make_user(User.Role.MENTOR, district)
+    MentorProfile.objects.create(mentor=mentor, capacity=1)
+    students = [make_user(User.Role.STUDENT, district) for _ in range(2)]
+    coordinators = [make_user(User.Role.COORDINATOR, district) for _ in range(2)]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def propose(coordinator, student):
+        try:
+            start.wait()
+            match_propose(actor=coordinator, program=program, student=student, mentor_id=mentor.pk)
+            outcomes.append("proposed")
+        except MatchNotProposable as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=propose, args=pair)
+        for pair in zip(coordinators, students, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["At capacity: 1 of 1 place taken.", "proposed"]
+    assert Match.objects.filter(mentor=mentor).count() == 1
+    assert MatchDecision.objects.filter(mentor=mentor).count() == 1
