@@ -117,3 +117,20 @@ def match_options(*, program: Program, student: User) -> MatchOptions:
     return MatchOptions(
         program=program, student=student, ranking=ranking, mentors=mentors, open_match=open_match
     )
+
+
+def students_to_match(*, program: Program) -> list[User]:
+    """Active students of the program's district with no open match in it: those the roster puts
+    at the program's school, and those whose school is not recorded. By name, then id."""
+    return list(
+        User.objects.filter(
+            role=User.Role.STUDENT, district_id=program.school.district_id, is_active=True
+        )
+        .filter(Q(student_profile__school=program.school) | Q(student_profile__school__isnull=True))
+        .exclude(
+            pk__in=Match.objects.filter(program=program, status__in=OPEN_STATUSES).values(
+                "student_id"
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )

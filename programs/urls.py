@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("coordinator/roster/", views.roster_upload, name="roster-upload"),
     path(
+        "coordinator/programs/<int:program_id>/match/",
+        views.match_students,
+        name="program-match-students",
+    ),
+    path(
         "coordinator/programs/<int:program_id>/match/<int:student_id>/",
         views.match_student,
         name="program-match",

@@ -16,11 +16,27 @@ from .access import (
 )
 from .oneroster import BundleUnreadable, read_bundle
 from .roster import ENTITIES, RosterRejected, roster_import
-from .selectors import match_options
+from .selectors import match_options, students_to_match
 from .services import MatchNotProposable, match_propose
 
 # An upload larger than this is refused before it is opened (a district roster is a few MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def match_students(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's students who have no open match yet, each linked to the matching aid."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "programs/students.html",
+        {"program": program, "students": students_to_match(program=program)},
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@
 page and the proposal it makes."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -486,3 +487,31 @@ def test_two_coordinators_cannot_both_take_a_mentors_last_place(
     assert sorted(outcomes) == ["At capacity: 1 of 1 place taken.", "proposed"]
     assert Match.objects.filter(mentor=mentor).count() == 1
     assert MatchDecision.objects.filter(mentor=mentor).count() == 1
+
+
+def test_the_students_page_lists_those_without_an_open_match(
+    program, make_user, make_program, district, make_district, coordinator_client
+):
+    waiting = make_user(User.Role.STUDENT, district, first_name="Wanda", last_name="Able")
+    StudentProfile.objects.create(student=waiting, school=program.school)
+    unknown_school = make_user(User.Role.STUDENT, district, first_name="Uri", last_name="Best")
+    matched = make_user(User.Role.STUDENT, district)
+    messaging.match_create(
+        program=program, mentor=make_user(User.Role.MENTOR, district), student=matched
+    )
+    elsewhere = make_user(User.Role.STUDENT, district)
+    StudentProfile.objects.create(student=elsewhere, school=make_program(district).school)
+    make_user(User.Role.STUDENT, make_district())
+    make_user(User.Role.STUDENT, district, is_active=False)
+    page = coordinator_client.get(f"/coordinator/programs/{program.pk}/match/")
+    assert page.status_code == 200
+    links = re.findall(r'href="(/coordinator/programs/\d+/match/\d+/)"', page.content.decode())
+    assert links == [_url(program, waiting), _url(program, unknown_school)]
+
+
+def test_the_students_page_of_another_district_is_404(
+    program, make_district, make_user, verified_login
+):
+    client = Client()
+    verified_login(client, make_user(User.Role.COORDINATOR, make_district()))
+    assert client.get(f"/coordinator/programs/{program.pk}/match/").status_code == 404
