@@ -78,13 +78,21 @@ class School(models.Model):
         validators=[validate_timezone],
         help_text="Blank: the district's time zone.",
     )
+    # The school's OneRoster `sourcedId` in the district's roster (programs.roster); empty for a
+    # school entered by hand.
+    sourced_id = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "name"], name="school_unique_name_per_district"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=Q(sourced_id__isnull=False),
+                name="school_unique_sourced_id_per_district",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,9 +165,17 @@ class User(AbstractUser):
     # both sides of a peer match.
     is_minor = models.BooleanField(default=False)
     display_name = models.CharField(max_length=80, blank=True)
+    # The person's OneRoster `sourcedId` in the district's roster (programs.roster); empty for
+    # everyone entered by hand (mentors are never in a district's roster).
+    sourced_id = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=Q(sourced_id__isnull=False),
+                name="user_unique_sourced_id_per_district",
+            ),
             # Everyone but a platform superuser belongs to exactly one district.
             models.CheckConstraint(
                 condition=Q(is_superuser=True) | Q(district__isnull=False),

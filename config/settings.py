@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "messaging",
     "moderation",
     "scheduling",
+    "programs",
     "frontend",
 ]
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("report/", moderation_views.report, name="report"),
     path("", include("frontend.urls")),
     path("", include("scheduling.urls")),
+    path("", include("programs.urls")),
 ]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("coordinator/roster/", views.roster_upload, name="roster-upload"),
+    path(
+        "coordinator/programs/<int:program_id>/match/",
+        views.match_students,
+        name="program-match-students",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/match/<int:student_id>/",
+        views.match_student,
+        name="program-match",
+    ),
+]

@@ -1,0 +1,124 @@
+"""Coordinator pages for running a program: the matching aid and the roster upload."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .access import (
+    ProgramNotFound,
+    StudentNotFound,
+    access_district_as_coordinator,
+    access_program_as_coordinator,
+    access_student_for_program,
+)
+from .oneroster import BundleUnreadable, read_bundle
+from .roster import ENTITIES, RosterRejected, roster_import
+from .selectors import match_options, students_to_match
+from .services import MatchNotProposable, match_propose
+
+# An upload larger than this is refused before it is opened (a district roster is a few MB).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def match_students(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's students who have no open match yet, each linked to the matching aid."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "programs/students.html",
+        {"program": program, "students": students_to_match(program=program)},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def match_student(request: HttpRequest, program_id: int, student_id: int) -> HttpResponse:
+    """Ranked mentors for one student with the reasons, the excluded ones with theirs, and a
+    "propose this match" button per candidate."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+        student = access_student_for_program(
+            user=request.user, program=program, student_id=student_id
+        )
+    except (ProgramNotFound, StudentNotFound) as exc:
+        raise Http404 from exc
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            match_propose(
+                actor=request.user,
+                program=program,
+                student=student,
+                mentor_id=request.POST.get("mentor", ""),
+            )
+        except MatchNotProposable as exc:
+            problems = exc.messages
+        else:
+            return redirect(request.path)
+    options = match_options(program=program, student=student)
+    return render(
+        request,
+        "programs/match.html",
+        {
+            "program": program,
+            "student": student,
+            "open_match": options.open_match,
+            "candidates": [(options.mentors[c.mentor_id], c) for c in options.ranking.candidates],
+            "exclusions": [(options.mentors[e.mentor_id], e) for e in options.ranking.exclusions],
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a OneRoster zip for the coordinator's own district: "Preview" is a dry run,
+    "Import" the real run (the same file is chosen again, so what is imported is what was sent)."""
+    try:
+        district = access_district_as_coordinator(user=request.user)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    context: dict = {"district": district, "entities": ENTITIES}
+    if request.method == "POST":
+        upload = request.FILES.get("bundle")
+        dry_run = request.POST.get("action") != "import"
+        if upload is None:
+            context["problem"] = _("Choose a OneRoster zip file.")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            context["problem"] = _("The file is larger than 20 MB.")
+        else:
+            try:
+                report = roster_import(
+                    district=district,
+                    bundle=read_bundle(upload.file),
+                    dry_run=dry_run,
+                    skip_invalid=request.POST.get("skip_invalid") == "on",
+                    actor=request.user,
+                )
+            except BundleUnreadable as exc:
+                context["problem"] = str(exc)
+            except RosterRejected as exc:
+                context["report"] = exc.report
+                context["problem"] = str(exc)
+            else:
+                context["report"] = report
+        context["rows"] = (
+            [(e, context["report"].counts[e]) for e in ENTITIES] if "report" in context else []
+        )
+        return render(
+            request, "programs/roster.html", context, status=400 if "problem" in context else 200
+        )
+    return render(request, "programs/roster.html", context)
