@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0008_sourced_ids'),
+        ('accounts', '0009_sourced_ids'),
         ('messaging', '0004_message_addressed_cards'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

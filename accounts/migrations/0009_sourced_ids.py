@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_calendar_feed_key'),
+        ('accounts', '0008_program_mentors_schedule_directly'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
