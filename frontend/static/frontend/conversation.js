@@ -127,20 +127,17 @@ function setTime(li, createdAt) {
   );
 }
 
-// A day heading before the first message of each school day; redrawn after every insertion.
+// A day heading on the first message of each school day (drawn by the style sheet from
+// data-day, so the list holds only messages); redrawn after every insertion.
 function renderDays() {
-  for (const old of list.querySelectorAll("li.day")) old.remove();
   let last = null;
-  for (const li of [...list.children]) {
-    if (!li.dataset.created) continue;
-    const key = dayKey(li.dataset.created);
-    if (key !== last) {
-      const day = document.createElement("li");
-      day.className = "day";
-      day.setAttribute("aria-hidden", "true");
-      day.textContent = formatDay(li.dataset.created);
-      list.insertBefore(day, li);
+  for (const li of list.children) {
+    const key = li.dataset.created ? dayKey(li.dataset.created) : null;
+    if (key && key !== last) {
+      li.dataset.day = formatDay(li.dataset.created);
       last = key;
+    } else {
+      delete li.dataset.day;
     }
   }
 }
@@ -233,7 +230,6 @@ if (helpForm) {
 function insertBySeq(li, seq) {
   li.dataset.seq = String(seq);
   for (const other of list.children) {
-    if (other.classList.contains("day")) continue;
     const otherSeq = Number(other.dataset.seq || Infinity);
     if (otherSeq > seq) {
       list.insertBefore(li, other);
