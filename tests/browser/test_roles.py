@@ -98,6 +98,10 @@ def test_a_reported_message_reaches_the_moderator_live_and_reads_the_same_after_
         body="What did you do this weekend?",
     )
     page = open_page(browser, server, student, conversation)
+    # On a wide screen the conversation list stands beside the thread.
+    side = page.get_by_role("navigation", name="Your conversations").bounding_box()
+    thread = page.locator("#conversation").bounding_box()
+    assert side["x"] + side["width"] <= thread["x"]
     message = page.locator("#messages .message").filter(has_text="What did you do this weekend?")
     message.get_by_role("button", name="Report this message").click()
     message.get_by_label("What is wrong? (optional)").fill("It made me uncomfortable")
