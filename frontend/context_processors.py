@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from accounts.models import Program, User
+from accounts.models import User
 from moderation.models import Priority, ReviewItem
 from moderation.review import safeguarding_recipients
 
@@ -22,11 +22,5 @@ def navigation(request: HttpRequest) -> dict:
             ReviewItem.objects.filter(district_id=user.district_id, priority=Priority.URGENT)
             .exclude(status=ReviewItem.Status.RESOLVED)
             .count()
-        )
-    elif user.role == User.Role.COORDINATOR:
-        context["nav_programs"] = list(
-            Program.objects.filter(school__district_id=user.district_id)
-            .order_by("name")
-            .values("pk", "name")
         )
     return context
