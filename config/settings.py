@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionGuardMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.AccessDeniedAuditMiddleware",
+    # Every time on a page in the viewer's school zone (frontend.viewer).
+    "frontend.viewer.ViewerTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.navigation",
             ],
         },
     },

@@ -1,10 +1,19 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.models import Program, User
+from messaging import cadence
+from messaging.models import Conversation, WeeklyPrompt
 from messaging.selectors import conversations_for_user
+from moderation.crisis import crisis_language, crisis_resources
+from scheduling.models import Meeting, Rsvp
+from scheduling.selectors import meetings_for_user
 
 from . import health as health_checks
 
@@ -12,11 +21,73 @@ from . import health as health_checks
 @login_required
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "frontend/home.html",
-        {"conversations": conversations_for_user(user=request.user)},
-    )
+    """A home per role: members see their matches, week and next meeting; a moderator starts at
+    the queue; a coordinator at the program week pages."""
+    user = request.user
+    if user.role == User.Role.MODERATOR:
+        return redirect("moderation:queue")
+    if user.role == User.Role.COORDINATOR:
+        programs = Program.objects.filter(school__district_id=user.district_id).select_related(
+            "school"
+        )
+        return render(
+            request, "frontend/home_coordinator.html", {"programs": programs.order_by("name")}
+        )
+    return render(request, "frontend/home.html", _member_home(user))
+
+
+def _member_home(user: User) -> dict:
+    now = timezone.now()
+    rows = conversations_for_user(user=user)
+    conversations = {
+        c.pk: c
+        for c in Conversation.objects.filter(pk__in=[r["id"] for r in rows]).select_related(
+            "match__mentor", "match__student", "match__program__school__district"
+        )
+    }
+    matches = []
+    for row in rows:
+        conversation = conversations[row["id"]]
+        match = conversation.match
+        if match is None:
+            matches.append({"row": row, "other": None, "status": None, "prompt": None})
+            continue
+        week = cadence.program_week(program=match.program, at=now)
+        prompt = WeeklyPrompt.objects.filter(
+            program=match.program, week_start=week.start_date
+        ).first()
+        matches.append(
+            {
+                "row": row,
+                "other": match.student if user.pk == match.mentor_id else match.mentor,
+                "status": cadence.match_week_status(match=match, at=now),
+                "prompt": prompt,
+            }
+        )
+    upcoming = [
+        m
+        for m in meetings_for_user(user=user, since=now)
+        if m.status != Meeting.Status.CANCELLED and m.starts_at >= now
+    ][:3]
+    answer = None
+    if upcoming:
+        answer = (
+            Rsvp.objects.filter(user=user, meeting=upcoming[0])
+            .values_list("response", flat=True)
+            .first()
+        )
+    context = {
+        "matches": matches,
+        "conversations": rows,
+        "upcoming": upcoming,
+        "next_meeting": upcoming[0] if upcoming else None,
+        "next_answer": answer,
+    }
+    if user.role == User.Role.STUDENT:
+        context["resources"] = crisis_resources(
+            district_id=user.district_id, language=crisis_language(verdict=None, user=user)
+        )
+    return context
 
 
 @login_required
@@ -27,11 +98,21 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
     from messaging.access import ConversationNotFound, access_conversation_as_member
 
+    user = request.user
     try:
-        found = access_conversation_as_member(user=request.user, conversation_id=conversation_id)
+        found = access_conversation_as_member(user=user, conversation_id=conversation_id)
     except ConversationNotFound as exc:
         raise Http404 from exc
-    return render(request, "frontend/conversation.html", {"conversation": found})
+    context = {"conversation": found, "conversations": conversations_for_user(user=user)}
+    if user.role == User.Role.STUDENT:
+        # "Get help": the district's help lines, and a report to staff about the other member.
+        match = found.match
+        if match is not None and match.student_id == user.pk:
+            context["help_subject"] = match.mentor_id
+        context["resources"] = crisis_resources(
+            district_id=user.district_id, language=crisis_language(verdict=None, user=user)
+        )
+    return render(request, "frontend/conversation.html", context)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -72,14 +153,27 @@ def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
         program = Program.objects.select_related("school__district").get(pk=program_id, **scope)
     except Program.DoesNotExist as exc:
         raise Http404 from exc
-    from django.utils import timezone
-
+    now = timezone.now()
+    week = week_of(program=program, at=now)
+    # The program's meetings at school from now to the end of next week, soonest first (a
+    # coordinator's read, scoped by the program checked above).
+    meetings = (
+        Meeting.objects.filter(
+            conversation__program=program,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lt=week.end + datetime.timedelta(days=7),
+        )
+        .select_related("venue__school", "series", "conversation")
+        .order_by("starts_at")
+    )
     return render(
         request,
         "frontend/program_week.html",
         {
             "program": program,
-            "week": week_of(program=program, at=timezone.now()),
+            "week": week,
             "rows": program_week_overview(program=program),
+            "meetings": meetings,
         },
     )

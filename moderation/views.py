@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +31,7 @@ from .access import (
     access_student_as_coordinator,
     access_user_in_district,
 )
+from .models import Priority, ReviewItem
 from .records import student_record_export
 from .reports import ReportRejected, report_create
 from .review_selectors import (
@@ -93,9 +94,24 @@ def queue(request: HttpRequest) -> HttpResponse:
                 urgent_sla_minutes=user.district.urgent_sla_minutes,
             ),
             "alerts": open_alerts(user=user),
-            "now": timezone.now(),
+            "labels": _queue_labels(user),
         },
     )
+
+
+def _queue_labels(user: User) -> dict:
+    """The display names the queue renders, for the rows its script adds live (queue.js), so a
+    live row reads as a reloaded one."""
+    staff = User.objects.filter(
+        district_id=user.district_id, role__in=(User.Role.MODERATOR, User.Role.COORDINATOR)
+    )
+    return {
+        "priority": {str(k): str(v) for k, v in Priority.choices},
+        "source": {str(k): str(v) for k, v in ReviewItem.Source.choices},
+        "status": {str(k): str(v) for k, v in ReviewItem.Status.choices},
+        "staff": {str(u.pk): u.public_name for u in staff},
+        "text": {"see_alerts": gettext("See alerts"), "open_item": gettext("Open item #{id}")},
+    }
 
 
 @require_GET
@@ -105,7 +121,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return _render_item(request, item)
 
 
-def _render_item(request: HttpRequest, item, error: str = "", status: int = 200) -> HttpResponse:
+def _render_item(
+    request: HttpRequest, item, error: str = "", status: int = 200, confirm: dict | None = None
+) -> HttpResponse:
     detail = review_item_detail(item=item)
     # The page shows the message and the messages around it: a staff read, recorded as the
     # conversation page records one.
@@ -124,6 +142,7 @@ def _render_item(request: HttpRequest, item, error: str = "", status: int = 200)
             "d": detail,
             "staff": staff,
             "error": error,
+            "confirm": confirm,
             "reads_conversations": request.user.reads_conversations,
         },
         status=status,
@@ -182,6 +201,18 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
     item = access_review_item(user=request.user, item_id=item_id)
     if action not in ACTIONS:
         raise Http404
+    if (
+        action == "dismiss"
+        and item.priority == Priority.URGENT
+        and request.POST.get("confirm") != "yes"
+    ):
+        # Dismissing an urgent item (self-harm, abuse, grooming) takes a second, explicit step.
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": "confirm", "detail": gettext("Send confirm=yes to dismiss.")},
+                status=409,
+            )
+        return _render_item(request, item, confirm={"reason": request.POST.get("reason", "")})
     try:
         ACTIONS[action](request, item)
     except ValidationError as exc:
@@ -288,7 +319,38 @@ def student_record(request: HttpRequest, student_id: int, fmt: str) -> HttpRespo
 @require_GET
 @staff_view
 def alerts(request: HttpRequest) -> HttpResponse:
-    return render(request, "moderation/alerts.html", {"alerts": open_alerts(user=request.user)})
+    rows = [_alert_row(alert) for alert in open_alerts(user=request.user)]
+    # The excerpts are message content: a staff read of each conversation, recorded as the item
+    # page records one.
+    for row in rows:
+        review.staff_conversation_viewed(
+            actor=request.user,
+            conversation_id=row["alert"].item.conversation_id,
+            item_id=row["alert"].item_id,
+        )
+    return render(request, "moderation/alerts.html", {"rows": rows})
+
+
+EXCERPT_CHARS = 80
+
+
+def _alert_row(alert) -> dict:
+    """What a safeguarding lead needs to act on an alert at a glance: the student, the
+    categories and a short excerpt of the message (or of the report's reason)."""
+    item = alert.item
+    match = item.conversation.match
+    text = item.message.body if item.message_id else ""
+    report = getattr(item, "report", None) if item.source == ReviewItem.Source.REPORT else None
+    if not text and report is not None:
+        text = report.reason
+    text = " ".join(text.split())
+    excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return {
+        "alert": alert,
+        "student": match.student if match is not None else None,
+        "categories": [c.replace("_", " ") for c in item.categories],
+        "excerpt": excerpt,
+    }
 
 
 @require_POST

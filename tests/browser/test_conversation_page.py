@@ -2,62 +2,23 @@
 daphne server (Django's runserver, which daphne provides, so that static files are served).
 """
 
+import re
+import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
-from playwright.sync_api import expect, sync_playwright
+from django.db import connections
+from playwright.sync_api import expect
 
 from messaging import realtime
 from messaging import services as messaging
 from messaging.models import Message
-from tests.integration.servers import database_url, run_servers, wait_for_other_sessions_to_end
 from tests.messaging.support import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MARKUP = '<img src=x onerror="window.pwned=1"> <b>bold?</b> \u202eright-to-left'
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread, which makes Django refuse ORM
-    # calls; the test's ORM calls are plain synchronous ones, so the guard does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def server(transactional_db):
-    env = {
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": settings.REDIS_URL,
-        "CHANNEL_LAYER_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "true",
-    }
-    with run_servers(["runserver"], env=env, lifetime=240) as [started]:
-        yield started
-    wait_for_other_sessions_to_end(connection)
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def open_page(browser, server, user, conversation):
@@ -288,3 +249,29 @@ def test_a_closed_match_takes_the_history_off_the_open_page(
     expect(student_page.get_by_role("button", name="Send")).to_be_disabled()
     # A reload is refused like any conversation the student is not part of.
     assert student_page.goto(student_page.url).status == 404
+
+
+def test_a_held_message_never_reads_seen_and_every_message_shows_its_time(
+    browser, server, conversation, mentor, student
+):
+    held = send_from_server(
+        sender=mentor, conversation_id=conversation.pk, client_id="hs1", body="my number is"
+    ).message
+    Message.objects.filter(pk=held.pk).update(state=Message.State.HELD)
+    send_from_server(sender=mentor, conversation_id=conversation.pk, client_id="hs2", body="hi")
+    mentor_page = open_page(browser, server, mentor, conversation)
+    expect(mentor_page.locator("#messages .message.mine")).to_have_count(2, timeout=10000)
+    # The student opens the page and reads both (the held one is not theirs to see).
+    open_page(browser, server, student, conversation)
+    mine = mentor_page.locator("#messages .message.mine")
+    expect(mine.nth(1).locator(".seen")).to_have_text(" · Seen", timeout=10000)
+    expect(mine.nth(0).locator(".state")).to_have_text("Held for review: only you can see this")
+    expect(mine.nth(0).locator(".seen")).to_have_text("")
+    # Times in the school's zone (America/Chicago), named; the first message starts the day.
+    times = mentor_page.locator("#messages time.sent-at")
+    expect(times).to_have_count(2)
+    expect(times.first).to_have_text(re.compile(r"^\w{3} \d{1,2} \w{3}, \d\d:\d\d C[SD]T$"))
+    local = held.created_at.astimezone(zoneinfo.ZoneInfo("America/Chicago"))
+    assert times.first.inner_text() == f"{local:%a} {local.day} {local:%b}, {local:%H:%M %Z}"
+    assert mine.nth(0).get_attribute("data-day") == f"{local:%A} {local.day} {local:%B}"
+    assert mine.nth(1).get_attribute("data-day") is None

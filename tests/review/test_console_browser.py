@@ -141,7 +141,7 @@ def test_a_new_urgent_item_appears_live_and_hostile_text_stays_text(
 
     row = page.locator(f'#queue tr[data-item="{item.pk}"]')
     row.wait_for(timeout=15000)
-    assert row.locator("td").nth(1).inner_text() == "urgent"
+    assert row.locator("td").nth(1).inner_text() == "Urgent"
     page.locator("#urgent-banner").wait_for(state="visible", timeout=5000)
     assert f"#{item.pk}" in page.locator("#urgent-text").inner_text()
 

@@ -7,6 +7,9 @@
 // It also keeps `throughChange`, up to which it has every change of state (a release, a withdrawn
 // message), and resumes those too, so nothing that changed while it was away is missed.
 // Message text is only ever put into the page with textContent.
+// Times go through the one formatter (when.js), in the school zone the page names (body data-tz).
+
+import { dayKey, formatDay, timeElement } from "./when.js";
 
 const root = document.getElementById("conversation");
 const conversationId = Number(root.dataset.conversation);
@@ -29,6 +32,8 @@ const STATE_LABELS = {
   rejected: "Not delivered",
   failed: "Not sent",
 };
+// Receipts only for what reached the other side: a held, rejected or unsent message was not seen.
+const DELIVERED = new Set(["delivered", "flagged", "released"]);
 const NO_RECONNECT = new Set([4001]);
 // Cards the program addresses to this member alone (a crisis reply): shown apart, never "sent".
 const CARD_KINDS = new Set(["support", "guidance"]);
@@ -78,12 +83,14 @@ function renderState(li, state) {
   li.dataset.state = state;
   const label = CARD_KINDS.has(li.dataset.kind) ? "" : STATE_LABELS[state] || state;
   li.querySelector(".state").textContent = label;
+  if (!DELIVERED.has(state)) li.querySelector(".seen").textContent = "";
 }
 
-function buildItem({ author, body, state, mine, kind = "user" }) {
+function buildItem({ author, body, state, mine, kind = "user", createdAt = null, id = null }) {
   const li = document.createElement("li");
   li.className = mine ? "message mine" : "message";
   li.dataset.kind = kind;
+  if (createdAt) li.dataset.created = createdAt;
   if (CARD_KINDS.has(kind)) {
     li.classList.add("card", kind);
     const only = document.createElement("p");
@@ -100,13 +107,124 @@ function buildItem({ author, body, state, mine, kind = "user" }) {
   stateSpan.className = "state";
   const seen = document.createElement("span");
   seen.className = "seen";
-  meta.append(who, CARD_KINDS.has(kind) ? "" : " · ", stateSpan, seen);
+  const when = createdAt ? timeElement(createdAt) : document.createElement("time");
+  when.classList.add("sent-at");
+  meta.append(who, " · ", when, CARD_KINDS.has(kind) ? "" : " · ", stateSpan, seen);
   const text = document.createElement("p");
   text.className = "body";
   text.textContent = body;
   li.append(meta, text);
+  if (!mine && kind === "user" && id !== null) li.append(reportControl(id));
   renderState(li, state);
   return li;
+}
+
+function setTime(li, createdAt) {
+  if (!createdAt || li.dataset.created) return;
+  li.dataset.created = createdAt;
+  li.querySelector("time.sent-at").replaceWith(
+    Object.assign(timeElement(createdAt), { className: "sent-at" }),
+  );
+}
+
+// A day heading on the first message of each school day (drawn by the style sheet from
+// data-day, so the list holds only messages); redrawn after every insertion.
+function renderDays() {
+  let last = null;
+  for (const li of list.children) {
+    const key = li.dataset.created ? dayKey(li.dataset.created) : null;
+    if (key && key !== last) {
+      li.dataset.day = formatDay(li.dataset.created);
+      last = key;
+    } else {
+      delete li.dataset.day;
+    }
+  }
+}
+
+// -- reports and help (POST /report/ with the page's CSRF token) ------------------------------
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]').content;
+}
+
+async function fileReport(fields) {
+  const response = await fetch("/report/", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    credentials: "same-origin",
+    body: JSON.stringify({ conversation: conversationId, ...fields }),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.detail || root.dataset.reportFailed);
+  return data;
+}
+
+function reportControl(messageId) {
+  const wrap = document.createElement("div");
+  wrap.className = "report-control";
+  const open = document.createElement("button");
+  open.type = "button";
+  open.className = "link report-open";
+  open.textContent = root.dataset.reportLabel;
+  const form = document.createElement("form");
+  form.className = "report-form";
+  form.hidden = true;
+  const label = document.createElement("label");
+  label.textContent = root.dataset.reportWhy;
+  const reason = document.createElement("textarea");
+  reason.rows = 2;
+  reason.maxLength = 2000;
+  reason.className = "report-reason";
+  label.append(reason);
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.textContent = root.dataset.reportSend;
+  const note = document.createElement("p");
+  note.className = "report-status";
+  note.setAttribute("role", "status");
+  form.append(label, submit);
+  wrap.append(open, form, note);
+  open.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    if (!form.hidden) reason.focus();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      const result = await fileReport({ message: messageId, reason: reason.value });
+      form.remove();
+      open.remove();
+      note.textContent = result.paused_match ? root.dataset.reportedPaused : root.dataset.reported;
+    } catch (error) {
+      submit.disabled = false;
+      note.textContent = error.message;
+    }
+  });
+  return wrap;
+}
+
+const helpForm = document.getElementById("help-form");
+if (helpForm) {
+  const helpStatus = document.getElementById("help-status");
+  helpForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = helpForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    const text = document.getElementById("help-text").value.trim();
+    try {
+      await fileReport({
+        subject: Number(helpForm.dataset.subject),
+        reason: `${root.dataset.helpPrefix} ${text}`.trim(),
+      });
+      helpForm.hidden = true;
+      helpStatus.textContent = root.dataset.helpSent;
+    } catch (error) {
+      button.disabled = false;
+      helpStatus.textContent = error.message;
+    }
+  });
 }
 
 function insertBySeq(li, seq) {
@@ -132,13 +250,17 @@ function showMessage(message) {
       state: message.state,
       mine,
       kind: message.kind,
+      createdAt: message.created_at,
+      id: message.id,
     });
     insertBySeq(li, message.seq);
   } else if (!li.dataset.seq) {
     li.remove();
     insertBySeq(li, message.seq);
   }
+  setTime(li, message.created_at);
   renderState(li, message.state);
+  renderDays();
   bySeq.set(message.seq, li);
   if (mine) {
     byClientId.set(message.client_id, li);
@@ -150,7 +272,8 @@ function showMessage(message) {
 function updateSeen() {
   for (const [seq, li] of bySeq) {
     if (!li.classList.contains("mine")) continue;
-    li.querySelector(".seen").textContent = seq <= othersRead ? " · Seen" : "";
+    const seen = seq <= othersRead && DELIVERED.has(li.dataset.state);
+    li.querySelector(".seen").textContent = seen ? " · Seen" : "";
   }
 }
 
@@ -175,6 +298,7 @@ function withdraw(seq) {
   li.querySelector(".body").textContent = "This message was removed by the program staff.";
   li.querySelector(".state").textContent = "Removed";
   li.dataset.state = "withdrawn";
+  li.querySelector(".report-control")?.remove();
 }
 
 function markRead() {
@@ -286,7 +410,9 @@ const handlers = {
         insertBySeq(li, event.seq);
       }
       bySeq.set(event.seq, li);
+      setTime(li, event.created_at);
       renderState(li, event.state);
+      renderDays();
     }
     advance(event.seq);
   },

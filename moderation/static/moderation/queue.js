@@ -1,10 +1,22 @@
 // Review queue: new items appear without a reload; urgent items and safeguarding alerts raise the
 // banner. Everything is inserted with textContent, never as HTML.
+//
+// A live row reads exactly as a rendered one: the labels come from the page (#queue-labels, the
+// same display names the server renders) and times go through the one formatter (when.js).
+
+import { formatAgo, timeElement } from "../frontend/when.js";
 
 const status = document.getElementById("live-status");
 const tbody = document.querySelector("#queue tbody");
 const banner = document.getElementById("urgent-banner");
 const bannerText = document.getElementById("urgent-text");
+const bannerLink = document.getElementById("urgent-link");
+const labels = JSON.parse(document.getElementById("queue-labels").textContent);
+const alertsUrl = status.dataset.alerts || "";
+
+function label(kind, code) {
+  return (labels[kind] && labels[kind][code]) || code;
+}
 
 function cell(text) {
   const td = document.createElement("td");
@@ -12,22 +24,34 @@ function cell(text) {
   return td;
 }
 
+function statusText(item) {
+  const who = item.assigned_to ? labels.staff[String(item.assigned_to)] : "";
+  return who ? `${label("status", item.status)} (${who})` : label("status", item.status);
+}
+
+export function buildRow(item) {
+  const row = document.createElement("tr");
+  row.dataset.item = String(Number(item.id));
+  row.className = `prio-${item.priority}`;
+  const link = document.createElement("a");
+  link.href = `/staff/items/${Number(item.id)}/`;
+  link.textContent = `#${Number(item.id)}`;
+  const first = document.createElement("td");
+  first.append(link);
+  const waiting = document.createElement("td");
+  waiting.append(timeElement(item.created_at, "ago"));
+  row.append(first, cell(label("priority", item.priority)), cell(label("source", item.source)),
+    cell(item.categories.join(", ")), cell(statusText(item)), waiting);
+  return row;
+}
+
 function upsertRow(item) {
-  let row = tbody.querySelector(`tr[data-item="${Number(item.id)}"]`);
+  const row = tbody.querySelector(`tr[data-item="${Number(item.id)}"]`);
   if (item.status === "resolved") {
     if (row) row.remove();
     return;
   }
-  const fresh = document.createElement("tr");
-  fresh.dataset.item = String(Number(item.id));
-  fresh.className = `prio-${item.priority}`;
-  const link = document.createElement("a");
-  link.href = `/staff/items/${Number(item.id)}/`;
-  link.textContent = `#${item.id}`;
-  const first = document.createElement("td");
-  first.append(link);
-  fresh.append(first, cell(item.priority), cell(item.source), cell(item.categories.join(", ")),
-    cell(item.status), cell(new Date(item.created_at).toLocaleString()));
+  const fresh = buildRow(item);
   if (row) {
     row.replaceWith(fresh);
   } else {
@@ -36,8 +60,26 @@ function upsertRow(item) {
   }
 }
 
-function raise(text) {
+// Relative times move on while the page is open, rendered and live rows alike.
+function refreshTimes() {
+  for (const el of document.querySelectorAll('time[data-style="ago"]')) {
+    el.textContent = formatAgo(el.dateTime);
+  }
+}
+setInterval(refreshTimes, 30000);
+
+// The banner leads where the reader can act: the alerts page for those who receive alerts,
+// else the item itself.
+function raise(text, item, toAlerts = false) {
   bannerText.textContent = text;
+  if (toAlerts && alertsUrl) {
+    bannerLink.href = alertsUrl;
+    bannerLink.textContent = labels.text.see_alerts;
+  } else {
+    bannerLink.href = `/staff/items/${Number(item.id)}/`;
+    bannerLink.textContent = labels.text.open_item.replace("{id}", String(Number(item.id)));
+  }
+  bannerLink.hidden = false;
   banner.hidden = false;
 }
 
@@ -51,10 +93,10 @@ function connect(delay) {
   socket.addEventListener("message", (e) => {
     const event = JSON.parse(e.data);
     if (event.type === "review.item" || event.type === "review.updated") upsertRow(event.item);
-    if (event.type === "review.urgent") raise(`New urgent item #${event.item.id} needs review now.`);
-    if (event.type === "safeguarding.alert") raise(`Safeguarding alert on item #${event.item.id}.`);
+    if (event.type === "review.urgent") raise(`New urgent item #${event.item.id} needs review now.`, event.item);
+    if (event.type === "safeguarding.alert") raise(`Safeguarding alert on item #${event.item.id}.`, event.item, true);
     if (event.type === "review.escalated" && event.repeat) {
-      raise(`Urgent item #${event.item.id} has waited past the limit and was escalated again.`);
+      raise(`Urgent item #${event.item.id} has waited past the limit and was escalated again.`, event.item, true);
     }
   });
   socket.addEventListener("close", (e) => {

@@ -1,0 +1,187 @@
+"""Pages each role can use without typing an address: navigation, a home per role, times in the
+viewer's school zone with its name, and the console's alerts and second step."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from messaging import services as messaging
+from messaging.models import Message, WeeklyPrompt
+from moderation.models import Action, ReviewItem, SafeguardingAlert
+from moderation.review import review_escalate
+from scheduling import services as scheduling
+from scheduling.models import Venue
+from tests.conftest import login_verified
+from tests.review.conftest import moderate
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    login_verified(client, user)
+    return client
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags removed and whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def lunch(conversation, program, coordinator):
+    """A 12:15 lunch in Chicago (the district's zone; the school names none) next Thursday."""
+    assert program.school.tz.key == "America/Chicago"
+    venue = Venue.objects.create(school=program.school, name="Library", approved=True)
+    today = timezone.now().astimezone(program.school.tz).date() + datetime.timedelta(days=1)
+    first = today + datetime.timedelta(days=(3 - today.weekday()) % 7)
+    series = scheduling.series_create(
+        conversation=conversation,
+        venue=venue,
+        title="Career lunch",
+        rule="FREQ=WEEKLY;BYDAY=TH;COUNT=1",
+        first_date=first,
+        start_time=datetime.time(12, 15),
+        duration_minutes=40,
+        actor=coordinator,
+    )
+    return series.meetings.get()
+
+
+def chicago_label(moment: datetime.datetime) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo("America/Chicago"))
+    return f"{local:%a} {local.day} {local:%b}, 12:15 {local.tzname()}"
+
+
+def test_a_chicago_lunch_reads_1215_with_its_zone_on_every_page(
+    lunch, student, mentor, coordinator, program
+):
+    label = chicago_label(lunch.starts_at)
+    assert label.endswith(("12:15 CST", "12:15 CDT"))
+    utc_clock = lunch.starts_at.astimezone(datetime.UTC).strftime("%H:%M")
+    for user, path in [
+        (student, "/"),
+        (mentor, "/"),
+        (student, "/meetings/"),
+        (coordinator, f"/coordinator/programs/{program.pk}/week/"),
+    ]:
+        page = text_of(signed_in(user).get(path))
+        assert label in page, (user.role, path)
+        assert f", {utc_clock}" not in page, (user.role, path)
+
+
+def test_each_role_has_its_navigation(student, mentor, moderator, coordinator, conversation):
+    student_page = signed_in(student).get("/").content.decode()
+    assert '<a class="skip-link" href="#main">' in student_page
+    assert '<main id="main"' in student_page
+    assert 'href="/meetings/"' in student_page
+    assert 'href="/staff/"' not in student_page
+    assert 'href="/admin/"' not in student_page
+    coordinator_page = signed_in(coordinator).get("/").content.decode()
+    assert 'href="/staff/"' in coordinator_page
+    assert 'href="/admin/"' in coordinator_page
+    assert 'href="/meetings/"' in coordinator_page
+
+
+def test_a_moderator_lands_on_the_queue_with_the_urgent_count(moderator, make_item_urgent):
+    client = signed_in(moderator)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/"
+    queue = client.get("/staff/").content.decode()
+    assert re.search(r'id="nav-urgent">\s*1 urgent\s*<', queue)
+
+
+@pytest.fixture
+def make_item_urgent(conversation, mentor):
+    message = messaging.message_send(
+        sender=mentor, conversation_id=conversation.pk, client_id="u1", body="meet me alone"
+    ).message
+    return moderate(message, action=Action.HOLD, priority="urgent", categories=["grooming"])
+
+
+def test_coordinator_home_leads_to_the_week_and_the_admin(coordinator, program):
+    page = signed_in(coordinator).get("/").content.decode()
+    assert f'href="/coordinator/programs/{program.pk}/week/"' in page
+    assert 'href="/admin/messaging/match/"' in page
+    assert 'href="/admin/accounts/guardianconsent/"' in page
+    assert "You have no conversations yet" not in page
+
+
+def test_student_home_shows_mentor_prompt_meeting_and_help(
+    student, mentor, conversation, program, coordinator, lunch
+):
+    week_start = messaging_week_start(program)
+    WeeklyPrompt.objects.create(
+        program=program,
+        week_start=week_start,
+        body="What would you like to learn?",
+        created_by=coordinator,
+    )
+    response = signed_in(student).get("/")
+    page = response.content.decode()
+    assert mentor.public_name in page
+    assert f'href="/conversations/{conversation.pk}/"' in page
+    assert "What would you like to learn?" in page
+    assert f'action="/meetings/{lunch.pk}/rsvp/"' in page
+    assert 'id="get-help"' in page
+    assert "988" in page  # the default help line
+
+
+def messaging_week_start(program):
+    from messaging.cadence import program_week
+
+    return program_week(program=program, at=timezone.now()).start_date
+
+
+def test_mentor_home_says_who_waits_since_when(student, mentor, conversation):
+    messaging.message_send(
+        sender=student, conversation_id=conversation.pk, client_id="s1", body="hi there"
+    )
+    Message.objects.filter(conversation=conversation).update(state=Message.State.DELIVERED)
+    page = text_of(signed_in(mentor).get("/"))
+    assert f"{student.public_name} is waiting for your reply since" in page
+    assert re.search(r"since \w{3} \d{1,2} \w{3}, \d\d:\d\d C[SD]T \(just now\)", page)
+    assert "1 unread message" in signed_in(mentor).get("/").content.decode()
+
+
+def test_see_alerts_only_for_those_who_receive_them(moderator, coordinator, make_item_urgent):
+    review_escalate(item=make_item_urgent, actor=moderator, reason="risk")
+    assert SafeguardingAlert.objects.filter(recipient=coordinator).count() == 1
+    moderator_queue = signed_in(moderator).get("/staff/").content.decode()
+    assert 'href="/staff/alerts/"' not in moderator_queue
+    coordinator_queue = signed_in(coordinator).get("/staff/").content.decode()
+    assert 'href="/staff/alerts/"' in coordinator_queue
+
+
+def test_an_alert_names_the_student_category_and_an_excerpt(
+    moderator, coordinator, student, make_item_urgent
+):
+    review_escalate(item=make_item_urgent, actor=moderator, reason="risk")
+    page = text_of(signed_in(coordinator).get("/staff/alerts/"))
+    assert student.public_name in page
+    assert "grooming" in page
+    assert "meet me alone" in page
+    assert "Review item #" in page
+
+
+def test_dismissing_an_urgent_item_takes_a_second_step(moderator, make_item_urgent):
+    Message.objects.filter(pk=make_item_urgent.message_id).update(state=Message.State.DELIVERED)
+    client = signed_in(moderator)
+    url = f"/staff/items/{make_item_urgent.pk}/dismiss/"
+    first = client.post(url, {"reason": "looks fine"})
+    assert first.status_code == 200
+    assert 'id="confirm-dismiss"' in first.content.decode()
+    make_item_urgent.refresh_from_db()
+    assert make_item_urgent.status != ReviewItem.Status.RESOLVED
+    assert make_item_urgent.actions.filter(kind="dismiss").count() == 0
+    second = client.post(url, {"reason": "looks fine", "confirm": "yes"})
+    assert second.status_code == 302
+    make_item_urgent.refresh_from_db()
+    assert make_item_urgent.status == ReviewItem.Status.RESOLVED
