@@ -82,6 +82,7 @@ CONCEPT_RULES = (
         "asks a student about sexual experience",
         CATEGORY,
         ("sex_experience", "tell_me"),
+        none_of=("literature",),
         scope="message",
         adult_sender=True,
     ),
