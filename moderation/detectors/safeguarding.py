@@ -155,6 +155,13 @@ CONCEPT_RULES = (
         negatable=False,
     ),
     ConceptRule("plans to jump", SELF_HARM, ("jump_act", "height_means"), none_of=("play",)),
+    ConceptRule(
+        "someone else plans to jump from a height",
+        SELF_HARM,
+        ("third_jump", "height_means"),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
     ConceptRule("hoards a means of self-harm", SELF_HARM, ("hoard", "means"), window=5),
     ConceptRule(
         "a friend is at risk of suicide", SELF_HARM, ("third_person_suicide",), none_of=_STORY
@@ -245,11 +252,26 @@ CONCEPT_RULES = (
         scope="message",
     ),
     ConceptRule(
+        "someone watches the child undress or wash",
+        ABUSE,
+        ("watch_me", "undressed", ("abuser_adult", "abuser_peer")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+    ),
+    ConceptRule(
         "someone comes into the child's room at night or in secret",
         ABUSE,
         (
             "intrudes",
-            ("night", "unwanted", "told_secret", "tell_condition", "fear", "nobody_around"),
+            (
+                "night",
+                "unwanted",
+                "told_secret",
+                "tell_condition",
+                "fear",
+                "nobody_around",
+                "undressed",
+            ),
             ("abuser_adult", "abuser_peer"),
         ),
         none_of=(*_STORY, "play", "laughter"),

@@ -76,6 +76,13 @@ CONCEPT_RULES = (
     ConceptRule(
         "asks for something sexy", CATEGORY, ("sexy_word", "send_request"), scope="message"
     ),
+    ConceptRule(
+        "asks a student for a photo of how clothes look on them",
+        CATEGORY,
+        ("photo", "on_you", "send_request"),
+        scope="message",
+        adult_sender=True,
+    ),
     ConceptRule("an adult wants to kiss a student", CATEGORY, ("kiss_you",), adult_sender=True),
     ConceptRule("compliments a student's body", CATEGORY, ("body_compliment",), adult_sender=True),
     ConceptRule(

@@ -349,3 +349,73 @@ def test_round_4_families_from_an_adult_are_held(text, category):
 def test_round_4_benign_traps_pass(text, context):
     verdict = run(text, context)
     assert (verdict.action, verdict.categories) == ("deliver", [])
+
+
+# Round 5's kinds of misses, fixed after its before-numbers were recorded.
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("mi padrastro me pone de rodillas en el patio cuando se enoja", "abuse_disclosure"),
+        ("my mom's roommate spies on me when i'm in the shower", "abuse_disclosure"),
+        ("el novio de mi tía se me queda viendo cuando me estoy cambiando", "abuse_disclosure"),
+        ("mi compa dice que se quiere aventar de la azotea de su edificio", "self_harm"),
+        ("me estoy rayando los brazos con el compás otra vez", "self_harm"),
+        ("ya no quiero existir, estoy cansada de todo", "self_harm"),
+    ],
+)
+def test_round_5_families_of_disclosure_are_urgent(text, category):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == ("flag", [category], "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "neta va a haber un tiroteo en la escuela el lunes, no es broma",
+        "there's gonna be a massacre at school monday, not joking",
+    ],
+)
+def test_an_attack_announced_at_school_is_urgent_even_said_to_be_no_joke(text):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "urgent",
+    )
+
+
+def test_a_voseo_insult_is_toxicity():
+    verdict = run("sos un inútil, no servís ni para eso")
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "normal",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("¿por qué no te invito a comer, solo nosotros, sin el grupo?", "grooming"),
+        ("send me a selfie in that dress, it must look amazing on you", "sexual"),
+    ],
+)
+def test_round_5_families_from_an_adult_are_held(text, category):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "hold"
+    assert category in verdict.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("mi amigo se va a tirar en paracaídas en sus vacaciones", STUDENT),
+        ("there's gonna be a shooting drill at school tomorrow, they told us in homeroom", STUDENT),
+        ("mi mamá me ve cuando me cambio de escuela y me apoya siempre", STUDENT),
+    ],
+)
+def test_round_5_benign_traps_pass(text, context):
+    verdict = run(text, context)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
