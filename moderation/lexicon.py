@@ -12,6 +12,13 @@ same normaliser as messages). A word ending in `*` matches any word starting wit
 term word when the word itself, or its lemma in any of the configured languages (simplemma), is
 that word: `kicked` matches `kick`, `pastillas` matches `pastilla`.
 
+Two aids per language, in a file's `[spellings]` and `[lemma_aids]` tables (`spelling.toml`):
+texting spellings read as the word they stand for (`kiero` = `quiero`, `xq` = `porque`, `ai` =
+`hay`), and help for the lemmatiser where texting defeats it: a verb with enclitic pronouns
+(`pegarme`, `golpeándome`) is also read without them, and a word written without its final accent
+(`pego`, `comi`, `salio`) is also read with it, so terms written as the verb's infinitive cover
+its conjugations as people type them.
+
 Everything here is pure and cached: the lexicon is read once per (folder, languages) and the
 lemma of each word once per process.
 """
@@ -34,7 +41,7 @@ from .normalize import Normalized, normalize
 
 DEFAULT_DIR = Path(__file__).parent / "lexicons"
 # Bumped when the meaning of the concept rules in the detectors changes.
-RULES_VERSION = "rules-2"
+RULES_VERSION = "rules-3"
 
 # Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's").
 _TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")
@@ -53,11 +60,29 @@ class Term:
     parts: tuple[tuple[str, bool], ...]  # (word or prefix, is_prefix)
 
 
+@dataclass(frozen=True)
+class LemmaAid:
+    """One language's help for the lemmatiser (`[lemma_aids]` of its files)."""
+
+    language: str
+    # Pronouns attached to the end of a verb ("pegarme"), tried off when the rest ends like a verb.
+    enclitics: tuple[str, ...] = ()
+    verb_endings: tuple[str, ...] = ()
+    # Try the last vowel accented ("pego" -> "pegó") when that gives the lemmatiser a verb.
+    final_accent: bool = False
+
+
+_ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
+
+
 @dataclass(eq=False)  # hashed by identity: one instance per (folder, languages)
 class Lexicon:
     languages: tuple[str, ...]
     versions: dict[str, int]
     concepts: dict[str, list[Term]]
+    # Texting spelling -> the words it may stand for (every language's, like the terms).
+    spellings: dict[str, frozenset[str]] = field(default_factory=dict)
+    aids: tuple[LemmaAid, ...] = ()
     _exact: dict[str, list[Term]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Term]] = field(default_factory=dict, repr=False)
 
@@ -71,6 +96,8 @@ class Lexicon:
                 (
                     sorted(self.versions.items()),
                     sorted((c, t.parts) for c, ts in self.concepts.items() for t in ts),
+                    sorted((k, sorted(v)) for k, v in self.spellings.items()),
+                    self.aids,
                 )
             ).encode()
         ).hexdigest()[:10]
@@ -114,6 +141,8 @@ def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexi
     root = Path(directory) if directory else DEFAULT_DIR
     concepts: dict[str, list[Term]] = defaultdict(list)
     versions: dict[str, int] = {}
+    spellings: dict[str, set[str]] = defaultdict(set)
+    aids: list[LemmaAid] = []
     for lang in languages:
         folder = root / lang
         files = sorted(folder.glob("*.toml"))
@@ -135,9 +164,39 @@ def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexi
                     parts = _term_words(raw)
                     if parts:
                         concepts[name].append(Term(name, parts))
-    lexicon = Lexicon(tuple(languages), versions, dict(concepts))
+            for written, meant in data.get("spellings", {}).items():
+                spellings[_one_word(path, written)].add(_one_word(path, meant))
+            if "lemma_aids" in data:
+                aids.append(_lemma_aid(path, lang, data["lemma_aids"]))
+    lexicon = Lexicon(
+        tuple(languages),
+        versions,
+        dict(concepts),
+        {k: frozenset(v) for k, v in spellings.items()},
+        tuple(aids),
+    )
     lexicon.index()
     return lexicon
+
+
+def _one_word(path: Path, raw: object) -> str:
+    tokens = _TOKEN.findall(normalize(raw).words.text) if isinstance(raw, str) else []
+    if len(tokens) != 1:
+        raise LexiconError(f"{path}: a spelling must be one word on each side: {raw!r}")
+    return tokens[0]
+
+
+def _lemma_aid(path: Path, lang: str, table: object) -> LemmaAid:
+    def words(key: str) -> tuple[str, ...]:
+        value = table.get(key, []) if isinstance(table, dict) else None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise LexiconError(f"{path}: lemma_aids.{key} must be a list of strings")
+        return tuple(sorted({_strip_accents(v.casefold()) for v in value}, key=len, reverse=True))
+
+    final_accent = table.get("final_accent", False) if isinstance(table, dict) else None
+    if not isinstance(final_accent, bool):
+        raise LexiconError(f"{path}: lemma_aids.final_accent must be true or false")
+    return LemmaAid(lang, words("enclitics"), words("verb_endings"), final_accent)
 
 
 def _strip_accents(word: str) -> str:
@@ -156,19 +215,52 @@ def preload(languages: Sequence[str]) -> None:
             continue
 
 
+def _lemma(word: str, lang: str) -> str | None:
+    try:
+        return _strip_accents(simplemma.lemmatize(word, lang=lang).casefold())
+    except (ValueError, KeyError):
+        return None  # a language simplemma does not know: the word alone
+
+
+def _aided(word: str, bare: str, aid: LemmaAid) -> set[str]:
+    """Lemmas the aid finds where the lemmatiser alone does not: the verb without its
+    enclitics, the word with its final vowel accented."""
+    out: set[str] = set()
+    for enclitic in aid.enclitics:
+        stem = bare[: -len(enclitic)]
+        if (
+            bare.endswith(enclitic)
+            and len(stem) >= MIN_LEMMA_LENGTH
+            and stem.endswith(aid.verb_endings)
+        ):
+            found = _lemma(stem, aid.language)
+            out.add(found or stem)
+            break
+    if aid.final_accent and word == bare and bare[-1] in _ACCENTED:
+        accented = bare[:-1] + _ACCENTED[bare[-1]]
+        found = _lemma(accented, aid.language)
+        if found and found != bare:
+            out.add(found)
+    return out
+
+
 @lru_cache(maxsize=65536)
-def lemmas(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+def lemmas(
+    word: str, languages: tuple[str, ...], aids: tuple[LemmaAid, ...] = ()
+) -> frozenset[str]:
     """`word` (as written, accents kept, case-folded) and its lemma in each language, without
-    accents: the forms a lexicon word may match."""
+    accents: the forms a lexicon word may match. With `aids`, also what they find."""
     bare = _strip_accents(word)
     forms = {bare}
     if len(bare) < MIN_LEMMA_LENGTH or not bare.isalpha():
         return frozenset(forms)
     for lang in languages:
-        try:
-            forms.add(_strip_accents(simplemma.lemmatize(word, lang=lang).casefold()))
-        except (ValueError, KeyError):
-            continue  # a language simplemma does not know: the word alone
+        found = _lemma(word, lang)
+        if found:
+            forms.add(found)
+    for aid in aids:
+        if aid.language in languages:
+            forms |= _aided(word, bare, aid)
     return frozenset(f for f in forms if f)
 
 
@@ -238,7 +330,10 @@ def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
         tokens.append(tok)
         spans.append(span)
         clauses.append(clause)
-        forms.append(lemmas(source, lexicon.languages) | {tok})
+        token_forms = lemmas(source, lexicon.languages, lexicon.aids) | {tok}
+        for meant in lexicon.spellings.get(tok, ()):
+            token_forms |= lemmas(meant, lexicon.languages, lexicon.aids)
+        forms.append(token_forms)
     hits: list[Hit] = []
     for i, token_forms in enumerate(forms):
         seen: set[int] = set()

@@ -42,15 +42,25 @@ class ConceptRule:
 
 
 NEGATION = "negation"
+# A concept that takes away another's power to stand a rule down: "no es broma", "I'm not
+# joking" say that the laughter a word like "broma" or "joking" would bring is not there.
+VOIDED_BY = {"laughter": "serious"}
 
 
 def _alternatives(group: Group) -> tuple[str, ...]:
     return (group,) if isinstance(group, str) else group
 
 
+# "why don't we ..." / "¿por qué no ...?" propose the act rather than deny it.
+SUGGESTION = "suggestion"
+
+
 def negated(a: Analysis, hit: Hit) -> bool:
+    proposals = a.by_concept.get(SUGGESTION, ())
     return any(
-        n.clause == hit.clause and hit.start - 3 <= n.end - 1 < hit.start
+        n.clause == hit.clause
+        and hit.start - 3 <= n.end - 1 < hit.start
+        and not any(s.start <= n.start < s.end for s in proposals)
         for n in a.by_concept.get(NEGATION, ())
     )
 
@@ -74,7 +84,7 @@ def match(rule: ConceptRule, a: Analysis) -> Hit | None:
     present = a.by_concept
     if not all(any(c in present for c in _alternatives(g)) for g in rule.all_of):
         return None
-    if any(c in present for c in rule.none_of):
+    if any(c in present and VOIDED_BY.get(c) not in present for c in rule.none_of):
         return None
     first = _group_hits(a, rule.all_of[0], None)
     if rule.negatable:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from ..lexicon import analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
 from .concepts import ConceptRule, apply_concept_rules, signals
@@ -432,6 +433,24 @@ CONCEPT_RULES = (
         negatable=False,
     ),
     ConceptRule(
+        "asks a student to hide the conversation from their people",
+        CATEGORY,
+        ("dont_tell", "record", "your_people"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "offers a channel, gift or meeting out of sight",
+        CATEGORY,
+        ("unwatched", ("talk_verb", "gift", "pickup", "photo", "contact_noun", "app")),
+        none_of=(*_STORY, "help_resource"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
         "asks to delete messages", CATEGORY, ("delete", "record"), window=4, adult_sender=True
     ),
     ConceptRule(
@@ -572,7 +591,11 @@ class GroomingDetector(Detector):
         findings = apply_rules(self.name, RULES, text, context)
         if not findings:
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
-        advice = SAFETY_ADVICE.search(text.words.text) is not None
+        # A surprise for the student's own people ("keep the surprise party a secret from your
+        # sister") is secrecy with the family, not from it.
+        advice = SAFETY_ADVICE.search(text.words.text) is not None or analyse(
+            text, self.lexicon
+        ).has("surprise")
         if advice:
             findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]
         if findings or not context.adult_sender or advice:

@@ -155,6 +155,13 @@ CONCEPT_RULES = (
         negatable=False,
     ),
     ConceptRule("plans to jump", SELF_HARM, ("jump_act", "height_means"), none_of=("play",)),
+    ConceptRule(
+        "someone else plans to jump from a height",
+        SELF_HARM,
+        ("third_jump", "height_means"),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
     ConceptRule("hoards a means of self-harm", SELF_HARM, ("hoard", "means"), window=5),
     ConceptRule(
         "a friend is at risk of suicide", SELF_HARM, ("third_person_suicide",), none_of=_STORY
@@ -166,6 +173,30 @@ CONCEPT_RULES = (
         scope="message",
     ),
     ConceptRule("wrote farewell letters", SELF_HARM, ("letters", "finality"), scope="message"),
+    ConceptRule(
+        "wrote a farewell letter",
+        SELF_HARM,
+        ("farewell_letter",),
+        none_of=(*_STORY, "schedule"),
+    ),
+    ConceptRule(
+        "a letter to their people for when they are gone",
+        SELF_HARM,
+        (
+            "letter",
+            ("gone_for_good", "better_without_me", "not_be_here"),
+            ("family_target", "friend", "loved_ones"),
+        ),
+        none_of=(*_STORY, "schedule"),
+        scope="message",
+    ),
+    ConceptRule(
+        "fights an urge with a blade at hand",
+        SELF_HARM,
+        ("resist_urge", "sharp_means"),
+        none_of=(*_STORY, "incidental"),
+        scope="message",
+    ),
     ConceptRule(
         "asks for a high place nearby", SELF_HARM, ("superlative", "height_means", "nearby")
     ),
@@ -201,6 +232,57 @@ CONCEPT_RULES = (
         (("harm_act", "severe_act"), "abuser_adult", "victim_self"),
         none_of=(*_STORY, "play"),
         window=5,
+    ),
+    ConceptRule(
+        "a caregiver harms the child while drunk",
+        ABUSE,
+        ("harm_act", "intoxicated", "abuser_adult", "victim_self"),
+        none_of=(*_STORY, "play"),
+        window=6,
+    ),
+    ConceptRule(
+        "someone does things to the child that the child does not want",
+        ABUSE,
+        (
+            "does_things",
+            ("unwanted", "nobody_around", "told_secret", "tell_condition", "fear"),
+            ("abuser_adult", "abuser_peer"),
+        ),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+    ),
+    ConceptRule(
+        "someone watches the child undress or wash",
+        ABUSE,
+        ("watch_me", "undressed", ("abuser_adult", "abuser_peer")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+    ),
+    ConceptRule(
+        "someone comes into the child's room at night or in secret",
+        ABUSE,
+        (
+            "intrudes",
+            (
+                "night",
+                "unwanted",
+                "told_secret",
+                "tell_condition",
+                "fear",
+                "nobody_around",
+                "undressed",
+            ),
+            ("abuser_adult", "abuser_peer"),
+        ),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+    ),
+    ConceptRule(
+        "an injury explained away with a lie",
+        ABUSE,
+        ("cover_told", "injury"),
+        none_of=_STORY,
+        scope="message",
     ),
     ConceptRule(
         "a relative does severe harm to the child",

@@ -76,12 +76,20 @@ CONCEPT_RULES = (
     ConceptRule(
         "asks for something sexy", CATEGORY, ("sexy_word", "send_request"), scope="message"
     ),
+    ConceptRule(
+        "asks a student for a photo of how clothes look on them",
+        CATEGORY,
+        ("photo", "on_you", "send_request"),
+        scope="message",
+        adult_sender=True,
+    ),
     ConceptRule("an adult wants to kiss a student", CATEGORY, ("kiss_you",), adult_sender=True),
     ConceptRule("compliments a student's body", CATEGORY, ("body_compliment",), adult_sender=True),
     ConceptRule(
         "asks a student about sexual experience",
         CATEGORY,
         ("sex_experience", "tell_me"),
+        none_of=("literature",),
         scope="message",
         adult_sender=True,
     ),

@@ -170,6 +170,15 @@ CONCEPT_RULES = (
         priority="urgent",
     ),
     ConceptRule(
+        "announces an attack at school",
+        CATEGORY,
+        ("attack_event", "future", "school"),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+    ),
+    ConceptRule(
         "warns others away from school",
         CATEGORY,
         ("warn_away", "school"),

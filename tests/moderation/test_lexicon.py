@@ -219,3 +219,203 @@ def test_district_label_thresholds_are_validated(value, ok):
     else:
         with pytest.raises(ValidationError):
             validate_label_thresholds(value)
+
+
+# Round 4: concept families, texting spellings and lemma aids (docs/moderation.md, "Rounds").
+# Phrasings here are not the round's own lines: each stands for the family a miss belonged to.
+
+
+def test_texting_spellings_are_read_as_the_words_they_stand_for():
+    lex = lexicon.load("", ("en", "es"))
+    analysis = lexicon.analyse(normalize("nadien sabe q kiero irme, no ai nada de comer"), lex)
+    assert {"negation", "intent", "no_food"} <= set(analysis.by_concept)
+    assert not lexicon.analyse(normalize("nadie sabe, no hay"), lex).has("intent")
+    assert lex.spellings["kiero"] == frozenset({"quiero"})
+    assert lex.spellings["ai"] == frozenset({"hay"})
+    verdict = run("nadien en mi casa me kiere, ya no kiero vivir")
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["self_harm"],
+        "urgent",
+    )
+
+
+def test_lemma_aids_read_spanish_verbs_typed_without_accents_or_with_pronouns_attached():
+    lex = lexicon.load("", ("en", "es"))
+    assert "lastimar" in lexicon.lemmas("lastimarme", lex.languages, lex.aids)
+    assert "golpear" in lexicon.lemmas("golpeandome", lex.languages, lex.aids)
+    assert "pegar" in lexicon.lemmas("pego", lex.languages, lex.aids)
+    assert "salir" in lexicon.lemmas("salio", lex.languages, lex.aids)
+    # Without the aids the lemmatiser alone misses them; nouns are left alone either way.
+    assert "lastimar" not in lexicon.lemmas("lastimarme", lex.languages)
+    assert "pegar" not in lexicon.lemmas("pego", lex.languages)
+    assert lexicon.lemmas("casa", lex.languages, lex.aids) == frozenset({"casa"})
+    assert lexicon.lemmas("hermanos", lex.languages, lex.aids) == frozenset({"hermanos", "hermano"})
+    verdict = run("mi padrastro siempre quiere lastimarme")
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["abuse_disclosure"],
+        "urgent",
+    )
+
+
+def test_spellings_and_lemma_aids_are_data_of_a_language_folder(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "selfharm.toml").write_text(
+        'version = 1\n[concepts]\ndeath_wish = ["want to die"]\n', encoding="utf-8"
+    )
+    (tmp_path / "en" / "spelling.toml").write_text(
+        'version = 1\n[spellings]\nwnt = "want"\n[lemma_aids]\nfinal_accent = false\n',
+        encoding="utf-8",
+    )
+    lex = lexicon.load(str(tmp_path), ("en",))
+    assert lex.versions["en/spelling"] == 1
+    assert lex.aids == (lexicon.LemmaAid("en"),)
+    assert lexicon.analyse(normalize("i wnt to die"), lex).has("death_wish")
+    assert not lexicon.analyse(normalize("i wint to die"), lex).has("death_wish")
+
+
+def test_a_spelling_of_more_than_one_word_is_refused_at_load(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "x.toml").write_text(
+        'version = 1\n[spellings]\nidk = "i do not know"\n', encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match="one word"):
+        lexicon.load(str(tmp_path), ("en",))
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("mi tío me hace cosas que no me gustan cuando no hay nadie", "abuse_disclosure"),
+        ("my stepbrother keeps coming into my room at night", "abuse_disclosure"),
+        ("tengo un moretón en el brazo y tuve que mentir en la escuela", "abuse_disclosure"),
+        ("sigo con la navaja en la mano, me aguanto pero cada vez cuesta más", "self_harm"),
+        ("I keep fighting the urge to grab the blade again", "self_harm"),
+        ("dejé cartas para mis hermanos por si algo me pasa", "self_harm"),
+    ],
+)
+def test_round_4_families_of_disclosure_are_urgent(text, category):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == ("flag", [category], "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["dile a tu prima que no vaya a la escuela el lunes", "tell him he shouldn't come to school"],
+)
+def test_a_warning_to_stay_away_from_school_is_urgent_in_either_language(text):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "urgent",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("mejor no le comentes a tu mamá lo que hablamos", "grooming"),
+        ("I'd prefer you didn't tell your parents about our chats", "grooming"),
+        ("te mando dinero para que hablemos sin que tus papás se enteren", "grooming"),
+        ("¿alguna vez has hecho algo sexual con tu novio?", "sexual"),
+    ],
+)
+def test_round_4_families_from_an_adult_are_held(text, category):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "hold"
+    assert category in verdict.categories
+    # The same words from a student to a mentor hold nothing for grooming.
+    if category == "grooming":
+        assert "grooming" not in run(text).categories
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("mañana me toca ir con mi papá al doctor", STUDENT),
+        ("mi abuela hace cosas ricas cuando mi mamá no está", STUDENT),
+        ("tengo ganas de usar mis tijeras nuevas para el proyecto de arte", STUDENT),
+        ("my friend wrote a goodbye letter to our teacher who is retiring", STUDENT),
+        ("my cousin came into my room and took my charger", STUDENT),
+        ("I told the nurse I have a bruise from volleyball", STUDENT),
+        ("my teacher told us not to come to school on Friday, it's a teacher workday", STUDENT),
+        ("dile a mi hermano que no venga a la escuela el viernes porque no hay clases", STUDENT),
+        ("You can always talk to the counselor without your parents knowing", MENTOR),
+        ("Keep the surprise party a secret from your sister until Saturday!", MENTOR),
+    ],
+)
+def test_round_4_benign_traps_pass(text, context):
+    verdict = run(text, context)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
+
+
+# Round 5's kinds of misses, fixed after its before-numbers were recorded.
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("mi padrastro me pone de rodillas en el patio cuando se enoja", "abuse_disclosure"),
+        ("my mom's roommate spies on me when i'm in the shower", "abuse_disclosure"),
+        ("el novio de mi tía se me queda viendo cuando me estoy cambiando", "abuse_disclosure"),
+        ("mi compa dice que se quiere aventar de la azotea de su edificio", "self_harm"),
+        ("me estoy rayando los brazos con el compás otra vez", "self_harm"),
+        ("ya no quiero existir, estoy cansada de todo", "self_harm"),
+    ],
+)
+def test_round_5_families_of_disclosure_are_urgent(text, category):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == ("flag", [category], "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "neta va a haber un tiroteo en la escuela el lunes, no es broma",
+        "there's gonna be a massacre at school monday, not joking",
+    ],
+)
+def test_an_attack_announced_at_school_is_urgent_even_said_to_be_no_joke(text):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "urgent",
+    )
+
+
+def test_a_voseo_insult_is_toxicity():
+    verdict = run("sos un inútil, no servís ni para eso")
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "normal",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("¿por qué no te invito a comer, solo nosotros, sin el grupo?", "grooming"),
+        ("send me a selfie in that dress, it must look amazing on you", "sexual"),
+    ],
+)
+def test_round_5_families_from_an_adult_are_held(text, category):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "hold"
+    assert category in verdict.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("mi amigo se va a tirar en paracaídas en sus vacaciones", STUDENT),
+        ("there's gonna be a shooting drill at school tomorrow, they told us in homeroom", STUDENT),
+        ("mi mamá me ve cuando me cambio de escuela y me apoya siempre", STUDENT),
+    ],
+)
+def test_round_5_benign_traps_pass(text, context):
+    verdict = run(text, context)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
