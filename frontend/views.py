@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.models import Program, User
+from messaging.access import ConversationNotFound, access_conversation_as_member
+from messaging.cadence import program_week as week_of
+from messaging.cadence import program_week_overview
 from messaging.selectors import conversations_for_user
 
 from . import health as health_checks
@@ -23,10 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """One conversation; the page's module (static/frontend/conversation.js) speaks the socket."""
-    from django.http import Http404
-
-    from messaging.access import ConversationNotFound, access_conversation_as_member
-
     try:
         found = access_conversation_as_member(user=request.user, conversation_id=conversation_id)
     except ConversationNotFound as exc:
@@ -58,12 +58,6 @@ def health(request: HttpRequest) -> JsonResponse:
 @never_cache
 def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
     """A coordinator's view of this week in one program: who wrote, who waits, who was nudged."""
-    from django.http import Http404
-
-    from accounts.models import Program, User
-    from messaging.cadence import program_week as week_of
-    from messaging.cadence import program_week_overview
-
     user = request.user
     if user.role != User.Role.COORDINATOR and not user.is_superuser:
         raise Http404

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import connection, connections
 from playwright.sync_api import expect, sync_playwright
 
+from actions.messages import message_send
 from messaging import realtime
 from messaging import services as messaging
 from messaging.models import Message
-from tests.integration.servers import database_url, run_servers, wait_for_other_sessions_to_end
-from tests.messaging.support import session_cookie
+from testkit.servers import database_url, run_servers, wait_for_other_sessions_to_end
+from testkit.sessions import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +88,7 @@ def in_thread(func, **kwargs):
 
 
 def send_from_server(**kwargs):
-    return in_thread(messaging.message_send, **kwargs)
+    return in_thread(message_send, **kwargs)
 
 
 def bodies(page):

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import Client
 from icalendar import Calendar
 
+from accounts.credentials import second_factor_reset
 from accounts.models import FeedKey, User
-from accounts.services import second_factor_reset
 from messaging import services as messaging
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 
 RESET = "/meetings/calendar-link/"
 
