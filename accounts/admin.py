@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from actions.consents import consent_revoke
+
 from .audit import audit_record
 from .credentials import (
     CredentialChange,
@@ -39,7 +41,7 @@ from .models import (
     User,
 )
 from .notices import local_time
-from .services import consent_record, consent_revoke, screening_record
+from .services import consent_record, screening_record
 
 # Authenticator secrets are never shown to anyone, staff included: a coordinator resets a lost
 # authenticator with the "Reset second factor" action instead.

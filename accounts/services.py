@@ -55,8 +55,9 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_revoke(*, consent: GuardianConsent, revoked_by: User) -> GuardianConsent:
-    """Revoke a consent. The student's active matches are paused by the caller's next check."""
+def consent_mark_revoked(*, consent: GuardianConsent, revoked_by: User) -> GuardianConsent:
+    """Mark a consent revoked and audit it: the consent's own part of revoking it. Revoking also
+    pauses the student's matches, which are messaging's: call actions.consents.consent_revoke."""
     _require_staff_of(revoked_by, consent.student.district_id)
     consent.revoked_at = timezone.now()
     consent.save(update_fields=["revoked_at"])
@@ -67,11 +68,6 @@ def consent_revoke(*, consent: GuardianConsent, revoked_by: User) -> GuardianCon
         target_type="user",
         target_id=consent.student_id,
         detail={"consent": consent.pk},
-    )
-    from messaging.services import matches_pause_for_user
-
-    matches_pause_for_user(
-        user=consent.student, actor=revoked_by, reason="Guardian consent revoked"
     )
     return consent
 

@@ -11,8 +11,11 @@ closes its sockets.
 import datetime
 import hashlib
 import logging
+from collections import Counter
 from importlib import import_module
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
@@ -25,13 +28,26 @@ from django_otp.models import Device
 
 from .audit import audit_record
 from .feed_keys import feed_key_revoke
-from .models import User, UserSession
+from .models import Program, User, UserSession
 
 logger = logging.getLogger(__name__)
 
 # Activity is written at most this often per session: enough precision for minute-scale timeouts
 # without a write on every request or socket frame.
 TOUCH_EVERY = datetime.timedelta(seconds=30)
+
+# messaging.models.Match.Status without "closed" (tests/accounts/test_layers_seams.py keeps the two
+# in step): a match in one of these keeps its program's idle timeout on the user's sessions.
+OPEN_MATCH_STATUSES = ("proposed", "active", "paused")
+
+# Socket closes that could not be fanned out (counted into /healthz's events_failed).
+stats: Counter[str] = Counter()
+
+
+def user_sockets_group(user_id: int) -> str:
+    """The channel-layer group every socket of a user joins (messaging.realtime.user_group is this
+    group): closing a user's sockets is a sessions matter, so the name is defined here."""
+    return f"user.{user_id}"
 
 
 def _store(session_key: str | None) -> SessionBase:
@@ -43,13 +59,12 @@ def idle_timeout_for(user: User) -> int:
     """Seconds of inactivity after which the user's sessions end: the shortest
     `Program.idle_timeout_minutes` among the programs of the user's open matches, else the default
     (TRELLIS["IDLE_TIMEOUT_MINUTES"])."""
-    from messaging.models import Match
-
-    shortest = (
-        Match.objects.filter(Q(mentor=user) | Q(student=user))
-        .exclude(status=Match.Status.CLOSED)
-        .aggregate(m=Min("program__idle_timeout_minutes"))["m"]
-    )
+    # Through the reverse relation of messaging's Match (`Program.matches`): accounts imports
+    # nothing above it. One filter() call, so every condition holds for the same match.
+    shortest = Program.objects.filter(
+        Q(matches__mentor=user) | Q(matches__student=user),
+        matches__status__in=OPEN_MATCH_STATUSES,
+    ).aggregate(m=Min("idle_timeout_minutes"))["m"]
     minutes = shortest if shortest else settings.TRELLIS["IDLE_TIMEOUT_MINUTES"]
     return int(minutes) * 60
 
@@ -155,10 +170,26 @@ def session_admit_socket(*, session_key: str | None, user: User) -> bool:
     return session_is_live(session_key)
 
 
-def _close_session_sockets_after_commit(session_key: str, reason: str) -> None:
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
+def close_user_sockets_after_commit(*, user_id: int, reason: str) -> None:
+    """Ask every open socket of the user, in every server process, to close (suspension,
+    sign-out, revoked session). Consumers handle the `trellis.close` event by closing."""
+    transaction.on_commit(lambda: _close_now(user_id, reason))
 
+
+def _close_now(user_id: int, reason: str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            user_sockets_group(user_id), {"type": "trellis.close", "reason": reason}
+        )
+    except Exception:
+        stats["closes_failed"] += 1
+        logger.warning("socket close fan-out failed for user=%s", user_id)
+
+
+def _close_session_sockets_after_commit(session_key: str, reason: str) -> None:
     group = session_group(session_key)
 
     def send() -> None:
@@ -199,8 +230,6 @@ def sessions_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
 
     Untracked Django sessions of the user (none in normal operation: every authenticated request
     registers its session) are found through the session store when it is the database one."""
-    from messaging.realtime import close_user_sockets_after_commit
-
     keys = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     keys |= _untracked_session_keys(user)
     store = _store(None)

@@ -27,8 +27,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def _texts() -> list[str]:
-    from tests.moderation.benign_conversations import CONVERSATIONS
-    from tests.moderation.conversation_signal_phrasings import SIGNALS
+    from testkit.benign_conversations import CONVERSATIONS
+    from testkit.conversation_signal_phrasings import SIGNALS
 
     texts = [body for _, lines in CONVERSATIONS for _, body in lines]
     texts += [t for fams in SIGNALS.values() for ts in fams.values() for t in ts]

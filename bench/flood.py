@@ -50,7 +50,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
 from bench.ws_load import Room, Seeder, Tally, _client, bench_django, percentile_ms, server_env
-from tests.integration.servers import run_servers
+from testkit.servers import run_servers
 
 CLOSE_RATE_LIMIT = 4029  # messaging.consumers.CLOSE_RATE_LIMIT (not imported: no Django here)
 CONNECT_SECONDS = 3  # every socket connects before anyone sends
@@ -484,7 +484,7 @@ def run(args) -> dict:
         from django.db import connections
 
         from accounts.models import User
-        from tests.messaging.support import session_cookie
+        from testkit.sessions import session_cookie
 
         limits = settings.TRELLIS_REALTIME
         seeder = Seeder()

@@ -148,7 +148,7 @@ class Seeder:
         """An active mentor and student match: members[0] is the mentor."""
         from accounts.models import User
         from messaging import services
-        from tests.messaging.support import session_cookie
+        from testkit.sessions import session_cookie
 
         mentor, student = self.person(User.Role.MENTOR), self.person(User.Role.STUDENT)
         match = services.match_create(program=self.program, mentor=mentor, student=student)
@@ -158,7 +158,7 @@ class Seeder:
     def group(self, size: int) -> Room:
         from accounts.models import User
         from messaging import services
-        from tests.messaging.support import session_cookie
+        from testkit.sessions import session_cookie
 
         mentors = [self.person(User.Role.MENTOR) for _ in range(max(1, size * 2 // 5))]
         students = [self.person(User.Role.STUDENT) for _ in range(size - len(mentors))]
@@ -373,7 +373,7 @@ async def _load(
 
 
 def run(args) -> list[dict]:
-    from tests.integration.servers import run_servers
+    from testkit.servers import run_servers
 
     results = []
     with bench_django() as database_url:

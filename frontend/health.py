@@ -4,7 +4,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 
+from accounts import sessions
 from messaging import realtime
+from moderation.selectors import moderation_health
 
 
 def check_database() -> dict:
@@ -42,7 +44,7 @@ def check_channel_layer() -> dict:
         "status": "ok",
         "backend": type(layer).__name__,
         "events_sent": realtime.stats["events_sent"],
-        "events_failed": realtime.stats["events_failed"],
+        "events_failed": realtime.stats["events_failed"] + sessions.stats["closes_failed"],
         # This process' sockets: live events they had to recover from the database, and faults.
         **{key: realtime.stats[key] for key in REALTIME_COUNTERS},
     }
@@ -59,8 +61,6 @@ def check_moderation() -> dict:
     """The active toxicity scorer, its last known state, and the queue of messages awaiting a
     verdict (depth and age of the oldest). Degraded when scoring is failing or the queue is old."""
     try:
-        from moderation.selectors import moderation_health
-
         return moderation_health()
     except Exception as exc:
         return {"status": "degraded", "error": type(exc).__name__}

@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Program, User
 from messaging import cadence
+from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Conversation, WeeklyPrompt
 from messaging.selectors import conversations_for_user
 from moderation.crisis import crisis_language, crisis_resources
@@ -94,10 +95,6 @@ def _member_home(user: User) -> dict:
 @never_cache
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """One conversation; the page's module (static/frontend/conversation.js) speaks the socket."""
-    from django.http import Http404
-
-    from messaging.access import ConversationNotFound, access_conversation_as_member
-
     user = request.user
     try:
         found = access_conversation_as_member(user=user, conversation_id=conversation_id)
@@ -139,12 +136,6 @@ def health(request: HttpRequest) -> JsonResponse:
 @never_cache
 def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
     """A coordinator's view of this week in one program: who wrote, who waits, who was nudged."""
-    from django.http import Http404
-
-    from accounts.models import Program, User
-    from messaging.cadence import program_week as week_of
-    from messaging.cadence import program_week_overview
-
     user = request.user
     if user.role != User.Role.COORDINATOR and not user.is_superuser:
         raise Http404
@@ -154,7 +145,7 @@ def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
     except Program.DoesNotExist as exc:
         raise Http404 from exc
     now = timezone.now()
-    week = week_of(program=program, at=now)
+    week = cadence.program_week(program=program, at=now)
     # The program's meetings at school from now to the end of next week, soonest first (a
     # coordinator's read, scoped by the program checked above).
     meetings = (
@@ -173,7 +164,7 @@ def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
         {
             "program": program,
             "week": week,
-            "rows": program_week_overview(program=program),
+            "rows": cadence.program_week_overview(program=program),
             "meetings": meetings,
         },
     )

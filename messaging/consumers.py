@@ -31,6 +31,7 @@ from django.db import DatabaseError, InterfaceError
 
 from accounts.sessions import session_group
 from accounts.ws import session_still_live
+from actions.messages import message_send, rate_limit_offender_record
 
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
@@ -528,7 +529,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 logger.warning("socket closed: rate limit offender user=%s", self.user.pk)
                 with contextlib.suppress(Unavailable):
                     await _db(
-                        services.rate_limit_offender_record,
+                        rate_limit_offender_record,
                         user=self.user,
                         refused=refused,
                         conversation_id=event["conversation"],
@@ -536,7 +537,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 await self._close(CLOSE_RATE_LIMIT)
             return
         result = await _db(
-            services.message_send,
+            message_send,
             sender=self.user,
             conversation_id=event["conversation"],
             client_id=client_id,

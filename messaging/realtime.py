@@ -13,6 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from accounts.sessions import user_sockets_group
+
 from .models import Message
 
 logger = logging.getLogger(__name__)
@@ -22,7 +24,8 @@ stats: Counter[str] = Counter()
 
 
 def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
+    """A user's sockets: the group accounts.sessions closes them through."""
+    return user_sockets_group(user_id)
 
 
 def staff_group(district_id: int) -> str:
@@ -90,22 +93,3 @@ def _send_now(groups: list[str], event: dict) -> None:
             # The message is stored; members recover it on resume. One line, no traceback storm.
             stats["events_failed"] += 1
             logger.warning("event fan-out failed for group=%s type=%s", group, event.get("type"))
-
-
-def close_user_sockets_after_commit(*, user_id: int, reason: str) -> None:
-    """Ask every open socket of the user, in every server process, to close (suspension,
-    sign-out, revoked session). Consumers handle the `trellis.close` event by closing."""
-    transaction.on_commit(lambda: _close_now(user_id, reason))
-
-
-def _close_now(user_id: int, reason: str) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(
-            user_group(user_id), {"type": "trellis.close", "reason": reason}
-        )
-    except Exception:
-        stats["events_failed"] += 1
-        logger.warning("socket close fan-out failed for user=%s", user_id)

@@ -1,7 +1,9 @@
-"""Messaging writes: match lifecycle, conversations and sending.
+"""Messaging writes: match lifecycle, conversations and storing messages.
 
-Every function here is keyword-only, opens its own transaction, and sends real-time events only
-through messaging.realtime.notify_after_commit, so nothing leaves before the commit.
+Every function here is keyword-only, opens its own transaction (or says it needs the caller's),
+and sends real-time events only through messaging.realtime.notify_after_commit, so nothing leaves
+before the commit. Sending a member's message also screens it, which is moderation's: that action
+is actions.messages.message_send, above both (docs/adr/0005-layers.md).
 """
 
 import hashlib
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from accounts.audit import audit_record
 from accounts.models import Program, User
 
 from . import realtime
-from .access import ConversationNotFound, access_conversation_as_member, member_ids, reader_ids
+from .access import access_conversation_as_member, member_ids, reader_ids
 from .models import Conversation, Match, MatchEvent, Membership, Message
 
 CLIENT_ID_MAX = 64
@@ -255,56 +257,20 @@ def clean_client_id(client_id: object) -> str:
     return client_id
 
 
-def _digest(body: str) -> str:
+def message_digest(body: str) -> str:
+    """The body's SHA-256, stored with the message: a resend must carry the same body."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _existing(sender: User, client_id: str, digest: str) -> Message | None:
+def message_existing(*, sender: User, client_id: str, digest: str) -> Message | None:
+    """The sender's stored message with this client id, if any; MessageRejected ("conflict") when
+    its body differs."""
     message = Message.objects.filter(sender=sender, client_id=client_id).first()
     if message is not None and message.body_sha256 != digest:
         raise MessageRejected(
             "This client_id was already used for a different message.", code="conflict"
         )
     return message
-
-
-def message_send(*, sender: User, conversation_id: int, client_id: str, body: str) -> SendResult:
-    """Store a message, moderate it, and schedule its delivery after commit.
-
-    Idempotent on (sender, client_id): a resend returns the stored message with created=False and
-    sends nothing; the same id with a different body is refused (code "conflict").
-    Raises ConversationNotFound when the sender is not a member, MessageRejected for bad input or a
-    closed conversation. Database errors propagate: no acknowledgement for an unstored message.
-    """
-    body = clean_body(body)
-    client_id = clean_client_id(client_id)
-    digest = _digest(body)
-    conversation = access_conversation_as_member(user=sender, conversation_id=conversation_id)
-
-    existing = _existing(sender, client_id, digest)
-    if existing is not None:
-        if existing.conversation_id != conversation.pk:
-            raise MessageRejected(
-                "This client_id was already used in another conversation.", code="conflict"
-            )
-        return SendResult(existing, created=False)
-
-    try:
-        with transaction.atomic():
-            message = _insert(
-                conversation=conversation,
-                sender=sender,
-                client_id=client_id,
-                body=body,
-                digest=digest,
-            )
-    except IntegrityError:
-        # Another request with the same client id won the race; it is the same message.
-        existing = _existing(sender, client_id, digest)
-        if existing is None:
-            raise
-        return SendResult(existing, created=False)
-    return SendResult(message, created=True)
 
 
 def _next_numbers(conversation_id: int, *, only_open: bool = False) -> tuple[int, int] | None:
@@ -322,9 +288,14 @@ def _next_numbers(conversation_id: int, *, only_open: bool = False) -> tuple[int
     return Conversation.objects.values_list("last_seq", "last_change").get(pk=conversation_id)
 
 
-def _insert(
+def message_insert(
     *, conversation: Conversation, sender: User, client_id: str, body: str, digest: str
 ) -> Message:
+    """Store a member's message with the conversation's next numbers, state `pending`. Call inside
+    a transaction, with a cleaned body; screening and the event are the caller's
+    (actions.messages.message_send), in the same transaction. MessageRejected ("closed") when the
+    conversation is not open.
+    """
     numbers = _next_numbers(conversation.pk, only_open=True)
     if numbers is None:
         raise MessageRejected("This conversation is not open for messages.", code="closed")
@@ -338,10 +309,6 @@ def _insert(
         body=body,
         body_sha256=digest,
     )
-    from moderation.services import message_screen
-
-    message_screen(message=message)
-    notify_message(message=message)
     return message
 
 
@@ -362,7 +329,7 @@ def system_message_post(
     if (kind in Message.ADDRESSED_KINDS) != (visible_to is not None):
         raise ValueError("Support and guidance cards, and only they, are addressed to one member.")
     body = clean_body(body)
-    digest = _digest(body)
+    digest = message_digest(body)
     with transaction.atomic():
         existing = Message.objects.filter(
             conversation=conversation, sender__isnull=True, client_id=key
@@ -465,32 +432,3 @@ def conversation_access_denied_record(*, user: User, conversation_id: object, vi
         target_id=conversation_id,
         detail={"via": via[:40]},
     )
-
-
-def rate_limit_offender_record(*, user: User, refused: int, conversation_id: int) -> None:
-    """Audit a user whose socket was closed for sending far over the rate limit, and put it on
-    the district moderators' queue (an item on the flooded conversation, if the user is in it)."""
-    from moderation.models import PRIORITY_RANK, Priority, ReviewItem
-    from moderation.review import review_item_notify
-
-    with transaction.atomic():
-        audit_record(
-            action="messaging.rate_limit_disconnect",
-            actor=user,
-            target_type="user",
-            target_id=user.pk,
-            detail={"refused": refused, "conversation": conversation_id},
-        )
-        try:
-            conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
-        except ConversationNotFound:
-            return
-        item = ReviewItem.objects.create(
-            district_id=conversation.district_id,
-            conversation=conversation,
-            source=ReviewItem.Source.REPORT,
-            priority=Priority.NORMAL,
-            priority_rank=PRIORITY_RANK[Priority.NORMAL],
-            categories=["rate_limit"],
-        )
-        review_item_notify(item=item, action="rate_limit")

@@ -19,6 +19,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from actions.messages import message_send
+
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
 from .protocol import INT_MAX, LIMIT_MAX
@@ -161,7 +163,7 @@ def _send(request: HttpRequest, conversation_id: int) -> JsonResponse:
         response = _error("rate_limited", "Too many messages; slow down and resend.", 429)
         response["Retry-After"] = str(max(1, round(1 / rate))) if rate > 0 else "60"
         return response
-    result = services.message_send(
+    result = message_send(
         sender=request.user,
         conversation_id=conversation_id,
         client_id=data["client_id"],

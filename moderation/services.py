@@ -1,4 +1,5 @@
-"""Moderation writes. `message_screen` is the one entry point messaging calls on every new message.
+"""Moderation writes. `message_screen` is the one entry point the send action calls on every new
+message (actions.messages.message_send, in the insert's transaction).
 
 The life of a message's moderation:
 1. `message_screen` runs inside the sender's transaction, right after the insert. The rule
@@ -32,6 +33,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import District
 from messaging.models import Conversation, Membership, Message
+from messaging.services import message_state_set, notify_message
 
 from . import conversation_risk, conversation_signals, policy
 from .crisis import crisis_respond
@@ -40,7 +42,7 @@ from .models import ConversationSignal, DistrictModeration, KeywordRule, ReviewI
 from .models import Verdict as VerdictRecord
 from .normalize import normalize
 from .pipeline import get_pipeline
-from .review import review_pattern_record
+from .review import review_item_open, review_pattern_record
 from .scorers import registry
 
 logger = logging.getLogger(__name__)
@@ -168,8 +170,6 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
     nothing). Call inside a transaction; events leave after commit. `inserting`: the message is
     being stored in this transaction, so nobody has seen an earlier state of it.
     """
-    from messaging.services import message_state_set
-
     existing = VerdictRecord.objects.filter(message=message).first()
     if existing is not None:
         return message
@@ -203,8 +203,6 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
     if verdict.action != "deliver":
         # The review console's entry point: the item, its audit entry and the staff event
         # (`review.item`, plus `review.urgent` for urgent items) after commit.
-        from .review import review_item_open
-
         item = review_item_open(message=message, verdict=record)
         audit_record(
             action="moderation.verdict",
@@ -374,8 +372,6 @@ def messages_screen_pending(
     Idempotent and safe to run from several workers at once (rows are locked, skip-locked). Stops
     when nothing is left or when the model cannot score (the rest wait for the retry).
     """
-    from messaging.services import notify_message
-
     batch_size = batch_size or int(_conf("BATCH_SIZE", 32))
     _alert_if_behind()
     unscored_after = datetime.timedelta(seconds=int(_conf("UNSCORED_AFTER_SECONDS", 120)))

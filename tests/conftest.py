@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from messaging import realtime
 from messaging import services as messaging
+from testkit.sessions import login_verified
 
 _seq = itertools.count(1)
 
@@ -128,23 +129,6 @@ def active_match(program, mentor, student):
 @pytest.fixture
 def conversation(active_match):
     return active_match.conversation
-
-
-def login_verified(client, user: User) -> None:
-    """Sign `user` in on a test client as the real pages would: an adult who needs a second factor
-    also has a confirmed authenticator and a session that passed it (accounts.middleware and
-    accounts.ws refuse an adult's session without it)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    if user.requires_second_factor:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
 
 
 @pytest.fixture

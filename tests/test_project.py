@@ -192,3 +192,111 @@ def test_docker_compose_file_validates():
     for service in ("web:", "worker:", "postgres:", "redis:", "migrate:"):
         assert f"  {service}" in config
     assert config.count("healthcheck:") >= 4
+
+
+# -- the layers (docs/adr/0005-layers.md) ---------------------------------------------------------
+
+# Packages of the checkout whose code runs in the application or beside it; tests and bench are
+# scripts and suites, checked by the contracts but free to import inside functions (bench must
+# configure Django before it imports a model).
+APP_PACKAGES = (
+    "accounts",
+    "messaging",
+    "scheduling",
+    "moderation",
+    "programs",
+    "actions",
+    "frontend",
+    "config",
+)
+
+
+def _pyproject() -> dict:
+    import tomllib
+
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+def test_import_contracts_hold():
+    """The layer, interface and bench contracts in pyproject.toml ([tool.importlinter])."""
+    lint_imports = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    result = subprocess.run(
+        [lint_imports, "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_every_top_level_package_is_under_the_contracts():
+    """A new app (a folder with __init__.py) must join import-linter's root packages, or the
+    contracts would pass without seeing it."""
+    packages = {
+        name
+        for name in os.listdir(ROOT)
+        if not name.startswith(".") and os.path.isfile(os.path.join(ROOT, name, "__init__.py"))
+    }
+    assert set(_pyproject()["tool"]["importlinter"]["root_packages"]) == packages
+
+
+def _imports_inside_functions(path: str) -> list[tuple[int, str]]:
+    import ast
+
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), filename=path)
+    found: list[tuple[int, str]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if in_function and isinstance(child, ast.Import):
+                found.extend((child.lineno, alias.name) for alias in child.names)
+            elif in_function and isinstance(child, ast.ImportFrom) and child.level == 0:
+                found.append((child.lineno, child.module or ""))
+            visit(child, inside)
+
+    visit(tree, False)
+    return found
+
+
+def test_no_import_inside_a_function_crosses_apps():
+    """An import hidden in a function body is a dependency a reader cannot see: between two of
+    our packages it goes at the top of the module, where the contracts see it too."""
+    crossing = []
+    for package in APP_PACKAGES:
+        for folder, dirs, files in os.walk(os.path.join(ROOT, package)):
+            dirs[:] = [d for d in dirs if d not in ("migrations", "__pycache__")]
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                for line, module in _imports_inside_functions(path):
+                    top = module.split(".")[0]
+                    if top != package and (top in APP_PACKAGES or top in ("tests", "bench")):
+                        crossing.append(f"{os.path.relpath(path, ROOT)}:{line} imports {module}")
+    assert crossing == []
+
+
+def test_the_function_import_check_sees_nested_and_aliased_imports(tmp_path):
+    source = tmp_path / "example.py"
+    source.write_text(
+        "import os\n"
+        "from messaging import models\n"
+        "def f():\n"
+        "    from moderation.services import message_screen\n"
+        "    def g():\n"
+        "        import scheduling.services as s\n"
+        "    from . import local\n"
+        "class C:\n"
+        "    def m(self):\n"
+        "        from accounts.models import User\n"
+    )
+    assert _imports_inside_functions(str(source)) == [
+        (4, "moderation.services"),
+        (6, "scheduling.services"),
+        (10, "accounts.models"),
+    ]

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import User
+from actions.consents import consent_revoke
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Match, MatchEvent
 
@@ -41,13 +43,13 @@ def test_student_without_consent_blocks_activation(program, mentor, make_user, d
 
 def test_revoked_consent_blocks_activation(program, mentor, student, coordinator):
     consent = student.consents.get()
-    accounts.consent_revoke(consent=consent, revoked_by=coordinator)
+    consent_revoke(consent=consent, revoked_by=coordinator)
     with pytest.raises(messaging.MatchNotActivatable):
         messaging.match_activate(match=_propose(program, mentor, student))
 
 
 def test_revoking_consent_pauses_active_matches(active_match, student, coordinator):
-    accounts.consent_revoke(consent=student.consents.get(), revoked_by=coordinator)
+    consent_revoke(consent=student.consents.get(), revoked_by=coordinator)
     active_match.refresh_from_db()
     assert active_match.status == Match.Status.PAUSED
     assert active_match.conversation.is_open is False
@@ -147,7 +149,7 @@ def test_one_open_match_per_pair(active_match, program, mentor, student):
 def test_paused_match_closes_its_conversation_to_new_messages(active_match, mentor):
     messaging.match_pause(match=active_match, actor=None, reason="Review")
     with pytest.raises(messaging.MessageRejected) as exc:
-        messaging.message_send(
+        message_send(
             sender=mentor,
             conversation_id=active_match.conversation.pk,
             client_id="c1",

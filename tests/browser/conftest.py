@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
-from tests.integration.servers import database_url, run_servers, wait_for_other_sessions_to_end
+from testkit.servers import database_url, run_servers, wait_for_other_sessions_to_end
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import connections
 from playwright.sync_api import expect
 
+from actions.messages import message_send
 from messaging import realtime
 from messaging import services as messaging
 from messaging.models import Message
-from tests.messaging.support import session_cookie
+from testkit.sessions import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +49,7 @@ def in_thread(func, **kwargs):
 
 
 def send_from_server(**kwargs):
-    return in_thread(messaging.message_send, **kwargs)
+    return in_thread(message_send, **kwargs)
 
 
 def bodies(page):

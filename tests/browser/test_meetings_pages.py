@@ -8,16 +8,10 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from scheduling.models import Attendance, Holiday, Meeting, MeetingProposal, MeetingSeries, Venue
-from tests.browser import test_conversation_page as conversation_page
-from tests.messaging.support import session_cookie
+from testkit.sessions import session_cookie
 from tests.scheduling.conftest import next_weekday
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The conversation page's server (runserver on a free port) and Chromium fixtures.
-server = conversation_page.server
-browser = conversation_page.browser
-_orm_beside_playwright = conversation_page._orm_beside_playwright
 
 
 def signed_in(browser, server, user, path):

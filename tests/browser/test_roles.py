@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from moderation.models import ReviewItem
 from scheduling import services as scheduling
 from scheduling.models import Rsvp, Venue
-from tests.messaging.support import session_cookie
+from testkit.sessions import session_cookie
 
 from .test_conversation_page import open_page, send_from_server
 

@@ -13,9 +13,9 @@ from django.db import connection
 
 from messaging.consumers import CLOSE_POLICY
 from moderation import consumers as staff_consumers
-from tests.messaging.support import session_cookie
+from testkit.servers import database_url, free_port, run_servers, wait_for_other_sessions_to_end
+from testkit.sessions import session_cookie
 
-from .servers import database_url, free_port, run_servers, wait_for_other_sessions_to_end
 from .wsclient import Client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -15,9 +15,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection
 
-from tests.messaging.support import session_cookie
-
-from .servers import ROOT, database_url, run_servers, wait_for_other_sessions_to_end
+from testkit.servers import ROOT, database_url, run_servers, wait_for_other_sessions_to_end
+from testkit.sessions import session_cookie
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -16,14 +16,14 @@ from django.db import connection
 
 from messaging.consumers import CLOSE_TOO_BIG_APP
 from messaging.models import Message
-from tests.messaging.support import session_cookie
-
-from .servers import (
+from testkit.servers import (
     DAPHNE_FRAME_LIMIT,
     database_url,
     run_servers,
     wait_for_other_sessions_to_end,
 )
+from testkit.sessions import session_cookie
+
 from .wsclient import Client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 """Signed-in sessions and websocket connections for the real-time tests.
 
-Sessions are real database sessions made by tests.conftest.login_verified: an adult who needs a
+Sessions are real database sessions made by testkit.sessions.login_verified: an adult who needs a
 second factor also has a confirmed TOTP device recorded in the session (as django_otp.login does),
 so that the socket sees the user as fully signed in.
 """
@@ -9,18 +9,8 @@ import json
 
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.test import Client
-
-from tests.conftest import login_verified
 
 ORIGIN = "http://testserver"
-
-
-def session_cookie(user) -> str:
-    """A real session for `user` (signed in by login_verified); the session cookie value."""
-    client = Client()
-    login_verified(client, user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def communicator(

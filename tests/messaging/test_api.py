@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import AuditEntry
-from messaging import services as messaging
+from actions.messages import message_send
 from messaging.models import Message
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
 
@@ -72,9 +72,7 @@ def test_anonymous_gets_401_json(conversation):
 def test_non_member_gets_404_is_audited_and_nothing_is_written(
     conversation, mentor, make_user, district
 ):
-    messaging.message_send(
-        sender=mentor, conversation_id=conversation.pk, client_id="p", body="private"
-    )
+    message_send(sender=mentor, conversation_id=conversation.pk, client_id="p", body="private")
     outsider = make_user("mentor", district)
     client = signed_in(outsider)
     headers = csrf_headers(client)
@@ -89,7 +87,7 @@ def test_non_member_gets_404_is_audited_and_nothing_is_written(
 
 def test_history_cursor_pages_backwards_and_forwards(conversation, mentor, student):
     for i in range(1, 6):
-        messaging.message_send(
+        message_send(
             sender=mentor, conversation_id=conversation.pk, client_id=f"c{i}", body=f"m{i}"
         )
     client = signed_in(student)
@@ -148,7 +146,7 @@ def test_http_send_shares_the_rate_limit(conversation, mentor, settings):
 
 
 def test_mark_read_via_http(conversation, mentor, student):
-    messaging.message_send(sender=mentor, conversation_id=conversation.pk, client_id="a", body="x")
+    message_send(sender=mentor, conversation_id=conversation.pk, client_id="a", body="x")
     client = signed_in(student)
     response = post(client, url(conversation, "read"), {"seq": 5}, **csrf_headers(client))
     assert response.json() == {"conversation": conversation.pk, "user": student.pk, "seq": 1}

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from actions.messages import message_send
 from messaging import cadence
 from messaging import services as messaging
 from messaging.models import Message, Nudge
@@ -121,7 +122,7 @@ def test_prompt_rules(program, coordinator, mentor, make_user, make_district):
 
 
 def _send(user, match, cid, body="hi", created_at=None):
-    message = messaging.message_send(
+    message = message_send(
         sender=user, conversation_id=match.conversation.pk, client_id=cid, body=body
     ).message
     if created_at is not None:

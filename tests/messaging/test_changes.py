@@ -9,19 +9,20 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 
+from actions.messages import message_send
 from messaging import selectors
-from messaging import services as messaging
 from messaging.models import Conversation, Message
 from moderation.models import ReviewItem
 from moderation.review import review_release, review_uphold
+from testkit.sessions import session_cookie
 
-from .support import connect, session_cookie
+from .support import connect
 
 HELD_BODY = "text me on 555 014 2233 tonight"  # contact details from an adult to a student
 
 
 def send(user, conversation, client_id, body="Hello"):
-    return messaging.message_send(
+    return message_send(
         sender=user, conversation_id=conversation.pk, client_id=client_id, body=body
     ).message
 
@@ -135,7 +136,7 @@ def test_many_changes_come_in_pages(db, conversation, mentor, student, moderator
 
 
 def test_history_gives_the_change_number_to_resume_from(client, conversation, mentor, student):
-    from tests.conftest import login_verified
+    from testkit.sessions import login_verified
 
     send(student, conversation, "s1")
     login_verified(client, mentor)

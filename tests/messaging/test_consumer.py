@@ -18,7 +18,9 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from accounts import sessions
 from accounts.models import AuditEntry
+from actions.messages import message_send
 from messaging import realtime
 from messaging import services as messaging
 from messaging.consumers import (
@@ -30,8 +32,9 @@ from messaging.consumers import (
 )
 from messaging.models import Membership, Message
 from moderation.models import ReviewItem
+from testkit.sessions import session_cookie
 
-from .support import communicator, connect, session_cookie
+from .support import communicator, connect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]
 
@@ -76,7 +79,7 @@ async def test_foreign_or_missing_origin_is_refused(cookies, origin):
 
 
 async def test_hello_lists_conversations_with_unread_counts(cookies, conversation, mentor):
-    await sync_to_async(messaging.message_send)(
+    await sync_to_async(message_send)(
         sender=mentor, conversation_id=conversation.pk, client_id="h1", body="hi"
     )
     sock = await connect(cookies["student"])
@@ -199,7 +202,7 @@ async def test_out_of_order_events_are_delivered_in_sequence_once(
     s = await connect(cookies["student"])
     gaps_before = realtime.stats["gaps_filled"]
     monkeypatch.setattr(realtime, "_send_now", lambda groups, event: None)  # events lost
-    send = sync_to_async(messaging.message_send)
+    send = sync_to_async(message_send)
     stored = [
         (
             await send(
@@ -242,7 +245,7 @@ async def test_out_of_order_events_are_delivered_in_sequence_once(
 async def test_non_member_gets_not_found_and_is_audited(
     cookies, conversation, outsider, mentor, frame
 ):
-    await sync_to_async(messaging.message_send)(
+    await sync_to_async(message_send)(
         sender=mentor, conversation_id=conversation.pk, client_id="seen", body="private"
     )
     s = await connect(cookies["student"])
@@ -280,7 +283,7 @@ async def test_membership_is_checked_per_event_not_at_connect(cookies, conversat
 async def test_resume_pages_through_everything_after_the_last_seq(
     cookies, conversation, mentor, student
 ):
-    send = sync_to_async(messaging.message_send)
+    send = sync_to_async(message_send)
     for i in range(1, 8):
         await send(sender=mentor, conversation_id=conversation.pk, client_id=f"r{i}", body=f"m{i}")
     # Message 4 is another member's, held for review: the student never sees it, and the page
@@ -304,7 +307,7 @@ async def test_resume_pages_through_everything_after_the_last_seq(
 
 
 async def test_resume_shows_the_sender_their_own_held_message(cookies, conversation, mentor):
-    await sync_to_async(messaging.message_send)(
+    await sync_to_async(message_send)(
         sender=mentor, conversation_id=conversation.pk, client_id="h", body="held one"
     )
     await sync_to_async(Message.objects.filter(conversation=conversation).update)(state="held")
@@ -317,14 +320,15 @@ async def test_resume_shows_the_sender_their_own_held_message(cookies, conversat
 
 
 async def test_held_message_reaches_only_its_sender(cookies, conversation, mentor, monkeypatch):
-    from moderation import services as moderation
+    from actions import messages as send_action
 
     def hold(*, message):
         message.state = Message.State.HELD
         message.save(update_fields=["state"])
         return message
 
-    monkeypatch.setattr(moderation, "message_screen", hold)
+    # The send action's screening seam: the verdict a held message would get, without detectors.
+    monkeypatch.setattr(send_action, "message_screen", hold)
     m = await connect(cookies["mentor"])
     s = await connect(cookies["student"])
     await m.send(type="send", conversation=conversation.pk, client_id="hx", body="my number")
@@ -337,7 +341,7 @@ async def test_held_message_reaches_only_its_sender(cookies, conversation, mento
 
 
 async def test_history_pages_backwards(cookies, conversation, mentor):
-    send = sync_to_async(messaging.message_send)
+    send = sync_to_async(message_send)
     for i in range(1, 6):
         await send(sender=mentor, conversation_id=conversation.pk, client_id=f"h{i}", body=f"m{i}")
     s = await connect(cookies["student"])
@@ -353,7 +357,7 @@ async def test_history_pages_backwards(cookies, conversation, mentor):
 async def test_read_receipt_reaches_members_and_unread_count_drops(
     cookies, conversation, mentor, student
 ):
-    send = sync_to_async(messaging.message_send)
+    send = sync_to_async(message_send)
     for i in range(3):
         await send(sender=mentor, conversation_id=conversation.pk, client_id=f"u{i}", body="x")
     m = await connect(cookies["mentor"])
@@ -568,7 +572,7 @@ async def test_many_sockets_from_one_user_are_capped(cookies):
 async def test_trellis_close_event_closes_every_socket_of_the_user(cookies, student):
     a = await connect(cookies["student"])
     b = await connect(cookies["student"])
-    await sync_to_async(realtime._close_now)(student.pk, "suspended")
+    await sync_to_async(sessions._close_now)(student.pk, "suspended")
     for sock in (a, b):
         assert await sock.recv() == {"type": "closing", "reason": "suspended"}
         assert await sock.closed_with() == CLOSE_SESSION_ENDED

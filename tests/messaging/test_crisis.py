@@ -10,13 +10,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
+from actions.messages import message_send
 from messaging import realtime
-from messaging import services as messaging
 from messaging.models import Message
 from moderation.models import DistrictModeration, KeywordRule
 from moderation.pipeline import Pipeline
+from testkit.sessions import session_cookie
 
-from .support import communicator, connect, session_cookie
+from .support import communicator, connect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]
 
@@ -186,10 +187,10 @@ async def test_a_spanish_message_gets_the_card_in_spanish(
 async def test_history_and_resume_keep_each_card_with_its_reader(
     cookies, conversation, mentor, student
 ):
-    await sync_to_async(messaging.message_send)(
+    await sync_to_async(message_send)(
         sender=student, conversation_id=conversation.pk, client_id="c-1", body=SELF_HARM
     )
-    await sync_to_async(messaging.message_send)(
+    await sync_to_async(message_send)(
         sender=mentor,
         conversation_id=conversation.pk,
         client_id="c-2",

@@ -7,9 +7,9 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from messaging.protocol import ProtocolError, parse_frame
-from tests.conftest import login_verified
+from testkit.sessions import login_verified, session_cookie
 
-from .support import connect, session_cookie
+from .support import connect
 
 LONG_REF = "r" * 65
 

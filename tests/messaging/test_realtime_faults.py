@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Message
 from messaging.realtime import user_group
@@ -16,9 +17,7 @@ class Boom(Exception):
 
 def _send_then_fail(conversation, mentor):
     with transaction.atomic():
-        messaging.message_send(
-            sender=mentor, conversation_id=conversation.pk, client_id="rb", body="gone"
-        )
+        message_send(sender=mentor, conversation_id=conversation.pk, client_id="rb", body="gone")
         raise Boom
 
 
@@ -32,7 +31,7 @@ def test_rolled_back_send_sends_no_event(conversation, mentor, events):
 
 
 def test_committed_send_sends_its_event_once_per_member(conversation, mentor, student, events):
-    result = messaging.message_send(
+    result = message_send(
         sender=mentor, conversation_id=conversation.pk, client_id="ok", body="kept"
     )
     assert sorted(g for g, _ in events) == sorted([user_group(mentor.pk), user_group(student.pk)])

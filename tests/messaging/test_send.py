@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.access import ConversationNotFound
 from messaging.models import Message
@@ -12,7 +13,7 @@ from messaging.realtime import user_group
 
 
 def send(user, conversation, client_id="c1", body="Hello there"):
-    return messaging.message_send(
+    return message_send(
         sender=user, conversation_id=conversation.pk, client_id=client_id, body=body
     )
 

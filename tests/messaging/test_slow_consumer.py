@@ -14,12 +14,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from actions.messages import message_send
 from messaging import realtime
 from messaging import services as messaging
 from messaging.consumers import UserSocketConsumer
 from messaging.layers import OVERFLOW, BoundedPubSubChannelLayer
+from testkit.sessions import session_cookie
 
-from .support import connect, session_cookie
+from .support import connect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]
 
@@ -128,7 +130,7 @@ async def test_a_slow_socket_loses_nothing_and_the_drop_is_counted(
     s = await connect(await sync_to_async(session_cookie)(student))
     dropped = realtime.stats["layer_dropped"]
     resyncs = realtime.stats["overflow_resyncs"]
-    send = sync_to_async(messaging.message_send)
+    send = sync_to_async(message_send)
     for n in range(1, 31):
         await send(sender=mentor, conversation_id=conversation.pk, client_id=f"c{n}", body=str(n))
     # One event is held at the socket, 5 wait in its queue, the marker behind them: the rest
@@ -164,7 +166,7 @@ async def test_a_conversation_whose_every_event_was_dropped_is_left_to_the_clien
     second = await sync_to_async(messaging.match_activate)(match=second)
     second_id = await sync_to_async(lambda: second.conversation.pk)()
     dropped = realtime.stats["layer_dropped"]
-    send = sync_to_async(messaging.message_send)
+    send = sync_to_async(message_send)
     for n in range(1, 11):  # fills the queue: 1 held, 5 queued, the marker, 4 dropped
         await send(sender=mentor, conversation_id=conversation.pk, client_id=f"c{n}", body=str(n))
     await _until(lambda: realtime.stats["layer_dropped"] >= dropped + 4)

@@ -4,6 +4,7 @@ whatever role they hold in the conversation (a peer mentor can be a minor)."""
 import pytest
 
 from accounts.models import User
+from actions.messages import message_send
 from messaging import services as messaging
 from moderation.services import message_context
 
@@ -13,7 +14,7 @@ _n = iter(range(1, 1_000_000))
 
 
 def _send(sender, conversation, body="Hello there"):
-    return messaging.message_send(
+    return message_send(
         sender=sender, conversation_id=conversation.pk, client_id=f"ctx{next(_n)}", body=body
     ).message
 

@@ -8,14 +8,14 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Message
 from messaging.realtime import staff_group
 from moderation.models import ConversationSignal, DistrictModeration, ReviewItem
 from moderation.review import review_dismiss
 from moderation.services import conversation_risk_check
-
-from .benign_conversations import CONVERSATIONS
+from testkit.benign_conversations import CONVERSATIONS
 
 _ids = itertools.count(1)
 START = datetime.datetime(2026, 3, 2, 16, 0, tzinfo=datetime.UTC)
@@ -61,7 +61,7 @@ def clock(monkeypatch):
 def send(django_capture_on_commit_callbacks):
     def run(user, conversation, body):
         with django_capture_on_commit_callbacks(execute=True):
-            return messaging.message_send(
+            return message_send(
                 sender=user, conversation_id=conversation.pk, client_id=f"p{next(_ids)}", body=body
             ).message
 
@@ -339,7 +339,7 @@ def test_a_rolled_back_send_stores_no_signal_and_runs_no_check(
     def send_all_then_fail():
         with transaction.atomic():
             for _, body in GROOMING_EN:
-                messaging.message_send(
+                message_send(
                     sender=mentor, conversation_id=conversation.pk, client_id=f"r{next(_ids)}",
                     body=body,
                 )  # fmt: skip

@@ -7,8 +7,9 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from messaging import services as messaging
+from actions.messages import message_send
 from moderation.models import ReviewItem
+from testkit.sessions import session_cookie
 from tests.messaging import support
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ MILD = [
 
 
 def send(user, conversation, body):
-    return messaging.message_send(
+    return message_send(
         sender=user, conversation_id=conversation.pk, client_id=f"s{next(_ids)}", body=body
     ).message
 
@@ -31,7 +32,7 @@ async def test_a_pattern_item_reaches_the_staff_socket(
     conversation, mentor, moderator, moderation_settings
 ):
     moderation_settings(TOXICITY_SCORER="none")
-    cookie = await database_sync_to_async(support.session_cookie)(moderator)
+    cookie = await database_sync_to_async(session_cookie)(moderator)
     communicator = support.communicator(cookie, origin=support.ORIGIN, path="/ws/staff/")
     ok, _ = await communicator.connect(timeout=5)
     assert ok

@@ -181,7 +181,7 @@ def test_the_ten_benign_conversations_score_far_below_the_threshold():
     """Their near-misses ("how old are you turning?", "my treat") are found, scored, and stay
     under half the default threshold, spread over ten days or all sent at once."""
     from moderation.conversation_signals import extract
-    from tests.moderation.benign_conversations import CONVERSATIONS
+    from testkit.benign_conversations import CONVERSATIONS
 
     scores = []
     for _, lines in CONVERSATIONS:

@@ -1,12 +1,11 @@
 """The weak-signal lexicon and its extractor, on phrasings written apart from the lexicon
-(tests/moderation/conversation_signal_phrasings.py) and on whole benign conversations."""
+(testkit/conversation_signal_phrasings.py) and on whole benign conversations."""
 
 import pytest
 
 from moderation.conversation_signals import LANGUAGES, extract, fold, lexicon
-from tests.moderation.benign_conversations import CONVERSATIONS
-
-from .conversation_signal_phrasings import BENIGN, SIGNALS, UNSEEN, UNSEEN_BENIGN
+from testkit.benign_conversations import CONVERSATIONS
+from testkit.conversation_signal_phrasings import BENIGN, SIGNALS, UNSEEN, UNSEEN_BENIGN
 
 CASES = [(lang, family, text) for lang, fams in SIGNALS.items() for family, texts in fams.items()
          for text in texts]  # fmt: skip

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from actions.messages import message_send
 from messaging import selectors
 from messaging import services as messaging
 from messaging.cadence import match_week_status
@@ -21,7 +22,7 @@ SELF_HARM = "sometimes I think about killing myself"
 
 
 def send(user, conversation, body, client_id="c-1"):
-    return messaging.message_send(
+    return message_send(
         sender=user, conversation_id=conversation.pk, client_id=client_id, body=body
     ).message
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEntry, District
+from actions.messages import message_send
 from messaging import selectors
-from messaging import services as messaging
 from messaging.models import Message
 from messaging.realtime import staff_group, user_group
 from moderation.models import DistrictModeration, ReviewItem, ScorerStatus, Verdict
@@ -23,7 +23,7 @@ _ids = itertools.count(1)
 
 
 def send(user, conversation, body):
-    return messaging.message_send(
+    return message_send(
         sender=user, conversation_id=conversation.pk, client_id=f"m{next(_ids)}", body=body
     ).message
 

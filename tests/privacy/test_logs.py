@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.retention import conversations_purge_expired
 
@@ -50,22 +51,16 @@ def test_no_names_or_text_in_logs(all_logs, active_match, verified_login, make_u
     client.get("/conversations/999999/")  # not found, logged by Django
     # Messages both ways, a resend, a rejected one, a paused match.
     conversation_id = active_match.conversation.pk
-    messaging.message_send(
-        sender=student, conversation_id=conversation_id, client_id="a", body=BODY
-    )
-    messaging.message_send(
-        sender=student, conversation_id=conversation_id, client_id="a", body=BODY
-    )
-    messaging.message_send(sender=mentor, conversation_id=conversation_id, client_id="b", body=BODY)
+    message_send(sender=student, conversation_id=conversation_id, client_id="a", body=BODY)
+    message_send(sender=student, conversation_id=conversation_id, client_id="a", body=BODY)
+    message_send(sender=mentor, conversation_id=conversation_id, client_id="b", body=BODY)
     with pytest.raises(messaging.MessageRejected):
-        messaging.message_send(
+        message_send(
             sender=student, conversation_id=conversation_id, client_id="a", body=BODY + "!"
         )
     messaging.match_pause(match=active_match, actor=None, reason="Check-in")
     with pytest.raises(messaging.MessageRejected):
-        messaging.message_send(
-            sender=student, conversation_id=conversation_id, client_id="c", body=BODY
-        )
+        message_send(sender=student, conversation_id=conversation_id, client_id="c", body=BODY)
     # Staff reaching elsewhere, and a purge.
     staff = Client()
     verified_login(staff, make_user("coordinator", district, is_staff=True))
@@ -93,7 +88,7 @@ async def test_no_names_or_text_in_logs_from_sockets(socket_logs, active_match):
     from django.conf import settings
     from django.test import Client
 
-    from tests.conftest import login_verified
+    from testkit.sessions import login_verified
     from tests.messaging.support import communicator
 
     student = active_match.student

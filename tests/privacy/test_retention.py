@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_verify
 from accounts.models import AuditEntry
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Conversation, Match, Message
 from messaging.retention import conversations_purge_expired
@@ -16,7 +17,7 @@ from moderation.models import ReviewItem
 
 def _talk(match, n=3):
     for i in range(n):
-        messaging.message_send(
+        message_send(
             sender=match.mentor if i % 2 == 0 else match.student,
             conversation_id=match.conversation.pk,
             client_id=f"m{match.pk}-{i}",

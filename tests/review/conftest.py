@@ -4,17 +4,18 @@ Verdict, the message's state, then moderation.review.review_item_open)."""
 import pytest
 
 from accounts.models import User
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Message
 from moderation.models import Action, ReviewItem, Verdict
 from moderation.review import review_item_open
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 
 _n = iter(range(1, 1_000_000))
 
 
 def send(user, conversation, body="Hello there"):
-    return messaging.message_send(
+    return message_send(
         sender=user, conversation_id=conversation.pk, client_id=f"c{next(_n)}", body=body
     ).message
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.audit import audit_verify
 from accounts.models import AuditEntry, User
+from actions.consents import consent_revoke
 
 
 def test_consent_and_screening_changes_are_audited(make_user, district, coordinator):
@@ -20,7 +21,7 @@ def test_consent_and_screening_changes_are_audited(make_user, district, coordina
         recorded_by=coordinator,
         background_check_cleared_on=timezone.localdate() - datetime.timedelta(days=1),
     )
-    accounts.consent_revoke(consent=consent, revoked_by=coordinator)
+    consent_revoke(consent=consent, revoked_by=coordinator)
     rows = list(
         AuditEntry.objects.order_by("pk").values_list("action", "actor_ref", "target_id", "detail")
     )

@@ -7,9 +7,10 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
+from accounts import sessions
 from accounts.models import AuditEntry, User
-from messaging import realtime
 from moderation.models import Action
+from testkit.sessions import session_cookie
 from tests.messaging import support
 
 from .conftest import moderate, send
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def staff_socket(user=None, origin=support.ORIGIN):
     """A staff-socket communicator, not yet connected; `user` None sends no session cookie. The
     session passed the second factor (login_verified), or the socket gate would refuse an adult."""
-    cookie = None if user is None else await database_sync_to_async(support.session_cookie)(user)
+    cookie = None if user is None else await database_sync_to_async(session_cookie)(user)
     return support.communicator(cookie, origin=origin, path="/ws/staff/")
 
 
@@ -166,7 +167,7 @@ async def test_the_close_event_closes_the_staff_socket(moderator):
         from django.db import transaction
 
         with transaction.atomic():
-            realtime.close_user_sockets_after_commit(user_id=moderator.pk, reason="signed out")
+            sessions.close_user_sockets_after_commit(user_id=moderator.pk, reason="signed out")
 
     await database_sync_to_async(close)()
     closing = await asyncio.wait_for(communicator.receive_json_from(timeout=5), 6)

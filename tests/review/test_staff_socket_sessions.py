@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import UserSession
 from moderation import consumers
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 from tests.messaging import support
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_limits")]

@@ -7,7 +7,8 @@ from channels.db import database_sync_to_async
 
 from messaging.consumers import CLOSE_SESSION_ENDED
 from moderation import review
-from tests.messaging.support import communicator, connect, session_cookie
+from testkit.sessions import session_cookie
+from tests.messaging.support import communicator, connect
 
 from .conftest import moderate, send
 

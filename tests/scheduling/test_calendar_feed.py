@@ -13,7 +13,7 @@ from icalendar import Calendar
 from accounts.credentials import second_factor_reset
 from accounts.models import FeedKey, User
 from messaging import services as messaging
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 
 RESET = "/meetings/calendar-link/"
 

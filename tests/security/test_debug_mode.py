@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import AuditEntry
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 
 ROOT = Path(__file__).resolve().parents[2]
 TECHNICAL = ("Using the URLconf", "staff/", "admin/", "DEBUG = True", "Raised by")

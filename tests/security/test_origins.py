@@ -9,7 +9,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from accounts.ws import origin_allowed
-from tests.messaging.support import communicator, connect, session_cookie
+from testkit.sessions import session_cookie
+from tests.messaging.support import communicator, connect
 
 
 def scope(origin, host="127.0.0.1:8000", scheme="ws", extra=()):

@@ -13,8 +13,8 @@ from messaging import services as messaging
 from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Message
 from moderation import review
-from tests.conftest import login_verified
-from tests.messaging.support import connect, session_cookie
+from testkit.sessions import login_verified, session_cookie
+from tests.messaging.support import connect
 from tests.review.conftest import moderate, send
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts import sessions
 from accounts.admin import UserAdmin
 from accounts.models import AuditEntry, User, UserSession
-from messaging import realtime
 
 from .conftest import password_step
 
@@ -20,7 +19,7 @@ from .conftest import password_step
 def closes(monkeypatch):
     """Every `trellis.close` sent to a user's sockets, as (user_id, reason)."""
     sent: list[tuple[int, str]] = []
-    monkeypatch.setattr(realtime, "_close_now", lambda uid, reason: sent.append((uid, reason)))
+    monkeypatch.setattr(sessions, "_close_now", lambda uid, reason: sent.append((uid, reason)))
     return sent
 
 

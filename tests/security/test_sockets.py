@@ -21,7 +21,7 @@ from accounts.models import User, UserSession
 from messaging import consumers
 from messaging.consumers import CLOSE_SESSION_ENDED
 from messaging.models import Message
-from tests.conftest import login_verified
+from testkit.sessions import login_verified
 from tests.messaging.support import communicator, connect
 
 from .conftest import password_step

@@ -15,8 +15,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from accounts.permissions import coordinator_admin_grant
+from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Match
+from scheduling import services as scheduling
+from scheduling.models import Venue
 
 DEMO_PASSWORD = "trellis-demo-2026"  # noqa: S105 - demo accounts only, printed to the operator
 
@@ -77,9 +80,6 @@ class Command(BaseCommand):
 
     def _meetings(self, school, match, coordinator):
         """An approved venue and a fortnightly lunch meeting for the first match."""
-        from scheduling import services as scheduling
-        from scheduling.models import Venue
-
         venue, _ = Venue.objects.get_or_create(
             school=school, name="Library", defaults={"approved": True}
         )
@@ -170,7 +170,7 @@ class Command(BaseCommand):
             status=Match.Status.ACTIVE,
         )
         for i, (who, text) in enumerate(HISTORY):
-            messaging.message_send(
+            message_send(
                 sender=users[who],
                 conversation_id=first.conversation.pk,
                 client_id=f"demo-{i}",

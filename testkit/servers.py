@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # The application closes frames over 64 KiB with 1009 (messaging.consumers). Daphne's own limit
 # sits above it, because daphne drops an oversized connection without a close frame; uvicorn's
