@@ -102,10 +102,8 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         raise Http404 from exc
     context = {"conversation": found, "conversations": conversations_for_user(user=user)}
     if user.role == User.Role.STUDENT:
-        # "Get help": the district's help lines, and a report to staff about the other member.
-        match = found.match
-        if match is not None and match.student_id == user.pk:
-            context["help_subject"] = match.mentor_id
+        # "Get help": the district's help lines, and a request to staff (moderation.reports).
+        context["can_ask_help"] = True
         context["resources"] = crisis_resources(
             district_id=user.district_id, language=crisis_language(verdict=None, user=user)
         )

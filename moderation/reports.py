@@ -125,3 +125,40 @@ def report_create(
         )
         review_item_notify(item=item, action="report")
     return report
+
+
+def help_request_create(*, reporter: User, conversation_id: object, reason: str) -> Report:
+    """A member asks the district's staff for help ("Get help" on the conversation page).
+
+    Not a report about anyone: nothing is paused and nobody is the subject. A student's request
+    is urgent (the person may be in danger); an adult's is high. The reason is kept on the report
+    for staff, never in the audit log. Raises ConversationNotFound for a non-member.
+    """
+    conversation = access_conversation_to_report(user=reporter, conversation_id=conversation_id)
+    if not isinstance(reason, str):
+        raise ReportRejected("The reason must be text.", code="invalid")
+    reason = reason.replace("\x00", "").strip()[:REASON_MAX]
+    priority = Priority.URGENT if reporter.role == User.Role.STUDENT else Priority.HIGH
+    with transaction.atomic():
+        item = ReviewItem.objects.create(
+            district_id=conversation.district_id,
+            conversation=conversation,
+            source=ReviewItem.Source.REPORT,
+            reported_by=reporter,
+            priority=priority,
+            priority_rank=PRIORITY_RANK[priority],
+            categories=["help"],
+        )
+        report = Report.objects.create(
+            item=item, reporter=reporter, conversation=conversation, reason=reason
+        )
+        audit_record(
+            action="report.help",
+            actor=reporter,
+            district_id=conversation.district_id,
+            target_type="review_item",
+            target_id=item.pk,
+            detail={"conversation": conversation.pk},
+        )
+        review_item_notify(item=item, action="report")
+    return report

@@ -33,7 +33,7 @@ from .access import (
 )
 from .models import Priority, ReviewItem
 from .records import student_record_export
-from .reports import ReportRejected, report_create
+from .reports import ReportRejected, help_request_create, report_create
 from .review_selectors import (
     district_conversations,
     low_priority_flags,
@@ -376,7 +376,8 @@ def settings_changes(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def report(request: HttpRequest) -> JsonResponse:
-    """A member reports a message or a person: JSON {conversation, message?, subject?, reason}."""
+    """A member reports a message or a person: JSON {conversation, message?, subject?, reason};
+    or asks staff for help: {conversation, help: true, reason}."""
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body or b"{}")
@@ -387,13 +388,20 @@ def report(request: HttpRequest) -> JsonResponse:
     else:
         data = request.POST
     try:
-        filed = report_create(
-            reporter=request.user,
-            conversation_id=data.get("conversation"),
-            message_id=data.get("message"),
-            subject_id=data.get("subject"),
-            reason=data.get("reason", ""),
-        )
+        if data.get("help") in (True, "true", "1", "on"):
+            filed = help_request_create(
+                reporter=request.user,
+                conversation_id=data.get("conversation"),
+                reason=data.get("reason", ""),
+            )
+        else:
+            filed = report_create(
+                reporter=request.user,
+                conversation_id=data.get("conversation"),
+                message_id=data.get("message"),
+                subject_id=data.get("subject"),
+                reason=data.get("reason", ""),
+            )
     except ConversationNotFound as exc:
         raise Http404 from exc
     except ReportRejected as exc:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from messaging import services as messaging
+from actions.messages import message_send
 from messaging.models import Message, WeeklyPrompt
 from moderation.models import Action, ReviewItem, SafeguardingAlert
 from moderation.review import review_escalate
@@ -100,7 +100,7 @@ def test_a_moderator_lands_on_the_queue_with_the_urgent_count(moderator, make_it
 
 @pytest.fixture
 def make_item_urgent(conversation, mentor):
-    message = messaging.message_send(
+    message = message_send(
         sender=mentor, conversation_id=conversation.pk, client_id="u1", body="meet me alone"
     ).message
     return moderate(message, action=Action.HOLD, priority="urgent", categories=["grooming"])
@@ -141,9 +141,7 @@ def messaging_week_start(program):
 
 
 def test_mentor_home_says_who_waits_since_when(student, mentor, conversation):
-    messaging.message_send(
-        sender=student, conversation_id=conversation.pk, client_id="s1", body="hi there"
-    )
+    message_send(sender=student, conversation_id=conversation.pk, client_id="s1", body="hi there")
     Message.objects.filter(conversation=conversation).update(state=Message.State.DELIVERED)
     page = text_of(signed_in(mentor).get("/"))
     assert f"{student.public_name} is waiting for your reply since" in page

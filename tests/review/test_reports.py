@@ -110,3 +110,40 @@ def test_a_held_message_cannot_be_reported_by_the_recipient(
     response = post(client, student, conversation=conversation.pk, message=item.message_id)
     assert response.status_code == 400
     assert not ReviewItem.objects.filter(source="report").exists()
+
+
+def test_a_students_request_for_help_reaches_staff_urgently_and_pauses_nothing(
+    client, conversation, mentor, student, moderator, events, django_capture_on_commit_callbacks
+):
+    """'Get help' is not a report about anyone: it reaches the district's moderators at once,
+    and the student's match with their mentor goes on."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            client, student, conversation=conversation.pk, help=True, reason="things at home"
+        )
+    assert response.status_code == 201
+    assert response.json()["paused_match"] is False
+    report = Report.objects.get()
+    assert (report.subject_id, report.message_id, report.reason) == (None, None, "things at home")
+    item = report.item
+    assert (item.source, item.priority, item.categories) == ("report", "urgent", ["help"])
+    conversation.refresh_from_db()
+    assert conversation.match.status == Match.Status.ACTIVE
+    send(mentor, conversation, "still here for you")  # the conversation stays open
+    staff = realtime.staff_group(conversation.district_id)
+    assert (staff, "review.item") in [(g, e["type"]) for g, e in events]
+    entry = AuditEntry.objects.get(action="report.help", actor_ref=student.pk)
+    assert "things at home" not in str(entry.detail)
+    # The item page reads as a request for help, not as a report about a person.
+    login(client, moderator)
+    page = client.get(f"/staff/items/{item.pk}/").content.decode()
+    assert "asked staff for help" in page
+
+
+def test_only_a_member_may_ask_for_help_in_a_conversation(
+    client, conversation, make_user, district
+):
+    outsider = make_user(User.Role.STUDENT, district)
+    response = post(client, outsider, conversation=conversation.pk, help=True, reason="hi")
+    assert response.status_code == 404
+    assert not Report.objects.exists()

@@ -215,7 +215,7 @@ if (helpForm) {
     const text = document.getElementById("help-text").value.trim();
     try {
       await fileReport({
-        subject: Number(helpForm.dataset.subject),
+        help: true,
         reason: `${root.dataset.helpPrefix} ${text}`.trim(),
       });
       helpForm.hidden = true;
