@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from messaging.models import Match, Message
+from messaging.models import Match, Message, WeeklyPrompt
+from moderation.models import ReviewItem
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -153,7 +154,12 @@ def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     assert (User.objects.count(), Match.objects.count(), Message.objects.count()) == counts
     assert Match.objects.filter(status=Match.Status.ACTIVE).count() == 3
-    assert Message.objects.count() == 3
+    # The demo shows each part of the product: a held message, a flagged one, next week's prompt.
+    assert Message.objects.filter(kind=Message.Kind.USER).count() == 5
+    assert Message.objects.filter(state=Message.State.HELD).count() == 1
+    flagged = ReviewItem.objects.filter(source="pipeline", message__state=Message.State.FLAGGED)
+    assert flagged.count() == 1
+    assert WeeklyPrompt.objects.count() == 1
     assert "Sign in at http://127.0.0.1:8000/accounts/login/" in capsys.readouterr().out
 
 

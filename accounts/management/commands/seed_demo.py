@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from accounts.permissions import coordinator_admin_grant
 from actions.messages import message_send
+from messaging import cadence
 from messaging import services as messaging
 from messaging.models import Match
 from scheduling import services as scheduling
@@ -37,7 +38,15 @@ HISTORY = [
     ("mentor", "Hi Sam! I'm Maya, a nurse at the county hospital. What are you into these days?"),
     ("student", "Hi! I like biology and I play soccer on weekends."),
     ("mentor", "Great mix. What made you curious about biology?"),
+    # Flagged for staff (toxicity) and delivered; then a phone number, held for a moderator: the
+    # console's queue has something to show on first run.
+    ("student", "ugh my group project partner is such an idiot, he did nothing"),
+    ("mentor", "Text me instead, my cell is 555 201 7788"),
 ]
+NEXT_PROMPT = (
+    "This week: tell your mentor about one thing you tried for the first time, and ask them "
+    "about the first job they ever had."
+)
 
 
 DEMO_BACKUP_CODES = 3
@@ -178,6 +187,14 @@ class Command(BaseCommand):
             )
 
         self._meetings(school, first, coordinator)
+        # The weekly cadence: next week's prompt, posted into every active match when it starts.
+        this_week = cadence.program_week(program=program, at=timezone.now())
+        cadence.prompt_schedule(
+            program=program,
+            week_start=this_week.start_date + datetime.timedelta(days=7),
+            body=NEXT_PROMPT,
+            actor=coordinator,
+        )
 
         self.stdout.write(self.style.SUCCESS("Demo data ready: district 'Riverbend Unified'."))
         self.stdout.write(
