@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the tests use: headless Chromium (Playwright drives it by path) and docker-compose
-# (validates docker-compose.yml without a Docker engine).
-SYSTEM_TOOLS := chromium docker-compose
+# Debian packages the tests use, as command:package: headless Chromium (Playwright drives it by
+# path), docker-compose (validates docker-compose.yml without a Docker engine), GNU gettext (compiles
+# the translation catalogues) and poppler's pdftoppm (the PDF report's test turns a page into an image).
+SYSTEM_TOOLS := chromium:chromium docker-compose:docker-compose msgfmt:gettext pdftoppm:poppler-utils
 browser:
-	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Install Debian's packages:$$missing (sudo apt-get install$$missing) for the tests." >&2; exit 1; fi; fi
