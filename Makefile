@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install browser lint clean
+.PHONY: run test install browser lint clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m tests.services $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every main page per role at Chromebook and phone size, in English and Spanish (docs/screenshots/).
+screenshots: $(STAMP) browser
+	$(BIN)/python -m testkit.screenshots docs/screenshots --languages en es
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,12 +10,13 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from messaging.models import Message
 from moderation.models import ReviewItem
 from scheduling import services as scheduling
 from scheduling.models import Rsvp, Venue
 from testkit.sessions import session_cookie
 
-from .test_conversation_page import open_page, send_from_server
+from .test_conversation_page import bodies, open_page, send_from_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,3 +120,36 @@ def test_a_reported_message_reaches_the_moderator_live_and_reads_the_same_after_
     queue.reload()
     reloaded = queue.locator(f'#queue tr[data-item="{item.pk}"] td').all_inner_texts()
     assert reloaded == live
+
+
+def test_a_moderator_claims_and_releases_a_held_message_and_the_student_sees_it_appear(
+    browser, server, conversation, mentor, student, moderator
+):
+    student_page = open_page(browser, server, student, conversation)
+    expect(student_page.locator("#connection-status")).to_have_text("Connected", timeout=10000)
+    held = send_from_server(
+        sender=mentor,
+        conversation_id=conversation.pk,
+        client_id="cr1",
+        body="text me on 555 014 2233 tonight",
+    ).message
+    assert held.state == Message.State.HELD
+    item = ReviewItem.objects.get(message=held)
+    student_page.wait_for_timeout(500)
+    expect(bodies(student_page)).to_have_count(0)
+
+    console = signed_in_page(browser, server, moderator, "/")
+    console.wait_for_url(f"{server.http}/staff/")
+    console.locator(f'#queue tr[data-item="{item.pk}"] a').first.click()
+    console.wait_for_url(f"{server.http}/staff/items/{item.pk}/")
+    console.get_by_role("button", name="Claim / assign").click()
+    expect(console.locator("body")).to_contain_text(moderator.public_name)
+    console.get_by_label("Why (required)").fill("The school's own office line.")
+    console.get_by_role("button", name="Release (deliver now)").click()
+
+    # The student's open page receives it live, without a reload.
+    expect(bodies(student_page)).to_have_text(["text me on 555 014 2233 tonight"], timeout=10000)
+    held.refresh_from_db()
+    item.refresh_from_db()
+    assert held.state == Message.State.RELEASED
+    assert item.status == ReviewItem.Status.RESOLVED

@@ -1,0 +1,98 @@
+"""The main pages of each role, on the demo data (`manage.py seed_demo`).
+
+One list serves the accessibility scan (tests/browser/test_accessibility.py) and the screenshots
+(`python -m testkit.screenshots`), so that both visit the same pages. Paths are computed from the
+database after seeding: the demo's first conversation, its held message's review item, its
+program and its next meeting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from accounts.models import Program, User
+from messaging.models import Conversation, Match
+from moderation.models import ReviewItem
+from scheduling.models import Meeting
+
+ROLES = ("anonymous", "student", "mentor", "moderator", "coordinator")
+
+# Sizes the product is built for: a school Chromebook and a phone.
+COORD = "coordinator"
+
+VIEWPORTS = {"chromebook": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+
+
+@dataclasses.dataclass(frozen=True)
+class Stop:
+    role: str
+    name: str
+    path: str
+    username: str | None  # None: not signed in
+
+    @property
+    def slug(self) -> str:
+        return f"{self.role}-{self.name}"
+
+
+def demo_stops() -> list[Stop]:
+    """Every main page per role on the seeded demo, in the order a new user meets them."""
+    student = User.objects.get(username="student")
+    match = Match.objects.filter(student=student, mentor__username="mentor").latest("pk")
+    conversation: Conversation = match.conversation
+    program: Program = match.program
+    item = ReviewItem.objects.filter(message__conversation=conversation).order_by("pk").first()
+    meeting = Meeting.objects.filter(conversation=conversation).order_by("starts_at").first()
+
+    stops = [
+        Stop("anonymous", "sign-in", "/accounts/login/", None),
+        Stop("anonymous", "not-found", "/no-such-page/", None),
+        Stop("student", "home", "/", "student"),
+        Stop("student", "conversation", f"/conversations/{conversation.pk}/", "student"),
+        Stop("student", "meetings", "/meetings/", "student"),
+        Stop("mentor", "home", "/", "mentor"),
+        Stop("mentor", "conversation", f"/conversations/{conversation.pk}/", "mentor"),
+        Stop("mentor", "meetings", "/meetings/", "mentor"),
+        Stop("mentor", "propose-meeting", "/meetings/propose/", "mentor"),
+        Stop("moderator", "queue", "/staff/", "moderator"),
+        Stop("moderator", "conversations", "/staff/conversations/", "moderator"),
+        Stop(
+            "moderator",
+            "conversation",
+            f"/staff/conversations/{conversation.pk}/",
+            "moderator",
+        ),
+        Stop("moderator", "service-levels", "/staff/reports/service-levels/", "moderator"),
+        Stop("moderator", "quality", "/staff/reports/quality/", "moderator"),
+        Stop("coordinator", "home", "/", "coordinator"),
+        Stop(
+            "coordinator",
+            "program-week",
+            f"/coordinator/programs/{program.pk}/week/",
+            "coordinator",
+        ),
+        Stop("coordinator", "plan-meetings", "/meetings/plan/", "coordinator"),
+        Stop(
+            "coordinator",
+            "new-series",
+            f"/meetings/plan/{conversation.pk}/series/new/",
+            "coordinator",
+        ),
+        Stop("coordinator", "proposals", "/meetings/proposals/", "coordinator"),
+        Stop(
+            "coordinator",
+            "match-students",
+            f"/coordinator/programs/{program.pk}/match/",
+            "coordinator",
+        ),
+        Stop("coordinator", "roster-import", "/coordinator/roster/", "coordinator"),
+        Stop("coordinator", "alerts", "/staff/alerts/", "coordinator"),
+        Stop("coordinator", "settings-changes", "/staff/settings-changes/", "coordinator"),
+    ]
+    if item is not None:
+        stops.insert(10, Stop("moderator", "review-item", f"/staff/items/{item.pk}/", "moderator"))
+    if meeting is not None:
+        stops.append(
+            Stop("coordinator", "change-meeting", f"/meetings/{meeting.pk}/change/", "coordinator")
+        )
+    return stops
