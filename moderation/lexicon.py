@@ -19,6 +19,11 @@ texting spellings read as the word they stand for (`kiero` = `quiero`, `xq` = `p
 (`pego`, `comi`, `salio`) is also read with it, so terms written as the verb's infinitive cover
 its conjugations as people type them.
 
+The weak grooming signals that conversation-level risk adds up (`conversation_signals.toml`:
+`[families]` of signals with weights and `[terms]`, regular expressions over a folded text) are read
+by the same loader, into `Lexicon.signal_tables` (one table per language), and are part of the
+policy version's digest; `moderation.conversation_signals` extracts them from a message.
+
 Everything here is pure and cached: the lexicon is read once per (folder, languages) and the
 lemma of each word once per process.
 """
@@ -41,7 +46,7 @@ from .normalize import Normalized, normalize
 
 DEFAULT_DIR = Path(__file__).parent / "lexicons"
 # Bumped when the meaning of the concept rules in the detectors changes.
-RULES_VERSION = "rules-3"
+RULES_VERSION = "rules-4"
 
 # Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's").
 _TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")
@@ -75,6 +80,67 @@ class LemmaAid:
 _ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 
 
+@dataclass(frozen=True)
+class WeakSignal:
+    """One conversation signal: its family, id, weight (0-1) and patterns over a folded text."""
+
+    family: str
+    id: str
+    weight: float
+    pattern: re.Pattern
+    unless: re.Pattern | None
+
+
+@dataclass(frozen=True, eq=False)
+class SignalTable:
+    """One language's conversation signals (the `[families]` and `[terms]` of its files)."""
+
+    language: str
+    version: int
+    families: dict[str, str]  # family -> label
+    signals: tuple[WeakSignal, ...]
+
+
+_SIGNAL_TERM = re.compile(r"<(\w+)>")
+
+
+def _compile_signal(patterns: list[str], terms: dict[str, str]) -> re.Pattern:
+    def expand(pattern: str) -> str:
+        return _SIGNAL_TERM.sub(lambda m: terms[m.group(1)], pattern)
+
+    # Word boundaries by the padding spaces that `conversation_signals.fold` guarantees.
+    joined = "|".join(f"(?:{expand(p)})" for p in patterns)
+    return re.compile(rf"(?<=\s)(?:{joined})(?=\s)")
+
+
+def _signal_table(path: Path, lang: str, data: dict) -> SignalTable:
+    terms = data.get("terms", {})
+    families: dict[str, str] = {}
+    signals: list[WeakSignal] = []
+    try:
+        for family, spec in data["families"].items():
+            families[family] = spec.get("label", family)
+            for signal in spec["signals"]:
+                weight = float(signal["weight"])
+                if not 0 < weight <= 1:
+                    raise LexiconError(
+                        f"{path}: signal {family}.{signal['id']}: weight must be in (0, 1]"
+                    )
+                unless = signal.get("unless") or spec.get("unless")
+                signals.append(
+                    WeakSignal(
+                        family=family,
+                        id=signal["id"],
+                        weight=weight,
+                        pattern=_compile_signal(signal["patterns"], terms),
+                        unless=_compile_signal(unless, terms) if unless else None,
+                    )
+                )
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
+        raise LexiconError(f"{path}: malformed signal table: {exc!r}") from exc
+    return SignalTable(lang, int(data["version"]), families, tuple(signals))
+
+
 @dataclass(eq=False)  # hashed by identity: one instance per (folder, languages)
 class Lexicon:
     languages: tuple[str, ...]
@@ -83,6 +149,8 @@ class Lexicon:
     # Texting spelling -> the words it may stand for (every language's, like the terms).
     spellings: dict[str, frozenset[str]] = field(default_factory=dict)
     aids: tuple[LemmaAid, ...] = ()
+    # Language -> its conversation signals, where its folder has a signal table.
+    signal_tables: dict[str, SignalTable] = field(default_factory=dict)
     _exact: dict[str, list[Term]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Term]] = field(default_factory=dict, repr=False)
 
@@ -98,6 +166,18 @@ class Lexicon:
                     sorted((c, t.parts) for c, ts in self.concepts.items() for t in ts),
                     sorted((k, sorted(v)) for k, v in self.spellings.items()),
                     self.aids,
+                    sorted(
+                        (
+                            lang,
+                            s.family,
+                            s.id,
+                            s.weight,
+                            s.pattern.pattern,
+                            s.unless.pattern if s.unless else "",
+                        )
+                        for lang, table in self.signal_tables.items()
+                        for s in table.signals
+                    ),
                 )
             ).encode()
         ).hexdigest()[:10]
@@ -143,6 +223,7 @@ def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexi
     versions: dict[str, int] = {}
     spellings: dict[str, set[str]] = defaultdict(set)
     aids: list[LemmaAid] = []
+    tables: dict[str, SignalTable] = {}
     for lang in languages:
         folder = root / lang
         files = sorted(folder.glob("*.toml"))
@@ -168,12 +249,17 @@ def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexi
                 spellings[_one_word(path, written)].add(_one_word(path, meant))
             if "lemma_aids" in data:
                 aids.append(_lemma_aid(path, lang, data["lemma_aids"]))
+            if "families" in data:
+                if lang in tables:
+                    raise LexiconError(f"{path}: a second signal table for {lang!r}")
+                tables[lang] = _signal_table(path, lang, data)
     lexicon = Lexicon(
         tuple(languages),
         versions,
         dict(concepts),
         {k: frozenset(v) for k, v in spellings.items()},
         tuple(aids),
+        tables,
     )
     lexicon.index()
     return lexicon

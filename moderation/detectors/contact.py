@@ -332,15 +332,42 @@ _NOT_PHONE_CONTEXT = re.compile(
 )
 
 
+# A detail given to the school ("gave my new number to the front office") or a number that is
+# no one's contact ("the bus number is 47") is no move off the platform.
+_NOT_PERSONAL = ("official", "other_number")
+# "Don't share your address", "never give out your number" (a clause that opens with a negated
+# imperative): online-safety advice, not a request.
+_ADVICE = re.compile(
+    r"^\s*(?:(?:and|but|so|please|remember|always|also|just)\s+)*(?:don'?t|do not|never)(?: ever)?\s*$"
+)
+
+
+def _advice(text: Normalized, finding: Finding) -> bool:
+    """The finding's clause opens with a negated imperative just before it ("never give your
+    number to people you meet online")."""
+    if finding.span is None:
+        return False
+    before = text.original[: finding.span[0]]
+    clause = re.split(r"[.!?;\n]", before)[-1].casefold().replace("\u2019", "'")
+    return _ADVICE.search(clause) is not None
+
+
 # The same moves as concepts, in every language of moderation/lexicons/<lang>/contact.toml.
 CONCEPT_RULES = (
     ConceptRule(
         "asks for or offers contact details",
         CATEGORY,
         ("request_give", ("you", "self"), "contact_noun"),
+        none_of=_NOT_PERSONAL,
         window=5,
     ),
-    ConceptRule("shares contact details", CATEGORY, ("shared_noun", "self", "share_is"), window=2),
+    ConceptRule(
+        "shares contact details",
+        CATEGORY,
+        ("shared_noun", "self", "share_is"),
+        none_of=_NOT_PERSONAL,
+        window=2,
+    ),
     ConceptRule("moves the conversation to another app", CATEGORY, ("app", "talk_verb"), window=5),
     ConceptRule("asks where the other person lives", CATEGORY, ("where_live",)),
     ConceptRule("gives a home by landmarks", CATEGORY, ("live_self", "landmark"), window=8),
@@ -352,7 +379,7 @@ class ContactInfoDetector(Detector):
     name = "contact_info"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        findings = apply_rules(self.name, RULES, text, context)
+        findings = [f for f in apply_rules(self.name, RULES, text, context) if not _advice(text, f)]
         if not findings:
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         findings.extend(self._phones(text))
@@ -378,7 +405,8 @@ class ContactInfoDetector(Detector):
                 channel, trigger = _CONTACT_NOUN.search(part), _NOUN_CLAUSE
             if channel is None:
                 continue
-            if trigger.search(part):
+            found = trigger.search(part)
+            if found and not _ADVICE.search(part[: found.start()]):
                 start = clause.start() + channel.start()
                 span = view.span(start, clause.start() + channel.end())
                 return [

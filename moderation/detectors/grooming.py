@@ -454,6 +454,15 @@ CONCEPT_RULES = (
         "asks to delete messages", CATEGORY, ("delete", "record"), window=4, adult_sender=True
     ),
     ConceptRule(
+        "moves the talk away from a watched channel",
+        CATEGORY,
+        ("watched", ("elsewhere_channel", "app", "private_place")),
+        none_of=(*_STORY, "help_resource"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
         "romance framed by age",
         CATEGORY,
         ("romance", "age_cond"),

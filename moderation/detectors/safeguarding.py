@@ -216,7 +216,44 @@ CONCEPT_RULES = (
         none_of=("schedule",),
         scope="message",
     ),
-    ConceptRule("gives belongings away", SELF_HARM, ("give_away", "not_need"), scope="message"),
+    ConceptRule(
+        "gives belongings away",
+        SELF_HARM,
+        ("give_away", "not_need"),
+        none_of=("donate",),
+        scope="message",
+    ),
+    ConceptRule(
+        "sees no point in living",
+        SELF_HARM,
+        ("pointless", "being_alive"),
+        none_of=_STORY,
+        window=4,
+        negatable=False,
+    ),
+    ConceptRule(
+        "says this is the last they will be heard from",
+        SELF_HARM,
+        ("last_contact",),
+        none_of=(*_STORY, "schedule", "play", "laughter"),
+    ),
+    ConceptRule(
+        "will carry it out, with a hint of absence or farewell",
+        SELF_HARM,
+        (
+            "carry_out",
+            ("absence_hint", "farewell", "gratitude_total", "not_be_here", "last_contact"),
+        ),
+        none_of=_STORY,
+        scope="message",
+    ),
+    ConceptRule(
+        "a relapse of self-harm with a means",
+        SELF_HARM,
+        ("relapse", ("sh_means", "sharp_means")),
+        none_of=("incidental",),
+        scope="message",
+    ),
     ConceptRule(
         "says they will not be here",
         SELF_HARM,
@@ -283,6 +320,13 @@ CONCEPT_RULES = (
         ("cover_told", "injury"),
         none_of=_STORY,
         scope="message",
+    ),
+    ConceptRule(
+        "someone does severe harm to the child that the child does not want",
+        ABUSE,
+        ("severe_act", ("abuser_adult", "abuser_peer"), "victim_self", "unwanted"),
+        none_of=(*_STORY, "play", "laughter"),
+        window=8,
     ),
     ConceptRule(
         "a relative does severe harm to the child",
@@ -376,6 +420,22 @@ CONCEPT_RULES = (
 )
 
 
+# Concepts that keep a self-harm finding standing in a message that otherwise reads as
+# hyperbole about a chore: a means, an act, a past overdose, a plan to jump.
+_CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "farewell_letter")
+
+
+def _hyperbole(a: Analysis) -> bool:
+    """A death wish said laughing about a chore ("this essay makes me want to die lol"), with
+    nothing concrete (a means, an act) and nothing saying it is serious."""
+    return (
+        a.has("laughter")
+        and a.has("chore")
+        and not a.has("serious")
+        and not any(a.has(c) for c in _CONCRETE_SELF_HARM)
+    )
+
+
 def _only_negated_harm(a: Analysis, span: tuple[int, int] | None) -> bool:
     """Every act of harm inside `span` is negated ("my dad never hits me")."""
     if span is None:
@@ -405,4 +465,7 @@ class SafeguardingDetector(Detector):
         found = [f for f in found if f.category != ABUSE or not _only_negated_harm(a, f.span)]
         have = {f.category for f in found}
         rules = [r for r in CONCEPT_RULES if r.category not in have]
-        return found + apply_concept_rules(self.name, rules, text, context, self.lexicon)
+        found += apply_concept_rules(self.name, rules, text, context, self.lexicon)
+        if _hyperbole(a):
+            found = [f for f in found if f.category != SELF_HARM]
+        return found

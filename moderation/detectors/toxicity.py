@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import analyse
+from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 from .concepts import ConceptRule, apply_concept_rules
@@ -161,6 +161,15 @@ CONCEPT_RULES = (
         priority="urgent",
     ),
     ConceptRule(
+        "threatens people with a weapon",
+        CATEGORY,
+        ("weapon", ("bring", "intent"), ("group_targets", "retribution")),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+    ),
+    ConceptRule(
         "threatens violence at school",
         CATEGORY,
         ("violence_act", "intent", ("school", "group_targets")),
@@ -255,6 +264,23 @@ CONCEPT_RULES = (
 )
 
 
+INSULT_REASON = "insults someone"
+
+
+def _teasing_about_someone_else(a: Analysis, findings: list[Finding]) -> bool:
+    """Every finding is a mild insult ("such a clown", "so annoying") about someone who is not
+    the reader, said laughing: "my sister is such a clown lol" is teasing, not an attack."""
+    if not a.has("laughter") or a.has("you") or a.has("serious"):
+        return False
+    mild = [a.span(h) for h in a.by_concept.get("mild_insult", ())]
+    return all(
+        f.reason.startswith(INSULT_REASON)
+        and f.span is not None
+        and any(f.span[0] <= s[0] and s[1] <= f.span[1] for s in mild)
+        for f in findings
+    )
+
+
 class ToxicityRulesDetector(Detector):
     name = "toxicity_rules"
 
@@ -270,6 +296,8 @@ class ToxicityRulesDetector(Detector):
             f for f in concept if f.priority == "urgent" or f.reason.split(":")[0] not in have
         )
         findings.extend(self._profanity(text))
+        if findings and _teasing_about_someone_else(a, findings):
+            findings = []
         if not findings:
             findings = find_disguised(
                 self.name, text, PROFANITY_ROOTS, CATEGORY, "profanity spelled out to hide it"

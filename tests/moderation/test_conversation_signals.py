@@ -1,9 +1,12 @@
 """The weak-signal lexicon and its extractor, on phrasings written apart from the lexicon
 (testkit/conversation_signal_phrasings.py) and on whole benign conversations."""
 
+import shutil
+
 import pytest
 
 from moderation.conversation_signals import LANGUAGES, extract, fold, lexicon
+from moderation.lexicon import DEFAULT_DIR, LexiconError, load
 from testkit.benign_conversations import CONVERSATIONS
 from testkit.conversation_signal_phrasings import BENIGN, SIGNALS, UNSEEN, UNSEEN_BENIGN
 
@@ -70,3 +73,33 @@ def test_the_benign_conversations_carry_at_most_a_few_isolated_weak_signals():
     # two families in one conversation.
     assert max(len(set(families)) for families in per_conversation) <= 2
     assert sum(len(f) for f in per_conversation) == 7
+
+
+def test_the_signals_are_read_by_the_one_lexicon_loader_with_the_concepts():
+    loaded = load("", LANGUAGES)
+    assert lexicon("en") is loaded.signal_tables["en"]
+    assert lexicon("es") is loaded.signal_tables["es"]
+    assert loaded.versions["en/conversation_signals"] == lexicon("en").version
+
+
+def test_an_edited_signal_changes_the_policy_version_even_without_a_version_bump(tmp_path):
+    for folder in ("before", "after"):
+        for lang in LANGUAGES:
+            shutil.copytree(DEFAULT_DIR / lang, tmp_path / folder / lang)
+    path = tmp_path / "after" / "en" / "conversation_signals.toml"
+    path.write_text(path.read_text().replace("home alone", "home all alone"), encoding="utf-8")
+    before = load(str(tmp_path / "before"), LANGUAGES)
+    after = load(str(tmp_path / "after"), LANGUAGES)
+    assert after.versions == before.versions
+    assert after.version != before.version
+
+
+def test_a_signal_weight_out_of_range_is_refused_at_load(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "conversation_signals.toml").write_text(
+        'version = 1\n[families.age]\nlabel = "age"\n'
+        '[[families.age.signals]]\nid = "asks_age"\nweight = 1.5\npatterns = ["how old"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match="weight"):
+        load(str(tmp_path), ("en",))

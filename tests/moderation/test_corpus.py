@@ -32,6 +32,9 @@ ROUNDS = {
     "2026-12-01-r3.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
     "2026-12-01-r4.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
     "2026-12-01-r5.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
+    "2026-12-01-r6-en.jsonl": {"en": (1.0, 0.0, 1.0)},
+    # Written after round 6's change ideas and before they were tried (docs/moderation.md, Rounds).
+    "2026-12-01-r6-en-holdout.jsonl": {"en": (0.94, 0.0, 0.91)},
 }
 
 

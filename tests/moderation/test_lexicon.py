@@ -419,3 +419,71 @@ def test_round_5_families_from_an_adult_are_held(text, category):
 def test_round_5_benign_traps_pass(text, context):
     verdict = run(text, context)
     assert (verdict.action, verdict.categories) == ("deliver", [])
+
+
+# Round 6 (English): each family written as a concept, tested on phrasings that are neither in the
+# round nor in its held-out batch.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("honestly whats the point of waking up every day", "self_harm"),
+        ("i was on the roof of the parking garage and almost let myself fall", "self_harm"),
+        ("you probably won't hear from me again after tonight", "self_harm"),
+        ("if you dont hear from me this weekend it means i actually did it", "self_harm"),
+        ("i had 40 days clean and then i grabbed the razor again", "self_harm"),
+        ("my cousin touches me when we're alone and it feels wrong", "abuse_disclosure"),
+        ("my stepdad walks into my room after bedtime and shuts the door", "abuse_disclosure"),
+    ],
+)
+def test_round_6_families_of_disclosure_are_urgent(text, category):
+    verdict = run(text)
+    assert (verdict.action, verdict.categories, verdict.priority) == ("flag", [category], "urgent")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("everything on this app gets logged, message me on my cell instead", "grooming"),
+        ("so have you fooled around with a guy yet? i'm just curious", "sexual"),
+        ("i've got feelings for you that a mentor shouldn't have", "sexual"),
+    ],
+)
+def test_round_6_families_from_an_adult_are_held(text, category):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "hold"
+    assert category in verdict.categories
+
+
+def test_round_6_innuendo_about_a_bed_is_held_from_anyone():
+    verdict = run("wish you were in bed with me rn 😉")
+    assert (verdict.action, verdict.categories) == ("hold", ["sexual"])
+
+
+def test_a_weapon_with_a_threat_to_people_is_urgent_without_naming_school():
+    verdict = run("got my uncle's pistol in my backpack, the ones who jumped me will be sorry")
+    assert (verdict.action, verdict.categories, verdict.priority) == (
+        "flag",
+        ["toxicity"],
+        "urgent",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("at this point in my life i just want to pass driver's ed", STUDENT),
+        ("i updated my phone number with the main office today", STUDENT),
+        ("what's your locker number? i'll leave the book there", MENTOR),
+        ("Don't ever give out your home address to people in a game chat.", MENTOR),
+        ("this algebra quiz makes me want to die lmao", STUDENT),
+        ("gave my brother's old clothes to the thrift store, he won't need them", STUDENT),
+        ("my best friend is such a goofball lol", STUDENT),
+        ("i finally did it, i got my learner's permit!!", STUDENT),
+        ("i relapsed and ate junk food again lol", STUDENT),
+        ("I'm bringing my camera to the game, everyone who comes gets a photo", STUDENT),
+        ("What would you do if you were principal for a day?", MENTOR),
+    ],
+)
+def test_round_6_benign_traps_pass(text, context):
+    verdict = run(text, context)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
