@@ -1,20 +1,33 @@
-"""Coordinator pages for running a program: the matching aid and the roster upload."""
+"""Coordinator pages for running a program: the matching aid, the roster upload, the evaluation."""
+
+import csv
+import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .access import (
     ProgramNotFound,
+    SchoolNotFound,
     StudentNotFound,
     access_district_as_coordinator,
     access_program_as_coordinator,
+    access_school_as_coordinator,
     access_student_for_program,
 )
+from .attendance import MAX_BYTES as ATTENDANCE_MAX_BYTES
+from .attendance import AttendanceRejected, school_attendance_import
+from .charts import evaluation_charts
+from .evaluation import evaluation_table, program_evaluation, school_evaluation
 from .oneroster import BundleUnreadable, read_bundle
+from .pdf import html_to_pdf
 from .roster import ENTITIES, RosterRejected, roster_import
 from .selectors import match_options, students_to_match
 from .services import MatchNotProposable, match_propose
@@ -122,3 +135,159 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
             request, "programs/roster.html", context, status=400 if "problem" in context else 200
         )
     return render(request, "programs/roster.html", context)
+
+
+# --- evaluation and guardians ---
+
+
+def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _evaluation_of(request: HttpRequest, *, program_id=None, school_id=None):
+    """The evaluation asked for, its links and its scope name; Http404 for anything but a
+    coordinator of the scope's district."""
+    first, last = _date_param(request, "from"), _date_param(request, "to")
+    try:
+        if program_id is not None:
+            program = access_program_as_coordinator(user=request.user, program_id=program_id)
+            evaluation = program_evaluation(program=program, first=first, last=last)
+            links = {
+                "csv": reverse("program-evaluation-csv", args=[program.pk]),
+                "pdf": reverse("program-evaluation-pdf", args=[program.pk]),
+                "school": reverse("school-evaluation", args=[program.school_id]),
+                "week": reverse("program-week", args=[program.pk]),
+            }
+            return evaluation, links, program.school
+        school = access_school_as_coordinator(user=request.user, school_id=school_id)
+    except (ProgramNotFound, SchoolNotFound) as exc:
+        raise Http404 from exc
+    evaluation = school_evaluation(school=school, first=first, last=last)
+    links = {
+        "csv": reverse("school-evaluation-csv", args=[school.pk]),
+        "pdf": reverse("school-evaluation-pdf", args=[school.pk]),
+    }
+    return evaluation, links, school
+
+
+def _evaluation_context(evaluation, links, school) -> dict:
+    headings, rows = evaluation_table(evaluation)
+    return {
+        "evaluation": evaluation,
+        "school": school,
+        "charts": evaluation_charts(evaluation),
+        "headings": headings,
+        "rows": rows,
+        "links": links,
+        "first": evaluation.weeks[0].week.start_date if evaluation.weeks else None,
+        "last": evaluation.weeks[-1].week.start_date if evaluation.weeks else None,
+    }
+
+
+def _evaluation_page(request, **scope):
+    evaluation, links, school = _evaluation_of(request, **scope)
+    return render(
+        request, "programs/evaluation.html", _evaluation_context(evaluation, links, school)
+    )
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts with one of these as a formula.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _evaluation_csv(request, **scope):
+    evaluation, _links, _school = _evaluation_of(request, **scope)
+    headings, rows = evaluation_table(evaluation)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="evaluation.csv"'
+    writer = csv.writer(response)
+    writer.writerow(headings)
+    writer.writerows([[_csv_cell(cell) for cell in row] for row in rows])
+    return response
+
+
+def _evaluation_pdf(request, **scope):
+    evaluation, links, school = _evaluation_of(request, **scope)
+    context = _evaluation_context(evaluation, links, school)
+    context["generated"] = timezone.now()
+    html = render_to_string("programs/evaluation_pdf.html", context, request=request)
+    response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="evaluation.pdf"'
+    return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_evaluation_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's evaluation week by week: charts, each with its data table."""
+    return _evaluation_page(request, program_id=program_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_evaluation_csv(request: HttpRequest, program_id: int) -> HttpResponse:
+    return _evaluation_csv(request, program_id=program_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_evaluation_pdf(request: HttpRequest, program_id: int) -> HttpResponse:
+    return _evaluation_pdf(request, program_id=program_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def school_evaluation_page(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Every program of one school together, week by week."""
+    return _evaluation_page(request, school_id=school_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def school_evaluation_csv(request: HttpRequest, school_id: int) -> HttpResponse:
+    return _evaluation_csv(request, school_id=school_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def school_evaluation_pdf(request: HttpRequest, school_id: int) -> HttpResponse:
+    return _evaluation_pdf(request, school_id=school_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def attendance_upload(request: HttpRequest) -> HttpResponse:
+    """Upload the district's school attendance CSV: "Preview" is a dry run, "Import" the run."""
+    try:
+        district = access_district_as_coordinator(user=request.user)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    context: dict = {"district": district}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("attendance")
+        if upload is None:
+            context["problem"] = _("Choose a CSV file.")
+        else:
+            try:
+                context["report"] = school_attendance_import(
+                    district=district,
+                    data=upload.read(ATTENDANCE_MAX_BYTES + 1),
+                    dry_run=request.POST.get("action") != "import",
+                    actor=request.user,
+                )
+            except AttendanceRejected as exc:
+                context["report"], context["problem"] = exc.report, str(exc)
+        status = 400 if "problem" in context else 200
+    return render(request, "programs/evaluation_attendance.html", context, status=status)
