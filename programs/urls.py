@@ -54,3 +54,22 @@ urlpatterns += [
         name="attendance-upload",
     ),
 ]
+urlpatterns += [
+    path(
+        "coordinator/programs/<int:program_id>/guardians/",
+        views.program_guardians,
+        name="program-guardians",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/guardians/<int:guardian_id>/letter.pdf",
+        views.program_guardian_letter,
+        name="program-guardian-letter",
+    ),
+    path("guardians/<str:token>/", views.guardian_information_page, name="guardian-information"),
+    path("guardians/<str:token>/letter.pdf", views.guardian_letter_pdf, name="guardian-letter"),
+    path(
+        "guardians/<str:token>/unsubscribe/",
+        views.guardian_unsubscribe_page,
+        name="guardian-unsubscribe",
+    ),
+]

@@ -8,10 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from accounts.middleware import second_factor_exempt
 
 from .access import (
     ProgramNotFound,
@@ -26,6 +28,17 @@ from .attendance import MAX_BYTES as ATTENDANCE_MAX_BYTES
 from .attendance import AttendanceRejected, school_attendance_import
 from .charts import evaluation_charts
 from .evaluation import evaluation_table, program_evaluation, school_evaluation
+from .guardians import (
+    GuardianLinkExpired,
+    GuardianLinkInvalid,
+    access_guardian_link,
+    guardian_information,
+    guardian_language,
+    guardian_token,
+    guardian_unsubscribe,
+    guardian_url,
+    program_guardian_list,
+)
 from .oneroster import BundleUnreadable, read_bundle
 from .pdf import html_to_pdf
 from .roster import ENTITIES, RosterRejected, roster_import
@@ -160,6 +173,7 @@ def _evaluation_of(request: HttpRequest, *, program_id=None, school_id=None):
                 "pdf": reverse("program-evaluation-pdf", args=[program.pk]),
                 "school": reverse("school-evaluation", args=[program.school_id]),
                 "week": reverse("program-week", args=[program.pk]),
+                "guardians": reverse("program-guardians", args=[program.pk]),
             }
             return evaluation, links, program.school
         school = access_school_as_coordinator(user=request.user, school_id=school_id)
@@ -291,3 +305,123 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
                 context["report"], context["problem"] = exc.report, str(exc)
         status = 400 if "problem" in context else 200
     return render(request, "programs/evaluation_attendance.html", context, status=status)
+
+
+def _guardian_link(request: HttpRequest, token: str, purpose: str):
+    """The guardian and program of a signed link, or the page saying the link is expired or
+    does not work (410 / 404). Guardians never sign in: the link is their only key."""
+    try:
+        return access_guardian_link(token=token, purpose=purpose), None
+    except GuardianLinkExpired:
+        page = render(request, "programs/guardian_link_invalid.html", {"expired": True}, status=410)
+    except GuardianLinkInvalid:
+        page = render(request, "programs/guardian_link_invalid.html", {}, status=404)
+    return None, page
+
+
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def guardian_information_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The program's information for one guardian, in their language, with the letter's link."""
+    found, refused = _guardian_link(request, token, "information")
+    if refused is not None:
+        return refused
+    guardian, program = found
+    info = guardian_information(guardian=guardian, program=program)
+    with translation.override(info.language):
+        return render(
+            request,
+            "programs/guardian_information.html",
+            {
+                "info": info,
+                "letter_url": reverse(
+                    "guardian-letter",
+                    args=[guardian_token(guardian=guardian, program=program, purpose="letter")],
+                ),
+            },
+        )
+
+
+def _letter_pdf(info) -> HttpResponse:
+    with translation.override(info.language):
+        html = render_to_string(
+            "programs/guardian_letter.html",
+            {"info": info, "today": timezone.now().astimezone(info.program.school.tz).date()},
+        )
+    response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="letter.pdf"'
+    return response
+
+
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def guardian_letter_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable letter (PDF) in the guardian's language."""
+    found, refused = _guardian_link(request, token, "letter")
+    if refused is not None:
+        return refused
+    guardian, program = found
+    return _letter_pdf(guardian_information(guardian=guardian, program=program))
+
+
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def guardian_unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the progress e-mails. A GET only asks (mail scanners open links); the POST does."""
+    found, refused = _guardian_link(request, token, "unsubscribe")
+    if refused is not None:
+        return refused
+    guardian, program = found
+    language = guardian_language(guardian=guardian)
+    if request.method == "POST":
+        guardian_unsubscribe(guardian=guardian)
+    with translation.override(language):
+        return render(
+            request,
+            "programs/guardian_unsubscribe.html",
+            {"language": language, "program": program, "done": request.method == "POST"},
+        )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_guardians(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The guardians of the program's matched students, each with their letter to print and the
+    link to their information page (to give them on paper or by e-mail)."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    guardians = program_guardian_list(program=program)
+    rows = [
+        (
+            g,
+            guardian_url(guardian=g, program=program, purpose="information"),
+            guardian_language(guardian=g),
+        )
+        for g in guardians
+    ]
+    return render(request, "programs/guardians.html", {"program": program, "rows": rows})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_guardian_letter(
+    request: HttpRequest, program_id: int, guardian_id: int
+) -> HttpResponse:
+    """A coordinator prints one guardian's letter (PDF), in the guardian's language."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    guardian = next(
+        (g for g in program_guardian_list(program=program) if g.pk == guardian_id), None
+    )
+    if guardian is None:
+        raise Http404
+    return _letter_pdf(guardian_information(guardian=guardian, program=program))
