@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit import audit_record
 from accounts.models import Program, User
 from messaging.models import Match, Message
 from scheduling.models import Attendance, Meeting
@@ -441,3 +442,27 @@ def program_guardian_list(*, program: Program) -> list[Guardian]:
         .select_related("student")
         .order_by("student__last_name", "student_id", "name", "pk")
     )
+
+
+@transaction.atomic
+def guardian_texts_save(
+    *, program: Program, language: str, texts: dict[str, str], actor: User
+) -> GuardianProgramText:
+    """Store the program's guardian texts in one language (every field required), audited."""
+    if language not in DEFAULT_TEXTS:
+        raise ValueError(f"unsupported language {language!r}")
+    missing = [f for f in FIELDS if not (texts.get(f) or "").strip()]
+    if missing:
+        raise ValueError(f"missing texts: {', '.join(missing)}")
+    row, _created = GuardianProgramText.objects.update_or_create(
+        program=program, language=language, defaults={f: texts[f].strip() for f in FIELDS}
+    )
+    audit_record(
+        action="guardian_texts.save",
+        actor=actor,
+        district_id=program.school.district_id,
+        target_type="program",
+        target_id=program.pk,
+        detail={"language": language},
+    )
+    return row

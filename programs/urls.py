@@ -73,3 +73,10 @@ urlpatterns += [
         name="guardian-unsubscribe",
     ),
 ]
+urlpatterns += [
+    path(
+        "coordinator/programs/<int:program_id>/guardians/texts/<str:language>/",
+        views.program_guardian_texts,
+        name="program-guardian-texts",
+    ),
+]

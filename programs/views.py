@@ -3,6 +3,7 @@
 import csv
 import datetime
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,16 +30,22 @@ from .attendance import AttendanceRejected, school_attendance_import
 from .charts import evaluation_charts
 from .evaluation import evaluation_table, program_evaluation, school_evaluation
 from .guardians import (
+    DEFAULT_TEXTS,
     GuardianLinkExpired,
     GuardianLinkInvalid,
     access_guardian_link,
     guardian_information,
     guardian_language,
+    guardian_texts,
+    guardian_texts_save,
     guardian_token,
     guardian_unsubscribe,
     guardian_url,
     program_guardian_list,
 )
+from .guardians import FIELDS as GUARDIAN_TEXT_FIELDS
+from .guardians import HEADINGS as GUARDIAN_HEADINGS
+from .models import GuardianProgramText
 from .oneroster import BundleUnreadable, read_bundle
 from .pdf import html_to_pdf
 from .roster import ENTITIES, RosterRejected, roster_import
@@ -227,7 +234,8 @@ def _evaluation_csv(request, **scope):
 def _evaluation_pdf(request, **scope):
     evaluation, links, school = _evaluation_of(request, **scope)
     context = _evaluation_context(evaluation, links, school)
-    context["generated"] = timezone.now()
+    # Preformatted in the school's zone: the date filter would show the server's zone.
+    context["generated"] = timezone.now().astimezone(school.tz).strftime("%Y-%m-%d %H:%M")
     html = render_to_string("programs/evaluation_pdf.html", context, request=request)
     response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="evaluation.pdf"'
@@ -425,3 +433,36 @@ def program_guardian_letter(
     if guardian is None:
         raise Http404
     return _letter_pdf(guardian_information(guardian=guardian, program=program))
+
+
+class GuardianTextsForm(forms.ModelForm):
+    class Meta:
+        model = GuardianProgramText
+        fields = list(GUARDIAN_TEXT_FIELDS)
+        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in GUARDIAN_TEXT_FIELDS}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def program_guardian_texts(request: HttpRequest, program_id: int, language: str) -> HttpResponse:
+    """Edit what the program tells guardians in one language; the page and letter follow it."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    if language not in DEFAULT_TEXTS:
+        raise Http404
+    current = guardian_texts(program=program, language=language)
+    form = GuardianTextsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        guardian_texts_save(
+            program=program, language=language, texts=form.cleaned_data, actor=request.user
+        )
+        return redirect("program-guardians", program.pk)
+    return render(
+        request,
+        "programs/guardian_texts.html",
+        {"program": program, "form": form, "language": language, "headings": GUARDIAN_HEADINGS},
+        status=400 if form.errors else 200,
+    )

@@ -253,3 +253,36 @@ def test_match_pause_keeps_digest_close_stops_it(family, coordinator):
     messaging.match_close(match=family["match"], actor=coordinator, reason="Done")
     mail.outbox.clear()
     assert guardian_digests_send(now=timezone.now() + datetime.timedelta(days=30)) == 0
+
+
+def test_coordinator_edits_the_spanish_texts(client, family, coordinator, verified_login):
+    verified_login(client, coordinator)
+    url = f"/coordinator/programs/{family['program'].pk}/guardians/texts/es/"
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "Comuníquese con el coordinador" in form.content.decode()  # the default, to edit
+    texts = {
+        f: f"Texto {f}" for f in ("goals", "why_chosen", "mentors_chosen", "roles", "meetings")
+    }
+    incomplete = client.post(url, texts)
+    assert incomplete.status_code == 400
+    assert not GuardianProgramText.objects.filter(program=family["program"]).exists()
+    done = client.post(url, {**texts, "contact": "Llame a la Sra. Pérez."})
+    assert done.status_code == 302
+    html = _info(client, family["es"], family["program"]).content.decode()
+    assert "Llame a la Sra. Pérez." in html
+    assert "Texto goals" in html
+    # English guardians still read the English default.
+    assert "Llame" not in _info(client, family["en"], family["program"]).content.decode()
+    assert client.get(url.replace("/es/", "/fr/")).status_code == 404
+
+
+def test_texts_page_is_for_the_programs_coordinators_only(
+    client, family, make_user, make_district, verified_login
+):
+    url = f"/coordinator/programs/{family['program'].pk}/guardians/texts/en/"
+    verified_login(client, make_user(User.Role.COORDINATOR, make_district()))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"goals": "x"}).status_code == 404
+    verified_login(client, make_user(User.Role.MENTOR, family["es"].district))
+    assert client.get(url).status_code == 404
