@@ -238,12 +238,19 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every step of every PDF (programs.pdf) at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Trellis' own knobs.
 TRELLIS = {
     "MAX_MESSAGE_CHARS": env.int("TRELLIS_MAX_MESSAGE_CHARS", default=4000),
+    # The address people reach the site at, for links in e-mails to guardians (who never sign in).
+    "PUBLIC_URL": env.str("TRELLIS_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/"),
     # Sessions: idle timeout for people outside any program (programs set their own).
     "IDLE_TIMEOUT_MINUTES": env.int("TRELLIS_IDLE_TIMEOUT_MINUTES", default=15),
     # Sign-in throttling (accounts.throttle): failures inside SIGN_IN_LOCK_MINUTES that lock an
@@ -347,5 +354,7 @@ TRELLIS_PERIODIC = [
     # The audit log's latest (id, HMAC) to AUDIT_ANCHOR_PATH and the log stream: entries deleted
     # from the end of the log are caught by `audit_verify` once an anchor has named them.
     ("audit-anchor", "accounts.audit.audit_anchor_export", 300),
+    # Progress e-mails to guardians, each program at its own interval (programs.guardians).
+    ("guardian-digests", "programs.guardians.guardian_digests_send", 3600),
 ]
 TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

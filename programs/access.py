@@ -7,7 +7,7 @@ accounts.middleware.AccessDeniedAuditMiddleware audits with the ids asked for).
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from accounts.models import District, Program, User
+from accounts.models import District, Program, School, User
 
 
 class ProgramNotFound(ObjectDoesNotExist):
@@ -57,3 +57,19 @@ def access_student_for_program(*, user: User, program: Program, student_id: obje
         )
     except (User.DoesNotExist, TypeError, ValueError) as exc:
         raise StudentNotFound from exc
+
+
+class SchoolNotFound(ObjectDoesNotExist):
+    """No such school, or not one of the coordinator's district (deliberately the same)."""
+
+
+def access_school_as_coordinator(*, user: User, school_id: object) -> School:
+    """The school, if `user` is an active coordinator of its district; else SchoolNotFound."""
+    if not _is_coordinator(user):
+        raise SchoolNotFound
+    try:
+        return School.objects.select_related("district").get(
+            pk=int(school_id), district_id=user.district_id
+        )
+    except (School.DoesNotExist, TypeError, ValueError) as exc:
+        raise SchoolNotFound from exc

@@ -135,3 +135,135 @@ class MatchDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Decision for match {self.match_id}"
+
+
+# --- evaluation and guardians ---
+
+
+class SchoolAttendance(models.Model):
+    """A student's school attendance as the district imports it (programs.evaluation): one day,
+    or one week given as day counts. Kept so that a program can compare attendance before and
+    after a student's match started; never shown to mentors."""
+
+    class Period(models.IntegerChoices):
+        DAY = 1, _("Day")
+        WEEK = 7, _("Week")
+
+    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_attendance"
+    )
+    # The day itself, or the Monday of an ISO week.
+    period_start = models.DateField()
+    period_days = models.PositiveSmallIntegerField(choices=Period.choices)
+    days_present = models.PositiveSmallIntegerField()
+    days_absent = models.PositiveSmallIntegerField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["student", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "period_start", "period_days"],
+                name="school_attendance_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_days__in=[1, 7]), name="school_attendance_day_or_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(days_present__lte=7) & Q(days_absent__lte=7),
+                name="school_attendance_days_in_week",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"School attendance of {self.student_id} from {self.period_start}"
+
+
+class GuardianProgramText(models.Model):
+    """What a program tells its students' guardians, in one language (programs.guardians): the
+    information page and the letter are generated from it."""
+
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.CASCADE, related_name="guardian_texts"
+    )
+    # A language code of settings.LANGUAGES ("en", "es").
+    language = models.CharField(max_length=8)
+    goals = models.TextField(verbose_name=_("goals of the program"))
+    why_chosen = models.TextField(verbose_name=_("why the child was chosen"))
+    mentors_chosen = models.TextField(verbose_name=_("how mentors are chosen and screened"))
+    roles = models.TextField(verbose_name=_("roles and responsibilities"))
+    meetings = models.TextField(verbose_name=_("meeting schedule"))
+    contact = models.TextField(verbose_name=_("whom to contact"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "language"], name="guardian_text_once_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Guardian text of program {self.program_id} ({self.language})"
+
+
+class GuardianSettings(models.Model):
+    """How long a guardian's signed link lasts, and how often the progress digest goes out."""
+
+    program = models.OneToOneField(
+        "accounts.Program", on_delete=models.CASCADE, related_name="guardian_settings"
+    )
+    link_max_age_days = models.PositiveSmallIntegerField(
+        default=30, help_text=_("Days a link sent to a guardian keeps working.")
+    )
+    digest_every_days = models.PositiveSmallIntegerField(
+        default=14, help_text=_("Days between two progress e-mails to a guardian.")
+    )
+
+    class Meta:
+        verbose_name_plural = "guardian settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(link_max_age_days__gte=1) & Q(digest_every_days__gte=1),
+                name="guardian_settings_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Guardian settings of program {self.program_id}"
+
+
+class GuardianDigest(models.Model):
+    """One progress e-mail sent to one guardian about one program: figures only, never message
+    content. The row makes the periodic job send each period once."""
+
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="digests")
+    program = models.ForeignKey("accounts.Program", on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    meetings_attended = models.PositiveIntegerField()
+    weeks_with_contact = models.PositiveIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "program", "period_end"], name="guardian_digest_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest to guardian {self.guardian_id} for program {self.program_id}"
+
+
+class GuardianUnsubscribe(models.Model):
+    """A guardian who asked for no more progress e-mails (through the digest's signed link)."""
+
+    guardian = models.OneToOneField(Guardian, on_delete=models.CASCADE, related_name="unsubscribe")
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Guardian {self.guardian_id} unsubscribed"

@@ -15,3 +15,68 @@ urlpatterns = [
         name="program-match",
     ),
 ]
+
+# --- evaluation and guardians ---
+urlpatterns += [
+    path(
+        "coordinator/programs/<int:program_id>/evaluation/",
+        views.program_evaluation_page,
+        name="program-evaluation",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/evaluation.csv",
+        views.program_evaluation_csv,
+        name="program-evaluation-csv",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/evaluation.pdf",
+        views.program_evaluation_pdf,
+        name="program-evaluation-pdf",
+    ),
+    path(
+        "coordinator/schools/<int:school_id>/evaluation/",
+        views.school_evaluation_page,
+        name="school-evaluation",
+    ),
+    path(
+        "coordinator/schools/<int:school_id>/evaluation.csv",
+        views.school_evaluation_csv,
+        name="school-evaluation-csv",
+    ),
+    path(
+        "coordinator/schools/<int:school_id>/evaluation.pdf",
+        views.school_evaluation_pdf,
+        name="school-evaluation-pdf",
+    ),
+    path(
+        "coordinator/attendance/",
+        views.attendance_upload,
+        name="attendance-upload",
+    ),
+]
+urlpatterns += [
+    path(
+        "coordinator/programs/<int:program_id>/guardians/",
+        views.program_guardians,
+        name="program-guardians",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/guardians/<int:guardian_id>/letter.pdf",
+        views.program_guardian_letter,
+        name="program-guardian-letter",
+    ),
+    path("guardians/<str:token>/", views.guardian_information_page, name="guardian-information"),
+    path("guardians/<str:token>/letter.pdf", views.guardian_letter_pdf, name="guardian-letter"),
+    path(
+        "guardians/<str:token>/unsubscribe/",
+        views.guardian_unsubscribe_page,
+        name="guardian-unsubscribe",
+    ),
+]
+urlpatterns += [
+    path(
+        "coordinator/programs/<int:program_id>/guardians/texts/<str:language>/",
+        views.program_guardian_texts,
+        name="program-guardian-texts",
+    ),
+]

@@ -1,20 +1,53 @@
-"""Coordinator pages for running a program: the matching aid and the roster upload."""
+"""Coordinator pages for running a program: the matching aid, the roster upload, the evaluation."""
 
+import csv
+import datetime
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.middleware import second_factor_exempt
+
 from .access import (
     ProgramNotFound,
+    SchoolNotFound,
     StudentNotFound,
     access_district_as_coordinator,
     access_program_as_coordinator,
+    access_school_as_coordinator,
     access_student_for_program,
 )
+from .attendance import MAX_BYTES as ATTENDANCE_MAX_BYTES
+from .attendance import AttendanceRejected, school_attendance_import
+from .charts import evaluation_charts
+from .evaluation import evaluation_table, program_evaluation, school_evaluation
+from .guardians import (
+    DEFAULT_TEXTS,
+    GuardianLinkExpired,
+    GuardianLinkInvalid,
+    access_guardian_link,
+    guardian_information,
+    guardian_language,
+    guardian_texts,
+    guardian_texts_save,
+    guardian_token,
+    guardian_unsubscribe,
+    guardian_url,
+    program_guardian_list,
+)
+from .guardians import FIELDS as GUARDIAN_TEXT_FIELDS
+from .guardians import HEADINGS as GUARDIAN_HEADINGS
+from .models import GuardianProgramText
 from .oneroster import BundleUnreadable, read_bundle
+from .pdf import html_to_pdf
 from .roster import ENTITIES, RosterRejected, roster_import
 from .selectors import match_options, students_to_match
 from .services import MatchNotProposable, match_propose
@@ -122,3 +155,314 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
             request, "programs/roster.html", context, status=400 if "problem" in context else 200
         )
     return render(request, "programs/roster.html", context)
+
+
+# --- evaluation and guardians ---
+
+
+def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _evaluation_of(request: HttpRequest, *, program_id=None, school_id=None):
+    """The evaluation asked for, its links and its scope name; Http404 for anything but a
+    coordinator of the scope's district."""
+    first, last = _date_param(request, "from"), _date_param(request, "to")
+    try:
+        if program_id is not None:
+            program = access_program_as_coordinator(user=request.user, program_id=program_id)
+            evaluation = program_evaluation(program=program, first=first, last=last)
+            links = {
+                "csv": reverse("program-evaluation-csv", args=[program.pk]),
+                "pdf": reverse("program-evaluation-pdf", args=[program.pk]),
+                "school": reverse("school-evaluation", args=[program.school_id]),
+                "week": reverse("program-week", args=[program.pk]),
+                "guardians": reverse("program-guardians", args=[program.pk]),
+            }
+            return evaluation, links, program.school
+        school = access_school_as_coordinator(user=request.user, school_id=school_id)
+    except (ProgramNotFound, SchoolNotFound) as exc:
+        raise Http404 from exc
+    evaluation = school_evaluation(school=school, first=first, last=last)
+    links = {
+        "csv": reverse("school-evaluation-csv", args=[school.pk]),
+        "pdf": reverse("school-evaluation-pdf", args=[school.pk]),
+    }
+    return evaluation, links, school
+
+
+def _evaluation_context(evaluation, links, school) -> dict:
+    headings, rows = evaluation_table(evaluation)
+    return {
+        "evaluation": evaluation,
+        "school": school,
+        "charts": evaluation_charts(evaluation),
+        "headings": headings,
+        "rows": rows,
+        "links": links,
+        "first": evaluation.weeks[0].week.start_date if evaluation.weeks else None,
+        "last": evaluation.weeks[-1].week.start_date if evaluation.weeks else None,
+    }
+
+
+def _evaluation_page(request, **scope):
+    evaluation, links, school = _evaluation_of(request, **scope)
+    return render(
+        request, "programs/evaluation.html", _evaluation_context(evaluation, links, school)
+    )
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts with one of these as a formula.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _evaluation_csv(request, **scope):
+    evaluation, _links, _school = _evaluation_of(request, **scope)
+    headings, rows = evaluation_table(evaluation)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="evaluation.csv"'
+    writer = csv.writer(response)
+    writer.writerow(headings)
+    writer.writerows([[_csv_cell(cell) for cell in row] for row in rows])
+    return response
+
+
+def _evaluation_pdf(request, **scope):
+    evaluation, links, school = _evaluation_of(request, **scope)
+    context = _evaluation_context(evaluation, links, school)
+    # Preformatted in the school's zone: the date filter would show the server's zone.
+    context["generated"] = timezone.now().astimezone(school.tz).strftime("%Y-%m-%d %H:%M")
+    html = render_to_string("programs/evaluation_pdf.html", context, request=request)
+    response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="evaluation.pdf"'
+    return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_evaluation_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's evaluation week by week: charts, each with its data table."""
+    return _evaluation_page(request, program_id=program_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_evaluation_csv(request: HttpRequest, program_id: int) -> HttpResponse:
+    return _evaluation_csv(request, program_id=program_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_evaluation_pdf(request: HttpRequest, program_id: int) -> HttpResponse:
+    return _evaluation_pdf(request, program_id=program_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def school_evaluation_page(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Every program of one school together, week by week."""
+    return _evaluation_page(request, school_id=school_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def school_evaluation_csv(request: HttpRequest, school_id: int) -> HttpResponse:
+    return _evaluation_csv(request, school_id=school_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def school_evaluation_pdf(request: HttpRequest, school_id: int) -> HttpResponse:
+    return _evaluation_pdf(request, school_id=school_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def attendance_upload(request: HttpRequest) -> HttpResponse:
+    """Upload the district's school attendance CSV: "Preview" is a dry run, "Import" the run."""
+    try:
+        district = access_district_as_coordinator(user=request.user)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    context: dict = {"district": district}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("attendance")
+        if upload is None:
+            context["problem"] = _("Choose a CSV file.")
+        else:
+            try:
+                context["report"] = school_attendance_import(
+                    district=district,
+                    data=upload.read(ATTENDANCE_MAX_BYTES + 1),
+                    dry_run=request.POST.get("action") != "import",
+                    actor=request.user,
+                )
+            except AttendanceRejected as exc:
+                context["report"], context["problem"] = exc.report, str(exc)
+        status = 400 if "problem" in context else 200
+    return render(request, "programs/evaluation_attendance.html", context, status=status)
+
+
+def _guardian_link(request: HttpRequest, token: str, purpose: str):
+    """The guardian and program of a signed link, or the page saying the link is expired or
+    does not work (410 / 404). Guardians never sign in: the link is their only key."""
+    try:
+        return access_guardian_link(token=token, purpose=purpose), None
+    except GuardianLinkExpired:
+        page = render(request, "programs/guardian_link_invalid.html", {"expired": True}, status=410)
+    except GuardianLinkInvalid:
+        page = render(request, "programs/guardian_link_invalid.html", {}, status=404)
+    return None, page
+
+
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def guardian_information_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The program's information for one guardian, in their language, with the letter's link."""
+    found, refused = _guardian_link(request, token, "information")
+    if refused is not None:
+        return refused
+    guardian, program = found
+    info = guardian_information(guardian=guardian, program=program)
+    with translation.override(info.language):
+        return render(
+            request,
+            "programs/guardian_information.html",
+            {
+                "info": info,
+                "letter_url": reverse(
+                    "guardian-letter",
+                    args=[guardian_token(guardian=guardian, program=program, purpose="letter")],
+                ),
+            },
+        )
+
+
+def _letter_pdf(info) -> HttpResponse:
+    with translation.override(info.language):
+        html = render_to_string(
+            "programs/guardian_letter.html",
+            {"info": info, "today": timezone.now().astimezone(info.program.school.tz).date()},
+        )
+    response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="letter.pdf"'
+    return response
+
+
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def guardian_letter_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable letter (PDF) in the guardian's language."""
+    found, refused = _guardian_link(request, token, "letter")
+    if refused is not None:
+        return refused
+    guardian, program = found
+    return _letter_pdf(guardian_information(guardian=guardian, program=program))
+
+
+@second_factor_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def guardian_unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the progress e-mails. A GET only asks (mail scanners open links); the POST does."""
+    found, refused = _guardian_link(request, token, "unsubscribe")
+    if refused is not None:
+        return refused
+    guardian, program = found
+    language = guardian_language(guardian=guardian)
+    if request.method == "POST":
+        guardian_unsubscribe(guardian=guardian)
+    with translation.override(language):
+        return render(
+            request,
+            "programs/guardian_unsubscribe.html",
+            {"language": language, "program": program, "done": request.method == "POST"},
+        )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_guardians(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The guardians of the program's matched students, each with their letter to print and the
+    link to their information page (to give them on paper or by e-mail)."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    guardians = program_guardian_list(program=program)
+    rows = [
+        (
+            g,
+            guardian_url(guardian=g, program=program, purpose="information"),
+            guardian_language(guardian=g),
+        )
+        for g in guardians
+    ]
+    return render(request, "programs/guardians.html", {"program": program, "rows": rows})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_guardian_letter(
+    request: HttpRequest, program_id: int, guardian_id: int
+) -> HttpResponse:
+    """A coordinator prints one guardian's letter (PDF), in the guardian's language."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    guardian = next(
+        (g for g in program_guardian_list(program=program) if g.pk == guardian_id), None
+    )
+    if guardian is None:
+        raise Http404
+    return _letter_pdf(guardian_information(guardian=guardian, program=program))
+
+
+class GuardianTextsForm(forms.ModelForm):
+    class Meta:
+        model = GuardianProgramText
+        fields = list(GUARDIAN_TEXT_FIELDS)
+        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in GUARDIAN_TEXT_FIELDS}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def program_guardian_texts(request: HttpRequest, program_id: int, language: str) -> HttpResponse:
+    """Edit what the program tells guardians in one language; the page and letter follow it."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    if language not in DEFAULT_TEXTS:
+        raise Http404
+    current = guardian_texts(program=program, language=language)
+    form = GuardianTextsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        guardian_texts_save(
+            program=program, language=language, texts=form.cleaned_data, actor=request.user
+        )
+        return redirect("program-guardians", program.pk)
+    return render(
+        request,
+        "programs/guardian_texts.html",
+        {"program": program, "form": form, "language": language, "headings": GUARDIAN_HEADINGS},
+        status=400 if form.errors else 200,
+    )

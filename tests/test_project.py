@@ -3,13 +3,16 @@
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.models import Program, User
 from messaging.models import Match, Message, WeeklyPrompt
 from moderation.models import ReviewItem
+from programs.evaluation import program_evaluation
+from programs.models import Guardian, GuardianProgramText
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -155,12 +158,39 @@ def test_seed_demo_is_idempotent(capsys):
     assert (User.objects.count(), Match.objects.count(), Message.objects.count()) == counts
     assert Match.objects.filter(status=Match.Status.ACTIVE).count() == 3
     # The demo shows each part of the product: a held message, a flagged one, next week's prompt.
-    assert Message.objects.filter(kind=Message.Kind.USER).count() == 5
+    # Five this week, fourteen in the four weeks before it (programs evaluation history).
+    assert Message.objects.filter(kind=Message.Kind.USER).count() == 19
     assert Message.objects.filter(state=Message.State.HELD).count() == 1
     flagged = ReviewItem.objects.filter(source="pipeline", message__state=Message.State.FLAGGED)
     assert flagged.count() == 1
     assert WeeklyPrompt.objects.count() == 1
     assert "Sign in at http://127.0.0.1:8000/accounts/login/" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_has_weeks_of_history_for_the_evaluation(capsys):
+    call_command("seed_demo")
+    program = Program.objects.get(name="Careers in Practice")
+    weeks = program_evaluation(program=program).weeks
+    assert len(weeks) >= 9
+    earlier = weeks[-5:-1]  # the four weeks before this one
+    assert [w.matches_active for w in earlier] == [2, 2, 2, 2]
+    assert [w.matches_with_contact for w in earlier] == [2, 2, 1, 1]
+    assert [w.meetings_held for w in earlier] == [1, 1, 1, 1]
+    assert [w.attendance_rate for w in earlier] == [
+        Decimal("1.00"), Decimal("0.50"), Decimal("1.00"), Decimal("1.00")
+    ]  # fmt: skip
+    assert all(w.response_median_hours is not None for w in earlier)
+    # Sam and Jordan stopped writing two weeks ago.
+    assert weeks[-2].at_risk == 1
+    assert program_evaluation(program=program).at_risk_matches[0].mentor.username == "mentor2"
+    assert [w.school_days_recorded for w in weeks[-8:-1]] == [10] * 7
+    assert Guardian.objects.filter(student__username__in=["student", "student2"]).count() == 2
+    assert GuardianProgramText.objects.filter(program=program).count() == 2
+    call_command("seed_demo")
+    assert [w.matches_with_contact for w in program_evaluation(program=program).weeks[-5:-1]] == [
+        2, 2, 1, 1
+    ]  # fmt: skip
 
 
 def test_login_page_is_served(client, db):

@@ -18,9 +18,12 @@ from accounts.permissions import coordinator_admin_grant
 from actions.messages import message_send
 from messaging import cadence
 from messaging import services as messaging
-from messaging.models import Match
+from messaging.models import Match, MatchEvent, Message
+from programs.attendance import school_attendance_import
+from programs.guardians import guardian_texts_seed
+from programs.models import Guardian
 from scheduling import services as scheduling
-from scheduling.models import Venue
+from scheduling.models import Attendance, Meeting, Venue
 
 DEMO_PASSWORD = "trellis-demo-2026"  # noqa: S105 - demo accounts only, printed to the operator
 
@@ -47,6 +50,41 @@ NEXT_PROMPT = (
     "This week: tell your mentor about one thing you tried for the first time, and ask them "
     "about the first job they ever had."
 )
+
+# Earlier weeks, so that the program's evaluation and week pages show a history: (weeks before
+# this one, day of the week, hour in the school's zone, who, text). Riley and Jordan write every
+# week; Sam and Jordan stopped two weeks ago, so their match shows as at risk.
+EARLIER = {
+    ("mentor2", "student2"): [
+        (4, 1, 16, "student2", "Hi Jordan! I want to build robots one day."),
+        (4, 2, 12, "mentor2", "Hi Riley! Robots are a great goal. What have you built so far?"),
+        (3, 1, 15, "student2", "A small car with a motor kit in science class."),
+        (3, 1, 21, "mentor2", "Nice work. Did it drive straight the first time?"),
+        (3, 3, 10, "student2", "No, it turned left every time. We fixed one wheel."),
+        (2, 0, 17, "mentor2", "This week: what subject do you find hardest right now?"),
+        (2, 2, 11, "student2", "Math, fractions are confusing."),
+        (2, 3, 17, "mentor2", "Fractions confused me too. Try drawing them as pizza slices."),
+        (1, 1, 14, "student2", "The pizza trick worked on my quiz!"),
+        (1, 1, 17, "mentor2", "That is great news. I am proud of you."),
+    ],
+    ("mentor2", "student"): [
+        (4, 2, 15, "student", "Hi, I am Sam. I like biology."),
+        (4, 3, 19, "mentor2", "Hi Sam, nice to meet you. Engineers work with biologists a lot."),
+        (3, 1, 16, "student", "What kind of projects do you do?"),
+        (3, 4, 9, "mentor2", "Water filters for small towns. I can tell you more next time."),
+    ],
+}
+# School attendance as the district would import it, per student: (weeks before this one, days
+# present of five). Riley's attendance rises after the match started four weeks ago.
+SCHOOL_ATTENDANCE = {
+    "student2": [(7, 3), (6, 3), (5, 2), (4, 4), (3, 4), (2, 5), (1, 5)],
+    "student": [(7, 4), (6, 4), (5, 4), (4, 4), (3, 3), (2, 4), (1, 4)],
+}
+GUARDIANS = [
+    # student, sourcedId, name, e-mail, language
+    ("student", "demo-guardian-1", "Rosa Student", "rosa@example.org", "es"),
+    ("student2", "demo-guardian-2", "Alex Student", "alex@example.org", "en"),
+]
 
 
 DEMO_BACKUP_CODES = 3
@@ -107,6 +145,79 @@ class Command(BaseCommand):
             actor=coordinator,
         )
 
+    def _history(self, program, users, coordinator, matches):
+        """Earlier weeks of messages, a weekly meeting with its attendance, school attendance and
+        the guardians' contacts, once. The matches with history started four weeks ago."""
+        tz = program.school.tz
+        this_week = cadence.program_week(program=program, at=timezone.now()).start_date
+        started = datetime.datetime.combine(
+            this_week - datetime.timedelta(weeks=4), datetime.time(8), tzinfo=tz
+        )
+        for pair, lines in EARLIER.items():
+            match = matches[pair]
+            if match.conversation.messages.filter(client_id__startswith="demo-earlier-").exists():
+                continue
+            MatchEvent.objects.filter(match=match).update(at=started)
+            for i, (weeks, day, hour, who, text) in enumerate(lines):
+                when = datetime.datetime.combine(
+                    this_week - datetime.timedelta(weeks=weeks, days=-day),
+                    datetime.time(hour),
+                    tzinfo=tz,
+                )
+                sent = message_send(
+                    sender=users[who],
+                    conversation_id=match.conversation.pk,
+                    client_id=f"demo-earlier-{pair[1]}-{i}",
+                    body=text,
+                ).message
+                Message.objects.filter(pk=sent.pk).update(created_at=when, state_changed_at=when)
+        venue, _ = Venue.objects.get_or_create(
+            school=program.school, name="Library", defaults={"approved": True}
+        )
+        weekly = matches[("mentor2", "student2")]
+        if not weekly.conversation.meeting_series.exists():
+            first = this_week - datetime.timedelta(weeks=4, days=-1)  # a Tuesday
+            scheduling.series_create(
+                conversation=weekly.conversation,
+                venue=venue,
+                title="Robotics club with your mentor",
+                rule="FREQ=WEEKLY;BYDAY=TU;COUNT=8",
+                first_date=first,
+                start_time=datetime.time(15, 0),
+                duration_minutes=45,
+                actor=coordinator,
+                now=started - datetime.timedelta(days=1),
+            )
+            past = Meeting.objects.filter(
+                conversation=weekly.conversation, starts_at__lt=timezone.now()
+            ).order_by("starts_at")
+            for n, meeting in enumerate(past):
+                for who in ("mentor2", "student2"):
+                    state = Attendance.State.ABSENT if (n, who) == (1, "student2") else "present"
+                    scheduling.attendance_record(
+                        meeting_id=meeting.pk, user_id=users[who].pk, state=state, actor=coordinator
+                    )
+        rows = ["student,week,days_present,days_absent"]
+        for username, weeks in SCHOOL_ATTENDANCE.items():
+            for weeks_ago, present in weeks:
+                monday = this_week - datetime.timedelta(weeks=weeks_ago, days=this_week.weekday())
+                rows.append(f"{username},{monday.isoformat()},{present},{5 - present}")
+        school_attendance_import(
+            district=program.school.district, data="\n".join(rows).encode(), dry_run=False
+        )
+        for username, sourced_id, name, email, language in GUARDIANS:
+            Guardian.objects.get_or_create(
+                student=users[username],
+                sourced_id=sourced_id,
+                defaults={
+                    "district": program.school.district,
+                    "name": name,
+                    "email": email,
+                    "preferred_language": language,
+                },
+            )
+        guardian_texts_seed(program=program)
+
     @transaction.atomic
     def handle(self, *args, **options):
         district, _ = District.objects.get_or_create(
@@ -118,7 +229,7 @@ class Command(BaseCommand):
             school=school,
             name="Careers in Practice",
             defaults={
-                "start_date": today - datetime.timedelta(days=30),
+                "start_date": today - datetime.timedelta(days=60),
                 "end_date": today + datetime.timedelta(days=240),
             },
         )
@@ -161,6 +272,7 @@ class Command(BaseCommand):
                 },
             )
         pairs = [("mentor", "student"), ("mentor2", "student2"), ("mentor2", "student")]
+        matches = {}
         for mentor, student in pairs:
             match = (
                 Match.objects.filter(program=program, mentor=users[mentor], student=users[student])
@@ -171,7 +283,10 @@ class Command(BaseCommand):
                 match = messaging.match_create(
                     program=program, mentor=users[mentor], student=users[student], actor=coordinator
                 )
-            messaging.match_activate(match=match, actor=coordinator, reason="Demo")
+            matches[(mentor, student)] = messaging.match_activate(
+                match=match, actor=coordinator, reason="Demo"
+            )
+        self._history(program, users, coordinator, matches)
         first = Match.objects.get(
             program=program,
             mentor=users["mentor"],

@@ -1,0 +1,468 @@
+"""Guardians kept informed: the program's texts, signed links, the information page and letter,
+and the periodic progress e-mail.
+
+Guardians do not sign in. Every link sent to one is signed (`TimestampSigner`) with the guardian,
+the program and the purpose, and expires after the program's `link_max_age_days` (30 days by
+default). The progress e-mail carries figures only (meetings attended, weeks with contact) and
+never anything written in a conversation.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.audit import audit_record
+from accounts.models import Program, User
+from messaging.models import Match, Message
+from scheduling.models import Attendance, Meeting
+
+from .evaluation import evaluation_weeks
+from .matching import language_part
+from .models import (
+    Guardian,
+    GuardianDigest,
+    GuardianProgramText,
+    GuardianSettings,
+    GuardianUnsubscribe,
+)
+
+logger = logging.getLogger(__name__)
+
+SALT = "programs.guardians.link"
+PURPOSES = ("information", "letter", "unsubscribe")
+FIELDS = ("goals", "why_chosen", "mentors_chosen", "roles", "meetings", "contact")
+HEADINGS = {
+    "goals": gettext_lazy("What the program is for"),
+    "why_chosen": gettext_lazy("Why your child was invited"),
+    "mentors_chosen": gettext_lazy("How mentors are chosen and screened"),
+    "roles": gettext_lazy("Who does what"),
+    "meetings": gettext_lazy("When mentor and student meet"),
+    "contact": gettext_lazy("Whom to contact"),
+}
+
+# The texts a program starts with, in each language the product speaks; a coordinator edits
+# them per program (GuardianProgramText). Spanish addresses the guardian as "usted".
+DEFAULT_TEXTS = {
+    "en": {
+        "goals": (
+            "The program pairs each student with a screened adult mentor who writes with them "
+            "once a week and meets them at school. The goal is a steady, trusted adult who helps "
+            "your child explore their interests, stay on track at school and plan what comes "
+            "next."
+        ),
+        "why_chosen": (
+            "School staff invite students they believe will benefit from a mentor: for example "
+            "students who asked for one, who are curious about a career, or who would benefit "
+            "from extra encouragement to come to school. Being invited is never a punishment."
+        ),
+        "mentors_chosen": (
+            "Every mentor passes a background check and an orientation on the program's rules "
+            "and boundaries before being matched. Staff match mentors on what they can offer "
+            "your child, such as experience, career and languages spoken."
+        ),
+        "roles": (
+            "The mentor writes every week and comes to the meetings at school. Your child "
+            "answers and takes part. Program staff read the conversations to keep everyone "
+            "safe and follow up when something is not working. You can ask questions at any "
+            "time and may withdraw your consent."
+        ),
+        "meetings": (
+            "Mentor and student write once a week on Trellis, during the school day. Meetings "
+            "in person happen at school, in an approved room, on the dates the program sets."
+        ),
+        "contact": "Contact the program coordinator at your child's school.",
+    },
+    "es": {
+        "goals": (
+            "El programa une a cada estudiante con un mentor adulto evaluado que le escribe una "
+            "vez por semana y se reúne con él o ella en la escuela. El objetivo es que su hijo o "
+            "hija cuente con un adulto constante y de confianza que le ayude a explorar sus "
+            "intereses, a mantenerse al día en la escuela y a planear su futuro."
+        ),
+        "why_chosen": (
+            "El personal de la escuela invita a estudiantes que, en su opinión, se beneficiarán "
+            "de un mentor: por ejemplo, quienes lo pidieron, quienes sienten curiosidad por una "
+            "profesión o quienes necesitan un apoyo adicional para asistir a clases. Ser "
+            "invitado nunca es un castigo."
+        ),
+        "mentors_chosen": (
+            "Cada mentor pasa una verificación de antecedentes y una orientación sobre las "
+            "reglas y los límites del programa antes de ser asignado. El personal elige al "
+            "mentor según lo que puede ofrecer a su hijo o hija, como su experiencia, su "
+            "profesión y los idiomas que habla."
+        ),
+        "roles": (
+            "El mentor escribe cada semana y asiste a las reuniones en la escuela. Su hijo o "
+            "hija responde y participa. El personal del programa lee las conversaciones para "
+            "proteger a todos y actúa cuando algo no funciona. Usted puede hacer preguntas en "
+            "cualquier momento y puede retirar su consentimiento."
+        ),
+        "meetings": (
+            "El mentor y el estudiante se escriben una vez por semana en Trellis, durante el "
+            "horario escolar. Las reuniones en persona se hacen en la escuela, en un salón "
+            "aprobado, en las fechas que fija el programa."
+        ),
+        "contact": "Comuníquese con el coordinador del programa en la escuela de su hijo o hija.",
+    },
+}
+
+
+class GuardianLinkInvalid(Exception):
+    """The link was changed, is for something else, or names a guardian no longer on file."""
+
+
+class GuardianLinkExpired(GuardianLinkInvalid):
+    """The link is genuine but older than the program allows."""
+
+
+def guardian_language(*, guardian: Guardian) -> str:
+    """The guardian's language if the product speaks it, else the site's first language."""
+    spoken = [code for code, _name in settings.LANGUAGES]
+    language = language_part(guardian.preferred_language or "")
+    return language if language in spoken else spoken[0]
+
+
+def guardian_settings(*, program: Program) -> GuardianSettings:
+    """The program's settings, or the defaults (unsaved) when none were stored."""
+    return GuardianSettings.objects.filter(program=program).first() or GuardianSettings(
+        program=program
+    )
+
+
+def guardian_texts(*, program: Program, language: str) -> GuardianProgramText:
+    """The program's guardian texts in `language`; the default texts (unsaved) when the program
+    has none in it."""
+    stored = GuardianProgramText.objects.filter(program=program, language=language).first()
+    if stored is not None:
+        return stored
+    defaults = DEFAULT_TEXTS.get(language, DEFAULT_TEXTS["en"])
+    return GuardianProgramText(program=program, language=language, **defaults)
+
+
+def guardian_texts_seed(*, program: Program) -> int:
+    """Store the default texts for every language the program has none in, for coordinators to
+    edit. Idempotent; returns the number created."""
+    created = 0
+    for language, texts in DEFAULT_TEXTS.items():
+        _row, made = GuardianProgramText.objects.get_or_create(
+            program=program, language=language, defaults=texts
+        )
+        created += int(made)
+    return created
+
+
+# -- signed links --------------------------------------------------------------------------------
+
+
+def guardian_token(*, guardian: Guardian, program: Program, purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    payload = {"g": guardian.pk, "p": program.pk, "k": purpose}
+    return signing.TimestampSigner(salt=SALT).sign_object(payload)
+
+
+def guardian_url(*, guardian: Guardian, program: Program, purpose: str) -> str:
+    """The absolute address of a guardian's page (information, letter or unsubscribe)."""
+    token = guardian_token(guardian=guardian, program=program, purpose=purpose)
+    path = reverse(f"guardian-{purpose}", args=[token])
+    return f"{settings.TRELLIS['PUBLIC_URL']}{path}"
+
+
+def access_guardian_link(*, token: str, purpose: str) -> tuple[Guardian, Program]:
+    """The guardian and program a signed link names, for its purpose. Raises GuardianLinkInvalid
+    for a changed or foreign link, an inactive guardian or a student no longer in the program,
+    and GuardianLinkExpired once the program's link age has passed."""
+    signer = signing.TimestampSigner(salt=SALT)
+    try:
+        payload = signer.unsign_object(token)
+    except signing.BadSignature as exc:
+        raise GuardianLinkInvalid from exc
+    if not isinstance(payload, dict) or payload.get("k") != purpose:
+        raise GuardianLinkInvalid
+    guardian = (
+        Guardian.objects.filter(pk=payload.get("g"), is_active=True)
+        .select_related("student")
+        .first()
+    )
+    program = Program.objects.filter(pk=payload.get("p")).select_related("school").first()
+    if guardian is None or program is None or guardian.district_id != program.school.district_id:
+        raise GuardianLinkInvalid
+    if not Match.objects.filter(program=program, student_id=guardian.student_id).exists():
+        raise GuardianLinkInvalid
+    max_age = datetime.timedelta(days=guardian_settings(program=program).link_max_age_days)
+    try:
+        signer.unsign_object(token, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise GuardianLinkExpired from exc
+    return guardian, program
+
+
+# -- the information page and the letter ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardianInformation:
+    guardian: Guardian
+    program: Program
+    student: User
+    language: str
+    sections: list[tuple[str, str]]  # (heading, text), in the guardian's language
+    meetings: list[Meeting]  # the student's next meetings at school
+
+
+def guardian_information(
+    *, guardian: Guardian, program: Program, now: datetime.datetime | None = None
+) -> GuardianInformation:
+    """What the page and the letter say to this guardian, in their language. Call under
+    `translation.override(information.language)` to render it."""
+    now = now or timezone.now()
+    language = guardian_language(guardian=guardian)
+    texts = guardian_texts(program=program, language=language)
+    with translation.override(language):
+        sections = [(str(HEADINGS[f]), getattr(texts, f)) for f in FIELDS]
+    meetings = list(
+        Meeting.objects.filter(
+            conversation__program=program,
+            conversation__memberships__user_id=guardian.student_id,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=now,
+        )
+        .select_related("venue__school")
+        .order_by("starts_at")[:5]
+    )
+    return GuardianInformation(
+        guardian=guardian,
+        program=program,
+        student=guardian.student,
+        language=language,
+        sections=sections,
+        meetings=meetings,
+    )
+
+
+# -- the progress digest ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardianProgress:
+    meetings_attended: int
+    meetings_held: int
+    weeks: int
+    weeks_with_contact: int
+    # Seam: milestones (first meeting, ten weeks of contact, ...) belong to the program-running
+    # work; once they exist, the ones reached in the period go here and into the e-mail.
+    milestones: tuple[str, ...] = ()
+
+
+def guardian_progress(
+    *,
+    guardian: Guardian,
+    program: Program,
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> GuardianProgress:
+    """The student's figures in [start, end): meetings at school they attended (of those with
+    attendance recorded), and the school weeks in which the student and a mentor wrote to each
+    other (a message seen by the other side). Counts only, never content."""
+    student_id = guardian.student_id
+    conversations = Match.objects.filter(program=program, student_id=student_id).values(
+        "conversation"
+    )
+    attendance = Attendance.objects.filter(
+        user_id=student_id,
+        meeting__conversation__in=conversations,
+        meeting__status=Meeting.Status.SCHEDULED,
+        meeting__starts_at__gte=start,
+        meeting__starts_at__lt=end,
+    )
+    tz = program.school.tz
+    weeks = evaluation_weeks(
+        tz=tz,
+        first=start.astimezone(tz).date(),
+        last=(end - datetime.timedelta(microseconds=1)).astimezone(tz).date(),
+    )
+    times = Message.objects.filter(
+        conversation__in=conversations,
+        kind=Message.Kind.USER,
+        state__in=Message.VISIBLE_STATES,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).values_list("created_at", flat=True)
+    contact_weeks = {w.start_date for t in times for w in weeks if w.start <= t < w.end}
+    return GuardianProgress(
+        meetings_attended=attendance.filter(present=True).count(),
+        meetings_held=attendance.count(),
+        weeks=len(weeks),
+        weeks_with_contact=len(contact_weeks),
+    )
+
+
+def _digest_due(*, guardian: Guardian, program: Program, now: datetime.datetime, every):
+    last = (
+        GuardianDigest.objects.filter(guardian=guardian, program=program)
+        .order_by("-period_end")
+        .first()
+    )
+    if last is None:
+        return now - every
+    if now - last.period_end < every:
+        return None
+    return last.period_end
+
+
+def guardian_digest_send(
+    *, guardian: Guardian, program: Program, now: datetime.datetime | None = None
+) -> GuardianDigest | None:
+    """Send this guardian the program's progress e-mail if one is due (the program's interval
+    since the last), in their language, with links to the information page and to unsubscribe.
+    Nothing for a guardian without an e-mail address, inactive or unsubscribed. Once per period:
+    the digest row is unique, and the e-mail leaves after it commits."""
+    now = now or timezone.now()
+    if not guardian.email or not guardian.is_active:
+        return None
+    if GuardianUnsubscribe.objects.filter(guardian=guardian).exists():
+        return None
+    every = datetime.timedelta(days=guardian_settings(program=program).digest_every_days)
+    start = _digest_due(guardian=guardian, program=program, now=now, every=every)
+    if start is None:
+        return None
+    progress = guardian_progress(guardian=guardian, program=program, start=start, end=now)
+    try:
+        with transaction.atomic():
+            digest = GuardianDigest.objects.create(
+                guardian=guardian,
+                program=program,
+                period_start=start,
+                period_end=now,
+                meetings_attended=progress.meetings_attended,
+                weeks_with_contact=progress.weeks_with_contact,
+                sent_at=now,
+            )
+            subject, body = guardian_digest_message(
+                guardian=guardian, program=program, progress=progress, start=start, end=now
+            )
+            transaction.on_commit(lambda: _mail(guardian=guardian, subject=subject, body=body))
+    except IntegrityError:
+        return None  # another worker sent this period's digest
+    return digest
+
+
+def guardian_digest_message(
+    *,
+    guardian: Guardian,
+    program: Program,
+    progress: GuardianProgress,
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> tuple[str, str]:
+    """The e-mail's subject and text in the guardian's language: figures and links only."""
+    language = guardian_language(guardian=guardian)
+    tz = program.school.tz
+    with translation.override(language):
+        context = {
+            "guardian": guardian,
+            "program": program,
+            "student_name": guardian.student.first_name or guardian.student.public_name,
+            "progress": progress,
+            "start": start.astimezone(tz).date(),
+            "end": (end - datetime.timedelta(microseconds=1)).astimezone(tz).date(),
+            "contact": guardian_texts(program=program, language=language).contact,
+            "information_url": guardian_url(
+                guardian=guardian, program=program, purpose="information"
+            ),
+            "unsubscribe_url": guardian_url(
+                guardian=guardian, program=program, purpose="unsubscribe"
+            ),
+            "link_days": guardian_settings(program=program).link_max_age_days,
+        }
+        subject = _("Progress in %(program)s") % {"program": program.name}
+        body = render_to_string("programs/guardian_digest.txt", context)
+    return subject, body
+
+
+def _mail(*, guardian: Guardian, subject: str, body: str) -> None:
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[guardian.email])
+    except Exception:
+        logger.warning("guardian digest e-mail failed for guardian=%s", guardian.pk)
+
+
+def guardian_digests_send(*, now: datetime.datetime | None = None) -> int:
+    """The periodic job: every due digest, for every active guardian of a student with an active
+    or paused match in a running program. Returns the number sent."""
+    now = now or timezone.now()
+    today = now.date()
+    sent = 0
+    matches = (
+        Match.objects.filter(status__in=[Match.Status.ACTIVE, Match.Status.PAUSED])
+        .filter(program__start_date__lte=today)
+        .exclude(program__end_date__lt=today)
+        .select_related("program__school__district")
+        .order_by("pk")
+    )
+    seen: set[tuple[int, int]] = set()
+    for match in matches:
+        guardians = Guardian.objects.filter(
+            student_id=match.student_id, is_active=True
+        ).select_related("student")
+        for guardian in guardians:
+            if (guardian.pk, match.program_id) in seen:
+                continue
+            seen.add((guardian.pk, match.program_id))
+            if guardian_digest_send(guardian=guardian, program=match.program, now=now):
+                sent += 1
+    return sent
+
+
+def guardian_unsubscribe(*, guardian: Guardian) -> GuardianUnsubscribe:
+    """No more progress e-mails to this guardian. Idempotent."""
+    row, _created = GuardianUnsubscribe.objects.get_or_create(
+        guardian=guardian, defaults={"at": timezone.now()}
+    )
+    return row
+
+
+def program_guardian_list(*, program: Program) -> list[Guardian]:
+    """The active guardians of students with a match in the program, by student then name."""
+    students = Match.objects.filter(program=program).values("student_id")
+    return list(
+        Guardian.objects.filter(
+            student_id__in=students, is_active=True, district_id=program.school.district_id
+        )
+        .select_related("student")
+        .order_by("student__last_name", "student_id", "name", "pk")
+    )
+
+
+@transaction.atomic
+def guardian_texts_save(
+    *, program: Program, language: str, texts: dict[str, str], actor: User
+) -> GuardianProgramText:
+    """Store the program's guardian texts in one language (every field required), audited."""
+    if language not in DEFAULT_TEXTS:
+        raise ValueError(f"unsupported language {language!r}")
+    missing = [f for f in FIELDS if not (texts.get(f) or "").strip()]
+    if missing:
+        raise ValueError(f"missing texts: {', '.join(missing)}")
+    row, _created = GuardianProgramText.objects.update_or_create(
+        program=program, language=language, defaults={f: texts[f].strip() for f in FIELDS}
+    )
+    audit_record(
+        action="guardian_texts.save",
+        actor=actor,
+        district_id=program.school.district_id,
+        target_type="program",
+        target_id=program.pk,
+        detail={"language": language},
+    )
+    return row

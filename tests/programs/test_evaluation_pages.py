@@ -1,0 +1,110 @@
+# ruff: noqa: F811 - `seeded` is a fixture imported from tests/programs/evaluation_seed.py
+"""The evaluation page, its CSV file and PDF report, the attendance upload: who may see them,
+and that all three carry the same numbers."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from accounts.models import User
+from programs.evaluation import evaluation_table, program_evaluation
+from programs.models import SchoolAttendance
+
+from .evaluation_seed import NOW, seeded  # noqa: F401 - a fixture
+
+RANGE = "?from=2026-10-26&to=2026-11-23"
+
+
+def _url(seeded, suffix="/"):
+    return f"/coordinator/programs/{seeded['program'].pk}/evaluation{suffix}"
+
+
+def test_page_shows_charts_with_their_data_tables(client, seeded, verified_login):
+    verified_login(client, seeded["coordinator"])
+    response = client.get(_url(seeded) + RANGE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 7
+    assert 'role="img"' in html
+    assert '<title id="chart-contact-title">Share of matches with contact</title>' in html
+    assert 'id="chart-contact-data"' in html
+    # A bar's own title carries its value; the table beside says the same.
+    assert "<title>10-26, Share with contact: 100%</title>" in html
+    assert '<th scope="row">2026-11-02</th><td>67%</td>' in html
+    # School attendance is shown (imported); check-ins are not (nothing answered yet).
+    assert 'id="chart-school-attendance"' in html
+    assert 'id="chart-checkins"' not in html
+    assert 'id="attendance-changes"' in html
+    assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_csv_is_the_table_of_the_page(client, seeded, verified_login):
+    verified_login(client, seeded["coordinator"])
+    response = client.get(_url(seeded, ".csv") + RANGE)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    expected = evaluation_table(
+        program_evaluation(
+            program=seeded["program"],
+            first=datetime.date(2026, 10, 26),
+            last=datetime.date(2026, 11, 23),
+            now=NOW,
+        )
+    )
+    assert rows[0] == expected[0]
+    assert rows[1:] == expected[1]
+    assert rows[1][:6] == ["2026-10-26", "", "2", "5", "2.50", "1.00"]
+
+
+def test_pdf_report(client, seeded, verified_login):
+    verified_login(client, seeded["coordinator"])
+    response = client.get(_url(seeded, ".pdf") + RANGE)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(response.content) > 5000
+
+
+@pytest.mark.parametrize("suffix", ["/", ".csv", ".pdf"])
+def test_only_the_districts_coordinators(client, seeded, make_user, make_district, suffix,
+                                         verified_login):  # fmt: skip
+    outsider = make_user(User.Role.COORDINATOR, make_district())
+    verified_login(client, outsider)
+    assert client.get(_url(seeded, suffix)).status_code == 404
+    mentor = seeded["people"]["A"][0]
+    verified_login(client, mentor)
+    assert client.get(_url(seeded, suffix)).status_code == 404
+    moderator = make_user(User.Role.MODERATOR, seeded["district"])
+    verified_login(client, moderator)
+    assert client.get(_url(seeded, suffix)).status_code == 404
+    school = f"/coordinator/schools/{seeded['school'].pk}/evaluation{suffix}"
+    verified_login(client, outsider)
+    assert client.get(school).status_code == 404
+    verified_login(client, seeded["coordinator"])
+    assert client.get(school).status_code == 200
+
+
+def test_attendance_upload_preview_then_import(client, seeded, verified_login):
+    verified_login(client, seeded["coordinator"])
+    student = seeded["people"]["C"][1]
+    before = SchoolAttendance.objects.count()
+    data = f"student,date,status\n{student.username},2026-11-03,present\n".encode()
+    upload = io.BytesIO(data)
+    upload.name = "attendance.csv"
+    preview = client.post("/coordinator/attendance/", {"attendance": upload, "action": "preview"})
+    assert preview.status_code == 200
+    assert "1 created, 0 updated, 0 unchanged." in preview.content.decode()
+    assert SchoolAttendance.objects.count() == before
+    upload = io.BytesIO(data)
+    upload.name = "attendance.csv"
+    done = client.post("/coordinator/attendance/", {"attendance": upload, "action": "import"})
+    assert done.status_code == 200
+    assert SchoolAttendance.objects.count() == before + 1
+    bad = io.BytesIO(b"student,date,status\nnobody,2026-11-03,present\n")
+    bad.name = "attendance.csv"
+    refused = client.post("/coordinator/attendance/", {"attendance": bad, "action": "import"})
+    assert refused.status_code == 400
+    assert "attendance.csv:2: student=&#x27;nobody&#x27;" in refused.content.decode()

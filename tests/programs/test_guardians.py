@@ -1,0 +1,288 @@
+"""Guardians informed: the information page and letter in the guardian's language, signed links
+that expire and refuse tampering, and the progress digest without message content."""
+
+import datetime
+import subprocess
+import time
+
+import pytest
+from django.core import mail, signing
+from django.utils import timezone
+
+from accounts.models import User
+from actions.messages import message_send
+from messaging import services as messaging
+from messaging.models import Message
+from programs.guardians import (
+    guardian_digests_send,
+    guardian_progress,
+    guardian_texts_seed,
+    guardian_token,
+    guardian_unsubscribe,
+)
+from programs.models import Guardian, GuardianDigest, GuardianProgramText, GuardianSettings
+from scheduling import services as scheduling
+from scheduling.models import Venue
+
+
+@pytest.fixture
+def family(program, active_match, student, make_user, district):
+    student.first_name = "Ana"
+    student.save(update_fields=["first_name"])
+    spanish = Guardian.objects.create(
+        district=district,
+        student=student,
+        sourced_id="g-es",
+        name="Rosa Díaz",
+        email="rosa@example.org",
+        preferred_language="es-MX",
+    )
+    english = Guardian.objects.create(
+        district=district,
+        student=student,
+        sourced_id="g-en",
+        name="Tom Díaz",
+        email="tom@example.org",
+        preferred_language="en",
+    )
+    return {"es": spanish, "en": english, "program": program, "match": active_match}
+
+
+def _info(client, guardian, program, purpose="information"):
+    token = guardian_token(guardian=guardian, program=program, purpose=purpose)
+    suffix = {"information": "/", "letter": "/letter.pdf", "unsubscribe": "/unsubscribe/"}
+    return client.get(f"/guardians/{token}{suffix[purpose]}")
+
+
+def test_information_page_in_the_guardians_language(client, family):
+    response = _info(client, family["es"], family["program"])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "Rosa Díaz" in html
+    # The program's Spanish text (the default, as no one edited it), addressing "usted".
+    assert "Usted puede hacer preguntas en cualquier momento" in html
+    assert "Ana" in html
+    english = _info(client, family["en"], family["program"]).content.decode()
+    assert '<html lang="en">' in english
+    assert "You can ask questions at any time" in english
+    assert "Usted" not in english
+
+
+def test_edited_program_text_is_used(client, family):
+    guardian_texts_seed(program=family["program"])
+    assert guardian_texts_seed(program=family["program"]) == 0  # idempotent
+    GuardianProgramText.objects.filter(program=family["program"], language="es").update(
+        contact="Llame a la Sra. Pérez al 555-0100."
+    )
+    html = _info(client, family["es"], family["program"]).content.decode()
+    assert "Llame a la Sra. Pérez al 555-0100." in html
+
+
+def test_letter_pdf_is_in_the_guardians_language(client, family, tmp_path):
+    response = _info(client, family["es"], family["program"], purpose="letter")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Rosa Díaz" in text
+    assert "verificación de antecedentes" in text
+
+
+def test_tampered_foreign_and_wrong_purpose_links_are_refused(client, family, make_user):
+    token = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    value, _sep, signature = token.rpartition(":")
+    tampered = f"{value}:{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    assert client.get(f"/guardians/{tampered}/").status_code == 404
+    # A payload re-signed by someone without the key.
+    forged = signing.TimestampSigner(key="not-the-key", salt="programs.guardians.link")
+    fake = forged.sign_object({"g": family["es"].pk, "p": family["program"].pk, "k": "information"})
+    assert client.get(f"/guardians/{fake}/").status_code == 404
+    # An unsubscribe link does not open the information page, nor the reverse.
+    unsubscribe = guardian_token(
+        guardian=family["es"], program=family["program"], purpose="unsubscribe"
+    )
+    assert client.get(f"/guardians/{unsubscribe}/").status_code == 404
+    assert client.get(f"/guardians/{token}/unsubscribe/").status_code == 404
+    # A guardian whose student has no match in the program gets nothing about it.
+    other = Guardian.objects.create(
+        district=family["es"].district,
+        student=make_user(User.Role.STUDENT, family["es"].district),
+        sourced_id="g-x",
+        name="Other",
+    )
+    assert _info(client, other, family["program"]).status_code == 404
+    # A guardian the roster no longer lists.
+    Guardian.objects.filter(pk=family["en"].pk).update(is_active=False)
+    assert _info(client, family["en"], family["program"]).status_code == 404
+
+
+def test_links_expire_after_the_programs_age(client, family, monkeypatch):
+    real = time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real() - 31 * 86400)
+    old = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    monkeypatch.setattr(signing.time, "time", lambda: real() - 29 * 86400)
+    recent = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    monkeypatch.setattr(signing.time, "time", real)
+    expired = client.get(f"/guardians/{old}/")
+    assert expired.status_code == 410
+    assert "This link has expired" in expired.content.decode()
+    assert client.get(f"/guardians/{recent}/").status_code == 200
+    # The program may keep links shorter.
+    GuardianSettings.objects.create(program=family["program"], link_max_age_days=7)
+    assert client.get(f"/guardians/{recent}/").status_code == 410
+
+
+def test_unsubscribe_asks_on_get_and_acts_on_post(client, family):
+    token = guardian_token(guardian=family["en"], program=family["program"], purpose="unsubscribe")
+    assert client.get(f"/guardians/{token}/unsubscribe/").status_code == 200
+    assert not hasattr(Guardian.objects.get(pk=family["en"].pk), "unsubscribe")
+    done = client.post(f"/guardians/{token}/unsubscribe/")
+    assert done.status_code == 200
+    assert "You will receive no more progress e-mails" in done.content.decode()
+    assert Guardian.objects.get(pk=family["en"].pk).unsubscribe is not None
+
+
+def test_digest_has_figures_and_links_never_message_text(
+    family, student, mentor, django_capture_on_commit_callbacks
+):
+    match = family["match"]
+    secret = "purple-giraffe-7f3a91 my secret plan"
+    now = timezone.now()
+    for i, (who, body) in enumerate([(student, secret), (mentor, "Reply with care")]):
+        sent = message_send(
+            sender=who, conversation_id=match.conversation.pk, client_id=f"d{i}", body=body
+        ).message
+        Message.objects.filter(pk=sent.pk).update(created_at=now - datetime.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guardian_digests_send(now=now) == 2
+    assert len(mail.outbox) == 2
+    by_address = {m.to[0]: m for m in mail.outbox}
+    english, spanish = by_address["tom@example.org"], by_address["rosa@example.org"]
+    for message in (english, spanish):
+        assert secret not in message.body
+        assert "purple-giraffe" not in message.body
+        assert "Reply with care" not in message.body
+        assert secret not in message.subject
+    assert "Weeks in which Ana and the mentor wrote to each other: 1 of" in english.body
+    assert "/unsubscribe/" in english.body
+    assert "http://127.0.0.1:8000/guardians/" in english.body
+    # The Spanish guardian's mail carries the program's Spanish contact text.
+    assert "Comuníquese con el coordinador del programa" in spanish.body
+    # Not due again until the program's interval has passed; then the next period.
+    assert guardian_digests_send(now=now + datetime.timedelta(days=1)) == 0
+    assert guardian_digests_send(now=now + datetime.timedelta(days=14)) == 2
+    second = GuardianDigest.objects.filter(guardian=family["en"]).order_by("period_end")
+    assert [d.period_start for d in second][1] == now
+    # An unsubscribed guardian gets no more.
+    guardian_unsubscribe(guardian=family["en"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guardian_digests_send(now=now + datetime.timedelta(days=28)) == 1
+    assert [m.to[0] for m in mail.outbox] == ["rosa@example.org"]
+
+
+def test_progress_counts_meetings_attended_and_weeks_with_contact(
+    family, student, mentor, coordinator
+):
+    match = family["match"]
+    program = family["program"]
+    tz = program.school.tz
+    venue = Venue.objects.create(school=program.school, name="Library", approved=True)
+    now = timezone.now()
+    past = now - datetime.timedelta(days=20)
+    series = scheduling.series_create(
+        conversation=match.conversation,
+        venue=venue,
+        title="Lunch",
+        rule="FREQ=WEEKLY;COUNT=3",
+        first_date=past.astimezone(tz).date(),
+        start_time=datetime.time(12, 0),
+        duration_minutes=30,
+        actor=coordinator,
+        now=past - datetime.timedelta(days=1),
+    )
+    meetings = list(series.meetings.order_by("starts_at"))
+    assert len(meetings) == 3
+    for meeting, state in zip(meetings, ["present", "absent", "present"], strict=True):
+        if meeting.starts_at < now:
+            scheduling.attendance_record(
+                meeting_id=meeting.pk, user_id=student.pk, state=state, actor=coordinator
+            )
+    sent = message_send(
+        sender=student, conversation_id=match.conversation.pk, client_id="p1", body="hello"
+    ).message
+    Message.objects.filter(pk=sent.pk).update(created_at=now - datetime.timedelta(days=10))
+    progress = guardian_progress(
+        guardian=family["es"], program=program, start=now - datetime.timedelta(days=21), end=now
+    )
+    recorded = [m for m in meetings if m.starts_at < now]
+    assert progress.meetings_held == len(recorded)
+    assert progress.meetings_attended == sum(
+        1
+        for m, s in zip(meetings, ["present", "absent", "present"], strict=True)
+        if m.starts_at < now and s == "present"
+    )
+    assert progress.weeks_with_contact == 1
+    assert progress.milestones == ()
+
+
+def test_coordinator_lists_guardians_and_prints_a_letter(
+    client, family, coordinator, make_user, make_district, verified_login
+):
+    verified_login(client, coordinator)
+    url = f"/coordinator/programs/{family['program'].pk}/guardians/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Rosa Díaz" in page.content.decode()
+    letter = client.get(f"{url}{family['es'].pk}/letter.pdf")
+    assert letter.status_code == 200
+    assert letter.content.startswith(b"%PDF-")
+    outsider = make_user(User.Role.COORDINATOR, make_district())
+    verified_login(client, outsider)
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}{family['es'].pk}/letter.pdf").status_code == 404
+
+
+def test_match_pause_keeps_digest_close_stops_it(family, coordinator):
+    messaging.match_pause(match=family["match"], actor=coordinator, reason="Holiday")
+    assert guardian_digests_send() == 2
+    messaging.match_close(match=family["match"], actor=coordinator, reason="Done")
+    mail.outbox.clear()
+    assert guardian_digests_send(now=timezone.now() + datetime.timedelta(days=30)) == 0
+
+
+def test_coordinator_edits_the_spanish_texts(client, family, coordinator, verified_login):
+    verified_login(client, coordinator)
+    url = f"/coordinator/programs/{family['program'].pk}/guardians/texts/es/"
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "Comuníquese con el coordinador" in form.content.decode()  # the default, to edit
+    texts = {
+        f: f"Texto {f}" for f in ("goals", "why_chosen", "mentors_chosen", "roles", "meetings")
+    }
+    incomplete = client.post(url, texts)
+    assert incomplete.status_code == 400
+    assert not GuardianProgramText.objects.filter(program=family["program"]).exists()
+    done = client.post(url, {**texts, "contact": "Llame a la Sra. Pérez."})
+    assert done.status_code == 302
+    html = _info(client, family["es"], family["program"]).content.decode()
+    assert "Llame a la Sra. Pérez." in html
+    assert "Texto goals" in html
+    # English guardians still read the English default.
+    assert "Llame" not in _info(client, family["en"], family["program"]).content.decode()
+    assert client.get(url.replace("/es/", "/fr/")).status_code == 404
+
+
+def test_texts_page_is_for_the_programs_coordinators_only(
+    client, family, make_user, make_district, verified_login
+):
+    url = f"/coordinator/programs/{family['program'].pk}/guardians/texts/en/"
+    verified_login(client, make_user(User.Role.COORDINATOR, make_district()))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"goals": "x"}).status_code == 404
+    verified_login(client, make_user(User.Role.MENTOR, family["es"].district))
+    assert client.get(url).status_code == 404
