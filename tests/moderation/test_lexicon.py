@@ -419,3 +419,23 @@ def test_round_5_families_from_an_adult_are_held(text, category):
 def test_round_5_benign_traps_pass(text, context):
     verdict = run(text, context)
     assert (verdict.action, verdict.categories) == ("deliver", [])
+
+
+def test_after_a_pronoun_a_spanish_word_is_read_as_the_verb_it_can_be_a_form_of():
+    lex = lexicon.load("", ("en", "es"))
+
+    def forms(text: str) -> set[str]:
+        a = lexicon.analyse(normalize(text), lex)
+        return set().union(*(lexicon.lemmas(t, lex.languages, lex.aids) for t in a.tokens))
+
+    # The lemmatiser reads these as nouns or does not know them.
+    assert "amarrar" not in lexicon.lemmas("amarra", lex.languages)
+    assert "aventar" not in lexicon.lemmas("avienta", lex.languages)
+    a = lexicon.analyse(normalize("mi tío me amarra, le avienta cosas y me sacude"), lex)
+    assert a.has("harm_act")
+    found = [lexicon.clitic_verb_lemmas(w, lex.aids[-1]) for w in ("amarra", "avienta", "sacude")]
+    assert [sorted(f) for f in found] == [["amarrar"], ["aventar"], ["sacudir"]]
+    # An article is no pronoun: "la casa" stays a house.
+    assert "casar" not in forms("la casa de mi tía")
+    # Listed forms: "pienso" is the verb, "doy" is "dar" although it is short.
+    assert {"pensar", "dar"} <= forms("pienso que le doy")
