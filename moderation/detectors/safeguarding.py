@@ -225,7 +225,8 @@ CONCEPT_RULES = (
         SELF_HARM,
         ("no_point", "go_on"),
         none_of=(*_STORY, "schedule", "play"),
-        window=4,
+        # Counted from the first word of a phrase up to five words long.
+        window=7,
         negatable=False,
     ),
     ConceptRule(
@@ -387,13 +388,6 @@ CONCEPT_RULES = (
         ABUSE,
         ("coerce_any", "intimate", ("abuser_adult", "abuser_peer")),
         none_of=_STORY,
-        scope="message",
-    ),
-    ConceptRule(
-        "a carer withholds food from the child",
-        ABUSE,
-        ("no_food", "abuser_adult", "victim_self"),
-        none_of=(*_STORY, "play", "laughter"),
         scope="message",
     ),
     ConceptRule(
