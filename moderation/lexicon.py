@@ -15,9 +15,10 @@ that word: `kicked` matches `kick`, `pastillas` matches `pastilla`.
 Two aids per language, in a file's `[spellings]` and `[lemma_aids]` tables (`spelling.toml`):
 texting spellings read as the word they stand for (`kiero` = `quiero`, `xq` = `porque`, `ai` =
 `hay`), and help for the lemmatiser where texting defeats it: a verb with enclitic pronouns
-(`pegarme`, `golpeándome`) is also read without them, and a word written without its final accent
-(`pego`, `comi`, `salio`) is also read with it, so terms written as the verb's infinitive cover
-its conjugations as people type them.
+(`pegarme`, `golpeándome`) is also read without them, a word written without its final accent
+(`pego`, `comi`, `salio`) is also read with it, and a table of `forms` gives the lemma of verb
+forms the lemmatiser misses or reads as a noun (`pienso`, `muera`, `deja`), so terms written as
+the verb's infinitive cover its conjugations as people type them.
 
 The weak grooming signals that conversation-level risk adds up (`conversation_signals.toml`:
 `[families]` of signals with weights and `[terms]`, regular expressions over a folded text) are read
@@ -75,6 +76,16 @@ class LemmaAid:
     verb_endings: tuple[str, ...] = ()
     # Try the last vowel accented ("pego" -> "pegó") when that gives the lemmatiser a verb.
     final_accent: bool = False
+    # Forms the lemmatiser does not know or reads as another word ("pienso" -> "pensar", not
+    # the noun; "muera" -> "morir"), as (form, lemma) pairs without accents.
+    forms: tuple[tuple[str, str], ...] = ()
+    # After one of these pronouns a word is a verb ("me amarra", "le avienta"): its ending is
+    # tried as the infinitive's (`clitic_endings`, "a" -> "ar"), also with a stem vowel
+    # changed back (`stem_changes`, "ie" -> "e": "avienta" -> "aventar"), and kept when the
+    # lemmatiser knows that infinitive.
+    proclitics: tuple[str, ...] = ()
+    clitic_endings: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    stem_changes: tuple[tuple[str, str], ...] = ()
 
 
 _ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
@@ -282,7 +293,66 @@ def _lemma_aid(path: Path, lang: str, table: object) -> LemmaAid:
     final_accent = table.get("final_accent", False) if isinstance(table, dict) else None
     if not isinstance(final_accent, bool):
         raise LexiconError(f"{path}: lemma_aids.final_accent must be true or false")
-    return LemmaAid(lang, words("enclitics"), words("verb_endings"), final_accent)
+    forms = table.get("forms", {}) if isinstance(table, dict) else None
+    if not isinstance(forms, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in forms.items()
+    ):
+        raise LexiconError(f"{path}: lemma_aids.forms must map a word to its lemma")
+    pairs = tuple(sorted((_one_word(path, k), _one_word(path, v)) for k, v in forms.items()))
+    endings = table.get("clitic_endings", {}) if isinstance(table, dict) else None
+    if not isinstance(endings, dict) or not all(
+        isinstance(v, list) and all(isinstance(e, str) for e in v) for v in endings.values()
+    ):
+        raise LexiconError(f"{path}: lemma_aids.clitic_endings must map an ending to endings")
+    changes = table.get("stem_changes", {}) if isinstance(table, dict) else None
+    if not isinstance(changes, dict) or not all(isinstance(v, str) for v in changes.values()):
+        raise LexiconError(f"{path}: lemma_aids.stem_changes must map letters to letters")
+    return LemmaAid(
+        lang,
+        words("enclitics"),
+        words("verb_endings"),
+        final_accent,
+        pairs,
+        tuple(sorted({_strip_accents(v.casefold()) for v in _list(path, table, "proclitics")})),
+        tuple(
+            sorted(
+                ((k, tuple(v)) for k, v in endings.items()), key=lambda kv: len(kv[0]), reverse=True
+            )
+        ),
+        tuple(sorted(changes.items())),
+    )
+
+
+def _list(path: Path, table: dict, key: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{path}: lemma_aids.{key} must be a list of strings")
+    return value
+
+
+@lru_cache(maxsize=65536)
+def clitic_verb_lemmas(word: str, aid: LemmaAid) -> frozenset[str]:
+    """Infinitives `word` may be a form of, read as a verb after a pronoun (`LemmaAid`)."""
+    out: set[str] = set()
+    for ending, infinitives in aid.clitic_endings:
+        stem = word[: -len(ending)]
+        if not word.endswith(ending) or len(stem) < 2:
+            continue
+        stems = {stem} | {
+            stem[::-1].replace(new[::-1], old[::-1], 1)[::-1]
+            for new, old in ((a, b) for a, b in aid.stem_changes)
+            if new in stem
+        }
+        for s in stems:
+            for inf in infinitives:
+                candidate = s + inf
+                try:
+                    if simplemma.is_known(candidate, lang=aid.language):
+                        out.add(candidate)
+                except (ValueError, KeyError):
+                    return frozenset()
+        break
+    return frozenset(out)
 
 
 def _strip_accents(word: str) -> str:
@@ -338,6 +408,10 @@ def lemmas(
     accents: the forms a lexicon word may match. With `aids`, also what they find."""
     bare = _strip_accents(word)
     forms = {bare}
+    # A listed form is meant whatever its length ("doy" -> "dar").
+    forms.update(
+        lemma for aid in aids if aid.language in languages for f, lemma in aid.forms if f == bare
+    )
     if len(bare) < MIN_LEMMA_LENGTH or not bare.isalpha():
         return frozenset(forms)
     for lang in languages:
@@ -417,6 +491,10 @@ def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
         spans.append(span)
         clauses.append(clause)
         token_forms = lemmas(source, lexicon.languages, lexicon.aids) | {tok}
+        if tokens[-2:-1]:
+            for aid in lexicon.aids:
+                if tokens[-2] in aid.proclitics:
+                    token_forms |= clitic_verb_lemmas(tok, aid)
         for meant in lexicon.spellings.get(tok, ()):
             token_forms |= lemmas(meant, lexicon.languages, lexicon.aids)
         forms.append(token_forms)

@@ -530,6 +530,14 @@ SIGNAL_RULES = (
         signal="supervision",
     ),
     ConceptRule(
+        "asks whether the student's people check their phone",
+        "",
+        ("your_people", "check_verb", "device"),
+        window=5,
+        adult_sender=True,
+        signal="monitoring",
+    ),
+    ConceptRule(
         "claims a special bond", "", ("only_me",), adult_sender=True, signal="special_bond"
     ),
     ConceptRule(

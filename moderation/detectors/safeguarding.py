@@ -254,6 +254,36 @@ CONCEPT_RULES = (
         none_of=("incidental",),
         scope="message",
     ),
+    # A wish or plan for oneself followed closely by not living ("ojalá ya no amaneciera",
+    # "ando pensando en colgarme"); "morir de risa" and the like are idioms.
+    ConceptRule("wishes not to live", SELF_HARM, ("wish", "stop_living"), none_of=_STORY, window=4),
+    ConceptRule(
+        "sees no reason to go on living",
+        SELF_HARM,
+        ("no_point", "go_on"),
+        none_of=(*_STORY, "schedule", "play"),
+        # Counted from the first word of a phrase up to five words long.
+        window=7,
+        negatable=False,
+    ),
+    ConceptRule(
+        "leaves a farewell message for their people",
+        SELF_HARM,
+        (
+            "pass_on",
+            "love_them",
+            ("farewell", "gratitude_total", "leaving", "care_for", "finality", "not_be_here"),
+        ),
+        none_of=(*_STORY, "schedule"),
+        scope="message",
+    ),
+    ConceptRule(
+        "keeps a means for when they give up",
+        SELF_HARM,
+        ("means", "for_when"),
+        none_of=(*_STORY, "incidental"),
+        scope="message",
+    ),
     ConceptRule(
         "says they will not be here",
         SELF_HARM,
@@ -397,6 +427,13 @@ CONCEPT_RULES = (
         scope="message",
     ),
     ConceptRule("put out of the house", ABUSE, ("kicked_out",), none_of=_STORY),
+    ConceptRule(
+        "someone forces the child into sexual acts or pictures",
+        ABUSE,
+        ("coerce_any", "intimate", ("abuser_adult", "abuser_peer")),
+        none_of=_STORY,
+        scope="message",
+    ),
     ConceptRule(
         "threatened into silence",
         ABUSE,

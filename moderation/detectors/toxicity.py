@@ -243,7 +243,28 @@ CONCEPT_RULES = (
         scope="message",
         score=0.85,
     ),
-    ConceptRule("uses a slur", CATEGORY, ("slur",), score=0.95, priority="high", negatable=False),
+    # A slur quoted in a history lesson or a book ("les decían ... nos explicó el maestro").
+    ConceptRule(
+        "uses a slur",
+        CATEGORY,
+        ("slur",),
+        none_of=("literature",),
+        score=0.95,
+        priority="high",
+        negatable=False,
+    ),
+    # Who someone is, turned into an insult by a word of contempt ("pinche indio", "bola de
+    # nacos"); the identity word by itself never flags.
+    ConceptRule(
+        "uses who someone is as an insult",
+        CATEGORY,
+        ("contempt", "identity_noun"),
+        none_of=("literature",),
+        window=2,
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
     ConceptRule("strong profanity", CATEGORY, ("profanity_strong",), score=0.85, negatable=False),
     ConceptRule(
         "wishes someone dead",

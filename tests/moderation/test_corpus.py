@@ -35,6 +35,8 @@ ROUNDS = {
     "2026-12-01-r6-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     # Written after round 6's change ideas and before they were tried (docs/moderation.md, Rounds).
     "2026-12-01-r6-en-holdout.jsonl": {"en": (0.94, 0.0, 0.91)},
+    "2026-12-01-r6-es.jsonl": {"es": (1.0, 0.0, 1.0)},
+    "2026-12-01-r6-es-heldout.jsonl": {"es": (0.89, 0.0625, 0.93)},
 }
 
 

@@ -468,6 +468,95 @@ def test_a_weapon_with_a_threat_to_people_is_urgent_without_naming_school():
     )
 
 
+def test_after_a_pronoun_a_spanish_word_is_read_as_the_verb_it_can_be_a_form_of():
+    lex = lexicon.load("", ("en", "es"))
+
+    def forms(text: str) -> set[str]:
+        a = lexicon.analyse(normalize(text), lex)
+        return set().union(*(lexicon.lemmas(t, lex.languages, lex.aids) for t in a.tokens))
+
+    # The lemmatiser reads these as nouns or does not know them.
+    assert "amarrar" not in lexicon.lemmas("amarra", lex.languages)
+    assert "aventar" not in lexicon.lemmas("avienta", lex.languages)
+    a = lexicon.analyse(normalize("mi tío me amarra, le avienta cosas y me sacude"), lex)
+    assert a.has("harm_act")
+    found = [lexicon.clitic_verb_lemmas(w, lex.aids[-1]) for w in ("amarra", "avienta", "sacude")]
+    assert [sorted(f) for f in found] == [["amarrar"], ["aventar"], ["sacudir"]]
+    # An article is no pronoun: "la casa" stays a house.
+    assert "casar" not in forms("la casa de mi tía")
+    # Listed forms: "pienso" is the verb, "doy" is "dar" although it is short.
+    assert {"pensar", "dar"} <= forms("pienso que le doy")
+
+
+# Round r6-es's families, on phrasings other than the round's (the round's own lines are in
+# tests/moderation/rounds/): each of these passed unflagged before the families were added.
+@pytest.mark.parametrize(
+    ("text", "context", "action", "category", "priority"),
+    [
+        ("estoy pensando en ahorcarme", STUDENT, "flag", "self_harm", "urgent"),
+        ("ya no le encuentro sentido a seguir viviendo", STUDENT, "flag", "self_harm", "urgent"),
+        (
+            "díganle a mis hermanos que los quiero, gracias por todo",
+            STUDENT,
+            "flag",
+            "self_harm",
+            "urgent",
+        ),
+        (
+            "mi cel es pa mi prima, donde voy ya no lo voy a necesitar",
+            STUDENT,
+            "flag",
+            "self_harm",
+            "urgent",
+        ),
+        (
+            "tengo guardado el cuchillo para cuando ya no pueda más",
+            STUDENT,
+            "flag",
+            "self_harm",
+            "urgent",
+        ),
+        ("la niñera me amarra a la silla", STUDENT, "flag", "abuse_disclosure", "urgent"),
+        ("el esposo de mi tía me arrastra del pelo", STUDENT, "flag", "abuse_disclosure", "urgent"),
+        (
+            "mi novio me sacude y me tapa la boca pa que no grite",
+            STUDENT,
+            "flag",
+            "abuse_disclosure",
+            "urgent",
+        ),
+        (
+            "¿vas a estar solita el sábado? paso por tu casa un rato",
+            MENTOR,
+            "hold",
+            "grooming",
+            "high",
+        ),
+        ("eres mi alumna favorita, no dejo de pensar en ti", MENTOR, "hold", "grooming", "high"),
+        (
+            "¿alguien más ve lo que escribimos? ¿tu papá checa tu celular?",
+            MENTOR,
+            "hold",
+            "grooming",
+            "high",
+        ),
+        ("cuéntame, ¿ya le diste un beso a tu novio?", MENTOR, "hold", "sexual", "high"),
+        ("quisiera verte en traje de baño", MENTOR, "hold", "sexual", "high"),
+        ("vamos a incendiar el gimnasio con todos adentro", STUDENT, "flag", "toxicity", "urgent"),
+        ("al profe de mate le voy a disparar mañana", STUDENT, "flag", "toxicity", "urgent"),
+        ("pinche indio, regrésate a tu rancho", STUDENT, "flag", "toxicity", "high"),
+        ("si le dices a alguien te rompo la madre", STUDENT, "flag", "toxicity", "high"),
+    ],
+)
+def test_spanish_concept_families_of_round_six(text, context, action, category, priority):
+    verdict = run(text, context)
+    assert (verdict.action, category in verdict.categories, verdict.priority) == (
+        action,
+        True,
+        priority,
+    ), verdict.reasons
+
+
 @pytest.mark.parametrize(
     ("text", "context"),
     [
@@ -487,3 +576,24 @@ def test_a_weapon_with_a_threat_to_people_is_urgent_without_naming_school():
 def test_round_6_benign_traps_pass(text, context):
     verdict = run(text, context)
     assert (verdict.action, verdict.categories) == ("deliver", [])
+
+
+        # Idioms: "pegar un susto" (the one that failed before), "morir de vergüenza".
+        ("mi mamá me pegó un susto cuando llegó", STUDENT),
+        ("me muero de vergüenza, me tropecé en la cafetería", STUDENT),
+        ("mi tío me amarra las agujetas", STUDENT),
+        ("no tiene sentido seguir con el proyecto si nadie ayuda", STUDENT),
+        ("le regalé mi play viejo a mi primo porque ya tengo el nuevo", STUDENT),
+        ("ojalá no llueva mañana para el partido", STUDENT),
+        # Identity words alone, and a slur quoted in a history lesson.
+        ("soy indígena y hablo mixteco con mi abuela", STUDENT),
+        ("los gays también son hijos de dios", STUDENT),
+        ("en historia nos explicaron que a los migrantes les decían mojados", STUDENT),
+        # One weak signal is no hold.
+        ("¿tu mamá ve tus calificaciones en el portal?", MENTOR),
+        ("pienso en ti cuando leo ese libro, te va a gustar", MENTOR),
+    ],
+)
+def test_spanish_traps_of_round_six_pass(text, context):
+    verdict = run(text, context)
+    assert verdict.action == "deliver", verdict.reasons
