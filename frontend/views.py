@@ -13,6 +13,7 @@ from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Conversation, WeeklyPrompt
 from messaging.selectors import conversations_for_user
 from moderation.crisis import crisis_language, crisis_resources
+from programs.agreements import agreements_pending
 from scheduling.models import Meeting, Rsvp
 from scheduling.selectors import meetings_for_user
 
@@ -34,6 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "frontend/home_coordinator.html", {"programs": programs.order_by("name")}
         )
+    # A mentor or student first acknowledges the program's current boundaries text.
+    if agreements_pending(user=user):
+        return redirect("agreements-accept")
     return render(request, "frontend/home.html", _member_home(user))
 
 

@@ -99,6 +99,10 @@ class ProgramRules(models.Model):
         blank=True,
         help_text=_("Group programs: most students one mentor takes in this program."),
     )
+    # Every this many weeks each member of an active match or group answers a check-in.
+    checkin_every_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text=_("Weeks between check-ins for mentors and students.")
+    )
 
     class Meta:
         verbose_name_plural = "program rules"
@@ -106,7 +110,10 @@ class ProgramRules(models.Model):
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(group_size__gte=1),
                 name="program_rules_group_size_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_every_weeks__gte=1), name="program_rules_checkin_weeks_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,3 +142,84 @@ class MatchDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Decision for match {self.match_id}"
+
+
+# --- agreements, check-ins, milestones ---
+
+
+class Agreement(models.Model):
+    """One version of a program's boundaries text for one audience (mentors or students).
+
+    The current version is the highest one of the program and audience; a new version asks
+    everyone to acknowledge it again. The text is kept in each language the product speaks.
+    """
+
+    class Audience(models.TextChoices):
+        MENTOR = "mentor", _("Mentors")
+        STUDENT = "student", _("Students and guardians")
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(max_length=8, choices=Audience.choices)
+    version = models.PositiveIntegerField()
+    text_en = models.TextField()
+    text_es = models.TextField(blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["program", "audience", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "audience", "version"], name="agreement_one_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement {self.audience} v{self.version} of program {self.program_id}"
+
+    def text_in(self, language: str) -> str:
+        """The text in `language` ("es", "es-mx"), the English one where it is not written."""
+        if language.lower().startswith("es") and self.text_es.strip():
+            return self.text_es
+        return self.text_en
+
+
+class AgreementAcceptance(models.Model):
+    """A person (a mentor or a student, signed in) or a guardian acknowledged one version."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="acceptances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agreement_acceptances",
+    )
+    guardian = models.ForeignKey(
+        Guardian, null=True, blank=True, on_delete=models.CASCADE, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(guardian__isnull=True))
+                | (Q(user__isnull=True) & Q(guardian__isnull=False)),
+                name="agreement_acceptance_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "user"],
+                condition=Q(user__isnull=False),
+                name="agreement_accepted_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "guardian"],
+                condition=Q(guardian__isnull=False),
+                name="agreement_accepted_once_per_guardian",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Acceptance of agreement {self.agreement_id}"

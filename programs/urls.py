@@ -3,6 +3,12 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("agreements/", views.agreements_to_accept, name="agreements-accept"),
+    path(
+        "coordinator/programs/<int:program_id>/agreements/",
+        views.agreements_manage,
+        name="program-agreements",
+    ),
     path("coordinator/roster/", views.roster_upload, name="roster-upload"),
     path(
         "coordinator/programs/<int:program_id>/match/",

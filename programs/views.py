@@ -1,8 +1,10 @@
 """Coordinator pages for running a program: the matching aid and the roster upload."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -14,6 +16,14 @@ from .access import (
     access_program_as_coordinator,
     access_student_for_program,
 )
+from .agreements import (
+    AgreementRefused,
+    agreement_accept,
+    agreement_current,
+    agreement_publish,
+    agreements_pending,
+)
+from .models import Agreement
 from .oneroster import BundleUnreadable, read_bundle
 from .roster import ENTITIES, RosterRejected, roster_import
 from .selectors import match_options, students_to_match
@@ -122,3 +132,86 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
             request, "programs/roster.html", context, status=400 if "problem" in context else 200
         )
     return render(request, "programs/roster.html", context)
+
+
+# -- agreements ------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def agreements_to_accept(request: HttpRequest) -> HttpResponse:
+    """The current boundaries texts addressed to a mentor or a student that they have not
+    acknowledged yet, in their language; home sends them here until none is left."""
+    user = request.user
+    problems: list[str] = []
+    if request.method == "POST":
+        chosen = next(
+            (
+                a
+                for a in agreements_pending(user=user)
+                if str(a.pk) == request.POST.get("agreement")
+            ),
+            None,
+        )
+        if chosen is None:
+            problems = [_("This text is no longer waiting for you: read the list again.")]
+        else:
+            try:
+                agreement_accept(agreement=chosen, user=user)
+            except AgreementRefused as exc:
+                problems = exc.messages
+            else:
+                return redirect("home" if not agreements_pending(user=user) else request.path)
+    language = get_language() or "en"
+    pending = [(a, a.text_in(language)) for a in agreements_pending(user=user)]
+    return render(
+        request,
+        "programs/agreement_accept.html",
+        {"pending": pending, "problems": problems},
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def agreements_manage(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A coordinator publishes a new version of the program's mentor or student text and sees
+    how many acknowledged the current ones."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            agreement_publish(
+                actor=request.user,
+                program=program,
+                audience=request.POST.get("audience", ""),
+                text_en=request.POST.get("text_en", ""),
+                text_es=request.POST.get("text_es", ""),
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            return redirect(request.path)
+    current = [
+        (audience, agreement_current(program=program, audience=audience))
+        for audience in Agreement.Audience
+    ]
+    return render(
+        request,
+        "programs/agreement_manage.html",
+        {
+            "program": program,
+            "current": [
+                (audience, agreement, agreement.acceptances.count() if agreement else 0)
+                for audience, agreement in current
+            ],
+            "audiences": Agreement.Audience.choices,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
