@@ -347,5 +347,7 @@ TRELLIS_PERIODIC = [
     # The audit log's latest (id, HMAC) to AUDIT_ANCHOR_PATH and the log stream: entries deleted
     # from the end of the log are caught by `audit_verify` once an anchor has named them.
     ("audit-anchor", "accounts.audit.audit_anchor_export", 300),
+    # Every few weeks (ProgramRules.checkin_every_weeks) each match and group member answers one.
+    ("checkins-open", "programs.checkins.checkins_open_due", 3600),
 ]
 TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

@@ -14,6 +14,7 @@ from messaging.models import Conversation, WeeklyPrompt
 from messaging.selectors import conversations_for_user
 from moderation.crisis import crisis_language, crisis_resources
 from programs.agreements import agreements_pending
+from programs.checkins import checkins_open_for
 from scheduling.models import Meeting, Rsvp
 from scheduling.selectors import meetings_for_user
 
@@ -82,6 +83,7 @@ def _member_home(user: User) -> dict:
             .first()
         )
     context = {
+        "checkins": checkins_open_for(user=user),
         "matches": matches,
         "conversations": rows,
         "upcoming": upcoming,

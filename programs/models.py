@@ -223,3 +223,79 @@ class AgreementAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"Acceptance of agreement {self.agreement_id}"
+
+
+class CheckIn(models.Model):
+    """A check-in asked of one member of an active match or group for one period of the program
+    (every `ProgramRules.checkin_every_weeks` weeks from its start date): opened by the periodic
+    job, answered once. Comments are screened like messages (actions.checkins)."""
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    # Set for a one-to-one match; blank for a group.
+    match = models.ForeignKey(
+        "messaging.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    period_start = models.DateField()
+    opened_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    went_well = models.TextField(blank=True)
+    worries = models.TextField(blank=True)
+    # A comment the moderation pipeline flagged or held: a review item was opened for it.
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-period_start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user", "period_start"], name="checkin_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="checkin_score_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk} of user {self.user_id} from {self.period_start}"
+
+
+class FollowUp(models.Model):
+    """Something a coordinator must look into: a low check-in score, a worry, a flagged comment.
+    Shown on the program's dashboard until closed with a note."""
+
+    class Reason(models.TextChoices):
+        LOW_SCORE = "low_score", _("Low score")
+        WORRY = "worry", _("Something is worrying them")
+        FLAGGED = "flagged", _("Comment flagged by moderation")
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    match = models.ForeignKey(
+        "messaging.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    checkin = models.OneToOneField(
+        CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    # Reason codes, e.g. ["low_score", "worry"].
+    reasons = models.JSONField(default=list)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk} ({'closed' if self.closed_at else 'open'})"

@@ -3,6 +3,12 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("checkins/<int:checkin_id>/", views.checkin_answer_page, name="checkin-answer"),
+    path(
+        "coordinator/programs/<int:program_id>/follow-ups/<int:follow_up_id>/close/",
+        views.follow_up_close_page,
+        name="follow-up-close",
+    ),
     path("agreements/", views.agreements_to_accept, name="agreements-accept"),
     path(
         "coordinator/programs/<int:program_id>/agreements/",

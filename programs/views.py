@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from actions.checkins import checkin_answer
+
 from .access import (
     ProgramNotFound,
     StudentNotFound,
@@ -23,7 +25,8 @@ from .agreements import (
     agreement_publish,
     agreements_pending,
 )
-from .models import Agreement
+from .checkins import CheckInNotFound, access_checkin_to_answer, follow_up_close
+from .models import Agreement, FollowUp
 from .oneroster import BundleUnreadable, read_bundle
 from .roster import ENTITIES, RosterRejected, roster_import
 from .selectors import match_options, students_to_match
@@ -215,3 +218,58 @@ def agreements_manage(request: HttpRequest, program_id: int) -> HttpResponse:
         },
         status=400 if problems else 200,
     )
+
+
+# -- check-ins -------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin_answer_page(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """A member's check-in: how is it going (1-5), what went well, anything worrying them."""
+    try:
+        checkin = access_checkin_to_answer(user=request.user, checkin_id=checkin_id)
+    except CheckInNotFound as exc:
+        raise Http404 from exc
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            checkin_answer(
+                user=request.user,
+                checkin_id=checkin.pk,
+                score=request.POST.get("score"),
+                went_well=request.POST.get("went_well", ""),
+                worries=request.POST.get("worries", ""),
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        except CheckInNotFound as exc:
+            raise Http404 from exc
+        else:
+            return render(request, "programs/checkin_thanks.html", {"checkin": checkin})
+    return render(
+        request,
+        "programs/checkin_answer.html",
+        {"checkin": checkin, "scores": range(1, 6), "problems": problems, "posted": request.POST},
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["POST"])
+def follow_up_close_page(request: HttpRequest, program_id: int, follow_up_id: int) -> HttpResponse:
+    """Close a follow-up of the coordinator's program with a note; back to the week page."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    follow_up = FollowUp.objects.filter(program=program, pk=follow_up_id).first()
+    if follow_up is None:
+        raise Http404
+    try:
+        follow_up_close(follow_up=follow_up, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+    return redirect("program-week", program_id=program.pk)
