@@ -15,6 +15,8 @@ from messaging.selectors import conversations_for_user
 from moderation.crisis import crisis_language, crisis_resources
 from programs.agreements import agreements_pending
 from programs.checkins import checkins_open_for
+from programs.dashboard import program_dashboard
+from programs.models import ProgramNotice
 from scheduling.models import Meeting, Rsvp
 from scheduling.selectors import meetings_for_user
 
@@ -84,6 +86,7 @@ def _member_home(user: User) -> dict:
         )
     context = {
         "checkins": checkins_open_for(user=user),
+        "notices": list(ProgramNotice.objects.filter(user=user)[:5]),
         "matches": matches,
         "conversations": rows,
         "upcoming": upcoming,
@@ -170,5 +173,6 @@ def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
             "week": week,
             "rows": cadence.program_week_overview(program=program),
             "meetings": meetings,
+            **program_dashboard(program=program),
         },
     )

@@ -299,3 +299,46 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up {self.pk} ({'closed' if self.closed_at else 'open'})"
+
+
+class ProgramNotice(models.Model):
+    """A plain-words notice from the program to one person, shown on their home page (and
+    e-mailed): a match paused, closed or reassigned. Never message content."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_notices"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} to {self.user_id}"
+
+
+class MatchHandover(models.Model):
+    """A reassignment: the closed match, the new one, and what the coordinator carries forward
+    (the student's goals and the old match's history; never its messages). Read by the
+    program's coordinators only."""
+
+    old_match = models.OneToOneField(
+        "messaging.Match", on_delete=models.PROTECT, related_name="handover_out"
+    )
+    new_match = models.OneToOneField(
+        "messaging.Match", on_delete=models.PROTECT, related_name="handover_in"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300)
+    # {"goals": {"needs": [...], "interests": [...]}, "started": date, "closed": date,
+    #  "meetings_held": n, "meetings_attended": n, "checkins": [{"period", "role", "score"}],
+    #  "notes": [{"at", "text"}], "events": [{"at", "from", "to", "reason"}]}
+    history = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Handover {self.old_match_id} -> {self.new_match_id}"

@@ -3,6 +3,16 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path(
+        "coordinator/programs/<int:program_id>/matches/<int:match_id>/",
+        views.match_manage,
+        name="program-match-manage",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/handovers/<int:handover_id>/",
+        views.handover_page,
+        name="program-handover",
+    ),
     path("checkins/<int:checkin_id>/", views.checkin_answer_page, name="checkin-answer"),
     path(
         "coordinator/programs/<int:program_id>/follow-ups/<int:follow_up_id>/close/",

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from actions.checkins import checkin_answer
+from messaging.models import Match
 
 from .access import (
     ProgramNotFound,
@@ -26,7 +27,13 @@ from .agreements import (
     agreements_pending,
 )
 from .checkins import CheckInNotFound, access_checkin_to_answer, follow_up_close
-from .models import Agreement, FollowUp
+from .match_actions import (
+    match_close_for_review,
+    match_history,
+    match_pause_for_review,
+    match_reassign,
+)
+from .models import Agreement, FollowUp, MatchHandover
 from .oneroster import BundleUnreadable, read_bundle
 from .roster import ENTITIES, RosterRejected, roster_import
 from .selectors import match_options, students_to_match
@@ -273,3 +280,103 @@ def follow_up_close_page(request: HttpRequest, program_id: int, follow_up_id: in
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
     return redirect("program-week", program_id=program.pk)
+
+
+# -- a match that is not working -------------------------------------------------------------------
+
+
+def _program_match(request: HttpRequest, program_id: int, match_id: int):
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    match = (
+        Match.objects.select_related("mentor", "student")
+        .filter(program=program, pk=match_id)
+        .first()
+    )
+    if match is None:
+        raise Http404
+    return program, match
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def match_manage(request: HttpRequest, program_id: int, match_id: int) -> HttpResponse:
+    """One match for its coordinator: its history (never its messages), pause or close with a
+    reason, or reassign the student to a mentor from the matching aid's ranked list."""
+    program, match = _program_match(request, program_id, match_id)
+    problems: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "pause":
+                match_pause_for_review(
+                    actor=request.user, program=program, match=match, reason=reason
+                )
+            elif action == "close":
+                match_close_for_review(
+                    actor=request.user, program=program, match=match, reason=reason
+                )
+            elif action == "reassign":
+                handover = match_reassign(
+                    actor=request.user,
+                    program=program,
+                    match=match,
+                    mentor_id=request.POST.get("mentor", ""),
+                    reason=reason,
+                )
+                return redirect("program-handover", program_id=program.pk, handover_id=handover.pk)
+            else:
+                problems = [_("Choose pause, close or reassign.")]
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            if not problems:
+                return redirect(request.path)
+        match.refresh_from_db()
+    candidates = []
+    if match.status != Match.Status.CLOSED:
+        options = match_options(program=program, student=match.student)
+        candidates = [
+            (options.mentors[c.mentor_id], c)
+            for c in options.ranking.candidates
+            if c.mentor_id != match.mentor_id
+        ]
+    return render(
+        request,
+        "programs/match_manage.html",
+        {
+            "program": program,
+            "match": match,
+            "history": match_history(match=match),
+            "candidates": candidates,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def handover_page(request: HttpRequest, program_id: int, handover_id: int) -> HttpResponse:
+    """What a reassignment carried forward, for the program's coordinators only."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    handover = (
+        MatchHandover.objects.select_related(
+            "old_match__mentor", "new_match__mentor", "new_match__student"
+        )
+        .filter(new_match__program=program, pk=handover_id)
+        .first()
+    )
+    if handover is None:
+        raise Http404
+    return render(
+        request, "programs/match_handover.html", {"program": program, "handover": handover}
+    )
