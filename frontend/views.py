@@ -16,6 +16,7 @@ from moderation.crisis import crisis_language, crisis_resources
 from programs.agreements import agreements_pending
 from programs.checkins import checkins_open_for
 from programs.dashboard import program_dashboard
+from programs.milestones import milestones_for
 from programs.models import ProgramNotice
 from scheduling.models import Meeting, Rsvp
 from scheduling.selectors import meetings_for_user
@@ -87,6 +88,7 @@ def _member_home(user: User) -> dict:
     context = {
         "checkins": checkins_open_for(user=user),
         "notices": list(ProgramNotice.objects.filter(user=user)[:5]),
+        "milestones": milestones_for(user=user),
         "matches": matches,
         "conversations": rows,
         "upcoming": upcoming,

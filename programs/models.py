@@ -342,3 +342,48 @@ class MatchHandover(models.Model):
 
     def __str__(self) -> str:
         return f"Handover {self.old_match_id} -> {self.new_match_id}"
+
+
+class Milestone(models.Model):
+    """An achievement of a match or group the coordinator marked: shown to its members on their
+    home page. The first three kinds are suggested by programs.milestones; staff name others."""
+
+    class Kind(models.TextChoices):
+        FIRST_MEETING = "first_meeting", _("First meeting")
+        TEN_WEEKS = "ten_weeks", _("10 weeks of contact")
+        END_OF_YEAR = "end_of_year", _("End of the year")
+        CUSTOM = "custom", _("Named by staff")
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Staff-named milestones only (the other kinds are named by their translated label).
+    title = models.CharField(max_length=120, blank=True)
+    achieved_on = models.DateField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["achieved_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "kind"],
+                condition=~Q(kind="custom"),
+                name="milestone_once_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="custom", title__gt="") | (~Q(kind="custom") & Q(title="")),
+                name="milestone_custom_has_title",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Milestone {self.kind} of conversation {self.conversation_id}"
+
+    @property
+    def label(self) -> str:
+        return self.title if self.kind == self.Kind.CUSTOM else self.get_kind_display()

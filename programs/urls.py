@@ -4,6 +4,11 @@ from . import views
 
 urlpatterns = [
     path(
+        "coordinator/programs/<int:program_id>/conversations/<int:conversation_id>/milestones/",
+        views.milestones_page,
+        name="program-milestones",
+    ),
+    path(
         "coordinator/programs/<int:program_id>/matches/<int:match_id>/",
         views.match_manage,
         name="program-match-manage",

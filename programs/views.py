@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from actions.checkins import checkin_answer
-from messaging.models import Match
+from messaging.models import Conversation, Match
 
 from .access import (
     ProgramNotFound,
@@ -33,7 +34,8 @@ from .match_actions import (
     match_pause_for_review,
     match_reassign,
 )
-from .models import Agreement, FollowUp, MatchHandover
+from .milestones import milestone_mark, milestone_suggestions
+from .models import Agreement, FollowUp, MatchHandover, Milestone
 from .oneroster import BundleUnreadable, read_bundle
 from .roster import ENTITIES, RosterRejected, roster_import
 from .selectors import match_options, students_to_match
@@ -379,4 +381,58 @@ def handover_page(request: HttpRequest, program_id: int, handover_id: int) -> Ht
         raise Http404
     return render(
         request, "programs/match_handover.html", {"program": program, "handover": handover}
+    )
+
+
+# -- milestones ------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def milestones_page(request: HttpRequest, program_id: int, conversation_id: int) -> HttpResponse:
+    """A match's or group's milestones: the computed suggestions to mark, a staff-named one, and
+    those marked (which its members see on their home page)."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    conversation = (
+        Conversation.objects.select_related("program__school", "match")
+        .filter(program=program, pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    problems: list[str] = []
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        achieved_on = parse_date(request.POST.get("achieved_on", "") or "")
+        try:
+            milestone_mark(
+                actor=request.user,
+                conversation=conversation,
+                kind=kind,
+                achieved_on=achieved_on,
+                title=request.POST.get("title", ""),
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            return redirect(request.path)
+    kinds = dict(Milestone.Kind.choices)
+    return render(
+        request,
+        "programs/milestone_list.html",
+        {
+            "program": program,
+            "conversation": conversation,
+            "suggestions": [
+                (kind, kinds[kind], on)
+                for kind, on in milestone_suggestions(conversation=conversation)
+            ],
+            "marked": Milestone.objects.filter(conversation=conversation),
+            "problems": problems,
+        },
+        status=400 if problems else 200,
     )
