@@ -160,6 +160,8 @@ def test_coordinator_page_publishes_a_version(coordinator, program, make_user, m
     response = client.post(url, {"audience": "mentor", "text_en": "Be kind.", "text_es": ""})
     assert response.status_code == 302
     assert Agreement.objects.get().text_en == "Be kind."
+    listing = client.get(url).content.decode()
+    assert "version 1, acknowledged by 0 people" in listing
     other = Client()
     login_verified(other, make_user(User.Role.COORDINATOR, make_district()))
     assert other.get(url).status_code == 404
