@@ -156,3 +156,11 @@ def _send(subject: str, body: str, to: list[str], *, user_id: int, change: str) 
         send_mail(subject, body, None, to)
     except Exception:
         logger.warning("credential notice e-mail failed user=%s change=%s", user_id, change)
+
+
+def notice_mail(*, user: User, subject: str, body: str, kind: str) -> None:
+    """E-mail one plain-words notice to the person's own address (if recorded), after commit.
+    `kind` is a code for the failure log (never the text)."""
+    if not user.email:
+        return
+    transaction.on_commit(lambda: _send(subject, body, [user.email], user_id=user.pk, change=kind))

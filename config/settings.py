@@ -356,5 +356,7 @@ TRELLIS_PERIODIC = [
     ("audit-anchor", "accounts.audit.audit_anchor_export", 300),
     # Progress e-mails to guardians, each program at its own interval (programs.guardians).
     ("guardian-digests", "programs.guardians.guardian_digests_send", 3600),
+    # Every few weeks (ProgramRules.checkin_every_weeks) each match and group member answers one.
+    ("checkins-open", "programs.checkins.checkins_open_due", 3600),
 ]
 TRELLIS_STALLED_TASK_SECONDS = env.int("TRELLIS_STALLED_TASK_SECONDS", default=900)

@@ -13,6 +13,11 @@ from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Conversation, WeeklyPrompt
 from messaging.selectors import conversations_for_user
 from moderation.crisis import crisis_language, crisis_resources
+from programs.agreements import agreements_pending
+from programs.checkins import checkins_open_for
+from programs.dashboard import program_dashboard
+from programs.milestones import milestones_for
+from programs.models import ProgramNotice
 from scheduling.models import Meeting, Rsvp
 from scheduling.selectors import meetings_for_user
 
@@ -34,6 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "frontend/home_coordinator.html", {"programs": programs.order_by("name")}
         )
+    # A mentor or student first acknowledges the program's current boundaries text.
+    if agreements_pending(user=user):
+        return redirect("agreements-accept")
     return render(request, "frontend/home.html", _member_home(user))
 
 
@@ -78,6 +86,9 @@ def _member_home(user: User) -> dict:
             .first()
         )
     context = {
+        "checkins": checkins_open_for(user=user),
+        "notices": list(ProgramNotice.objects.filter(user=user)[:5]),
+        "milestones": milestones_for(user=user),
         "matches": matches,
         "conversations": rows,
         "upcoming": upcoming,
@@ -164,5 +175,6 @@ def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
             "week": week,
             "rows": cadence.program_week_overview(program=program),
             "meetings": meetings,
+            **program_dashboard(program=program),
         },
     )

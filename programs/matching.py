@@ -39,6 +39,8 @@ class MentorFacts:
     interests: frozenset[str] = frozenset()
     availability: frozenset[str] = frozenset()
     grade: int | None = None
+    # The program's current mentor agreement acknowledged (True when the program has none).
+    agreement_acknowledged: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,16 @@ def exclusions_for(
             Reason(
                 "screening_incomplete",
                 _("Screening incomplete: the background check and orientation must be recorded."),
+            )
+        )
+    if not mentor.agreement_acknowledged:
+        reasons.append(
+            Reason(
+                "agreement_pending",
+                _(
+                    "Orientation incomplete: the mentor has not acknowledged the program's "
+                    "current boundaries agreement."
+                ),
             )
         )
     if mentor.open_matches >= mentor.capacity:

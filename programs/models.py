@@ -99,6 +99,10 @@ class ProgramRules(models.Model):
         blank=True,
         help_text=_("Group programs: most students one mentor takes in this program."),
     )
+    # Every this many weeks each member of an active match or group answers a check-in.
+    checkin_every_weeks = models.PositiveSmallIntegerField(
+        default=4, help_text=_("Weeks between check-ins for mentors and students.")
+    )
 
     class Meta:
         verbose_name_plural = "program rules"
@@ -106,7 +110,10 @@ class ProgramRules(models.Model):
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(group_size__gte=1),
                 name="program_rules_group_size_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_every_weeks__gte=1), name="program_rules_checkin_weeks_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,6 +142,251 @@ class MatchDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Decision for match {self.match_id}"
+
+
+# --- agreements, check-ins, milestones ---
+
+
+class Agreement(models.Model):
+    """One version of a program's boundaries text for one audience (mentors or students).
+
+    The current version is the highest one of the program and audience; a new version asks
+    everyone to acknowledge it again. The text is kept in each language the product speaks.
+    """
+
+    class Audience(models.TextChoices):
+        MENTOR = "mentor", _("Mentors")
+        STUDENT = "student", _("Students and guardians")
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(max_length=8, choices=Audience.choices)
+    version = models.PositiveIntegerField()
+    text_en = models.TextField()
+    text_es = models.TextField(blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["program", "audience", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "audience", "version"], name="agreement_one_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement {self.audience} v{self.version} of program {self.program_id}"
+
+    def text_in(self, language: str) -> str:
+        """The text in `language` ("es", "es-mx"), the English one where it is not written."""
+        if language.lower().startswith("es") and self.text_es.strip():
+            return self.text_es
+        return self.text_en
+
+
+class AgreementAcceptance(models.Model):
+    """A person (a mentor or a student, signed in) or a guardian acknowledged one version."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="acceptances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agreement_acceptances",
+    )
+    guardian = models.ForeignKey(
+        Guardian, null=True, blank=True, on_delete=models.CASCADE, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(guardian__isnull=True))
+                | (Q(user__isnull=True) & Q(guardian__isnull=False)),
+                name="agreement_acceptance_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "user"],
+                condition=Q(user__isnull=False),
+                name="agreement_accepted_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "guardian"],
+                condition=Q(guardian__isnull=False),
+                name="agreement_accepted_once_per_guardian",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Acceptance of agreement {self.agreement_id}"
+
+
+class CheckIn(models.Model):
+    """A check-in asked of one member of an active match or group for one period of the program
+    (every `ProgramRules.checkin_every_weeks` weeks from its start date): opened by the periodic
+    job, answered once. Comments are screened like messages (actions.checkins)."""
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    # Set for a one-to-one match; blank for a group.
+    match = models.ForeignKey(
+        "messaging.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    period_start = models.DateField()
+    opened_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    went_well = models.TextField(blank=True)
+    worries = models.TextField(blank=True)
+    # A comment the moderation pipeline flagged or held: a review item was opened for it.
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-period_start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user", "period_start"], name="checkin_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="checkin_score_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk} of user {self.user_id} from {self.period_start}"
+
+
+class FollowUp(models.Model):
+    """Something a coordinator must look into: a low check-in score, a worry, a flagged comment.
+    Shown on the program's dashboard until closed with a note."""
+
+    class Reason(models.TextChoices):
+        LOW_SCORE = "low_score", _("Low score")
+        WORRY = "worry", _("Something is worrying them")
+        FLAGGED = "flagged", _("Comment flagged by moderation")
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    match = models.ForeignKey(
+        "messaging.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    checkin = models.OneToOneField(
+        CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    # Reason codes, e.g. ["low_score", "worry"].
+    reasons = models.JSONField(default=list)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk} ({'closed' if self.closed_at else 'open'})"
+
+
+class ProgramNotice(models.Model):
+    """A plain-words notice from the program to one person, shown on their home page (and
+    e-mailed): a match paused, closed or reassigned. Never message content."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_notices"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} to {self.user_id}"
+
+
+class MatchHandover(models.Model):
+    """A reassignment: the closed match, the new one, and what the coordinator carries forward
+    (the student's goals and the old match's history; never its messages). Read by the
+    program's coordinators only."""
+
+    old_match = models.OneToOneField(
+        "messaging.Match", on_delete=models.PROTECT, related_name="handover_out"
+    )
+    new_match = models.OneToOneField(
+        "messaging.Match", on_delete=models.PROTECT, related_name="handover_in"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300)
+    # {"goals": {"needs": [...], "interests": [...]}, "started": date, "closed": date,
+    #  "meetings_held": n, "meetings_attended": n, "checkins": [{"period", "role", "score"}],
+    #  "notes": [{"at", "text"}], "events": [{"at", "from", "to", "reason"}]}
+    history = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Handover {self.old_match_id} -> {self.new_match_id}"
+
+
+class Milestone(models.Model):
+    """An achievement of a match or group the coordinator marked: shown to its members on their
+    home page. The first three kinds are suggested by programs.milestones; staff name others."""
+
+    class Kind(models.TextChoices):
+        FIRST_MEETING = "first_meeting", _("First meeting")
+        TEN_WEEKS = "ten_weeks", _("10 weeks of contact")
+        END_OF_YEAR = "end_of_year", _("End of the year")
+        CUSTOM = "custom", _("Named by staff")
+
+    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Staff-named milestones only (the other kinds are named by their translated label).
+    title = models.CharField(max_length=120, blank=True)
+    achieved_on = models.DateField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["achieved_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "kind"],
+                condition=~Q(kind="custom"),
+                name="milestone_once_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="custom", title__gt="") | (~Q(kind="custom") & Q(title="")),
+                name="milestone_custom_has_title",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Milestone {self.kind} of conversation {self.conversation_id}"
+
+    @property
+    def label(self) -> str:
+        return self.title if self.kind == self.Kind.CUSTOM else self.get_kind_display()
 
 
 # --- evaluation and guardians ---

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from accounts.models import Program, User
 from messaging.models import Match
 
+from .agreements import mentors_oriented
 from .matching import MentorFacts, ProgramFacts, Ranking, StudentFacts, language_part, rank_mentors
 from .models import Guardian, MentorProfile, ProgramRules, StudentProfile
 
@@ -69,6 +70,7 @@ def mentor_facts(*, program: Program) -> tuple[list[MentorFacts], dict[int, User
         .order_by("pk")
     )
     profiles = {p.mentor_id: p for p in MentorProfile.objects.filter(mentor__in=mentors)}
+    oriented = mentors_oriented(program=program, mentor_ids=[m.pk for m in mentors])
     facts = []
     for mentor in mentors:
         # A mentor entered without a profile takes one student and offers nothing to score.
@@ -88,6 +90,7 @@ def mentor_facts(*, program: Program) -> tuple[list[MentorFacts], dict[int, User
                 interests=_tags(profile.interests),
                 availability=_tags(profile.availability),
                 grade=profile.grade,
+                agreement_acknowledged=mentor.pk in oriented,
             )
         )
     return facts, {m.pk: m for m in mentors}

@@ -466,9 +466,12 @@ def _is_mentor_member(actor: User, conversation: Conversation) -> bool:
 
 
 def _may_schedule_directly(actor: User, conversation: Conversation) -> bool:
+    # A peer mentor is a minor: a meeting of two minors is always approved by staff, even where
+    # adult mentors schedule directly (the minors-on-both-sides rule of peer programs).
     return (
         conversation.kind == Conversation.Kind.MATCH
         and conversation.program.mentors_schedule_directly
+        and not actor.is_minor
         and _is_mentor_member(actor, conversation)
     )
 

@@ -468,6 +468,27 @@ def test_a_weapon_with_a_threat_to_people_is_urgent_without_naming_school():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("at this point in my life i just want to pass driver's ed", STUDENT),
+        ("i updated my phone number with the main office today", STUDENT),
+        ("what's your locker number? i'll leave the book there", MENTOR),
+        ("Don't ever give out your home address to people in a game chat.", MENTOR),
+        ("this algebra quiz makes me want to die lmao", STUDENT),
+        ("gave my brother's old clothes to the thrift store, he won't need them", STUDENT),
+        ("my best friend is such a goofball lol", STUDENT),
+        ("i finally did it, i got my learner's permit!!", STUDENT),
+        ("i relapsed and ate junk food again lol", STUDENT),
+        ("I'm bringing my camera to the game, everyone who comes gets a photo", STUDENT),
+        ("What would you do if you were principal for a day?", MENTOR),
+    ],
+)
+def test_round_6_benign_traps_pass(text, context):
+    verdict = run(text, context)
+    assert (verdict.action, verdict.categories) == ("deliver", [])
+
+
 def test_after_a_pronoun_a_spanish_word_is_read_as_the_verb_it_can_be_a_form_of():
     lex = lexicon.load("", ("en", "es"))
 
@@ -560,24 +581,6 @@ def test_spanish_concept_families_of_round_six(text, context, action, category, 
 @pytest.mark.parametrize(
     ("text", "context"),
     [
-        ("at this point in my life i just want to pass driver's ed", STUDENT),
-        ("i updated my phone number with the main office today", STUDENT),
-        ("what's your locker number? i'll leave the book there", MENTOR),
-        ("Don't ever give out your home address to people in a game chat.", MENTOR),
-        ("this algebra quiz makes me want to die lmao", STUDENT),
-        ("gave my brother's old clothes to the thrift store, he won't need them", STUDENT),
-        ("my best friend is such a goofball lol", STUDENT),
-        ("i finally did it, i got my learner's permit!!", STUDENT),
-        ("i relapsed and ate junk food again lol", STUDENT),
-        ("I'm bringing my camera to the game, everyone who comes gets a photo", STUDENT),
-        ("What would you do if you were principal for a day?", MENTOR),
-    ],
-)
-def test_round_6_benign_traps_pass(text, context):
-    verdict = run(text, context)
-    assert (verdict.action, verdict.categories) == ("deliver", [])
-
-
         # Idioms: "pegar un susto" (the one that failed before), "morir de vergüenza".
         ("mi mamá me pegó un susto cuando llegó", STUDENT),
         ("me muero de vergüenza, me tropecé en la cafetería", STUDENT),
