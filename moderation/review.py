@@ -120,6 +120,60 @@ def _notify_updated(item: ReviewItem) -> None:
 
 
 @transaction.atomic
+def review_item_create(
+    *,
+    conversation: Conversation,
+    source: str,
+    priority: str,
+    categories: Iterable[str],
+    message: Message | None = None,
+    reported_by: User | None = None,
+    pattern: dict | None = None,
+    audit_action: str = "review.open",
+    detail: dict | None = None,
+    event_action: str = "",
+) -> ReviewItem:
+    """Put an item on its district's queue: the one place a ReviewItem row is created.
+
+    It sets the queue rank from the priority, writes the audit entry (`audit_action`, by
+    `reported_by` if a member asked, else by nobody; ids and codes plus the caller's `detail`) and
+    sends `review.item` to the district's staff after commit (`review.urgent` as well for urgent
+    items), with `event_action` (default: the source) saying what opened it. Runs in its own
+    savepoint: an insert refused by a constraint (a second unresolved pattern item) raises
+    IntegrityError with nothing written and nothing sent.
+    """
+    priority = Priority(priority)
+    item = ReviewItem.objects.create(
+        district_id=conversation.district_id,
+        conversation=conversation,
+        message=message,
+        source=ReviewItem.Source(source),
+        reported_by=reported_by,
+        priority=priority,
+        priority_rank=PRIORITY_RANK[priority],
+        categories=list(categories),
+        pattern=pattern or {},
+    )
+    audit_record(
+        action=audit_action,
+        actor=reported_by,
+        district_id=item.district_id,
+        target_type="review_item",
+        target_id=item.pk,
+        detail={
+            "source": item.source,
+            "conversation": item.conversation_id,
+            "message": item.message_id,
+            "priority": item.priority,
+            "categories": item.categories,
+            **(detail or {}),
+        },
+    )
+    review_item_notify(item=item, action=event_action or item.source)
+    return item
+
+
+@transaction.atomic
 def review_item_open(*, message: Message, verdict: Verdict) -> ReviewItem:
     """Queue a flagged or held message for its district's moderators and tell them live.
 
@@ -128,33 +182,18 @@ def review_item_open(*, message: Message, verdict: Verdict) -> ReviewItem:
     """
     if verdict.action not in (Action.FLAG, Action.HOLD):
         raise ValidationError("Only flag and hold verdicts open a review item.")
-    conversation = message.conversation
-    item, created = ReviewItem.objects.get_or_create(
+    existing = ReviewItem.objects.filter(message=message, source=ReviewItem.Source.PIPELINE).first()
+    if existing is not None:
+        return existing
+    return review_item_create(
+        conversation=message.conversation,
         message=message,
         source=ReviewItem.Source.PIPELINE,
-        defaults={
-            "district_id": conversation.district_id,
-            "conversation": conversation,
-            "priority": verdict.priority,
-            "priority_rank": PRIORITY_RANK[Priority(verdict.priority)],
-            "categories": list(verdict.categories),
-        },
+        priority=verdict.priority,
+        categories=verdict.categories,
+        detail={"verdict": verdict.action},
+        event_action=verdict.action,
     )
-    if created:
-        audit_record(
-            action="review.open",
-            district_id=item.district_id,
-            target_type="review_item",
-            target_id=item.pk,
-            detail={
-                "message": message.pk,
-                "verdict": verdict.action,
-                "priority": item.priority,
-                "categories": item.categories,
-            },
-        )
-        review_item_notify(item=item, action=verdict.action)
-    return item
 
 
 PATTERN_PRIORITY = Priority.HIGH
@@ -201,17 +240,17 @@ def review_pattern_record(
             return None
         conversation = Conversation.objects.only("district_id").get(pk=conversation_id)
         try:
-            with transaction.atomic():
-                item = ReviewItem.objects.create(
-                    district_id=conversation.district_id,
-                    conversation_id=conversation_id,
-                    message=None,
-                    source=ReviewItem.Source.PATTERN,
-                    priority=PATTERN_PRIORITY,
-                    priority_rank=PRIORITY_RANK[PATTERN_PRIORITY],
-                    categories=["grooming"],
-                    pattern=_pattern_payload(risk, window_days=window_days, previous=[]),
-                )
+            item = review_item_create(
+                conversation=conversation,
+                source=ReviewItem.Source.PATTERN,
+                priority=PATTERN_PRIORITY,
+                categories=["grooming"],
+                pattern=_pattern_payload(risk, window_days=window_days, previous=[]),
+                detail={
+                    "score": round(risk.score, 3),
+                    "messages": sorted({c.message_id for c in risk.contributions}),
+                },
+            )
         except IntegrityError:
             # Another check opened it first: append to that one instead.
             item = (
@@ -221,23 +260,9 @@ def review_pattern_record(
                 .get()
             )
             return _pattern_append(item, risk, window_days=window_days)
-        audit_record(
-            action="review.open",
-            district_id=item.district_id,
-            target_type="review_item",
-            target_id=item.pk,
-            detail={
-                "source": ReviewItem.Source.PATTERN,
-                "score": item.pattern["score"],
-                "messages": sorted({c["message"] for c in item.pattern["contributions"]}),
-                "priority": item.priority,
-                "categories": item.categories,
-            },
-        )
         logger.info(
             "conversation=%s pattern item=%s score=%.2f", conversation_id, item.pk, risk.score
         )
-        review_item_notify(item=item, action=ReviewItem.Source.PATTERN)
         return item
 
 
