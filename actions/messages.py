@@ -17,7 +17,7 @@ from messaging.services import (
     notify_message,
 )
 from moderation.models import Priority, ReviewItem
-from moderation.review import review_item_create
+from moderation.review.items import review_item_create
 from moderation.services import message_screen
 
 

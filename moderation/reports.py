@@ -2,7 +2,7 @@
 
 A report becomes a review item for the district's moderators. When a student reports an adult, the
 match's messaging pauses at once and stays paused until staff review the report (a dismissed report
-lets it resume; see moderation.review.review_dismiss).
+lets it resume; see moderation.review.actions.review_dismiss).
 """
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from messaging.selectors import messages_visible_q
 from messaging.services import match_pause
 
 from .models import Priority, Report, ReviewItem
-from .review import review_item_create
+from .review.items import review_item_create
 
 REASON_MAX = 2000
 PAUSE_REASON = "Paused while staff review a student's report"

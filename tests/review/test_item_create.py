@@ -16,7 +16,7 @@ from moderation.conversation_risk import Contribution, Risk
 from moderation.models import PRIORITY_RANK, Action, Priority, ReviewItem
 from moderation.models import Verdict as VerdictRecord
 from moderation.reports import help_request_create, report_create
-from moderation.review import review_item_create, review_item_open, review_pattern_record
+from moderation.review.items import review_item_create, review_item_open, review_pattern_record
 
 from .conftest import moderate, send
 
@@ -24,7 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Our packages outside the test suite (tests build rows by hand to test constraints and purges).
 PRODUCT_PACKAGES = ("accounts", "messaging", "scheduling", "moderation", "programs", "actions")
 PRODUCT_PACKAGES += ("frontend", "config", "bench", "testkit")
-OWNER = "moderation/review.py"
+OWNER = "moderation/review/items.py"
 
 
 def opened(item, events, *, audit_action, actor=None):
