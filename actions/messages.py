@@ -16,8 +16,8 @@ from messaging.services import (
     message_insert,
     notify_message,
 )
-from moderation.models import PRIORITY_RANK, Priority, ReviewItem
-from moderation.review import review_item_notify
+from moderation.models import Priority, ReviewItem
+from moderation.review.items import review_item_create
 from moderation.services import message_screen
 
 
@@ -80,12 +80,10 @@ def rate_limit_offender_record(*, user: User, refused: int, conversation_id: int
             conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
         except ConversationNotFound:
             return
-        item = ReviewItem.objects.create(
-            district_id=conversation.district_id,
+        review_item_create(
             conversation=conversation,
-            source=ReviewItem.Source.REPORT,
+            source=ReviewItem.Source.RATE_LIMIT,
             priority=Priority.NORMAL,
-            priority_rank=PRIORITY_RANK[Priority.NORMAL],
             categories=["rate_limit"],
+            detail={"user": user.pk, "refused": refused},
         )
-        review_item_notify(item=item, action="rate_limit")

@@ -350,7 +350,7 @@ TRELLIS_PERIODIC = [
     ("sign-in-failures-prune", "accounts.throttle.prune", 3600),
     # Restart and retry path for messages waiting on the toxicity model (docs/moderation.md).
     ("moderation-sweep", "moderation.services.messages_screen_pending", 30),
-    ("urgent-reescalation", "moderation.review.review_escalate_stale", 60),
+    ("urgent-reescalation", "moderation.review.escalation.review_escalate_stale", 60),
     # The audit log's latest (id, HMAC) to AUDIT_ANCHOR_PATH and the log stream: entries deleted
     # from the end of the log are caught by `audit_verify` once an anchor has named them.
     ("audit-anchor", "accounts.audit.audit_anchor_export", 300),

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from moderation.models import Priority, ReviewItem
-from moderation.review import safeguarding_recipients
+from moderation.review.alerts import safeguarding_recipients
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -35,7 +35,7 @@ from actions.messages import message_send, rate_limit_offender_record
 
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
-from .ordering import DeliveryOrder, Verdict
+from .ordering import Arrival, DeliveryOrder
 from .protocol import ProtocolError, parse_frame
 from .services import MessageRejected
 
@@ -339,11 +339,11 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
 
     async def _deliver_message(self, payload: dict):
         """Deliver in sequence order per conversation (messaging.ordering explains why)."""
-        verdict = self._order.check(payload)
-        if verdict is Verdict.DUPLICATE:
+        arrival = self._order.check(payload)
+        if arrival is Arrival.DUPLICATE:
             realtime.stats["duplicates_dropped"] += 1
             return
-        if verdict is Verdict.GAP:
+        if arrival is Arrival.GAP:
             conversation = payload["conversation"]
             try:
                 await self._catch_up(conversation, pages=1)
@@ -354,7 +354,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 self._order.cover(conversation, payload["seq"])
                 return
             realtime.stats["gaps_filled"] += 1
-            if self._order.check(payload) is Verdict.DUPLICATE:
+            if self._order.check(payload) is Arrival.DUPLICATE:
                 return
         await self._send_json({"type": "message", "message": payload})
         self._order.delivered(payload)
@@ -371,7 +371,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 limit=selectors.PAGE_MAX,
             )
             for earlier in page["messages"]:
-                if self._order.check(earlier) is not Verdict.DUPLICATE:
+                if self._order.check(earlier) is not Arrival.DUPLICATE:
                     await self._send_json({"type": "message", "message": earlier})
                     self._order.delivered(earlier)
             if not page["more"]:

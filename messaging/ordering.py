@@ -17,7 +17,9 @@ from enum import Enum
 RECENT_PER_CONVERSATION = 512
 
 
-class Verdict(Enum):
+class Arrival(Enum):
+    """How an arriving message event stands to what the socket delivered (DeliveryOrder.check)."""
+
     NEXT = "next"  # deliver
     GAP = "gap"  # fill from the database first, then deliver
     DUPLICATE = "duplicate"  # drop
@@ -41,16 +43,16 @@ class DeliveryOrder:
     def cover(self, conversation: int, seq: int) -> None:
         self._through[conversation] = max(self._through.get(conversation, 0), seq)
 
-    def check(self, message: dict) -> Verdict:
+    def check(self, message: dict) -> Arrival:
         conversation, seq = message["conversation"], message["seq"]
         through = self._through.get(conversation)
         if through is None or seq == through + 1:
-            return Verdict.NEXT
+            return Arrival.NEXT
         if seq > through + 1:
-            return Verdict.GAP
+            return Arrival.GAP
         if self._recent.get(conversation, {}).get(seq) == message["state"]:
-            return Verdict.DUPLICATE
-        return Verdict.UPDATE
+            return Arrival.DUPLICATE
+        return Arrival.UPDATE
 
     def delivered(self, message: dict) -> None:
         conversation, seq = message["conversation"], message["seq"]

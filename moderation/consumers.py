@@ -29,7 +29,7 @@ from accounts.ws import session_still_live
 from messaging.realtime import staff_group, user_group
 
 from .access import NotStaff, ReviewItemNotFound, access_review_item, access_staff
-from .review import item_summary
+from .review.payloads import item_summary
 from .review_selectors import review_queue
 
 MAX_FRAME = 4096

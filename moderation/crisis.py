@@ -13,8 +13,8 @@ What the verdict's categories call for is in RESPONSES:
   that staff were told;
 - each adult member (mentor), when the message was delivered to them: guidance on how to answer,
   visible to that adult only, in their language. A held message reaches the adults only if a
-  moderator releases it: `review.review_release` calls `crisis_respond` again, which then posts
-  the guidance (and finds the student's card already there).
+  moderator releases it: `moderation.review.actions.review_release` calls `crisis_respond` again,
+  which then posts the guidance (and finds the student's card already there).
 Staff hear of every such message through the urgent review item, as of any flag.
 Threats of violence to others are urgent for staff (the verdict's priority), but are no crisis of
 the sender's: no category of theirs is listed, so nobody gets a card. A new kind of answer is an

@@ -69,6 +69,7 @@ class ReviewItem(models.Model):
         PIPELINE = "pipeline", "Moderation pipeline"
         REPORT = "report", "Reported by a member"
         PATTERN = "pattern", "Conversation pattern"
+        RATE_LIMIT = "rate_limit", _("Sending far over the rate limit")
 
     district = models.ForeignKey(
         "accounts.District", on_delete=models.PROTECT, related_name="review_items"

@@ -2,21 +2,20 @@
 
 A report becomes a review item for the district's moderators. When a student reports an adult, the
 match's messaging pauses at once and stays paused until staff review the report (a dismissed report
-lets it resume; see moderation.review.review_dismiss).
+lets it resume; see moderation.review.actions.review_dismiss).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.audit import audit_record
 from accounts.models import User
 from messaging.access import access_conversation_to_report, member_ids
 from messaging.models import Match, Message
 from messaging.selectors import messages_visible_q
 from messaging.services import match_pause
 
-from .models import PRIORITY_RANK, Priority, Report, ReviewItem
-from .review import review_item_notify
+from .models import Priority, Report, ReviewItem
+from .review.items import review_item_create
 
 REASON_MAX = 2000
 PAUSE_REASON = "Paused while staff review a student's report"
@@ -85,22 +84,22 @@ def report_create(
     student_reports_adult = reporter.role == User.Role.STUDENT and subject.is_adult
     priority = Priority.HIGH if student_reports_adult else Priority.NORMAL
     with transaction.atomic():
-        item = ReviewItem.objects.create(
-            district_id=conversation.district_id,
-            conversation=conversation,
-            message=message,
-            source=ReviewItem.Source.REPORT,
-            reported_by=reporter,
-            priority=priority,
-            priority_rank=PRIORITY_RANK[priority],
-            categories=["report"],
-        )
         paused = False
         if student_reports_adult and conversation.match_id is not None:
             match = Match.objects.get(pk=conversation.match_id)
             if match.status == Match.Status.ACTIVE:
                 match_pause(match=match, actor=reporter, reason=PAUSE_REASON)
                 paused = True
+        item = review_item_create(
+            conversation=conversation,
+            message=message,
+            source=ReviewItem.Source.REPORT,
+            reported_by=reporter,
+            priority=priority,
+            categories=["report"],
+            audit_action="report.create",
+            detail={"subject": subject.pk, "paused_match": paused},
+        )
         report = Report.objects.create(
             item=item,
             reporter=reporter,
@@ -110,20 +109,6 @@ def report_create(
             reason=reason,
             paused_match=paused,
         )
-        audit_record(
-            action="report.create",
-            actor=reporter,
-            district_id=conversation.district_id,
-            target_type="review_item",
-            target_id=item.pk,
-            detail={
-                "conversation": conversation.pk,
-                "message": message.pk if message else None,
-                "subject": subject.pk,
-                "paused_match": paused,
-            },
-        )
-        review_item_notify(item=item, action="report")
     return report
 
 
@@ -140,25 +125,15 @@ def help_request_create(*, reporter: User, conversation_id: object, reason: str)
     reason = reason.replace("\x00", "").strip()[:REASON_MAX]
     priority = Priority.URGENT if reporter.role == User.Role.STUDENT else Priority.HIGH
     with transaction.atomic():
-        item = ReviewItem.objects.create(
-            district_id=conversation.district_id,
+        item = review_item_create(
             conversation=conversation,
             source=ReviewItem.Source.REPORT,
             reported_by=reporter,
             priority=priority,
-            priority_rank=PRIORITY_RANK[priority],
             categories=["help"],
+            audit_action="report.help",
         )
         report = Report.objects.create(
             item=item, reporter=reporter, conversation=conversation, reason=reason
         )
-        audit_record(
-            action="report.help",
-            actor=reporter,
-            district_id=conversation.district_id,
-            target_type="review_item",
-            target_id=item.pk,
-            detail={"conversation": conversation.pk},
-        )
-        review_item_notify(item=item, action="report")
     return report

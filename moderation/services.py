@@ -42,7 +42,7 @@ from .models import ConversationSignal, DistrictModeration, KeywordRule, ReviewI
 from .models import Verdict as VerdictRecord
 from .normalize import normalize
 from .pipeline import get_pipeline
-from .review import review_item_open, review_pattern_record
+from .review.items import review_item_open, review_pattern_record
 from .scorers import registry
 
 logger = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from actions.review import review_pause_match, review_resume_match, review_suspend_user
 from messaging.access import ConversationNotFound, access_conversation_as_staff
 
-from . import review
 from .access import (
     NotStaff,
     ReviewItemNotFound,
@@ -34,6 +34,19 @@ from .access import (
 from .models import Priority, ReviewItem
 from .records import student_record_export
 from .reports import ReportRejected, help_request_create, report_create
+from .review import alerts as review_alerts
+from .review.actions import (
+    review_bulk,
+    review_claim,
+    review_dismiss,
+    review_escalate,
+    review_note,
+    review_release,
+    review_uphold,
+    review_warn_sender,
+    staff_conversation_viewed,
+)
+from .review.payloads import item_summary
 from .review_selectors import (
     district_conversations,
     low_priority_flags,
@@ -82,7 +95,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     items = review_queue(district_id=user.district_id)
     if _wants_json(request):
-        return JsonResponse({"items": [review.item_summary(i) for i in items]})
+        return JsonResponse({"items": [item_summary(i) for i in items]})
     return render(
         request,
         "moderation/queue.html",
@@ -127,7 +140,7 @@ def _render_item(
     detail = review_item_detail(item=item)
     # The page shows the message and the messages around it: a staff read, recorded as the
     # conversation page records one.
-    review.staff_conversation_viewed(
+    staff_conversation_viewed(
         actor=request.user, conversation_id=item.conversation_id, item_id=item.pk
     )
     staff = User.objects.filter(
@@ -158,7 +171,7 @@ def _claim(request, item):
             )
         except (User.DoesNotExist, ValueError) as exc:
             raise ValidationError("Choose a member of your district's staff.") from exc
-    return review.review_claim(
+    return review_claim(
         item=item, actor=request.user, assignee=assignee, reason=request.POST.get("reason", "")
     )
 
@@ -167,7 +180,7 @@ def _suspend(request, item):
     target = None
     if request.POST.get("user"):
         target = access_user_in_district(user=request.user, target_id=request.POST["user"])
-    return review.review_suspend_user(
+    return review_suspend_user(
         item=item, actor=request.user, reason=request.POST.get("reason", ""), user=target
     )
 
@@ -181,15 +194,15 @@ def _simple(service):
 
 ACTIONS = {
     "claim": _claim,
-    "release": _simple(review.review_release),
-    "uphold": _simple(review.review_uphold),
-    "dismiss": _simple(review.review_dismiss),
-    "warn": _simple(review.review_warn_sender),
-    "pause": _simple(review.review_pause_match),
-    "resume": _simple(review.review_resume_match),
+    "release": _simple(review_release),
+    "uphold": _simple(review_uphold),
+    "dismiss": _simple(review_dismiss),
+    "warn": _simple(review_warn_sender),
+    "pause": _simple(review_pause_match),
+    "resume": _simple(review_resume_match),
     "suspend": _suspend,
-    "escalate": _simple(review.review_escalate),
-    "note": lambda request, item: review.review_note(
+    "escalate": _simple(review_escalate),
+    "note": lambda request, item: review_note(
         item=item, actor=request.user, text=request.POST.get("reason", "")
     ),
 }
@@ -222,7 +235,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
         return _render_item(request, item, error=exc.messages[0], status=409)
     if _wants_json(request):
         item.refresh_from_db()
-        return JsonResponse({"item": review.item_summary(item)})
+        return JsonResponse({"item": item_summary(item)})
     return redirect("moderation:item", item_id=item.pk)
 
 
@@ -236,7 +249,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         except ReviewItemNotFound:
             continue  # audited by the gate; the rest of the page still proceeds
     try:
-        result = review.review_bulk(
+        result = review_bulk(
             items=items,
             actor=request.user,
             action=request.POST.get("action", ""),
@@ -277,7 +290,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
             else "reading conversations not granted",
         )
         raise
-    review.staff_conversation_viewed(actor=request.user, conversation_id=conv.pk)
+    staff_conversation_viewed(actor=request.user, conversation_id=conv.pk)
     # `?before=<seq>`: the page ending just before that message (links from a pattern item).
     before = request.GET.get("before", "")
     before_seq = int(before) if before.isdigit() else None
@@ -323,7 +336,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     # The excerpts are message content: a staff read of each conversation, recorded as the item
     # page records one.
     for row in rows:
-        review.staff_conversation_viewed(
+        staff_conversation_viewed(
             actor=request.user,
             conversation_id=row["alert"].item.conversation_id,
             item_id=row["alert"].item_id,
@@ -357,7 +370,7 @@ def _alert_row(alert) -> dict:
 @staff_view
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = access_alert(user=request.user, alert_id=alert_id)
-    review.alert_acknowledge(alert=alert, actor=request.user)
+    review_alerts.alert_acknowledge(alert=alert, actor=request.user)
     return redirect("moderation:alerts")
 
 

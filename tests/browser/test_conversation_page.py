@@ -160,7 +160,7 @@ def test_a_message_released_while_the_page_was_away_appears_after_the_reconnect(
     browser, server, conversation, mentor, student, moderator, monkeypatch
 ):
     from moderation.models import ReviewItem
-    from moderation.review import review_release
+    from moderation.review.actions import review_release
 
     student_page = open_page(browser, server, student, conversation)
     held = send_from_server(
@@ -190,7 +190,7 @@ def test_a_message_released_while_the_page_was_away_appears_after_the_reconnect(
 def test_a_withdrawn_message_leaves_the_page(
     browser, server, conversation, mentor, student, moderator
 ):
-    from moderation.review import review_uphold
+    from moderation.review.actions import review_uphold
     from tests.review.conftest import moderate
 
     student_page = open_page(browser, server, student, conversation)

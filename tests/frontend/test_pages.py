@@ -12,7 +12,7 @@ from django.utils import timezone
 from actions.messages import message_send
 from messaging.models import Message, WeeklyPrompt
 from moderation.models import Action, ReviewItem, SafeguardingAlert
-from moderation.review import review_escalate
+from moderation.review.actions import review_escalate
 from scheduling import services as scheduling
 from scheduling.models import Venue
 from tests.conftest import login_verified

@@ -13,7 +13,7 @@ from actions.messages import message_send
 from messaging import selectors
 from messaging.models import Conversation, Message
 from moderation.models import ReviewItem
-from moderation.review import review_release, review_uphold
+from moderation.review.actions import review_release, review_uphold
 from testkit.sessions import session_cookie
 
 from .support import connect

@@ -510,7 +510,7 @@ async def test_rate_limit_refuses_excess_and_disconnects_repeat_offenders(
             )
         )
     )()
-    assert items == [("report", ["rate_limit"], conversation.district_id)]
+    assert items == [("rate_limit", ["rate_limit"], conversation.district_id)]
 
 
 async def test_rate_limit_is_shared_by_all_sockets_of_a_user(cookies, conversation, settings):

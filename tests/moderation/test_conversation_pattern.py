@@ -13,7 +13,7 @@ from messaging import services as messaging
 from messaging.models import Message
 from messaging.realtime import staff_group
 from moderation.models import ConversationSignal, DistrictModeration, ReviewItem
-from moderation.review import review_dismiss
+from moderation.review.actions import review_dismiss
 from moderation.services import conversation_risk_check
 from testkit.benign_conversations import CONVERSATIONS
 
@@ -373,7 +373,7 @@ def test_the_database_allows_one_unresolved_pattern_item_per_conversation(
 def test_staff_can_warn_the_sender_named_by_the_pattern(
     conversation, mentor, student, moderator, send, clock
 ):
-    from moderation.review import review_warn_sender
+    from moderation.review.actions import review_warn_sender
 
     play(GROOMING_EN[:3], mentor, student, conversation, send, clock)
     (item,) = pattern_items()

@@ -15,7 +15,7 @@ from moderation import crisis
 from moderation.models import DistrictModeration, KeywordRule, ReviewItem
 from moderation.models import Verdict as VerdictRecord
 from moderation.policy import Verdict
-from moderation.review import review_release
+from moderation.review.actions import review_release
 from moderation.services import messages_screen_pending, verdict_store
 
 SELF_HARM = "sometimes I think about killing myself"

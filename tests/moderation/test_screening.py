@@ -82,7 +82,7 @@ def test_held_message_reaches_only_its_sender(
     assert message_events(events, user_group(student.pk)) == []
     assert message_events(events, user_group(mentor.pk)) == ["held"]
     staff = [e for g, e in events if g == staff_group(conversation.district_id)]
-    # The review console's event (moderation.review.review_item_open): ids and codes, no text.
+    # The review console's event (moderation.review.items.review_item_open): ids and codes, no text.
     assert [(e["type"], e["item"]["id"], e["action"]) for e in staff] == [
         ("review.item", item.pk, "hold")
     ]

@@ -1,5 +1,5 @@
 """Review-queue fixtures: flagged and held messages made the way the pipeline makes them (a
-Verdict, the message's state, then moderation.review.review_item_open)."""
+Verdict, the message's state, then moderation.review.items.review_item_open)."""
 
 import pytest
 
@@ -8,7 +8,7 @@ from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Message
 from moderation.models import Action, ReviewItem, Verdict
-from moderation.review import review_item_open
+from moderation.review.items import review_item_open
 from testkit.sessions import login_verified
 
 _n = iter(range(1, 1_000_000))

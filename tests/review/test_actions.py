@@ -7,14 +7,26 @@ import hashlib
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEntry, User
+from actions.review import review_pause_match, review_resume_match, review_suspend_user
 from messaging import realtime
 from messaging import services as messaging
 from messaging.models import Match, Message
 from messaging.selectors import messages_after
-from moderation import review
 from moderation.models import Action, ReviewAction, ReviewItem, SafeguardingAlert
+from moderation.review.actions import (
+    review_bulk,
+    review_claim,
+    review_dismiss,
+    review_escalate,
+    review_note,
+    review_release,
+    review_uphold,
+    review_warn_sender,
+)
+from moderation.review.items import ReviewConflict, review_item_open
 
 from .conftest import moderate, send
 
@@ -65,12 +77,12 @@ def test_urgent_item_raises_a_distinct_alert(
 
 def test_open_is_idempotent_and_refuses_deliver_verdicts(make_item, events):
     item = make_item()
-    again = review.review_item_open(message=item.message, verdict=item.message.verdict)
+    again = review_item_open(message=item.message, verdict=item.message.verdict)
     assert again.pk == item.pk
     assert ReviewItem.objects.filter(message=item.message).count() == 1
     item.message.verdict.action = Action.DELIVER
-    with pytest.raises(review.ValidationError):
-        review.review_item_open(message=item.message, verdict=item.message.verdict)
+    with pytest.raises(ValidationError):
+        review_item_open(message=item.message, verdict=item.message.verdict)
 
 
 def test_release_delivers_a_held_message_to_the_recipient(
@@ -82,7 +94,7 @@ def test_release_delivers_a_held_message_to_the_recipient(
     assert message.pk not in seen_by(student, conversation)
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_release(item=item, actor=moderator, reason="Phone number of the school")
+        review_release(item=item, actor=moderator, reason="Phone number of the school")
     message.refresh_from_db()
     item.refresh_from_db()
     assert message.state == Message.State.RELEASED
@@ -118,7 +130,7 @@ def test_uphold_keeps_a_held_message_from_the_recipient_and_tells_the_sender(
     item = make_item()
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_uphold(item=item, actor=moderator, reason="Off-platform contact")
+        review_uphold(item=item, actor=moderator, reason="Off-platform contact")
     item.message.refresh_from_db()
     assert item.message.state == Message.State.REJECTED
     assert item.message.pk not in seen_by(student, conversation)
@@ -137,7 +149,7 @@ def test_uphold_withdraws_an_already_delivered_flag_from_the_recipient(
     assert item.message.pk in seen_by(student, conversation)
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_uphold(item=item, actor=moderator, reason="Unapproved venue")
+        review_uphold(item=item, actor=moderator, reason="Unapproved venue")
     assert item.message.pk not in seen_by(student, conversation)
     withdrawn = [(g, e) for g, e in events if e["type"] == "message.withdrawn"]
     assert withdrawn == [
@@ -160,7 +172,7 @@ def test_dismiss_leaves_a_flag_delivered_and_sends_no_message_event(
     item = make_item(action=Action.FLAG)
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_dismiss(item=item, actor=moderator, reason="A school number")
+        review_dismiss(item=item, actor=moderator, reason="A school number")
     item.refresh_from_db()
     item.message.refresh_from_db()
     assert (item.status, item.resolution) == ("resolved", "dismissed")
@@ -175,10 +187,10 @@ def test_a_held_message_cannot_be_dismissed_nor_a_flag_released(
 ):
     held = make_item()
     flagged = make_item("another one", action=Action.FLAG)
-    with pytest.raises(review.ReviewConflict):
-        review.review_dismiss(item=held, actor=moderator, reason="x")
-    with pytest.raises(review.ReviewConflict):
-        review.review_release(item=flagged, actor=moderator, reason="x")
+    with pytest.raises(ReviewConflict):
+        review_dismiss(item=held, actor=moderator, reason="x")
+    with pytest.raises(ReviewConflict):
+        review_release(item=flagged, actor=moderator, reason="x")
     held.message.refresh_from_db()
     assert held.message.state == Message.State.HELD
     assert held.message.pk not in seen_by(student, conversation)
@@ -189,11 +201,11 @@ def test_a_held_message_cannot_be_dismissed_nor_a_flag_released(
 
 def test_actions_need_a_reason_and_refuse_resolved_items(make_item, moderator):
     item = make_item()
-    with pytest.raises(review.ValidationError):
-        review.review_release(item=item, actor=moderator, reason="  ")
-    review.review_release(item=item, actor=moderator, reason="fine")
-    with pytest.raises(review.ReviewConflict):
-        review.review_uphold(item=item, actor=moderator, reason="changed my mind")
+    with pytest.raises(ValidationError):
+        review_release(item=item, actor=moderator, reason="  ")
+    review_release(item=item, actor=moderator, reason="fine")
+    with pytest.raises(ReviewConflict):
+        review_uphold(item=item, actor=moderator, reason="changed my mind")
     item.message.refresh_from_db()
     assert item.message.state == Message.State.RELEASED
     assert list(ReviewAction.objects.values_list("kind", flat=True)) == ["release"]
@@ -201,8 +213,8 @@ def test_actions_need_a_reason_and_refuse_resolved_items(make_item, moderator):
 
 def test_staff_of_another_district_cannot_act(make_item, other_moderator, student, conversation):
     item = make_item()
-    with pytest.raises(review.ReviewConflict):
-        review.review_release(item=item, actor=other_moderator, reason="not mine")
+    with pytest.raises(ReviewConflict):
+        review_release(item=item, actor=other_moderator, reason="not mine")
     item.message.refresh_from_db()
     assert item.message.state == Message.State.HELD
     assert item.message.pk not in seen_by(student, conversation)
@@ -214,8 +226,8 @@ def test_warn_posts_a_program_message_both_members_see(
     item = make_item(action=Action.FLAG)
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        warning = review.review_warn_sender(item=item, actor=moderator, reason="Contact details")
-        second = review.review_warn_sender(item=item, actor=moderator, reason="Again")
+        warning = review_warn_sender(item=item, actor=moderator, reason="Contact details")
+        second = review_warn_sender(item=item, actor=moderator, reason="Again")
     assert warning.kind == Message.Kind.SYSTEM
     assert warning.sender_id is None
     assert mentor.public_name in warning.body
@@ -237,7 +249,7 @@ def test_pause_stops_the_conversation_accepting_messages(
     item = make_item()
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_pause_match(item=item, actor=moderator, reason="Needs a check-in")
+        review_pause_match(item=item, actor=moderator, reason="Needs a check-in")
     conversation.refresh_from_db()
     assert conversation.match.status == Match.Status.PAUSED
     assert conversation.is_open is False
@@ -249,12 +261,12 @@ def test_pause_stops_the_conversation_accepting_messages(
     assert exc.value.code == "closed"
     assert "review.pause" in audit_actions()
 
-    review.review_resume_match(item=item, actor=moderator, reason="Spoke with both")
+    review_resume_match(item=item, actor=moderator, reason="Spoke with both")
     conversation.refresh_from_db()
     assert conversation.match.status == Match.Status.ACTIVE
     assert send(student, conversation, "back again").state == Message.State.DELIVERED
-    with pytest.raises(review.ReviewConflict):
-        review.review_resume_match(item=item, actor=moderator, reason="twice")
+    with pytest.raises(ReviewConflict):
+        review_resume_match(item=item, actor=moderator, reason="twice")
     assert list(item.actions.values_list("kind", flat=True)) == ["pause", "resume"]
 
 
@@ -265,7 +277,7 @@ def test_suspend_disables_the_account_pauses_matches_and_closes_sockets(
 
     def suspend():
         with django_capture_on_commit_callbacks(execute=True):
-            review.review_suspend_user(item=item, actor=moderator, reason="Grooming pattern")
+            review_suspend_user(item=item, actor=moderator, reason="Grooming pattern")
 
     async def listen_while_suspending():
         # A stand-in for the mentor's socket: a channel in the mentor's group on the real layer.
@@ -299,8 +311,8 @@ def test_suspend_refuses_staff_and_people_outside_the_conversation(
     item = make_item()
     stranger = make_user(User.Role.MENTOR, district)
     for target in (moderator, stranger):
-        with pytest.raises(review.ReviewConflict):
-            review.review_suspend_user(item=item, actor=moderator, reason="x", user=target)
+        with pytest.raises(ReviewConflict):
+            review_suspend_user(item=item, actor=moderator, reason="x", user=target)
         target.refresh_from_db()
         assert target.is_active is True
 
@@ -320,7 +332,7 @@ def test_escalate_alerts_the_safeguarding_lead_in_app_and_by_mail(
     item = make_item("secret text nobody should mail", priority="high")
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_escalate(item=item, actor=moderator, reason="Disclosure of harm")
+        review_escalate(item=item, actor=moderator, reason="Disclosure of harm")
     alert = SafeguardingAlert.objects.get()
     assert (alert.recipient_id, alert.raised_by_id, alert.repeat) == (lead.pk, moderator.pk, False)
     assert [(g, e["type"]) for g, e in events if e["type"] == "safeguarding.alert"] == [
@@ -343,7 +355,7 @@ def test_escalation_without_a_lead_goes_to_the_districts_coordinators(
     coordinator.save()
     item = make_item()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_escalate(item=item, actor=moderator, reason="Concern")
+        review_escalate(item=item, actor=moderator, reason="Concern")
     recipients = set(SafeguardingAlert.objects.values_list("recipient_id", flat=True))
     assert coordinator.pk in recipients
     assert recipients == set(
@@ -359,18 +371,18 @@ def test_claim_assign_and_note_record_the_first_action(
 ):
     item = make_item()
     colleague = make_user(User.Role.MODERATOR, district)
-    review.review_claim(item=item, actor=moderator)
+    review_claim(item=item, actor=moderator)
     item.refresh_from_db()
     first = item.first_action_at
     assert (item.status, item.assigned_to_id, first is not None) == ("claimed", moderator.pk, True)
-    review.review_claim(item=item, actor=moderator, assignee=colleague, reason="Your area")
-    review.review_note(item=item, actor=colleague, text="Called the school")
+    review_claim(item=item, actor=moderator, assignee=colleague, reason="Your area")
+    review_note(item=item, actor=colleague, text="Called the school")
     item.refresh_from_db()
     assert item.assigned_to_id == colleague.pk
     assert item.first_action_at == first  # only the first action counts
     assert list(item.actions.values_list("kind", flat=True)) == ["claim", "assign", "note"]
-    with pytest.raises(review.ReviewConflict):
-        review.review_claim(item=item, actor=moderator, assignee=other_moderator)
+    with pytest.raises(ReviewConflict):
+        review_claim(item=item, actor=moderator, assignee=other_moderator)
     item.refresh_from_db()
     assert item.assigned_to_id == colleague.pk
 
@@ -379,7 +391,7 @@ def test_bulk_handles_only_low_priority_flags(make_item, moderator, student, con
     low = [make_item(f"low {i}", action=Action.FLAG, priority="low") for i in range(3)]
     high = make_item("high", action=Action.FLAG, priority="high")
     held_low = make_item("held", priority="low")
-    result = review.review_bulk(
+    result = review_bulk(
         items=[*low, high, held_low], actor=moderator, action="dismiss", reason="Greeting words"
     )
     assert result.done == [i.pk for i in low]
@@ -390,5 +402,5 @@ def test_bulk_handles_only_low_priority_flags(make_item, moderator, student, con
     held_low.message.refresh_from_db()
     assert held_low.message.state == Message.State.HELD
     assert AuditEntry.objects.filter(action="review.dismiss").count() == 3
-    with pytest.raises(review.ValidationError):
-        review.review_bulk(items=[high], actor=moderator, action="suspend", reason="x")
+    with pytest.raises(ValidationError):
+        review_bulk(items=[high], actor=moderator, action="suspend", reason="x")

@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.models import AuditEntry, User
 from messaging import realtime
 from moderation.models import ReviewAction, SafeguardingAlert
-from moderation.review import review_claim, review_escalate_stale
+from moderation.review.actions import review_claim
+from moderation.review.escalation import review_escalate_stale
 
 
 def age(item, minutes):
@@ -106,6 +107,6 @@ def test_the_command_runs_the_same_job(make_item, district, capsys):
 
 
 def test_the_job_is_registered_with_the_periodic_engine(settings):
-    assert ("urgent-reescalation", "moderation.review.review_escalate_stale", 60) in (
+    assert ("urgent-reescalation", "moderation.review.escalation.review_escalate_stale", 60) in (
         settings.TRELLIS_PERIODIC
     )

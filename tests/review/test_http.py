@@ -8,7 +8,7 @@ import pytest
 from accounts.models import AuditEntry, User
 from messaging.models import Message
 from moderation.models import Action, ReviewAction, ReviewItem, SafeguardingAlert
-from moderation.review import review_escalate
+from moderation.review.actions import review_escalate
 
 from .conftest import login, moderate, send
 

@@ -12,7 +12,7 @@ from messaging import services as messaging
 from moderation.models import Action
 from moderation.records import student_record
 from moderation.reports import report_create
-from moderation.review import review_uphold
+from moderation.review.actions import review_uphold
 from scheduling.models import Attendance, Meeting, Rsvp, Venue
 
 from .conftest import login, moderate, send

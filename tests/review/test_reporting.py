@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from moderation.models import Action, ReviewItem
-from moderation.review import review_dismiss, review_uphold
+from moderation.review.actions import review_dismiss, review_uphold
 from moderation.review_selectors import highlight_segments, quality_report, service_levels
 
 from .conftest import login

@@ -8,7 +8,7 @@ from messaging import realtime
 from messaging import services as messaging
 from messaging.models import Match
 from moderation.models import Report, ReviewItem
-from moderation.review import review_dismiss, review_uphold
+from moderation.review.actions import review_dismiss, review_uphold
 
 from .conftest import login, send
 

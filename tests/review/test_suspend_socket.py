@@ -5,8 +5,8 @@ suspended session cannot open a new one."""
 import pytest
 from channels.db import database_sync_to_async
 
+from actions.review import review_suspend_user
 from messaging.consumers import CLOSE_SESSION_ENDED
-from moderation import review
 from testkit.sessions import session_cookie
 from tests.messaging.support import communicator, connect
 
@@ -25,7 +25,7 @@ async def test_suspending_a_mentor_closes_their_sockets_and_not_the_students(
     other = await connect(student_cookie)
     item = await database_sync_to_async(lambda: moderate(send(mentor, conversation, "hi")))()
 
-    await database_sync_to_async(review.review_suspend_user)(
+    await database_sync_to_async(review_suspend_user)(
         item=item, actor=moderator, reason="Grooming pattern"
     )
 

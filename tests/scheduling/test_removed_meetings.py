@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from actions.review import review_suspend_user
 from messaging import realtime
 from messaging import services as messaging
-from moderation import review
 from scheduling import services
 from scheduling.models import Meeting, ReminderSent
 from tests.review.conftest import moderate, send
@@ -156,7 +156,7 @@ def test_suspending_a_mentor_cancels_every_future_meeting_with_a_neutral_notice(
     events.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_suspend_user(item=item, actor=moderator, reason="Secrecy request")
+        review_suspend_user(item=item, actor=moderator, reason="Secrecy request")
 
     assert statuses(conversation) == [("scheduled", 1)] + [("cancelled", 2)] * 3
     assert statuses(group) == [("cancelled", 2)] * 2

@@ -8,11 +8,12 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from accounts.models import AuditEntry, User
+from actions.review import review_suspend_user
 from messaging import realtime
 from messaging import services as messaging
 from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Message
-from moderation import review
+from moderation.review.actions import review_release
 from testkit.sessions import login_verified, session_cookie
 from tests.messaging.support import connect
 from tests.review.conftest import moderate, send
@@ -86,7 +87,7 @@ def test_suspended_mentor_cannot_read_the_conversation_nor_hear_of_it(
 ):
     waiting = moderate(send(student, conversation, "my bus is the 14"))
     item = moderate(send(mentor, conversation, "what's your address?"))
-    review.review_suspend_user(item=item, actor=moderator, reason="Asked for an address")
+    review_suspend_user(item=item, actor=moderator, reason="Asked for an address")
     mentor.refresh_from_db()
     assert mentor.is_active is False
     with pytest.raises(ConversationNotFound):
@@ -97,7 +98,7 @@ def test_suspended_mentor_cannot_read_the_conversation_nor_hear_of_it(
     )
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_release(item=waiting, actor=moderator, reason="Fine")
+        review_release(item=waiting, actor=moderator, reason="Fine")
     assert [(g, e["type"]) for g, e in events if g.startswith("user.")] == [
         (realtime.user_group(student.pk), "message")
     ]
@@ -117,7 +118,7 @@ def test_closed_conversation_sends_no_live_events_to_its_former_members(
     messaging.match_close(match=active_match, actor=moderator, reason="Concern")
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        review.review_release(item=item, actor=moderator, reason="Harmless after all")
+        review_release(item=item, actor=moderator, reason="Harmless after all")
     member_groups = {realtime.user_group(mentor.pk), realtime.user_group(student.pk)}
     assert [(g, e["type"]) for g, e in events if g in member_groups] == []
     # The moderators still hear about the item.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from moderation.review import review_escalate_stale
+from moderation.review.escalation import review_escalate_stale
 
 
 class Command(BaseCommand):
