@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import User
 from moderation.detectors.base import Context
-from moderation.models import PRIORITY_RANK, Report, ReviewItem
+from moderation.models import Report, ReviewItem
 from moderation.pipeline import get_pipeline
 from moderation.policy import Verdict
-from moderation.review import review_item_notify
+from moderation.review.items import review_item_create
 from programs.checkins import access_checkin_to_answer, follow_up_reasons
 from programs.models import CheckIn, FollowUp
 
@@ -33,19 +33,18 @@ def _screen(*, user: User, text: str) -> Verdict | None:
 def _review_item_for(*, checkin: CheckIn, verdict: Verdict, text: str) -> ReviewItem:
     """Put a flagged comment on the district moderators' queue as a member's report of their
     own words (the comment is the report's text, so staff read it in the console)."""
-    item = ReviewItem.objects.create(
-        district_id=checkin.conversation.district_id,
+    item = review_item_create(
         conversation=checkin.conversation,
         source=ReviewItem.Source.REPORT,
         reported_by=checkin.user,
         priority=verdict.priority,
-        priority_rank=PRIORITY_RANK[verdict.priority],
         categories=[*verdict.categories, "checkin"],
+        detail={"checkin": checkin.pk, "verdict": verdict.action},
+        event_action=verdict.action,
     )
     Report.objects.create(
         item=item, reporter=checkin.user, conversation=checkin.conversation, reason=text
     )
-    review_item_notify(item=item, action=verdict.action)
     return item
 
 
