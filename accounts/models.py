@@ -7,6 +7,7 @@ methods here only answer questions about stored facts.
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -60,6 +61,16 @@ class District(models.Model):
         help_text=_(
             "Coordinators may open conversations in the review console (every read is audited)."
         ),
+    )
+
+    # What a person of this district who has chosen no language, and whose browser asks for none
+    # that Trellis speaks, is shown (accounts.languages).
+    default_language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Pages for people who have chosen no language and whose browser names none."),
     )
 
     class Meta:
@@ -168,6 +179,15 @@ class User(AbstractUser):
     # The person's OneRoster `sourcedId` in the district's roster (programs.roster); empty for
     # everyone entered by hand (mentors are never in a district's roster).
     sourced_id = models.CharField(max_length=255, null=True, blank=True)
+    # The language the person reads Trellis in; blank until they (or a coordinator) choose one,
+    # and then the browser's Accept-Language and the district's default decide (accounts.languages).
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Blank: the browser's language, else the district's default."),
+    )
 
     class Meta:
         constraints = [
