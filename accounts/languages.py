@@ -11,10 +11,17 @@ The order, first that names a language Trellis speaks (settings.LANGUAGES):
 
 `language_for_person` serves e-mails and other text made outside a request (nudges, reminders,
 alerts to staff): the person's preference, else their district's default.
+
+Content written by people (weekly prompts, letters to guardians) has a text per language in a
+JSON field beside the text as written; `text_in_language` picks the reader's
+(docs/adr/0008-translated-content.md).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http.cookie import parse_cookie
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .models import User
 
@@ -91,3 +98,41 @@ def user_language_set(*, user: User, language: str) -> None:
         return
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
+
+
+def language_for_socket(*, scope: dict, user: User) -> str:
+    """The language of a websocket: the same order as its pages, read from the handshake."""
+    headers = {name.lower(): value for name, value in scope.get("headers", [])}
+    cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin1"))
+    return language_for_request(
+        user=user,
+        chosen_on_browser=cookies.get(settings.LANGUAGE_COOKIE_NAME),
+        accept_language=headers.get(b"accept-language", b"").decode("latin1"),
+    )
+
+
+# -- texts per language in data (docs/adr/0008-translated-content.md) ---------------------------
+
+
+def validate_text_translations(value) -> None:
+    """A field of texts per language: {"es": "..."}, keys among settings.LANGUAGES, each a
+    non-empty text."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, dict):
+        raise ValidationError(_('Give the texts per language, for example {"es": "..."}.'))
+    for code, text in value.items():
+        if code not in codes:
+            raise ValidationError(
+                _("%(code)r is not a language Trellis speaks (%(codes)s).")
+                % {"code": code, "codes": ", ".join(sorted(codes))}
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError(_("The text for %(code)s is empty.") % {"code": code})
+
+
+def text_in_language(*, text: str, translations: dict | None, language: str) -> str:
+    """The text of a piece of content for a reader of `language`: its own text in that language
+    when it has one, else the text as written (`text`)."""
+    chosen = language_supported(language)
+    own = (translations or {}).get(chosen) if chosen else None
+    return own if isinstance(own, str) and own.strip() else text

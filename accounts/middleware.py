@@ -27,6 +27,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 from .audit import audit_record
 from .languages import language_for_request
@@ -75,7 +76,7 @@ class SessionGuardMiddleware:
             key = request.session.session_key
             if not key or not session_activity(session_key=key, user=user):
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                messages.info(request, gettext("You were signed out after a period of inactivity."))
         return self.get_response(request)
 
 
@@ -96,7 +97,7 @@ class SecondFactorMiddleware:
         ):
             return None
         if request.method not in ("GET", "HEAD"):
-            return HttpResponseForbidden("The second sign-in step is not complete.")
+            return HttpResponseForbidden(gettext("The second sign-in step is not complete."))
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
 
 

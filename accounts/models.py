@@ -22,8 +22,8 @@ def validate_timezone(value: str) -> None:
 
 class District(models.Model):
     class UnscoredPolicy(models.TextChoices):
-        HOLD = "hold", "Hold student-bound messages"
-        FLAG = "flag", "Deliver and flag for review"
+        HOLD = "hold", _("Hold student-bound messages")
+        FLAG = "flag", _("Deliver and flag for review")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -116,8 +116,8 @@ class School(models.Model):
 
 class Program(models.Model):
     class Cadence(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(max_length=200)
@@ -163,10 +163,10 @@ class Program(models.Model):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        MENTOR = "mentor", "Mentor"
-        MODERATOR = "moderator", "Moderator (district staff)"
-        COORDINATOR = "coordinator", "Coordinator (program admin)"
+        STUDENT = "student", _("Student")
+        MENTOR = "mentor", _("Mentor")
+        MODERATOR = "moderator", _("Moderator (district staff)")
+        COORDINATOR = "coordinator", _("Coordinator (program admin)")
 
     role = models.CharField(max_length=16, choices=Role.choices)
     district = models.ForeignKey(

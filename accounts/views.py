@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -146,7 +147,15 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
         user=request.user, actor=request.user, reason="signed_out_everywhere"
     )
     logout(request)
-    messages.info(request, f"Signed out of {count} session(s) on all devices.")
+    messages.info(
+        request,
+        ngettext(
+            "Signed out of %(count)d session on all devices.",
+            "Signed out of %(count)d sessions on all devices.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("login")
 
 
