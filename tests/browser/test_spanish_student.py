@@ -3,6 +3,7 @@ Spanish (`lang="es"`), a message sent, a held message's state and the help lines
 English-speaking mentor of the same conversation sees its chrome in English."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -83,6 +84,13 @@ def test_a_spanish_speaking_student_uses_trellis_in_spanish(
     expect(mine.locator(".body")).to_have_text(["¡Hola! Me gustó la visita al tribunal."])
     expect(mine.locator(".state")).to_have_text(["Enviado"], timeout=10000)
     expect(mine.locator(".author")).to_have_text(["Tú"])
+    # Its time and its day heading in Spanish words, as the server's filter writes them.
+    expect(mine.locator("time.sent-at")).to_have_text(
+        [re.compile(r"^(lun|mar|mié|jue|vie|sáb|dom) \d{1,2} [A-Z][a-z]+, \d\d:\d\d C[SD]T$")]
+    )
+    expect(page.locator("#messages > li").first).to_have_attribute(
+        "data-day", re.compile(r"^(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de ")
+    )
     # An empty message is refused in Spanish.
     page.get_by_role("button", name="Enviar").click()
     expect(page.locator("#composer-error")).to_have_text("Primero escribe algo.")

@@ -29,7 +29,9 @@ export function formatWhen(value) {
   });
   // The zone's abbreviation as the server's zone database names it (CST, EDT); en-US has them.
   const name = parts(date, "en-US", { timeZoneName: "short" }).timeZoneName;
-  return `${p.weekday} ${p.day} ${p.month}, ${p.hour}:${p.minute} ${name}`;
+  // The server's "M" capitalises the month's abbreviation in every language ("Dic").
+  const month = p.month.charAt(0).toUpperCase() + p.month.slice(1);
+  return `${p.weekday} ${p.day} ${month}, ${p.hour}:${p.minute} ${name}`;
 }
 
 // "Wednesday 3 December" ("miércoles, 3 de diciembre"), the day separator of the conversation page.
