@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install browser lint clean screenshots
+.PHONY: run test install browser messages lint clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,18 +26,26 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Install Debian's packages:$$missing (sudo apt-get install$$missing) for the tests." >&2; exit 1; fi; fi
 
+# The compiled translation catalogues (locale/*/LC_MESSAGES/*.mo) are built here, never committed:
+# GNU gettext's msgfmt compiles them (Debian's gettext package, installed when run as root).
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "Install Debian's gettext package (sudo apt-get install gettext) to compile the translations." >&2; exit 1; fi; }
+	$(BIN)/python manage.py compilemessages --ignore='$(VENV)' --ignore='.git' >/dev/null
+
 # Debug mode (tracebacks) for the developer's own server; DEBUG=false make run turns it off.
 DEBUG ?= true
-run: $(STAMP)
+run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) browser
+test: $(STAMP) browser messages
 	$(BIN)/python -m tests.services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Every main page per role at Chromebook and phone size, in English and Spanish (docs/screenshots/).
-screenshots: $(STAMP) browser
+screenshots: $(STAMP) browser messages
 	$(BIN)/python -m testkit.screenshots docs/screenshots --languages en es
 
 lint: $(STAMP)

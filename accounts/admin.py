@@ -143,7 +143,14 @@ class DistrictScopedAdmin(admin.ModelAdmin):
 @admin.register(District)
 class DistrictAdmin(DistrictScopedAdmin):
     district_path = "pk"
-    list_display = ["name", "timezone", "retention_days", "urgent_sla_minutes", "unscored_policy"]
+    list_display = [
+        "name",
+        "timezone",
+        "default_language",
+        "retention_days",
+        "urgent_sla_minutes",
+        "unscored_policy",
+    ]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -201,16 +208,30 @@ class ProgramAdmin(DistrictScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
-    list_display = ["username", "display_name", "role", "district", "is_minor", "is_active"]
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "district",
+        "is_minor",
+        "preferred_language",
+        "is_active",
+    ]
     list_filter = ["role", "is_minor", "is_active", "district"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
+        (
+            "Trellis",
+            {"fields": ("role", "district", "is_minor", "display_name", "preferred_language")},
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("Trellis", {"fields": ("role", "district", "is_minor", "display_name")}),
+        (
+            "Trellis",
+            {"fields": ("role", "district", "is_minor", "display_name", "preferred_language")},
+        ),
     )
     actions = ["reset_second_factor"]
     # A coordinator must not be able to raise anyone's privileges, their own included.

@@ -4,15 +4,16 @@ exists, whether the password or the lock was the reason."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import throttle
 from .audit import audit_record
 from .models import User
 
-GENERIC_SIGN_IN_ERROR = (
+GENERIC_SIGN_IN_ERROR = _(
     "Sign-in failed. Check your username and password, or wait a few minutes and try again."
 )
-GENERIC_CODE_ERROR = "That code did not work. Check it, or wait a few minutes and try again."
+GENERIC_CODE_ERROR = _("That code did not work. Check it, or wait a few minutes and try again.")
 # Longer passwords are refused before hashing (NIST SP 800-63B asks for at least 64 characters).
 PASSWORD_MAX_CHARS = 256
 
@@ -56,7 +57,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class CodeForm(forms.Form):
     token = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}

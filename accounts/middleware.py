@@ -9,20 +9,28 @@ reaching into another district, a student calling staff endpoints, guessed ids) 
 with the route's name and its numeric ids only; an exception with `audited = True` was recorded by
 the gate that raised it and is not recorded twice.
 
+LanguageMiddleware activates the language the page is written in (accounts.languages: the person's
+choice, the browser's choice, Accept-Language, the district's default) and says so in the response.
+
 SecondFactorMiddleware serves an adult who needs a second factor nothing but the sign-in pages
 until the session has passed it: pages redirect to the second-factor step, other methods get 403.
 """
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 from .audit import audit_record
+from .languages import language_for_request
 from .sessions import session_activity
 
 # Views an adult reaches before the second factor (besides views marked second_factor_exempt).
@@ -35,6 +43,29 @@ def second_factor_exempt(view):
     return view
 
 
+class LanguageMiddleware:
+    """The page's language for the request; after AuthenticationMiddleware (it reads the user)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = language_for_request(
+            user=getattr(request, "user", None),
+            chosen_on_browser=request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+            accept_language=request.headers.get("accept-language", ""),
+        )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
 class SessionGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,7 +76,7 @@ class SessionGuardMiddleware:
             key = request.session.session_key
             if not key or not session_activity(session_key=key, user=user):
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                messages.info(request, gettext("You were signed out after a period of inactivity."))
         return self.get_response(request)
 
 
@@ -66,7 +97,7 @@ class SecondFactorMiddleware:
         ):
             return None
         if request.method not in ("GET", "HEAD"):
-            return HttpResponseForbidden("The second sign-in step is not complete.")
+            return HttpResponseForbidden(gettext("The second sign-in step is not complete."))
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
 
 

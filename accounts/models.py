@@ -7,6 +7,7 @@ methods here only answer questions about stored facts.
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,8 +22,8 @@ def validate_timezone(value: str) -> None:
 
 class District(models.Model):
     class UnscoredPolicy(models.TextChoices):
-        HOLD = "hold", "Hold student-bound messages"
-        FLAG = "flag", "Deliver and flag for review"
+        HOLD = "hold", _("Hold student-bound messages")
+        FLAG = "flag", _("Deliver and flag for review")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -60,6 +61,16 @@ class District(models.Model):
         help_text=_(
             "Coordinators may open conversations in the review console (every read is audited)."
         ),
+    )
+
+    # What a person of this district who has chosen no language, and whose browser asks for none
+    # that Trellis speaks, is shown (accounts.languages).
+    default_language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Pages for people who have chosen no language and whose browser names none."),
     )
 
     class Meta:
@@ -105,8 +116,8 @@ class School(models.Model):
 
 class Program(models.Model):
     class Cadence(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(max_length=200)
@@ -152,10 +163,10 @@ class Program(models.Model):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        MENTOR = "mentor", "Mentor"
-        MODERATOR = "moderator", "Moderator (district staff)"
-        COORDINATOR = "coordinator", "Coordinator (program admin)"
+        STUDENT = "student", _("Student")
+        MENTOR = "mentor", _("Mentor")
+        MODERATOR = "moderator", _("Moderator (district staff)")
+        COORDINATOR = "coordinator", _("Coordinator (program admin)")
 
     role = models.CharField(max_length=16, choices=Role.choices)
     district = models.ForeignKey(
@@ -168,6 +179,15 @@ class User(AbstractUser):
     # The person's OneRoster `sourcedId` in the district's roster (programs.roster); empty for
     # everyone entered by hand (mentors are never in a district's roster).
     sourced_id = models.CharField(max_length=255, null=True, blank=True)
+    # The language the person reads Trellis in; blank until they (or a coordinator) choose one,
+    # and then the browser's Accept-Language and the district's default decide (accounts.languages).
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Blank: the browser's language, else the district's default."),
+    )
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .audit import audit_record
 from .models import GuardianConsent, Screening, User
@@ -31,9 +32,9 @@ def consent_record(
     """Record a guardian's consent for a minor (a student, or a peer mentor who is a minor).
     `guardian_email`, when given, is told when staff change the student's credentials."""
     if student.role != User.Role.STUDENT and not student.is_minor:
-        raise ValidationError("Guardian consent is recorded for students and for minors.")
+        raise ValidationError(gettext("Guardian consent is recorded for students and for minors."))
     if not guardian_name.strip():
-        raise ValidationError("The guardian's name is required.")
+        raise ValidationError(gettext("The guardian's name is required."))
     _require_staff_of(recorded_by, student.district_id)
     consent = GuardianConsent.objects.create(
         student=student,
@@ -81,7 +82,7 @@ def screening_record(
     orientation_completed_on: datetime.date | None = None,
 ) -> Screening:
     if mentor.role != User.Role.MENTOR:
-        raise ValidationError("Screening is recorded for mentors.")
+        raise ValidationError(gettext("Screening is recorded for mentors."))
     _require_staff_of(recorded_by, mentor.district_id)
     today = timezone.localdate()
     for label, value in (

@@ -1,8 +1,10 @@
-"""Sign-in, the second step for adults, sign-out and "sign out all devices". Thin: each view parses
-the request and calls accounts.second_factor or accounts.sessions."""
+"""Sign-in, the second step for adults, sign-out, "sign out all devices" and the language switcher.
+Thin: each view parses the request and calls accounts.second_factor, accounts.sessions or
+accounts.languages."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -11,12 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import second_factor as sf
 from .audit import audit_record
 from .forms import GENERIC_CODE_ERROR, CodeForm, ThrottledAuthenticationForm
+from .languages import language_supported, user_language_set
 from .middleware import second_factor_exempt
 from .sessions import session_end, session_register, sessions_revoke_all
 
@@ -143,5 +147,40 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
         user=request.user, actor=request.user, reason="signed_out_everywhere"
     )
     logout(request)
-    messages.info(request, f"Signed out of {count} session(s) on all devices.")
+    messages.info(
+        request,
+        ngettext(
+            "Signed out of %(count)d session on all devices.",
+            "Signed out of %(count)d sessions on all devices.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("login")
+
+
+@second_factor_exempt
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The switcher on every page: the signed-in person's choice is kept on their account (it
+    follows them to every device and into their e-mails); this browser remembers it too, so the
+    sign-in page speaks it after signing out."""
+    language = language_supported(request.POST.get("language"))
+    response = redirect(_next_url(request))
+    if language is None:
+        return response
+    user = request.user
+    # Before the second step an adult's account is not theirs yet: the browser remembers alone.
+    if user.is_authenticated and (not user.requires_second_factor or user.is_verified()):
+        user_language_set(user=user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -32,6 +32,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 # "__Host-" cookies are sent only over HTTPS, to this exact host, for the whole site.
 SESSION_COOKIE_NAME = "__Host-trellis_session"
 CSRF_COOKIE_NAME = "__Host-trellis_csrftoken"

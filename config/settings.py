@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The page's language: the person's, the browser's, the district's (accounts.languages).
+    "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A plain 404 page, also in debug mode (never Django's technical page listing every URL).
     "frontend.middleware.PlainNotFoundMiddleware",
@@ -180,6 +182,10 @@ LANGUAGE_CODE = "en-us"
 # translations live in locale/.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice on a browser (accounts.views.language_set); no script reads it.
+LANGUAGE_COOKIE_NAME = "trellis_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

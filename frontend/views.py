@@ -3,7 +3,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,7 +12,7 @@ from messaging import cadence
 from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Conversation, WeeklyPrompt
 from messaging.selectors import conversations_for_user
-from moderation.crisis import crisis_language, crisis_resources
+from moderation.crisis import crisis_resources
 from programs.agreements import agreements_pending
 from programs.checkins import checkins_open_for
 from programs.dashboard import program_dashboard
@@ -71,6 +71,7 @@ def _member_home(user: User) -> dict:
                 "other": match.student if user.pk == match.mentor_id else match.mentor,
                 "status": cadence.match_week_status(match=match, at=now),
                 "prompt": prompt,
+                "prompt_text": prompt.text(translation.get_language()) if prompt else "",
             }
         )
     upcoming = [
@@ -97,7 +98,7 @@ def _member_home(user: User) -> dict:
     }
     if user.role == User.Role.STUDENT:
         context["resources"] = crisis_resources(
-            district_id=user.district_id, language=crisis_language(verdict=None, user=user)
+            district_id=user.district_id, language=translation.get_language()
         )
     return context
 
@@ -116,7 +117,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         # "Get help": the district's help lines, and a request to staff (moderation.reports).
         context["can_ask_help"] = True
         context["resources"] = crisis_resources(
-            district_id=user.district_id, language=crisis_language(verdict=None, user=user)
+            district_id=user.district_id, language=translation.get_language()
         )
     return render(request, "frontend/conversation.html", context)
 

@@ -2,6 +2,7 @@
 safety rules (consent, screening) hold here too."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -150,15 +151,56 @@ class MatchAdmin(DistrictScopedAdmin):
         )
 
 
+def _prompt_language_fields() -> dict[str, forms.Field]:
+    return {
+        f"body_{code}": forms.CharField(
+            label=_("Prompt in %(language)s") % {"language": name},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Blank: readers of this language see the prompt as written."),
+        )
+        for code, name in settings.LANGUAGES
+    }
+
+
+class WeeklyPromptForm(forms.ModelForm):
+    """The question as written, and a box for each language Trellis speaks (kept in
+    `body_translations`, docs/adr/0008-translated-content.md). The boxes are declared from
+    settings.LANGUAGES as the model's language choices are."""
+
+    locals().update(_prompt_language_fields())
+
+    class Meta:
+        model = WeeklyPrompt
+        fields = ["program", "week_start", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, text in (self.instance.body_translations or {}).items():
+            if f"body_{code}" in self.fields:
+                self.fields[f"body_{code}"].initial = text
+
+    def translations(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data.get(f"body_{code}", "").strip()
+            for code, _name in settings.LANGUAGES
+            if self.cleaned_data.get(f"body_{code}", "").strip()
+        }
+
+
 @admin.register(WeeklyPrompt)
 class WeeklyPromptAdmin(DistrictScopedAdmin):
     """Coordinators schedule a program's weekly question; it is posted at the week's start."""
 
+    form = WeeklyPromptForm
     district_path = "program__school__district"
     list_display = ["program", "week_start", "short_body", "posted_at", "created_by"]
     list_filter = ["program", "posted_at"]
     search_fields = ["body"]
-    fields = ["program", "week_start", "body", "posted_at"]
+
+    def get_fields(self, request, obj=None):
+        languages = [f"body_{code}" for code, _name in settings.LANGUAGES]
+        return ["program", "week_start", "body", *languages, "posted_at"]
 
     def get_readonly_fields(self, request, obj=None):
         # Another week is another prompt: add it rather than moving this one.
@@ -172,7 +214,11 @@ class WeeklyPromptAdmin(DistrictScopedAdmin):
         from .cadence import prompt_schedule
 
         saved = prompt_schedule(
-            program=obj.program, week_start=obj.week_start, body=obj.body, actor=request.user
+            program=obj.program,
+            week_start=obj.week_start,
+            body=obj.body,
+            actor=request.user,
+            translations=form.translations(),
         )
         obj.pk = saved.pk
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from accounts.languages import language_for_person, validate_text_translations
 from accounts.models import Program, User
 
 from . import realtime
@@ -56,29 +58,56 @@ def week_starting(*, program: Program, start_date: datetime.date) -> Week:
 
 @transaction.atomic
 def prompt_schedule(
-    *, program: Program, week_start: datetime.date, body: str, actor: User
+    *,
+    program: Program,
+    week_start: datetime.date,
+    body: str,
+    actor: User,
+    translations: dict[str, str] | None = None,
 ) -> WeeklyPrompt:
-    """Schedule this program's prompt for the week starting `week_start` (a program week day)."""
+    """Schedule this program's prompt for the week starting `week_start` (a program week day).
+    `translations` holds the question in other languages ({"es": "..."}; blanks are dropped)."""
     if not (
         actor.is_superuser
         or (actor.role == User.Role.COORDINATOR and actor.district_id == program.school.district_id)
     ):
         raise PermissionDenied("Only the program's coordinators schedule prompts.")
     if week_start.weekday() != program.week_starts_on:
-        raise ValidationError("A prompt is scheduled for the first day of a program week.")
+        raise ValidationError(gettext("A prompt is scheduled for the first day of a program week."))
     if not body.strip():
-        raise ValidationError("The prompt is empty.")
+        raise ValidationError(gettext("The prompt is empty."))
     if program_week(program=program, at=timezone.now()).start_date > week_start:
-        raise ValidationError("That week has already started or passed.")
+        raise ValidationError(gettext("That week has already started or passed."))
+    texts = {code: text.strip() for code, text in (translations or {}).items() if text.strip()}
+    validate_text_translations(texts)
     prompt, created = WeeklyPrompt.objects.get_or_create(
-        program=program, week_start=week_start, defaults={"body": body.strip(), "created_by": actor}
+        program=program,
+        week_start=week_start,
+        defaults={"body": body.strip(), "body_translations": texts, "created_by": actor},
     )
     if not created:
         if prompt.posted_at is not None:
-            raise ValidationError("This week's prompt has already been posted.")
-        prompt.body, prompt.created_by = body.strip(), actor
-        prompt.save(update_fields=["body", "created_by"])
+            raise ValidationError(gettext("This week's prompt has already been posted."))
+        prompt.body, prompt.body_translations, prompt.created_by = body.strip(), texts, actor
+        prompt.save(update_fields=["body", "body_translations", "created_by"])
     return prompt
+
+
+def prompt_message_body(*, prompt: WeeklyPrompt, readers: list[User]) -> str:
+    """The program message that posts `prompt` into a conversation: once in each of its readers'
+    languages (the student's first), so that each reads the question in their own."""
+    languages: list[str] = []
+    for reader in sorted(readers, key=lambda u: (u.role != User.Role.STUDENT, u.pk)):
+        language = language_for_person(user=reader)
+        if language not in languages:
+            languages.append(language)
+    parts = []
+    for language in languages or [language_for_person(user=None)]:
+        with translation.override(language):
+            parts.append(
+                gettext("This week's question: %(question)s") % {"question": prompt.text(language)}
+            )
+    return "\n\n".join(parts)
 
 
 def prompts_post_due(*, now: datetime.datetime | None = None) -> int:
@@ -99,11 +128,13 @@ def prompts_post_due(*, now: datetime.datetime | None = None) -> int:
             if locked.posted_at is not None:
                 continue
             matches = Match.objects.filter(program=prompt.program, status=Match.Status.ACTIVE)
-            for match in matches.select_related("conversation"):
+            for match in matches.select_related(
+                "conversation", "mentor__district", "student__district"
+            ):
                 result = system_message_post(
                     conversation=match.conversation,
                     key=f"prompt:{prompt.pk}",
-                    body=f"This week's question: {prompt.body}",
+                    body=prompt_message_body(prompt=locked, readers=[match.student, match.mentor]),
                 )
                 posted += int(result.created)
             locked.posted_at = now
@@ -232,16 +263,14 @@ def _email_nudge(nudge: Nudge) -> None:
     mentor = nudge.mentor
     if not mentor.email:
         return
-    try:
-        send_mail(
-            subject="Your student is waiting for your reply on Trellis",
-            message=(
-                "Your student wrote to you on Trellis and is waiting for an answer. "
-                "Sign in to reply: it takes a few minutes and means a lot."
-            ),
-            from_email=None,
-            recipient_list=[mentor.email],
+    with translation.override(language_for_person(user=mentor)):
+        subject = gettext("Your student is waiting for your reply on Trellis")
+        body = gettext(
+            "Your student wrote to you on Trellis and is waiting for an answer. "
+            "Sign in to reply: it takes a few minutes and means a lot."
         )
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[mentor.email])
     except Exception:
         logger.warning("nudge e-mail failed for nudge=%s", nudge.pk)
         return

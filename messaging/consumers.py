@@ -28,7 +28,10 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
+from django.utils import translation
+from django.utils.translation import gettext
 
+from accounts.languages import language_for_socket
 from accounts.sessions import session_group
 from accounts.ws import session_still_live
 from actions.messages import message_send, rate_limit_offender_record
@@ -280,6 +283,13 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.user = user
+        # The socket speaks the language of its pages (accounts.languages); the activation lasts
+        # for this connection's task, so every error detail it sends is in that language.
+        try:
+            language = await _db(language_for_socket, scope=self.scope, user=user)
+        except Unavailable:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
         # Set by accounts.ws at the handshake, which refused sessions that were not live.
         self.session_key = self.scope.get("session_key")
         if not await limits.socket_register(user_id=user.pk, socket_id=self.socket_id):
@@ -288,7 +298,9 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 {
                     "type": "error",
                     "code": "too_many_sockets",
-                    "detail": "Too many open connections for this account; close another tab.",
+                    "detail": gettext(
+                        "Too many open connections for this account; close another tab."
+                    ),
                 }
             )
             await self._close(CLOSE_TOO_MANY_SOCKETS)
@@ -434,7 +446,9 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 return
         try:
             if bytes_data is not None:
-                raise ProtocolError("invalid_frame", "Binary frames are not accepted; send text.")
+                raise ProtocolError(
+                    "invalid_frame", gettext("Binary frames are not accepted; send text.")
+                )
             event = parse_frame(text_data)
         except ProtocolError as exc:
             await self._refuse(exc.code, exc.detail, field=exc.field, ref=exc.ref)
@@ -456,7 +470,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 )
             await self._refuse(
                 "not_found",
-                "No such conversation.",
+                gettext("No such conversation."),
                 ref=ref,
                 extra={"for": kind, "conversation": event.get("conversation")},
             )
@@ -473,7 +487,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             await self._send_json(
                 self._error(
                     "unavailable",
-                    "The service is unavailable; retry shortly.",
+                    gettext("The service is unavailable; retry shortly."),
                     ref=ref,
                     extra={"for": kind, "retry": True, "client_id": event.get("client_id")},
                 )
@@ -483,7 +497,10 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
             logger.exception("socket event %s failed for user=%s", kind, self.user.pk)
             await self._send_json(
                 self._error(
-                    "internal", "Something went wrong; retry.", ref=ref, extra={"for": kind}
+                    "internal",
+                    gettext("Something went wrong; retry."),
+                    ref=ref,
+                    extra={"for": kind},
                 )
             )
 
@@ -519,7 +536,9 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 "conversation": event["conversation"],
                 "client_id": client_id,
                 "retry_after_ms": int(1000 / rate) if rate > 0 else 60_000,
-                "detail": "Too many messages; this one was not stored. Slow down and resend.",
+                "detail": gettext(
+                    "Too many messages; this one was not stored. Slow down and resend."
+                ),
             }
             if ref is not None:
                 refusal["ref"] = ref

@@ -8,6 +8,9 @@ allocated inside the inserting transaction (messaging.services.message_send).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import text_in_language, validate_text_translations
 
 
 class Match(models.Model):
@@ -230,7 +233,17 @@ class WeeklyPrompt(models.Model):
         "accounts.Program", on_delete=models.CASCADE, related_name="prompts"
     )
     week_start = models.DateField(help_text="The first day of the program week, school time.")
-    body = models.TextField()
+    body = models.TextField(
+        _("prompt"), help_text=_("As written; shown in every language that has no text below.")
+    )
+    # The same question in other languages, {"es": "..."} (accounts.languages,
+    # docs/adr/0008-translated-content.md).
+    body_translations = models.JSONField(
+        _("prompt in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_text_translations],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -245,6 +258,12 @@ class WeeklyPrompt(models.Model):
 
     def __str__(self) -> str:
         return f"Prompt for program {self.program_id}, week of {self.week_start}"
+
+    def text(self, language: str) -> str:
+        """The question for a reader of `language`."""
+        return text_in_language(
+            text=self.body, translations=self.body_translations, language=language
+        )
 
 
 class Nudge(models.Model):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 
 class ProtocolError(Exception):
     """A frame the server cannot act on. `code` is machine-readable, `detail` names the problem."""
@@ -80,24 +82,31 @@ def parse_frame(text: str) -> dict:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise ProtocolError("invalid_json", "The frame is not valid JSON.") from exc
+        raise ProtocolError("invalid_json", gettext("The frame is not valid JSON.")) from exc
     if not isinstance(data, dict):
-        raise ProtocolError("invalid_frame", "The frame must be a JSON object.")
+        raise ProtocolError("invalid_frame", gettext("The frame must be a JSON object."))
     # Echoed in the answer only when it is a valid ref: a bad value is never sent back.
     ref = data.get("ref")
     if not isinstance(ref, str) or len(ref) > REF_MAX:
         ref = None
     kind = data.get("type")
     if not isinstance(kind, str):
-        raise ProtocolError("missing_field", "The frame has no 'type'.", field="type", ref=ref)
+        raise ProtocolError(
+            "missing_field", gettext("The frame has no 'type'."), field="type", ref=ref
+        )
     schema = CLIENT_EVENTS.get(kind)
     if schema is None:
-        raise ProtocolError("unknown_type", f"Unknown event type {kind[:40]!r}.", ref=ref)
+        raise ProtocolError(
+            "unknown_type",
+            gettext("Unknown event type %(type)r.") % {"type": kind[:40]},
+            ref=ref,
+        )
     extra = sorted(set(data) - set(schema) - {"type"})
     if extra:
         raise ProtocolError(
             "unexpected_field",
-            f"Unexpected field {extra[0][:40]!r} for {kind!r}.",
+            gettext("Unexpected field %(field)r for %(type)r.")
+            % {"field": extra[0][:40], "type": kind},
             field=extra[0][:40],
             ref=ref,
         )
@@ -105,7 +114,10 @@ def parse_frame(text: str) -> dict:
         if name not in data:
             if spec.required:
                 raise ProtocolError(
-                    "missing_field", f"{kind!r} needs {name!r}.", field=name, ref=ref
+                    "missing_field",
+                    gettext("%(type)r needs %(field)r.") % {"type": kind, "field": name},
+                    field=name,
+                    ref=ref,
                 )
             continue
         value = data[name]
@@ -114,20 +126,34 @@ def parse_frame(text: str) -> dict:
         # bool is an int in Python, never in this protocol.
         if not isinstance(value, spec.kind) or isinstance(value, bool):
             raise ProtocolError(
-                "wrong_type", f"{name!r} must be {_type_name(spec.kind)}.", field=name, ref=ref
+                "wrong_type",
+                gettext("%(field)r must be %(kind)s.")
+                % {"field": name, "kind": _type_name(spec.kind)},
+                field=name,
+                ref=ref,
             )
         if spec.max_len is not None and len(value) > spec.max_len:
             raise ProtocolError(
                 "wrong_type",
-                f"{name!r} is longer than {spec.max_len} characters.",
+                gettext("%(field)r is longer than %(max)s characters.")
+                % {"field": name, "max": spec.max_len},
                 field=name,
                 ref=ref,
             )
         if spec.kind is int and value > INT_MAX:
-            raise ProtocolError("wrong_type", f"{name!r} is out of range.", field=name, ref=ref)
+            raise ProtocolError(
+                "wrong_type",
+                gettext("%(field)r is out of range.") % {"field": name},
+                field=name,
+                ref=ref,
+            )
         if spec.minimum is not None and value < spec.minimum:
             raise ProtocolError(
-                "wrong_type", f"{name!r} must be at least {spec.minimum}.", field=name, ref=ref
+                "wrong_type",
+                gettext("%(field)r must be at least %(minimum)s.")
+                % {"field": name, "minimum": spec.minimum},
+                field=name,
+                ref=ref,
             )
         if spec.maximum is not None and value > spec.maximum:
             raise ProtocolError(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.audit import audit_record
 from accounts.models import Program, User
@@ -146,7 +147,7 @@ def match_activate(*, match: Match, actor: User | None = None, reason: str = "")
 @transaction.atomic
 def match_pause(*, match: Match, actor: User | None, reason: str) -> Match:
     if not reason.strip():
-        raise ValidationError("Pausing a match needs a reason.")
+        raise ValidationError(gettext("Pausing a match needs a reason."))
     match = Match.objects.select_for_update().get(pk=match.pk)
     if match.status not in (Match.Status.ACTIVE, Match.Status.PROPOSED):
         return match
@@ -156,7 +157,7 @@ def match_pause(*, match: Match, actor: User | None, reason: str) -> Match:
 @transaction.atomic
 def match_close(*, match: Match, actor: User | None, reason: str) -> Match:
     if not reason.strip():
-        raise ValidationError("Closing a match needs a reason.")
+        raise ValidationError(gettext("Closing a match needs a reason."))
     match = Match.objects.select_for_update().get(pk=match.pk)
     if match.status == Match.Status.CLOSED:
         return match
@@ -231,29 +232,35 @@ class SendResult:
 def clean_body(body: object) -> str:
     """Validate a message body: text, not blank, no NUL, at most MAX_MESSAGE_CHARS code points."""
     if not isinstance(body, str):
-        raise MessageRejected("The message body must be text.", code="invalid")
+        raise MessageRejected(gettext("The message body must be text."), code="invalid")
     if "\x00" in body:
-        raise MessageRejected("The message contains a NUL character.", code="invalid")
+        raise MessageRejected(gettext("The message contains a NUL character."), code="invalid")
     try:
         body.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise MessageRejected("The message is not valid Unicode text.", code="invalid") from exc
+        raise MessageRejected(
+            gettext("The message is not valid Unicode text."), code="invalid"
+        ) from exc
     if not body.strip() or all(unicodedata.category(c) in ("Cf", "Zs", "Cc") for c in body):
-        raise MessageRejected("The message is empty.", code="empty")
+        raise MessageRejected(gettext("The message is empty."), code="empty")
     limit = settings.TRELLIS["MAX_MESSAGE_CHARS"]
     if len(body) > limit:
-        raise MessageRejected(f"The message is longer than {limit} characters.", code="too_long")
+        raise MessageRejected(
+            gettext("The message is longer than %(limit)s characters.") % {"limit": limit},
+            code="too_long",
+        )
     return body
 
 
 def clean_client_id(client_id: object) -> str:
     if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_MAX:
         raise MessageRejected(
-            f"client_id must be a non-empty string of at most {CLIENT_ID_MAX} characters.",
+            gettext("client_id must be a non-empty string of at most %(max)s characters.")
+            % {"max": CLIENT_ID_MAX},
             code="invalid",
         )
     if not client_id.isprintable() or not client_id.isascii():
-        raise MessageRejected("client_id must be printable ASCII.", code="invalid")
+        raise MessageRejected(gettext("client_id must be printable ASCII."), code="invalid")
     return client_id
 
 
@@ -268,7 +275,7 @@ def message_existing(*, sender: User, client_id: str, digest: str) -> Message | 
     message = Message.objects.filter(sender=sender, client_id=client_id).first()
     if message is not None and message.body_sha256 != digest:
         raise MessageRejected(
-            "This client_id was already used for a different message.", code="conflict"
+            gettext("This client_id was already used for a different message."), code="conflict"
         )
     return message
 
@@ -298,7 +305,7 @@ def message_insert(
     """
     numbers = _next_numbers(conversation.pk, only_open=True)
     if numbers is None:
-        raise MessageRejected("This conversation is not open for messages.", code="closed")
+        raise MessageRejected(gettext("This conversation is not open for messages."), code="closed")
     seq, change = numbers
     message = Message.objects.create(
         conversation=conversation,
@@ -397,7 +404,7 @@ def messages_mark_read(*, user: User, conversation_id: int, seq: int) -> int:
     """Move the user's read marker forward (never back). Returns the stored marker."""
     conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
     if not isinstance(seq, int) or seq < 0:
-        raise MessageRejected("seq must be a non-negative integer.", code="invalid")
+        raise MessageRejected(gettext("seq must be a non-negative integer."), code="invalid")
     seq = min(seq, conversation.last_seq)
     with transaction.atomic():
         Membership.objects.filter(

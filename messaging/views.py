@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -50,7 +51,7 @@ def api(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, conversation_id: int | None = None, **kwargs):
         if not request.user.is_authenticated:
-            return _error("unauthenticated", "Sign in first.", 401)
+            return _error("unauthenticated", gettext("Sign in first."), 401)
         try:
             return view(request, conversation_id=conversation_id, **kwargs)
         except ConversationNotFound:
@@ -58,7 +59,7 @@ def api(view):
                 services.conversation_access_denied_record(
                     user=request.user, conversation_id=conversation_id, via=f"http.{view.__name__}"
                 )
-            return _error("not_found", "No such conversation.", 404)
+            return _error("not_found", gettext("No such conversation."), 404)
         except services.MessageRejected as exc:
             code = exc.code or "invalid"
             return _error(code, exc.messages[0], STATUS_FOR_CODE.get(code, 400))
@@ -68,7 +69,7 @@ def api(view):
         except (DatabaseError, InterfaceError) as exc:
             realtime.stats["db_unavailable"] += 1
             logger.warning("database unavailable in api %s: %s", view.__name__, type(exc).__name__)
-            return _error("unavailable", "The service is unavailable; retry shortly.", 503)
+            return _error("unavailable", gettext("The service is unavailable; retry shortly."), 503)
 
     return never_cache(wrapper)
 
@@ -81,9 +82,16 @@ def _int_param(
         return default
     if not raw.isdigit() or int(raw) > maximum or int(raw) < minimum:
         if maximum < INT_MAX:
-            detail = f"{name!r} must be an integer from {minimum} to {maximum}."
+            detail = gettext("%(field)r must be an integer from %(minimum)s to %(maximum)s.") % {
+                "field": name,
+                "minimum": minimum,
+                "maximum": maximum,
+            }
         else:
-            detail = f"{name!r} must be an integer of at least {minimum}."
+            detail = gettext("%(field)r must be an integer of at least %(minimum)s.") % {
+                "field": name,
+                "minimum": minimum,
+            }
         raise BadRequest("wrong_type", detail, field=name)
     return int(raw)
 
@@ -160,7 +168,7 @@ def _send(request: HttpRequest, conversation_id: int) -> JsonResponse:
     if not async_to_sync(limits.send_allowed)(user_id=request.user.pk):
         realtime.stats["rate_limited"] += 1
         rate = float(settings.TRELLIS_REALTIME["SEND_RATE_PER_SECOND"])
-        response = _error("rate_limited", "Too many messages; slow down and resend.", 429)
+        response = _error("rate_limited", gettext("Too many messages; slow down and resend."), 429)
         response["Retry-After"] = str(max(1, round(1 / rate))) if rate > 0 else "60"
         return response
     result = message_send(

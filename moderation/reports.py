@@ -7,6 +7,7 @@ lets it resume; see moderation.review.actions.review_dismiss).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from messaging.access import access_conversation_to_report, member_ids
@@ -50,12 +51,12 @@ def report_create(
     # A member may report after the match closed (they can no longer read it, but can tell staff).
     conversation = access_conversation_to_report(user=reporter, conversation_id=conversation_id)
     if not isinstance(reason, str):
-        raise ReportRejected("The reason must be text.", code="invalid")
+        raise ReportRejected(gettext("The reason must be text."), code="invalid")
     reason = reason.replace("\x00", "").strip()[:REASON_MAX]
     message_pk = _int_or_none(message_id, "message")
     subject_pk = _int_or_none(subject_id, "subject")
     if message_pk is None and subject_pk is None:
-        raise ReportRejected("Report a message or a person.", code="invalid")
+        raise ReportRejected(gettext("Report a message or a person."), code="invalid")
 
     message = None
     if message_pk is not None:
@@ -66,14 +67,16 @@ def report_create(
             .first()
         )
         if message is None:
-            raise ReportRejected("No such message in this conversation.", code="not_found")
+            raise ReportRejected(gettext("No such message in this conversation."), code="not_found")
         if message.sender_id is None or message.sender_id == reporter.pk:
-            raise ReportRejected("Report another member's message.", code="invalid")
+            raise ReportRejected(gettext("Report another member's message."), code="invalid")
         subject = message.sender
     else:
         members = member_ids(conversation=conversation)
         if subject_pk not in members or subject_pk == reporter.pk:
-            raise ReportRejected("Report another member of this conversation.", code="not_found")
+            raise ReportRejected(
+                gettext("Report another member of this conversation."), code="not_found"
+            )
         subject = User.objects.get(pk=subject_pk)
 
     if message is not None:
@@ -121,7 +124,7 @@ def help_request_create(*, reporter: User, conversation_id: object, reason: str)
     """
     conversation = access_conversation_to_report(user=reporter, conversation_id=conversation_id)
     if not isinstance(reason, str):
-        raise ReportRejected("The reason must be text.", code="invalid")
+        raise ReportRejected(gettext("The reason must be text."), code="invalid")
     reason = reason.replace("\x00", "").strip()[:REASON_MAX]
     priority = Priority.URGENT if reporter.role == User.Role.STUDENT else Priority.HIGH
     with transaction.atomic():

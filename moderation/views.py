@@ -170,7 +170,7 @@ def _claim(request, item):
                 pk=int(request.POST["assignee"]), district_id=request.user.district_id
             )
         except (User.DoesNotExist, ValueError) as exc:
-            raise ValidationError("Choose a member of your district's staff.") from exc
+            raise ValidationError(gettext("Choose a member of your district's staff.")) from exc
     return review_claim(
         item=item, actor=request.user, assignee=assignee, reason=request.POST.get("reason", "")
     )
@@ -395,9 +395,13 @@ def report(request: HttpRequest) -> JsonResponse:
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
-            return JsonResponse({"error": "invalid", "detail": "Invalid JSON."}, status=400)
+            return JsonResponse(
+                {"error": "invalid", "detail": gettext("Invalid JSON.")}, status=400
+            )
         if not isinstance(data, dict):
-            return JsonResponse({"error": "invalid", "detail": "Send a JSON object."}, status=400)
+            return JsonResponse(
+                {"error": "invalid", "detail": gettext("Send a JSON object.")}, status=400
+            )
     else:
         data = request.POST
     try:

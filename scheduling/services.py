@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.audit import audit_record
+from accounts.languages import language_for_person
 from accounts.models import User
 from messaging import realtime
 from messaging.access import (
@@ -75,15 +77,20 @@ def venue_check(
     Raises ValidationError naming the rule that was broken.
     """
     if not venue.approved:
-        raise ValidationError("That venue is not approved for meetings.")
+        raise ValidationError(gettext("That venue is not approved for meetings."))
     if venue.school.district_id != conversation.district_id:
-        raise ValidationError("That venue belongs to another district.")
+        raise ValidationError(gettext("That venue belongs to another district."))
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     if local_start.date() != local_end.date():
-        raise ValidationError("A meeting starts and ends on the same day.")
+        raise ValidationError(gettext("A meeting starts and ends on the same day."))
     if local_start.time() < venue.opens or local_end.time() > venue.closes:
         raise ValidationError(
-            f"Meetings at {venue.name} happen between {venue.opens:%H:%M} and {venue.closes:%H:%M}."
+            gettext("Meetings at %(venue)s happen between %(opens)s and %(closes)s.")
+            % {
+                "venue": venue.name,
+                "opens": f"{venue.opens:%H:%M}",
+                "closes": f"{venue.closes:%H:%M}",
+            }
         )
 
 
@@ -115,7 +122,7 @@ def series_check(
     except recurrence.RuleError as exc:
         raise ValidationError(str(exc)) from exc
     if not 10 <= duration_minutes <= 240:
-        raise ValidationError("A meeting lasts between 10 minutes and 4 hours.")
+        raise ValidationError(gettext("A meeting lasts between 10 minutes and 4 hours."))
     tz = venue.school.tz
     start = recurrence.place(first_date, start_time, tz)
     venue_check(
@@ -275,7 +282,7 @@ def meeting_reschedule(
     """Move one meeting (to another time, and to `venue` when given; it keeps its length).
     Exactly one of racing reschedules/cancels wins; the others get MeetingConflict."""
     if timezone.is_naive(starts_at):
-        raise ValidationError("The new time must carry its time zone.")
+        raise ValidationError(gettext("The new time must carry its time zone."))
     meeting = _locked(meeting_id, expected_version, actor)
     venue = venue if venue is not None else meeting.venue
     duration = meeting.ends_at - meeting.starts_at
@@ -490,13 +497,13 @@ def _access_meeting_as_member(user: User, meeting_id: int) -> Meeting:
 def rsvp_set(*, user: User, meeting_id: int, response: str) -> Rsvp:
     meeting = _access_meeting_as_member(user, meeting_id)
     if response not in Rsvp.Response.values:
-        raise ValidationError("The answer is yes, no or maybe.")
+        raise ValidationError(gettext("The answer is yes, no or maybe."))
     if (
         meeting.status == Meeting.Status.CANCELLED
         or meeting.starts_at <= timezone.now()
         or not conversation_meetings_allowed(conversation=meeting.conversation)
     ):
-        raise ValidationError("This meeting can no longer be answered.")
+        raise ValidationError(gettext("This meeting can no longer be answered."))
     rsvp, _ = Rsvp.objects.update_or_create(
         meeting=meeting, user=user, defaults={"response": response}
     )
@@ -524,11 +531,11 @@ def attendance_check(*, meeting: Meeting, user_id: int, actor: User) -> None:
     if not _may_record_attendance(actor, meeting):
         _require_coordinator(actor, meeting.conversation)
     if not Membership.objects.filter(conversation=meeting.conversation, user_id=user_id).exists():
-        raise ValidationError("That person is not part of this meeting.")
+        raise ValidationError(gettext("That person is not part of this meeting."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(gettext("This meeting was cancelled."), code="cancelled")
     if meeting.starts_at > timezone.now():
-        raise ValidationError("Attendance is recorded once the meeting has started.")
+        raise ValidationError(gettext("Attendance is recorded once the meeting has started."))
 
 
 @transaction.atomic
@@ -626,25 +633,31 @@ def _reminder_deliver(*, meeting_id: int, user_id: int, kind: str, version: int)
     _email_reminder(meeting, user_id)
 
 
+def _when_words(moment: datetime.datetime, tz: zoneinfo.ZoneInfo) -> str:
+    """A time for an e-mail, in the school's zone and the active language's words and order
+    ("Thursday Dec. 4, 2026, 12:15 (CST)", "jueves 4 de diciembre de 2026, 12:15 (CST)")."""
+    local = moment.astimezone(tz)
+    return gettext("%(weekday)s %(date)s, %(time)s (%(zone)s)") % {
+        "weekday": date_format(local, "l"),
+        "date": date_format(local, "DATE_FORMAT"),
+        "time": f"{local:%H:%M}",
+        "zone": local.tzname(),
+    }
+
+
 def _local_when(meeting: Meeting) -> str:
-    local = meeting.starts_at.astimezone(meeting.venue.school.tz)
-    return f"{local:%A %d %B at %H:%M} ({local:%Z})"
+    return _when_words(meeting.starts_at, meeting.venue.school.tz)
 
 
 def _email_reminder(meeting: Meeting, user_id: int) -> None:
-    user = User.objects.filter(pk=user_id).only("email").first()
-    if user is None or not user.email:
-        return
-    local = meeting.starts_at.astimezone(meeting.venue.school.tz)
-    try:
-        send_mail(
-            subject="Trellis: your mentoring meeting is coming up",
-            message=f"Your meeting is on {local:%A %d %B at %H:%M} at {meeting.venue.name}.",
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    except Exception:
-        logger.warning("reminder e-mail failed for meeting=%s user=%s", meeting.pk, user_id)
+    _email_users(
+        [user_id],
+        lambda: (
+            gettext("Trellis: your mentoring meeting is coming up"),
+            gettext("Your meeting is on %(when)s at %(venue)s.")
+            % {"when": _local_when(meeting), "venue": meeting.venue.name},
+        ),
+    )
 
 
 # -- removed people: cancellation with notice ----------------------------------------------------
@@ -690,32 +703,33 @@ def _cancel_with_notice(meeting_id: int, *, actor: User | None, cause: str) -> b
 
 
 def _email_cancelled(meeting: Meeting, user_ids: list[int]) -> None:
-    addresses = list(
-        User.objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
+    _email_users(
+        user_ids,
+        lambda: (
+            gettext("Trellis: a meeting is cancelled"),
+            gettext(
+                "The meeting on %(when)s at %(venue)s is cancelled.\n\n"
+                "You do not need to do anything. If a new meeting is planned, you will hear "
+                "about it on Trellis."
+            )
+            % {"when": _local_when(meeting), "venue": meeting.venue.name},
+        ),
     )
-    subject = gettext("Trellis: a meeting is cancelled")
-    body = gettext(
-        "The meeting on %(when)s at %(venue)s is cancelled.\n\n"
-        "You do not need to do anything. If a new meeting is planned, you will hear about it "
-        "on Trellis."
-    ) % {"when": _local_when(meeting), "venue": meeting.venue.name}
-    for address in addresses:
-        try:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
-        except Exception:
-            logger.warning("cancellation e-mail failed for meeting=%s", meeting.pk)
 
 
 def _email_cancelled_following(first: Meeting, count: int, user_ids: list[int]) -> None:
-    subject = gettext("Trellis: meetings are cancelled")
-    body = gettext(
-        "The meeting on %(when)s at %(venue)s and the ones after it (%(count)d meetings in "
-        "all) are cancelled.\n\nIf new meetings are planned, you will hear about them on Trellis."
-    ) % {"when": _local_when(first), "venue": first.venue.name, "count": count}
-    _email_users(user_ids, subject, body)
+    _email_users(
+        user_ids,
+        lambda: (
+            gettext("Trellis: meetings are cancelled"),
+            gettext(
+                "The meeting on %(when)s at %(venue)s and the ones after it (%(count)d meetings "
+                "in all) are cancelled.\n\nIf new meetings are planned, you will hear about "
+                "them on Trellis."
+            )
+            % {"when": _local_when(first), "venue": first.venue.name, "count": count},
+        ),
+    )
 
 
 def meetings_cancel_for_adult(*, user: User, actor: User | None) -> int:
@@ -848,22 +862,26 @@ def series_preview(
 # -- mentors' proposals ---------------------------------------------------------------------------
 
 
-def _email_users(user_ids: list[int], subject: str, body: str) -> None:
-    for address in (
+def _email_users(user_ids: list[int], compose) -> None:
+    """E-mail each active person with an address; `compose()` returns (subject, body) and runs
+    once per person in that person's language (accounts.languages.language_for_person)."""
+    people = (
         User.objects.filter(pk__in=user_ids, is_active=True)
         .exclude(email="")
+        .select_related("district")
         .order_by("pk")
-        .values_list("email", flat=True)
-    ):
+    )
+    for person in people:
+        with translation.override(language_for_person(user=person)):
+            subject, body = compose()
         try:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[person.email])
         except Exception:
-            logger.warning("scheduling e-mail failed (%s)", subject)
+            logger.warning("scheduling e-mail failed for user=%s", person.pk)
 
 
 def _proposal_when(proposal: MeetingProposal) -> str:
-    local = proposal.starts_at.astimezone(proposal.venue.school.tz)
-    return f"{local:%A %d %B at %H:%M} ({local:%Z})"
+    return _when_words(proposal.starts_at, proposal.venue.school.tz)
 
 
 def _notify_proposal(proposal: MeetingProposal, user_ids: list[int], change: str) -> None:
@@ -922,11 +940,19 @@ def proposal_create(
         return _proposal_approve(proposal, actor=actor)
     coordinators = _coordinator_ids(conversation.district_id)
     _notify_proposal(proposal, coordinators, "proposed")
-    subject = gettext("Trellis: a mentor proposes a meeting")
-    body = gettext(
-        "A mentor proposes a meeting on %(when)s at %(venue)s. Approve or decline it on Trellis."
-    ) % {"when": _proposal_when(proposal), "venue": venue.name}
-    transaction.on_commit(lambda: _email_users(coordinators, subject, body))
+    transaction.on_commit(
+        lambda: _email_users(
+            coordinators,
+            lambda: (
+                gettext("Trellis: a mentor proposes a meeting"),
+                gettext(
+                    "A mentor proposes a meeting on %(when)s at %(venue)s. Approve or decline it "
+                    "on Trellis."
+                )
+                % {"when": _proposal_when(proposal), "venue": venue.name},
+            ),
+        )
+    )
     return proposal
 
 
@@ -976,13 +1002,17 @@ def proposal_approve(*, proposal_id: int, actor: User) -> MeetingProposal:
     _pending(proposal)
     proposal = _proposal_approve(proposal, actor=actor)
     _notify_proposal(proposal, [proposal.proposed_by_id], "approved")
-    subject = gettext("Trellis: your meeting is approved")
-    body = gettext("The meeting you proposed on %(when)s at %(venue)s is approved.") % {
-        "when": _proposal_when(proposal),
-        "venue": proposal.venue.name,
-    }
     mentor = [proposal.proposed_by_id]
-    transaction.on_commit(lambda: _email_users(mentor, subject, body))
+    transaction.on_commit(
+        lambda: _email_users(
+            mentor,
+            lambda: (
+                gettext("Trellis: your meeting is approved"),
+                gettext("The meeting you proposed on %(when)s at %(venue)s is approved.")
+                % {"when": _proposal_when(proposal), "venue": proposal.venue.name},
+            ),
+        )
+    )
     return proposal
 
 
@@ -1001,10 +1031,22 @@ def proposal_decline(*, proposal_id: int, actor: User, reason: str) -> MeetingPr
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     _notify_proposal(proposal, [proposal.proposed_by_id], "declined")
-    subject = gettext("Trellis: your proposed meeting was declined")
-    body = gettext(
-        "The meeting you proposed on %(when)s at %(venue)s was declined.\n\nReason: %(reason)s"
-    ) % {"when": _proposal_when(proposal), "venue": proposal.venue.name, "reason": reason}
     mentor = [proposal.proposed_by_id]
-    transaction.on_commit(lambda: _email_users(mentor, subject, body))
+    transaction.on_commit(
+        lambda: _email_users(
+            mentor,
+            lambda: (
+                gettext("Trellis: your proposed meeting was declined"),
+                gettext(
+                    "The meeting you proposed on %(when)s at %(venue)s was declined.\n\n"
+                    "Reason: %(reason)s"
+                )
+                % {
+                    "when": _proposal_when(proposal),
+                    "venue": proposal.venue.name,
+                    "reason": reason,
+                },
+            ),
+        )
+    )
     return proposal

@@ -6,9 +6,11 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.audit import audit_record
+from accounts.languages import language_for_person
 from accounts.models import District, User
 from messaging import realtime
 
@@ -46,18 +48,31 @@ def alerts_raise(*, item: ReviewItem, raised_by: User | None, repeat: bool) -> l
         groups=[realtime.staff_group(item.district_id)],
         event=item_escalated_event(item, repeat=repeat),
     )
-    addresses = [r.email for r in recipients if r.email]
-    if addresses:
-        subject = f"[Trellis] Safeguarding concern: review item {item.pk} ({item.priority})"
-        # Ids and codes only: the message itself is read in the console, behind sign-in.
-        body = (
-            f"A safeguarding concern in {item.district.name} needs your attention.\n\n"
-            f"Review item: {item.pk}\nPriority: {item.priority}\n"
-            f"Categories: {', '.join(item.categories) or 'none'}\n"
-            f"Times escalated: {item.escalation_count}\n\n"
-            f"Open it in the review console: /staff/items/{item.pk}/\n"
+    for recipient in recipients:
+        if not recipient.email:
+            continue
+        # In the recipient's language; ids and codes only: the message itself is read in the
+        # console, behind sign-in.
+        with translation.override(language_for_person(user=recipient)):
+            subject = gettext(
+                "[Trellis] Safeguarding concern: review item %(item)s (%(priority)s)"
+            ) % {"item": item.pk, "priority": item.priority}
+            body = gettext(
+                "A safeguarding concern in %(district)s needs your attention.\n\n"
+                "Review item: %(item)s\nPriority: %(priority)s\n"
+                "Categories: %(categories)s\n"
+                "Times escalated: %(count)s\n\n"
+                "Open it in the review console: /staff/items/%(item)s/\n"
+            ) % {
+                "district": item.district.name,
+                "item": item.pk,
+                "priority": item.priority,
+                "categories": ", ".join(item.categories) or gettext("none"),
+                "count": item.escalation_count,
+            }
+        transaction.on_commit(
+            lambda s=subject, b=body, to=[recipient.email]: _mail(s, b, to, item.pk)
         )
-        transaction.on_commit(lambda: _mail(subject, body, addresses, item.pk))
     return [a.pk for a in alerts]
 
 

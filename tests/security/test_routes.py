@@ -98,6 +98,11 @@ BEFORE_SECOND_FACTOR = {
     "/accounts/logout/",
     "/accounts/otp/",
     "/accounts/otp/enrol/",
+    # The language switcher of the second-step pages: before the step it sets the browser's
+    # cookie only, never the account (tests/accounts/test_languages.py).
+    "/accounts/language/",
+    # The page scripts' catalogue of words, which those pages load.
+    "/jsi18n/",
     "/admin/logout/",
     "/healthz",
 }

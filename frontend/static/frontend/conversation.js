@@ -9,6 +9,7 @@
 // Message text is only ever put into the page with textContent.
 // Times go through the one formatter (when.js), in the school zone the page names (body data-tz).
 
+import { gettext, interpolate } from "./i18n.js";
 import { dayKey, formatDay, timeElement } from "./when.js";
 
 const root = document.getElementById("conversation");
@@ -23,14 +24,14 @@ const formError = document.getElementById("composer-error");
 const olderButton = document.getElementById("older");
 
 const STATE_LABELS = {
-  sending: "Sending…",
-  pending: "Waiting for review",
-  held: "Held for review: only you can see this",
-  delivered: "Sent",
-  flagged: "Sent",
-  released: "Sent",
-  rejected: "Not delivered",
-  failed: "Not sent",
+  sending: gettext("Sending…"),
+  pending: gettext("Waiting for review"),
+  held: gettext("Held for review: only you can see this"),
+  delivered: gettext("Sent"),
+  flagged: gettext("Sent"),
+  released: gettext("Sent"),
+  rejected: gettext("Not delivered"),
+  failed: gettext("Not sent"),
 };
 // Receipts only for what reached the other side: a held, rejected or unsent message was not seen.
 const DELIVERED = new Set(["delivered", "flagged", "released"]);
@@ -73,10 +74,10 @@ function send(frame) {
 // -- rendering (textContent only) -------------------------------------------------------------
 
 function authorLabel(message) {
-  if (message.kind === "system") return "Program";
+  if (message.kind === "system") return gettext("Program");
   if (message.kind === "support") return root.dataset.authorSupport;
   if (message.kind === "guidance") return root.dataset.authorGuidance;
-  return message.sender === userId ? "You" : "Your match";
+  return message.sender === userId ? gettext("You") : gettext("Your match");
 }
 
 function renderState(li, state) {
@@ -273,7 +274,7 @@ function updateSeen() {
   for (const [seq, li] of bySeq) {
     if (!li.classList.contains("mine")) continue;
     const seen = seq <= othersRead && DELIVERED.has(li.dataset.state);
-    li.querySelector(".seen").textContent = seen ? " · Seen" : "";
+    li.querySelector(".seen").textContent = seen ? ` · ${gettext("Seen")}` : "";
   }
 }
 
@@ -295,8 +296,8 @@ function withdraw(seq) {
   // A moderator took the message back: the page no longer shows its text.
   const li = bySeq.get(seq);
   if (!li || li.classList.contains("mine")) return;
-  li.querySelector(".body").textContent = "This message was removed by the program staff.";
-  li.querySelector(".state").textContent = "Removed";
+  li.querySelector(".body").textContent = gettext("This message was removed by the program staff.");
+  li.querySelector(".state").textContent = gettext("Removed");
   li.dataset.state = "withdrawn";
   li.querySelector(".report-control")?.remove();
 }
@@ -318,14 +319,14 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = input.value;
   if (!body.trim()) {
-    formError.textContent = "Write something first.";
+    formError.textContent = gettext("Write something first.");
     input.focus();
     return;
   }
   formError.textContent = "";
   const clientId = newClientId();
   outbox.set(clientId, body);
-  const li = buildItem({ author: "You", body, state: "sending", mine: true });
+  const li = buildItem({ author: gettext("You"), body, state: "sending", mine: true });
   list.append(li);
   byClientId.set(clientId, li);
   send({ type: "send", conversation: conversationId, client_id: clientId, body });
@@ -351,7 +352,7 @@ olderButton.addEventListener("click", () => {
 const handlers = {
   hello() {
     attempt = 0;
-    setStatus("Connected");
+    setStatus(gettext("Connected"));
     resumeInFlight = false;
     if (loaded) {
       resume();
@@ -426,7 +427,7 @@ const handlers = {
   },
   typing(event) {
     if (event.conversation !== conversationId || event.user === userId) return;
-    typingLine.textContent = "Your match is typing…";
+    typingLine.textContent = gettext("Your match is typing…");
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
       typingLine.textContent = "";
@@ -434,7 +435,7 @@ const handlers = {
   },
   rate_limited(event) {
     if (!outbox.has(event.client_id)) return;
-    formError.textContent = "You are sending quickly; your message will go in a moment.";
+    formError.textContent = gettext("You are sending quickly; your message will go in a moment.");
     setTimeout(() => {
       const body = outbox.get(event.client_id);
       if (body !== undefined) {
@@ -461,10 +462,10 @@ const handlers = {
       return;
     }
     if (event.for === "resume") resumeInFlight = false;
-    if (event.code === "unavailable") setStatus("The service is busy; retrying…");
+    if (event.code === "unavailable") setStatus(gettext("The service is busy; retrying…"));
   },
   closing() {
-    setStatus("Your session ended. Please sign in again.");
+    setStatus(gettext("Your session ended. Please sign in again."));
   },
   conversations(event) {
     // Sent after the server caught this socket up: resume if this conversation is still behind.
@@ -483,10 +484,10 @@ const handlers = {
       byClientId.clear();
       outbox.clear();
       olderButton.hidden = true;
-      setStatus("This conversation has ended.");
+      setStatus(gettext("This conversation has ended."));
       return;
     }
-    setStatus(event.open ? "Connected" : "This conversation is paused.");
+    setStatus(event.open ? gettext("Connected") : gettext("This conversation is paused."));
   },
 };
 
@@ -507,14 +508,14 @@ function connect() {
   socket.addEventListener("close", (event) => {
     resumeInFlight = false;
     if (NO_RECONNECT.has(event.code)) {
-      setStatus("Your session ended. Please sign in again.");
+      setStatus(gettext("Your session ended. Please sign in again."));
       return;
     }
     // Exponential backoff with jitter, so that a restarted server is not stampeded.
     const base = event.code === 4029 || event.code === 4008 ? 30000 : 1000;
     const delay = Math.min(30000, base * 2 ** attempt) * (0.5 + Math.random() / 2);
     attempt += 1;
-    setStatus(`Reconnecting in ${Math.round(delay / 1000)} s…`);
+    setStatus(interpolate(gettext("Reconnecting in %(seconds)s s…"), { seconds: Math.round(delay / 1000) }, true));
     reconnectTimer = setTimeout(connect, delay);
   });
 }

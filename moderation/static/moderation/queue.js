@@ -4,6 +4,7 @@
 // A live row reads exactly as a rendered one: the labels come from the page (#queue-labels, the
 // same display names the server renders) and times go through the one formatter (when.js).
 
+import { gettext, interpolate } from "../frontend/i18n.js";
 import { formatAgo, timeElement } from "../frontend/when.js";
 
 const status = document.getElementById("live-status");
@@ -87,20 +88,24 @@ function connect(delay) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}${status.dataset.socket}`);
   socket.addEventListener("open", () => {
-    status.textContent = "Live: new items appear here as they arrive.";
+    status.textContent = gettext("Live: new items appear here as they arrive.");
     delay = 1000;
   });
   socket.addEventListener("message", (e) => {
     const event = JSON.parse(e.data);
     if (event.type === "review.item" || event.type === "review.updated") upsertRow(event.item);
-    if (event.type === "review.urgent") raise(`New urgent item #${event.item.id} needs review now.`, event.item);
-    if (event.type === "safeguarding.alert") raise(`Safeguarding alert on item #${event.item.id}.`, event.item, true);
+    if (event.type === "review.urgent") raise(interpolate(gettext("New urgent item #%(id)s needs review now."), { id: event.item.id }, true), event.item);
+    if (event.type === "safeguarding.alert") raise(interpolate(gettext("Safeguarding alert on item #%(id)s."), { id: event.item.id }, true), event.item, true);
     if (event.type === "review.escalated" && event.repeat) {
-      raise(`Urgent item #${event.item.id} has waited past the limit and was escalated again.`, event.item, true);
+      raise(
+        interpolate(gettext("Urgent item #%(id)s has waited past the limit and was escalated again."), { id: event.item.id }, true),
+        event.item,
+        true,
+      );
     }
   });
   socket.addEventListener("close", (e) => {
-    status.textContent = "Live updates disconnected; reconnecting…";
+    status.textContent = gettext("Live updates disconnected; reconnecting…");
     // 4403: not staff; 4001: the session ended (sign in again). Neither is worth a retry.
     if (e.code !== 4403 && e.code !== 4001) setTimeout(() => connect(Math.min(delay * 2, 30000)), delay);
   });

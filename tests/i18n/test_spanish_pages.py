@@ -1,0 +1,228 @@
+"""Every page of each role's path, rendered in Spanish, shows no English words: a template string
+left bare, or a Python string shown without gettext, fails here.
+
+The check is a word list: the page's visible text (tags, scripts and styles removed; aria-label,
+title and placeholder kept, since screen readers speak them) is split into words, and any word
+among the most frequent English words that are not also Spanish words fails the page. Names and
+other data of the test (people, programs, schools, venues, titles) are allowed, and so is a
+short list of words that are the same in both languages or are names of things.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from actions.messages import message_send
+from messaging import cadence
+from moderation.crisis import crisis_resources
+from scheduling import services as scheduling
+from scheduling.models import Venue
+from testkit.sessions import login_verified
+from tests.review.conftest import moderate
+
+pytestmark = pytest.mark.django_db
+
+# About 300 of the most frequent English words, less those that are also Spanish words ("a",
+# "no", "me", "he", "son", "come", "has", "use", "sea", "red", "once", "plan", "mentor", "total",
+# "final", "real", "local", "general", "idea", "area", "error", ...), plus the words of this
+# product's own pages.
+_ENGLISH_WORDS = """
+    the be to of and in that have it for not on with as you do at this but his by from they we
+    say her she or an will my one all would there their what so up out if about who get which
+    go when make can like time just him know take people into year your good some could them
+    see other than then now look only its over think also back after two how our work first
+    well way even new want because any these give day most us is are was were been had did does
+    said made more many very such here where why much own same should each those few still
+    every through before between under while again never always often being without yet since
+    until both off down next last long great little right old big high different small large
+    early young important public bad able thing man woman child world life hand part place case
+    week company system question government number night point home water room mother money
+    story fact month lot study book eye job word business issue side kind head house service
+    friend father power hour game line end member law car city community name president team
+    minute kid body information school face others level office door health person art war
+    history party result change morning reason research girl guy moment air teacher force
+    education send sent open show ask tell try leave call need feel become put mean keep let
+    begin seem help talk turn start hear play run move live believe hold bring happen write
+    provide sit stand lose pay meet include continue learn lead understand watch follow stop
+    create speak read allow add spend grow offer remember love consider appear buy wait serve
+    build stay fall cut reach remain suggest raise pass sell require report decide pull yes
+    today tomorrow yesterday please thank thanks sorry hello welcome save delete edit search
+    password username sign signed message messages meeting meetings waiting reply review staff
+    safe student students conversation conversations paused going maybe unread wrote written
+    yet later scheduled calendar link private reset attendance present absent excused proposal
+    proposals propose coordinator coordinators district program programs match matches prompt
+    prompts weekly nothing found page skip content account devices device code continue enter
+    your setup confirm step second backup codes authenticator app shared computer browser
+    closes minutes activity done sure every student's mentor's guardian guardians consent
+    consents screening screenings admin console queue alerts safeguarding urgent item items
+    priority source categories status since oldest acted median hours days ago now just
+"""
+ENGLISH = frozenset(_ENGLISH_WORDS.split())
+
+# Words that are the same in both languages, or names of things, seen on these pages.
+_ALLOWED_WORDS = "trellis cst cdt cet utc json csv ics zip oneroster rrule url id english español"
+ALLOWED = frozenset(_ALLOWED_WORDS.split())
+
+TAGS_WITH_TEXT_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1>", re.S | re.I)
+SPOKEN_ATTRIBUTES = re.compile(r'\s(?:aria-label|title|placeholder|alt)="([^"]*)"', re.I)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[a-z]+)?")
+
+
+def visible_text(html: str) -> str:
+    """What a person sees or hears of a page: its title, the text between tags and the spoken
+    attributes, with scripts, styles and the head removed."""
+    title = " ".join(TITLE.findall(html))
+    body = TAGS_WITH_TEXT_HIDDEN.sub(" ", html)
+    spoken = " ".join(SPOKEN_ATTRIBUTES.findall(body))
+    text = re.sub(r"<[^>]+>", " ", body)
+    return " ".join(f"{title} {text} {spoken}".split())
+
+
+RRULE = re.compile(r"\b[A-Z]+=[\w;,=]+")  # "FREQ=WEEKLY;BYDAY=TU": a standard's syntax
+
+
+def english_words(text: str, *, data: set[str]) -> list[str]:
+    """The English words of `text` that are neither data of the test nor allowed."""
+    found = []
+    for word in WORD.findall(RRULE.sub(" ", text)):
+        token = word.lower()
+        if token in ENGLISH and token not in ALLOWED and token not in data:
+            found.append(word)
+    return found
+
+
+def data_words(*values: str) -> set[str]:
+    return {w.lower() for value in values for w in WORD.findall(value or "")}
+
+
+def test_the_check_finds_a_bare_english_string():
+    page = "<html><head><title>Reuniones · Trellis</title></head><body><p>Tus reuniones</p>"
+    assert english_words(visible_text(page + "</body></html>"), data=set()) == []
+    bare = page + "<p>Show earlier messages</p></body></html>"
+    assert english_words(visible_text(bare), data=set()) == ["Show", "messages"]
+    assert english_words(visible_text('<button aria-label="Close the menu">x</button>'), data=set())
+
+
+@pytest.fixture
+def world(program, district, coordinator, conversation, active_match, student, mentor):
+    """A Spanish-speaking district's week: a prompt, a meeting series, a held and a flagged
+    message in the queue, a pending proposal."""
+    coordinator.is_staff = True
+    coordinator.save()
+    for user in (student, mentor, coordinator):
+        user.preferred_language = "es"
+        user.save()
+    venue = Venue.objects.create(school=program.school, name="Biblioteca", approved=True)
+    today = timezone.now().astimezone(program.school.tz).date() + datetime.timedelta(days=1)
+    first = today + datetime.timedelta(days=(3 - today.weekday()) % 7)
+    series = scheduling.series_create(
+        conversation=conversation,
+        venue=venue,
+        title="Almuerzo de carreras",
+        rule="FREQ=WEEKLY;BYDAY=TH;COUNT=2",
+        first_date=first,
+        start_time=datetime.time(12, 15),
+        duration_minutes=40,
+        actor=coordinator,
+    )
+    start = cadence.program_week(program=program, at=timezone.now()).start_date
+    prompt = cadence.prompt_schedule(
+        program=program,
+        week_start=start + datetime.timedelta(days=7),
+        body="What do you want to learn?",
+        actor=coordinator,
+        translations={"es": "¿Qué quieres aprender?"},
+    )
+    prompt.week_start = start
+    prompt.save(update_fields=["week_start"])
+    held = message_send(
+        sender=student, conversation_id=conversation.pk, client_id="h1", body="mi número"
+    ).message
+    moderate(held, categories=["contact_info"])
+    meeting = series.meetings.order_by("starts_at").first()
+    data = data_words(
+        # The district's help lines are data (names of services: "Crisis Text Line").
+        *crisis_resources(district_id=district.pk, language="es"),
+        *(u.public_name for u in (student, mentor, coordinator)),
+        *(u.username for u in (student, mentor, coordinator)),
+        program.name,
+        program.school.name,
+        district.name,
+        conversation.title,
+    )
+    return {
+        "conversation": conversation,
+        "program": program,
+        "student": student,
+        "mentor": mentor,
+        "coordinator": coordinator,
+        "meeting": meeting,
+        "data": data,
+    }
+
+
+def paths_of(world) -> dict[str, list[str]]:
+    c, p = world["conversation"].pk, world["program"].pk
+    return {
+        "student": ["/", f"/conversations/{c}/", "/meetings/", "/no-such-page/"],
+        "mentor": [
+            "/",
+            f"/conversations/{c}/",
+            "/meetings/",
+            "/meetings/propose/",
+            "/meetings/proposals/",
+        ],
+        "coordinator": [
+            "/",
+            f"/coordinator/programs/{p}/week/",
+            "/meetings/",
+            "/meetings/plan/",
+            f"/meetings/plan/{c}/series/new/",
+            f"/meetings/{world['meeting'].pk}/change/",
+            "/meetings/proposals/",
+            f"/coordinator/programs/{p}/match/",
+            f"/coordinator/programs/{p}/match/{world['student'].pk}/",
+            "/coordinator/roster/",
+        ],
+    }
+
+
+def test_every_page_of_every_role_is_in_spanish(world):
+    failures = {}
+    for role, paths in paths_of(world).items():
+        client = Client()
+        login_verified(client, world[role])
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code in (200, 404), (role, path, response.status_code)
+            html = response.content.decode()
+            assert '<html lang="es">' in html, (role, path)
+            words = english_words(visible_text(html), data=world["data"])
+            if words:
+                failures[f"{role} {path}"] = sorted(set(words))
+    assert failures == {}
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/no-such-page/", "/accounts/otp/", "/accounts/otp/enrol/"]
+)
+def test_the_sign_in_pages_are_in_spanish(path, mentor):
+    client = Client(headers={"accept-language": "es"})
+    if path == "/accounts/otp/":
+        # An authenticator set up earlier: the code page.
+        TOTPDevice.objects.create(user=mentor, name="phone", confirmed=True)
+    if path.startswith("/accounts/otp/"):
+        # Password passed; the second step's pages.
+        client.force_login(mentor)
+    response = client.get(path)
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    data = data_words(mentor.username, mentor.public_name)
+    # The setup key and link are data of the page, not words.
+    text = re.sub(r"otpauth://\S+|\b[A-Z2-7]{16,}\b", " ", visible_text(html))
+    assert english_words(text, data=data) == []
