@@ -23,7 +23,7 @@ from bench.ws_load import Seeder, bench_django
 
 # (phase, module, function names): the first name the module has is wrapped.
 PHASES = (
-    ("membership", "actions.messages", ("access_conversation_members", "access_conversation_as_member")),
+    ("membership", "actions.messages", ("access_conversation_members", "access_conversation_as_member")),  # noqa: E501
     ("idempotency", "actions.messages", ("message_existing",)),
     ("screening: context", "moderation.services", ("message_context", "screening_context")),
     ("screening: context", "actions.messages", ("screening_context",)),
