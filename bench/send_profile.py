@@ -125,11 +125,75 @@ def run(sends: int, group: bool) -> dict:
     return result
 
 
+def throughput(sends: int, concurrency: int, *, thread_sensitive: bool) -> dict:
+    """Sends per second with `concurrency` senders in as many 1:1 matches, driven from an event
+    loop as the consumer drives them: every send through channels' database_sync_to_async, on
+    the one thread-sensitive executor thread, or (thread_sensitive=False) on a pool of threads,
+    each with its own database connection."""
+    import asyncio
+
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    from accounts.models import User
+    from actions import messages
+
+    seeder = Seeder()
+    rooms = [seeder.pair() for _ in range(concurrency)]
+    senders = [User.objects.get(pk=room.members[0][0]) for room in rooms]
+    connections.close_all()
+    send = database_sync_to_async(messages.message_send, thread_sensitive=thread_sensitive)
+    tag = "s" if thread_sensitive else "p"
+
+    async def sender(i: int):
+        for n in range(sends // concurrency):
+            await send(
+                sender=senders[i],
+                conversation_id=rooms[i].conversation,
+                client_id=f"{tag}{n}",
+                body=f"See you on Thursday at the library, question {n}?",
+            )
+
+    async def all_senders():
+        await send(  # warm-up
+            sender=senders[0], conversation_id=rooms[0].conversation, client_id="w", body="Hi"
+        )
+        started = time.perf_counter()
+        await asyncio.gather(*(sender(i) for i in range(concurrency)))
+        return time.perf_counter() - started
+
+    seconds = asyncio.run(all_senders())
+    done = sends // concurrency * concurrency
+    return {
+        "executor": "thread-sensitive" if thread_sensitive else "thread pool",
+        "concurrency": concurrency,
+        "sends": done,
+        "sends_per_s": round(done / seconds, 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sends", type=int, default=200)
     parser.add_argument("--group", action="store_true", help="a group of five instead of a pair")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=0,
+        help="instead of the phases: sends/s of this many concurrent senders, on the "
+        "thread-sensitive executor and on a thread pool, alternately, twice each",
+    )
     args = parser.parse_args(argv)
+    if args.concurrency:
+        with bench_django():
+            for thread_sensitive in (True, False, True, False):
+                print(
+                    json.dumps(
+                        throughput(args.sends, args.concurrency, thread_sensitive=thread_sensitive)
+                    ),
+                    flush=True,
+                )
+        return 0
     with bench_django(), contextlib.suppress(KeyboardInterrupt):
         result = run(args.sends, args.group)
         print(f"{result['room']}: {result['ms_per_send']} ms per send over {result['sends']} sends")
