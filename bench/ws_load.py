@@ -238,6 +238,7 @@ async def _client(
     stop: float,
     rate: float,
     client_index: int = 0,
+    connect_over: float = 0.0,
 ):
     from websockets.asyncio.client import connect
 
@@ -255,6 +256,7 @@ async def _client(
     waiting_for: list[int | None] = [None]
     # Client ids are unique per sender for good: a repeated one would be a resend.
     run_tag = f"{start:.3f}"
+    await asyncio.sleep(random.random() * connect_over)
     async with connect(url, origin=server.http, additional_headers=headers, max_size=2**22) as ws:
         if target == "trellis":
             hello = json.loads(await ws.recv())
@@ -338,12 +340,19 @@ async def _client(
 
 
 async def _load(
-    *, target: str, servers, rooms: list[Room], duration: float, rate: float, warmup: float = 0
+    *,
+    target: str,
+    servers,
+    rooms: list[Room],
+    duration: float,
+    rate: float,
+    warmup: float = 0,
+    connect_over: float = 0,
 ) -> dict:
     tally = Tally()
     # Every socket connects, and its connection work (session, limits, the hello's database read)
     # is done, before anyone sends.
-    start = time.perf_counter() + 3 + warmup
+    start = time.perf_counter() + 3 + connect_over + warmup
     stop = start + duration
     tasks = []
     index = 0
@@ -362,6 +371,7 @@ async def _load(
                     stop=stop,
                     rate=rate,
                     client_index=index,
+                    connect_over=connect_over,
                 )
             )
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -461,6 +471,7 @@ def run(args) -> list[dict]:
                             duration=args.duration,
                             rate=args.rate,
                             warmup=args.warmup,
+                            connect_over=args.connect_over,
                         )
                     )
                 result.update(
@@ -516,6 +527,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=10,
         help="seconds between connecting and the first send (the sockets' connection work)",
+    )
+    parser.add_argument(
+        "--connect-over",
+        type=float,
+        default=0,
+        help="seconds over which the clients connect, at random (0: all at once)",
     )
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE for the servers"
