@@ -73,6 +73,12 @@ class District(models.Model):
         help_text=_("Pages for people who have chosen no language and whose browser names none."),
     )
 
+    # Moved by every write to the district's moderation settings or keyword rules (database
+    # triggers: moderation migration 0009) and read with a sender's conversation: a process keeps
+    # the district's settings cached until this number moves, so a change takes effect on the
+    # next send in every process.
+    moderation_version = models.PositiveBigIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["name"]
 

@@ -1,13 +1,17 @@
-"""Websocket load on 127.0.0.1: Trellis' user socket against a bare Channels broadcast consumer.
+"""Websocket load on 127.0.0.1: Trellis' user socket against a bare Channels broadcast consumer
+and a peer chat product (django-private-chat2, bench/peer_chat.py).
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... \\
-        .venv/bin/python -m bench.ws_load [--clients 200] [--duration 20] \\
-        [--server daphne|uvicorn ...] [--layer core|pubsub ...] [--target trellis|echo ...]
+        .venv/bin/python -m bench.ws_load [--clients 200] [--duration 20] [--rounds 3] \\
+        [--server daphne|uvicorn ...] [--layer core|pubsub ...] [--target trellis|echo|peer ...]
 
 N clients (default 200) in pairs and groups of five, spread over two server processes that share
 PostgreSQL and the Redis channel layer. Every client sends a message, waits until its own message
 comes back through the server (closed loop), and sends the next, for --duration seconds. The same
 rooms then run against bench/echo_asgi.py (no auth, no database) on the same servers and layer.
+With the peer among the targets every room is a pair (the peer is one-to-one only), and the
+targets run one after the other, --rounds times, so that a change in the machine's load touches
+all of them alike; the ratios of Trellis' msg/s to the others' are printed per round.
 
 Prints, per run: messages/s (sent and echoed to the sender), deliveries/s (to the other members),
 p50/p99 send-to-receive latency at the other members, lost and duplicated deliveries (must be 0).
@@ -33,6 +37,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
+
+from bench import peer_chat
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -231,20 +237,26 @@ async def _client(
     start: float,
     stop: float,
     rate: float,
+    client_index: int = 0,
+    connect_over: float = 0.0,
 ):
     from websockets.asyncio.client import connect
 
     user_id, cookie = room.members[member]
-    me = user_id if target == "trellis" else f"{room.conversation}:{member}"
-    url = (
-        server.ws
-        if target == "trellis"
-        else f"ws://127.0.0.1:{server.port}/bench/{room.conversation}/"
-    )
-    headers = [("Cookie", f"sessionid={cookie}")] if target == "trellis" else []
+    me = user_id if target in ("trellis", "peer") else f"{room.conversation}:{member}"
+    if target == "trellis":
+        url = server.ws
+    elif target == "peer":
+        url = f"ws://127.0.0.1:{server.port}/chat_ws"
+    else:
+        url = f"ws://127.0.0.1:{server.port}/bench/{room.conversation}/"
+    headers = [("Cookie", f"sessionid={cookie}")] if target in ("trellis", "peer") else []
     own = asyncio.Event()
+    # The peer's random id of the message this client waits for (closed loop).
+    waiting_for: list[int | None] = [None]
     # Client ids are unique per sender for good: a repeated one would be a resend.
     run_tag = f"{start:.3f}"
+    await asyncio.sleep(random.random() * connect_over)
     async with connect(url, origin=server.http, additional_headers=headers, max_size=2**22) as ws:
         if target == "trellis":
             hello = json.loads(await ws.recv())
@@ -254,7 +266,16 @@ async def _client(
             async for frame in ws:
                 now = time.perf_counter()
                 event = json.loads(frame)
-                if target == "trellis":
+                if target == "peer":
+                    kind, key = peer_chat.parse(event)
+                    if kind == "stored":
+                        if key[1] == waiting_for[0]:
+                            tally.echoed += 1
+                            own.set()
+                        continue
+                    if kind != "delivery":
+                        continue
+                elif target == "trellis":
                     if event["type"] != "message":
                         if event["type"] in ("error", "rate_limited"):
                             tally.errors[event.get("code", event["type"])] += 1
@@ -263,7 +284,7 @@ async def _client(
                     key = (event["message"]["sender"], event["message"]["client_id"])
                 else:
                     key = (event["from"], event["id"])
-                if key[0] == me:
+                if key[0] == me and target != "peer":
                     tally.echoed += 1
                     own.set()
                     continue
@@ -282,11 +303,17 @@ async def _client(
         n = 0
         while time.perf_counter() < stop:
             cid = f"{run_tag}-{me}-{n}"
+            if target == "peer":
+                cid = -(client_index * peer_chat.RANDOM_ID_SPAN + n + 1)
+                waiting_for[0] = cid
             key = (me, cid)
             own.clear()
             tally.sent[key] = time.perf_counter()
             tally.expected[key] = len(room.members) - 1
-            if target == "trellis":
+            if target == "peer":
+                other = room.members[1 - member][0]
+                frame = peer_chat.frame(recipient=other, random_id=cid, text=f"bench {n}")
+            elif target == "trellis":
                 frame = {
                     "type": "send",
                     "conversation": room.conversation,
@@ -313,12 +340,19 @@ async def _client(
 
 
 async def _load(
-    *, target: str, servers, rooms: list[Room], duration: float, rate: float, warmup: float = 0
+    *,
+    target: str,
+    servers,
+    rooms: list[Room],
+    duration: float,
+    rate: float,
+    warmup: float = 0,
+    connect_over: float = 0,
 ) -> dict:
     tally = Tally()
     # Every socket connects, and its connection work (session, limits, the hello's database read)
     # is done, before anyone sends.
-    start = time.perf_counter() + 3 + warmup
+    start = time.perf_counter() + 3 + connect_over + warmup
     stop = start + duration
     tasks = []
     index = 0
@@ -336,6 +370,8 @@ async def _load(
                     start=start,
                     stop=stop,
                     rate=rate,
+                    client_index=index,
+                    connect_over=connect_over,
                 )
             )
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -376,44 +412,102 @@ def run(args) -> list[dict]:
     from testkit.servers import run_servers
 
     results = []
-    with bench_django() as database_url:
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(bench_django())
         from django.db import connections
 
-        rooms = seed(args.clients)
+        with_peer = "peer" in args.target
+        if with_peer:
+            # The peer is one-to-one only: every target gets the same pairs.
+            seeder = Seeder()
+            rooms = [seeder.pair() for _ in range(args.clients // 2)]
+        else:
+            rooms = seed(args.clients)
         connections.close_all()
         prefix = f"trellis_bench_{uuid.uuid4().hex[:6]}"
-        for server_kind, layer, target in itertools.product(args.server, args.layer, args.target):
-            env = server_env(
-                database_url=database_url,
-                prefix=prefix,
-                layer=layer,
-                conn_max_age=args.conn_max_age,
-            )
-            # The benchmark measures the message path; the limiter still runs on every send.
-            env.update(TRELLIS_SEND_RATE_PER_SECOND="100000", TRELLIS_SEND_BURST="100000")
-            app = (
-                "config.asgi:application" if target == "trellis" else "bench.echo_asgi:application"
-            )
-            with run_servers(
-                [server_kind, server_kind],
-                env=env,
-                app=app,
-                lifetime=args.duration + args.warmup + 120,
-            ) as servers:
-                result = asyncio.run(
-                    _load(
-                        target=target,
-                        servers=servers,
-                        rooms=rooms,
-                        duration=args.duration,
-                        rate=args.rate,
-                        warmup=args.warmup,
-                    )
+        peer_rooms: list[Room] = []
+        peer_env: dict = {}
+        if with_peer:
+            peer_env = stack.enter_context(
+                peer_chat.peer_project(
+                    database_url=database_url,
+                    redis_url=os.environ["REDIS_URL"],
+                    prefix=f"{prefix}_peer",
                 )
-            result.update(server=server_kind, layer=layer, rate=args.rate, warmup=args.warmup)
-            results.append(result)
-            print(json.dumps(result), flush=True)
+            )
+            peer_rooms = [
+                Room(i, members) for i, members in enumerate(peer_chat.seed(peer_env, len(rooms)))
+            ]
+        for round_, server_kind, layer in itertools.product(
+            range(1, args.rounds + 1), args.server, args.layer
+        ):
+            for target in args.target:
+                env = server_env(
+                    database_url=database_url,
+                    prefix=prefix,
+                    layer=layer,
+                    conn_max_age=args.conn_max_age,
+                )
+                # The benchmark measures the message path; the limiter still runs on every send.
+                env.update(TRELLIS_SEND_RATE_PER_SECOND="100000", TRELLIS_SEND_BURST="100000")
+                app = {
+                    "trellis": "config.asgi:application",
+                    "echo": "bench.echo_asgi:application",
+                    "peer": "peer_asgi:application",
+                }[target]
+                if target == "peer":
+                    env.update(peer_env, PEER_CHANNEL_LAYER=peer_chat.LAYERS[layer])
+                with run_servers(
+                    [server_kind, server_kind],
+                    env=env,
+                    app=app,
+                    lifetime=args.duration + args.warmup + 120,
+                ) as servers:
+                    result = asyncio.run(
+                        _load(
+                            target=target,
+                            servers=servers,
+                            rooms=peer_rooms if target == "peer" else rooms,
+                            duration=args.duration,
+                            rate=args.rate,
+                            warmup=args.warmup,
+                            connect_over=args.connect_over,
+                        )
+                    )
+                result.update(
+                    server=server_kind,
+                    layer=layer,
+                    rate=args.rate,
+                    warmup=args.warmup,
+                    round=round_,
+                )
+                results.append(result)
+                print(json.dumps(result), flush=True)
     return results
+
+
+def ratios(results: list[dict]) -> list[dict]:
+    """Per round, server and layer: Trellis' msg/s divided by each other target's."""
+    rows = []
+    groups: dict[tuple, dict[str, float]] = {}
+    for r in results:
+        groups.setdefault((r["round"], r["server"], r["layer"]), {})[r["target"]] = r[
+            "messages_per_s"
+        ]
+    for (round_, server, layer), rates in groups.items():
+        trellis = rates.get("trellis")
+        for other in ("peer", "echo"):
+            if trellis is not None and rates.get(other):
+                rows.append(
+                    {
+                        "round": round_,
+                        "server": server,
+                        "layer": layer,
+                        "ratio": f"trellis/{other}",
+                        "value": round(trellis / rates[other], 2),
+                    }
+                )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -435,12 +529,24 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds between connecting and the first send (the sockets' connection work)",
     )
     parser.add_argument(
+        "--connect-over",
+        type=float,
+        default=0,
+        help="seconds over which the clients connect, at random (0: all at once)",
+    )
+    parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE for the servers"
     )
     parser.add_argument("--server", nargs="+", default=["daphne"], choices=["daphne", "uvicorn"])
     parser.add_argument("--layer", nargs="+", default=["pubsub"], choices=sorted(LAYERS))
     parser.add_argument(
-        "--target", nargs="+", default=["trellis", "echo"], choices=["trellis", "echo"]
+        "--target",
+        nargs="+",
+        default=["trellis", "peer", "echo"],
+        choices=["trellis", "peer", "echo"],
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="times the targets run, one after the other"
     )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
@@ -451,12 +557,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--duration is at most 300 seconds")
     results = run(args)
     print()
-    heads = ("server", "layer", "target", "msg/s", "deliv/s", "p50 ms", "p99 ms", "lost", "dup")
-    print("{:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4}".format(*heads))
+    heads = ("round", "server", "layer", "target", "msg/s", "deliv/s", "p50 ms", "p99 ms")
+    heads += ("lost", "dup")
+    line = "{:>5} {:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4}"
+    print(line.format(*heads))
     for r in results:
-        row = (r["server"], r["layer"], r["target"], r["messages_per_s"], r["deliveries_per_s"])
-        row += (str(r["p50_ms"]), str(r["p99_ms"]), r["lost"], r["duplicated"])
-        print("{:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4}".format(*row))
+        row = (r["round"], r["server"], r["layer"], r["target"], r["messages_per_s"])
+        row += (r["deliveries_per_s"], str(r["p50_ms"]), str(r["p99_ms"]), r["lost"])
+        print(line.format(*row, r["duplicated"]))
+    for row in ratios(results):
+        print(json.dumps(row))
     bad = [r for r in results if r["lost"] or r["duplicated"] or r["client_failures"]]
     return 1 if bad else 0
 

@@ -11,8 +11,10 @@ rule (`conversation_meetings_allowed`, `conversations_ended`): only an active ma
 whose adults are all active has meetings ahead.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
 
@@ -38,6 +40,68 @@ def access_conversation_as_member(*, user: User, conversation_id: int) -> Conver
         )
     except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
         raise ConversationNotFound from exc
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    role: str  # Membership.Role
+    is_minor: bool
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class ConversationMembers:
+    """A conversation its member may read, with every member as of one read (`conversation`
+    carries its district, program and match)."""
+
+    conversation: Conversation
+    members: tuple[Member, ...]
+
+    @property
+    def reader_ids(self) -> list[int]:
+        """As `reader_ids(conversation=...)`: the active members (the conversation is readable,
+        or access would have been refused)."""
+        return [m.user_id for m in self.members if m.is_active]
+
+    def others(self, user_id: int) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.user_id != user_id)
+
+
+def access_conversation_members(*, user: User, conversation_id: int) -> ConversationMembers:
+    """As `access_conversation_as_member`, in one statement that also reads every member (role,
+    age, active): the send path's access check, moderation context and recipients share it."""
+    if not user.is_authenticated or not user.is_active:
+        raise ConversationNotFound
+    try:
+        rows = list(
+            Membership.objects.filter(conversation_id=conversation_id)
+            .select_related(
+                "conversation__district", "conversation__program", "conversation__match"
+            )
+            .annotate(
+                user_is_minor=F("user__is_minor"),
+                user_is_active=F("user__is_active"),
+            )
+            .order_by("pk")
+        )
+    except (ValueError, TypeError) as exc:
+        raise ConversationNotFound from exc
+    if not any(row.user_id == user.pk for row in rows):
+        raise ConversationNotFound
+    conversation = rows[0].conversation
+    if conversation.match is not None and conversation.match.status == Match.Status.CLOSED:
+        raise ConversationNotFound
+    members = tuple(
+        Member(
+            user_id=row.user_id,
+            role=row.role,
+            is_minor=row.user_is_minor,
+            is_active=row.user_is_active,
+        )
+        for row in rows
+    )
+    return ConversationMembers(conversation=conversation, members=members)
 
 
 def access_conversation_to_report(*, user: User, conversation_id: int) -> Conversation:

@@ -5,6 +5,7 @@ full channels, Redis down), so clients recover anything missed by resuming from 
 number they saw. A failure to send is therefore logged and counted, never raised into a service.
 """
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -82,14 +83,25 @@ def notify_after_commit(*, groups: Iterable[str], event: dict) -> None:
 
 
 def _send_now(groups: list[str], event: dict) -> None:
+    """Fan `event` out to `groups` in one hop to the event loop (the caller is the database
+    thread, which waits: one hop per event, not one per group, keeps that wait short)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not groups:
         return
-    for group in groups:
-        try:
-            async_to_sync(layer.group_send)(group, {"type": "trellis.event", "event": event})
-            stats["events_sent"] += 1
-        except Exception:
+    try:
+        results = async_to_sync(_fan_out)(layer, groups, {"type": "trellis.event", "event": event})
+    except Exception as exc:
+        results = [exc] * len(groups)
+    for group, result in zip(groups, results, strict=True):
+        if isinstance(result, BaseException):
             # The message is stored; members recover it on resume. One line, no traceback storm.
             stats["events_failed"] += 1
             logger.warning("event fan-out failed for group=%s type=%s", group, event.get("type"))
+        else:
+            stats["events_sent"] += 1
+
+
+async def _fan_out(layer, groups: list[str], message: dict) -> list:
+    return await asyncio.gather(
+        *(layer.group_send(group, message) for group in groups), return_exceptions=True
+    )

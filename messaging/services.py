@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -281,33 +280,62 @@ def message_existing(*, sender: User, client_id: str, digest: str) -> Message | 
 
 
 def _next_numbers(conversation_id: int, *, only_open: bool = False) -> tuple[int, int] | None:
-    """The conversation's next sequence and change numbers for a new message; None when
-    `only_open` and the conversation is closed.
+    """The conversation's next sequence and change numbers for a new message, in one statement
+    (UPDATE ... RETURNING); None when `only_open` and the conversation is closed (or gone).
 
     The UPDATE takes the conversation's row lock until commit, which serialises allocation per
-    conversation (PostgreSQL) or per database (SQLite's write lock).
+    conversation (PostgreSQL) or per database (SQLite's write lock): keep the work after it short.
     """
-    conversations = Conversation.objects.filter(pk=conversation_id)
-    if only_open:
-        conversations = conversations.filter(is_open=True)
-    if not conversations.update(last_seq=F("last_seq") + 1, last_change=F("last_change") + 1):
-        return None
-    return Conversation.objects.values_list("last_seq", "last_change").get(pk=conversation_id)
+    meta = Conversation._meta
+    qn = connection.ops.quote_name
+    seq, change, is_open = (
+        qn(meta.get_field(n).column) for n in ("last_seq", "last_change", "is_open")
+    )
+    condition = f" AND {is_open}" if only_open else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {seq} = {seq} + 1, {change} = {change} + 1"  # noqa: S608 (names from the model, the value a parameter)
+            f" WHERE {qn(meta.pk.column)} = %s{condition} RETURNING {seq}, {change}",
+            [conversation_id],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row is not None else None
+
+
+def _next_change(conversation_id: int) -> int:
+    """The conversation's next change number, in one statement (its row lock until commit)."""
+    meta = Conversation._meta
+    qn = connection.ops.quote_name
+    change = qn(meta.get_field("last_change").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} SET {change} = {change} + 1"  # noqa: S608 (as above)
+            f" WHERE {qn(meta.pk.column)} = %s RETURNING {change}",
+            [conversation_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def message_insert(
-    *, conversation: Conversation, sender: User, client_id: str, body: str, digest: str
+    *,
+    conversation: Conversation,
+    sender: User,
+    client_id: str,
+    body: str,
+    digest: str,
+    state: str = Message.State.PENDING,
 ) -> Message:
-    """Store a member's message with the conversation's next numbers, state `pending`. Call inside
-    a transaction, with a cleaned body; screening and the event are the caller's
-    (actions.messages.message_send), in the same transaction. MessageRejected ("closed") when the
-    conversation is not open.
+    """Store a member's message with the conversation's next numbers and its `state` (the
+    screening's, decided before: actions.messages.message_send). Call inside a transaction, with
+    a cleaned body; the verdict and the event are the caller's, in the same transaction.
+    MessageRejected ("closed") when the conversation is not open; IntegrityError when the sender
+    already used `client_id` (the caller's transaction is then unusable: roll it back).
     """
     numbers = _next_numbers(conversation.pk, only_open=True)
     if numbers is None:
         raise MessageRejected(gettext("This conversation is not open for messages."), code="closed")
     seq, change = numbers
-    message = Message.objects.create(
+    return Message.objects.create(
         conversation=conversation,
         sender=sender,
         seq=seq,
@@ -315,8 +343,8 @@ def message_insert(
         client_id=client_id,
         body=body,
         body_sha256=digest,
+        state=state,
     )
-    return message
 
 
 def system_message_post(
@@ -367,26 +395,25 @@ def message_state_set(*, message: Message, state: str) -> Message:
 
     A message still being inserted needs no new number: nobody has seen it yet.
     """
-    Conversation.objects.filter(pk=message.conversation_id).update(last_change=F("last_change") + 1)
-    message.change = Conversation.objects.values_list("last_change", flat=True).get(
-        pk=message.conversation_id
-    )
+    message.change = _next_change(message.conversation_id)
     message.state = state
     message.state_changed_at = timezone.now()
     message.save(update_fields=["state", "state_changed_at", "change"])
     return message
 
 
-def notify_message(*, message: Message) -> None:
+def notify_message(*, message: Message, readers: list[int] | None = None) -> None:
     """Tell the right people about a message's current state, after commit.
 
     Visible messages go to every member who may read the conversation (access.reader_ids); a card
     addressed to one member (`visible_to`) to that member only, while they may read it. A pending,
     held or rejected message goes to its sender only (staff learn of held messages through the
     review queue), never to the other members, and not even to the sender once they may no longer
-    read the conversation.
+    read the conversation. `readers`: the caller's `reader_ids`, when it read them for this
+    send already (access.ConversationMembers).
     """
-    readers = reader_ids(conversation=message.conversation)
+    if readers is None:
+        readers = reader_ids(conversation=message.conversation)
     if message.visible_to_id is not None:
         visible = message.is_visible_to_recipients and message.visible_to_id in readers
         recipients = [message.visible_to_id] if visible else []

@@ -6,6 +6,8 @@ Keyword phrases, thresholds and allowlisted sites are district policy, not anyon
 so the audit entry carries them (unlike message text or names, which it never does).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import User
 
+from .detectors.base import KeywordSpec
 from .models import DistrictModeration, KeywordRule, validate_threshold
+from .normalize import normalize
 
 SETTINGS_FIELDS = (
     "toxicity_threshold",
@@ -32,6 +36,72 @@ SETTINGS_ACTIONS = (
     "moderation.keyword_rule_changed",
     "moderation.keyword_rule_deleted",
 )
+
+
+# -- what the send path reads: cached per process, keyed by the district's moderation_version -----
+
+
+@dataclass(frozen=True)
+class DistrictSettings:
+    """The part of a district's moderation settings the detectors see, keyword phrases already
+    normalised. The defaults (no settings row, no rules) are `DistrictSettings()`."""
+
+    allowlist: tuple[str, ...] = ()
+    toxicity_threshold: float | None = None
+    toxicity_thresholds: tuple[tuple[str, float], ...] = ()
+    keywords: tuple[KeywordSpec, ...] = ()
+
+
+# district id -> (moderation_version, settings). Plain dict operations only, which CPython makes
+# atomic, so threads of one process can share it without a lock; a race loads the row twice.
+_cache: dict[int, tuple[int, DistrictSettings]] = {}
+
+
+def district_settings_cached(*, district_id: int, version: int) -> DistrictSettings:
+    """The district's settings as of `version` (`District.moderation_version`, read by the caller
+    with the sender's conversation) or newer: from this process's cache while the version is
+    unchanged, else read (two statements) and cached.
+
+    Every write to the settings row or to a keyword rule moves the version in its own
+    transaction, whoever writes (triggers: moderation migration 0009), so a change is seen by the
+    next send in every process. Loading after reading the version can only see newer rows, never
+    older ones: a stale entry is kept at most until the next send.
+    """
+    entry = _cache.get(district_id)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    loaded = _district_settings_load(district_id)
+    _cache[district_id] = (version, loaded)
+    return loaded
+
+
+def district_settings_cache_clear() -> None:
+    """Forget every cached district (tests; a process that wants a clean slate)."""
+    _cache.clear()
+
+
+def _district_settings_load(district_id: int) -> DistrictSettings:
+    row = DistrictModeration.objects.filter(district_id=district_id).first()
+    keywords = tuple(
+        KeywordSpec(
+            phrase=normalize(rule.phrase).words.text,
+            category=rule.category,
+            action=rule.action,
+            label=rule.label,
+        )
+        for rule in KeywordRule.objects.filter(district_id=district_id, is_active=True)
+    )
+    if row is None:
+        return DistrictSettings(keywords=keywords)
+    return DistrictSettings(
+        allowlist=tuple(row.allowlist()),
+        toxicity_threshold=row.toxicity_threshold,
+        toxicity_thresholds=tuple(sorted((row.toxicity_thresholds or {}).items())),
+        keywords=keywords,
+    )
+
+
+# -- writes ----------------------------------------------------------------------------------------
 
 
 def _values(row, fields) -> dict:

@@ -1,14 +1,16 @@
-"""Moderation writes. `message_screen` is the one entry point the send action calls on every new
-message (actions.messages.message_send, in the insert's transaction).
+"""Moderation writes. `message_screen` (the text, before anything is stored) and `screening_store`
+(in the insert's transaction) are the two entry points the send action calls on every new
+message (actions.messages.message_send).
 
 The life of a message's moderation:
-1. `message_screen` runs inside the sender's transaction, right after the insert. The rule
-   detectors always run here. When the verdict is final (no model configured, an inline scorer
-   such as profanity_check answered, or the rules already flag or hold: a model can only add a
-   flag) it is stored and the message's state set in the same transaction, so a message is never
-   delivered before its verdict exists.
-2. Otherwise the message stays `pending` (visible to its sender only) and a task is enqueued in the
-   same transaction (database backend) or right after commit (immediate backend).
+1. `message_screen` runs before the sender's transaction, with no database work and no lock
+   held: the rule detectors always run, and an inline scorer such as profanity_check too. When
+   the verdict is final (no model configured, an inline scorer answered, or the rules already
+   flag or hold: a model can only add a flag) the message is inserted in its final state and
+   `screening_store` stores the verdict in the same transaction, so a message is never delivered
+   before its verdict exists.
+2. Otherwise the message is inserted `pending` (visible to its sender only) and a task is
+   enqueued in the same transaction (database backend) or right after commit (immediate backend).
 3. `messages_screen_pending` (the task, and `manage.py moderation_sweep` after a restart) takes
    pending messages oldest first in bounded batches, scores them in one model call, stores each
    verdict and notifies after commit. When the model cannot score, the messages wait and are
@@ -18,12 +20,17 @@ The life of a message's moderation:
    stored too, and when the message is in the grooming direction the conversation's window is
    scored after commit (`conversation_risk_check`, off the send path's locks): past the
    district's threshold the conversation itself becomes one `pattern` review item.
+
+The district's settings and keyword rules come from a per-process cache keyed by the district's
+`moderation_version` (moderation.district_settings), which the send path reads with the
+conversation: a plain send reads no moderation table.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,10 +44,10 @@ from messaging.services import message_state_set, notify_message
 
 from . import conversation_risk, conversation_signals, policy
 from .crisis import crisis_respond
-from .detectors.base import Context, KeywordSpec
-from .models import ConversationSignal, DistrictModeration, KeywordRule, ReviewItem, ScorerStatus
+from .detectors.base import Context
+from .district_settings import district_settings_cached
+from .models import ConversationSignal, DistrictModeration, ReviewItem, ScorerStatus
 from .models import Verdict as VerdictRecord
-from .normalize import normalize
 from .pipeline import get_pipeline
 from .review.items import review_item_open, review_pattern_record
 from .scorers import registry
@@ -61,75 +68,93 @@ def _conf(key: str, default):
 # -- context ---------------------------------------------------------------------------------------
 
 
-def message_context(*, message: Message) -> Context:
-    """Everything the detectors may know about a message: roles, and the district's settings."""
-    district_id = message.conversation.district_id
+def screening_context(
+    *,
+    district_id: int,
+    moderation_version: int,
+    sender_role: str,
+    recipients: Iterable[tuple[str, bool]],
+) -> Context:
+    """Everything the detectors may know about a message: the sender's role, the other members'
+    (membership role, is_minor) and the district's settings as of `moderation_version`
+    (`District.moderation_version`). No database work while the district's settings are cached.
+    """
     # A minor reads as a student whatever their role in the conversation (a peer mentor can be a
     # minor): the policy's protections for student-bound messages follow the reader's age.
-    recipients = tuple(
-        Membership.Role.STUDENT.value if is_minor else role
-        for role, is_minor in Membership.objects.filter(conversation_id=message.conversation_id)
-        .exclude(user_id=message.sender_id)
-        .values_list("role", "user__is_minor")
+    roles = tuple(
+        Membership.Role.STUDENT.value if is_minor else role for role, is_minor in recipients
     )
-    district_settings = DistrictModeration.objects.filter(district_id=district_id).first()
-    allowlist = list(_conf("LINK_ALLOWLIST", ()))
-    threshold = None
-    thresholds: tuple[tuple[str, float], ...] = ()
-    if district_settings is not None:
-        allowlist += district_settings.allowlist()
-        threshold = district_settings.toxicity_threshold
-        thresholds = tuple(sorted((district_settings.toxicity_thresholds or {}).items()))
-    keywords = tuple(
-        KeywordSpec(
-            phrase=normalize(rule.phrase).words.text,
-            category=rule.category,
-            action=rule.action,
-            label=rule.label,
-        )
-        for rule in KeywordRule.objects.filter(district_id=district_id, is_active=True)
-    )
-    sender_role = message.sender.role if message.sender_id else "system"
+    district = district_settings_cached(district_id=district_id, version=moderation_version)
     return Context(
         sender_role=sender_role,
-        recipient_roles=recipients,
-        link_allowlist=tuple(allowlist),
-        keywords=keywords,
-        toxicity_threshold=threshold,
-        toxicity_thresholds=thresholds,
+        recipient_roles=roles,
+        link_allowlist=(*_conf("LINK_ALLOWLIST", ()), *district.allowlist),
+        keywords=district.keywords,
+        toxicity_threshold=district.toxicity_threshold,
+        toxicity_thresholds=district.toxicity_thresholds,
+    )
+
+
+def message_context(*, message: Message) -> Context:
+    """The context of a stored message (the worker's path): as `screening_context`, with the
+    members and the district's version read here."""
+    district_id = message.conversation.district_id
+    recipients = (
+        Membership.objects.filter(conversation_id=message.conversation_id)
+        .exclude(user_id=message.sender_id)
+        .order_by("pk")
+        .values_list("role", "user__is_minor")
+    )
+    version = District.objects.values_list("moderation_version", flat=True).get(pk=district_id)
+    return screening_context(
+        district_id=district_id,
+        moderation_version=version,
+        sender_role=message.sender.role if message.sender_id else "system",
+        recipients=list(recipients),
     )
 
 
 # -- the send path ---------------------------------------------------------------------------------
 
 
-def message_screen(*, message: Message) -> Message:
-    """Decide a freshly inserted message's state (inside the sender's transaction).
+@dataclass(frozen=True)
+class Screening:
+    """What `message_screen` decided: the state to store the message in, and the verdict to store
+    with it; no verdict when the message waits (`pending`) for the worker's model."""
 
-    Sets `delivered`, `flagged` or `held` with a stored verdict, or leaves it `pending` with a
-    scoring task enqueued. The caller notifies after this returns, so recipients see the message
-    only in a visible state.
+    state: str
+    verdict: policy.Verdict | None
+
+
+def message_screen(*, body: str, context: Context) -> Screening:
+    """Screen a new message's text before it is stored (no database work, no lock held).
+
+    `delivered`, `flagged` or `held` with the verdict when it is final; `pending` without one
+    when the configured model scores in the worker (or the inline scorer could not score and
+    the rules found nothing).
     """
-    if message.kind == Message.Kind.SYSTEM:
-        message.state = Message.State.DELIVERED
-        message.save(update_fields=["state"])
-        return message
     pipeline = get_pipeline()
-    context = message_context(message=message)
     scorer = registry.get_scorer() if pipeline.has_model else None
     if scorer is not None and scorer.inline:
-        verdict = pipeline.run(message.body, context, include_model=True)
+        verdict = pipeline.run(body, context, include_model=True)
         # Unscored but already flagged or held by the rules: a model could only add a flag.
         if verdict.scored or verdict.action != "deliver":
-            return verdict_store(message=message, verdict=verdict, inserting=True)
+            return Screening(STATE_FOR_ACTION[verdict.action], verdict)
     else:
-        verdict = pipeline.run(message.body, context, include_model=False)
+        verdict = pipeline.run(body, context, include_model=False)
         if scorer is None or verdict.action != "deliver":
-            return verdict_store(message=message, verdict=verdict, inserting=True)
-    message.state = Message.State.PENDING
-    message.save(update_fields=["state"])
-    _enqueue_scoring()
-    return message
+            return Screening(STATE_FOR_ACTION[verdict.action], verdict)
+    return Screening(Message.State.PENDING, None)
+
+
+def screening_store(*, message: Message, screening: Screening) -> Message:
+    """Store a screening with the message just inserted in `screening.state`, in the insert's
+    transaction: the verdict (with its review item, audit entry and crisis answer), or the
+    scoring task of a pending message. The caller notifies after this returns."""
+    if screening.verdict is None:
+        _enqueue_scoring()
+        return message
+    return verdict_store(message=message, verdict=screening.verdict, inserting=True)
 
 
 def _enqueue_scoring(run_after: datetime.datetime | None = None) -> None:
@@ -167,11 +192,11 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
     answer a student's crisis message (moderation.crisis).
 
     Idempotent: a message that already has a verdict keeps it (a sweep racing a task changes
-    nothing). Call inside a transaction; events leave after commit. `inserting`: the message is
-    being stored in this transaction, so nobody has seen an earlier state of it.
+    nothing). Call inside a transaction; events leave after commit. `inserting`: the message was
+    inserted in this transaction already in the verdict's state (`screening_store`), so it has no
+    verdict yet and nobody has seen an earlier state of it.
     """
-    existing = VerdictRecord.objects.filter(message=message).first()
-    if existing is not None:
+    if not inserting and VerdictRecord.objects.filter(message=message).exists():
         return message
     record = VerdictRecord.objects.create(
         message=message,
@@ -186,9 +211,8 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
         signals=verdict.signals,
     )
     if inserting:
-        message.state = STATE_FOR_ACTION[verdict.action]
-        message.state_changed_at = timezone.now()
-        message.save(update_fields=["state", "state_changed_at"])
+        if message.state != STATE_FOR_ACTION[verdict.action]:
+            raise ValueError("A message is inserted in its verdict's state (screening_store).")
     else:
         message_state_set(message=message, state=STATE_FOR_ACTION[verdict.action])
     signals = message_signals_record(message=message)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from messaging import realtime
 from messaging import services as messaging
+from moderation.district_settings import district_settings_cache_clear
 from testkit.sessions import login_verified
 
 _seq = itertools.count(1)
@@ -28,6 +29,15 @@ def pytest_configure(config):
             "Run the suite through `make test` (tests.services starts PostgreSQL and Redis), "
             "or set DATABASE_URL and REDIS_URL."
         )
+
+
+@pytest.fixture(autouse=True)
+def _district_settings_cache():
+    """Each test starts with an empty cache of district moderation settings: a database flushed
+    between transactional tests may hand a new district an id (and version) seen before."""
+    district_settings_cache_clear()
+    yield
+    district_settings_cache_clear()
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 `settings.MODERATION["TOXICITY_SCORER"]`: "detoxify", "profanity_check", "none", or "auto"
 (Detoxify when a checkpoint is configured, else profanity_check). The model behind it loads on the
-first call, never at import. Every call runs on one dedicated thread with a timeout, so a hung
-model costs one thread and a timeout, not the worker: while that thread is still stuck, further
-calls fail at once with ScorerUnavailable instead of piling up threads. Concurrent callers (several
-sends at once in one web process) queue on that thread.
+first call, never at import. Every call of a model scorer (Detoxify) runs on one dedicated thread
+with a timeout, so a hung model costs one thread and a timeout, not the worker: while that thread
+is still stuck, further calls fail at once with ScorerUnavailable instead of piling up threads.
+An inline scorer (profanity_check: a sparse dot product computed with numpy, well under a
+millisecond) runs on the caller's thread: the hop to the model thread and back cost more than the
+scoring, and concurrent sends queued on it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from typing import NoReturn
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -118,6 +121,8 @@ def score(
     scorer = get_scorer()
     if scorer is None:
         raise ScorerUnavailable("toxicity scoring is switched off")
+    if scorer.inline:
+        return _score_here(scorer, texts, languages)
     if timeout is None:
         timeout = float(settings.MODERATION.get("MODEL_TIMEOUT_SECONDS", 30))
     with _lock:
@@ -145,17 +150,36 @@ def score(
             _hung = future
         logger.error("toxicity scorer %s timed out after %ss", scorer.name, timeout)
         raise ScorerUnavailable(f"model timed out after {timeout:g}s") from exc
-    except ScorerUnavailable as exc:
-        _set_status("failed", exc.reason)
-        logger.error("toxicity scorer %s unavailable: %s", scorer.name, exc.reason)
-        raise
-    except MemoryError as exc:
-        _set_status("failed", "out of memory")
-        logger.error("toxicity scorer %s ran out of memory", scorer.name)
-        raise ScorerUnavailable("out of memory") from exc
     except Exception as exc:
-        _set_status("failed", type(exc).__name__)
-        logger.exception("toxicity scorer %s crashed", scorer.name)
-        raise ScorerUnavailable(f"model crashed: {type(exc).__name__}") from exc
+        _raise_unavailable(scorer, exc)
     _set_status("ready", "")
     return result
+
+
+def _score_here(
+    scorer: ToxicityScorer, texts: Sequence[str], languages: Sequence[str] | None
+) -> list[dict[str, float]]:
+    try:
+        if languages is None:
+            result = scorer.score_batch(list(texts))
+        else:
+            result = scorer.score_languages(list(texts), list(languages))
+    except Exception as exc:
+        _raise_unavailable(scorer, exc)
+    _set_status("ready", "")
+    return result
+
+
+def _raise_unavailable(scorer: ToxicityScorer, error: Exception) -> NoReturn:
+    """Record a scorer's failure and raise it as ScorerUnavailable (call while handling it)."""
+    if isinstance(error, ScorerUnavailable):
+        _set_status("failed", error.reason)
+        logger.error("toxicity scorer %s unavailable: %s", scorer.name, error.reason)
+        raise error
+    if isinstance(error, MemoryError):
+        _set_status("failed", "out of memory")
+        logger.error("toxicity scorer %s ran out of memory", scorer.name)
+        raise ScorerUnavailable("out of memory") from error
+    _set_status("failed", type(error).__name__)
+    logger.exception("toxicity scorer %s crashed", scorer.name)
+    raise ScorerUnavailable(f"model crashed: {type(error).__name__}") from error

@@ -321,11 +321,11 @@ async def test_resume_shows_the_sender_their_own_held_message(cookies, conversat
 
 async def test_held_message_reaches_only_its_sender(cookies, conversation, mentor, monkeypatch):
     from actions import messages as send_action
+    from moderation.policy import Verdict
+    from moderation.services import Screening
 
-    def hold(*, message):
-        message.state = Message.State.HELD
-        message.save(update_fields=["state"])
-        return message
+    def hold(*, body, context):
+        return Screening(Message.State.HELD, Verdict(action="hold", categories=["contact_info"]))
 
     # The send action's screening seam: the verdict a held message would get, without detectors.
     monkeypatch.setattr(send_action, "message_screen", hold)
