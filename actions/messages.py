@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from accounts.audit import audit_record
 from accounts.models import User
 from messaging.access import ConversationNotFound, access_conversation_as_member
+from messaging.limits import send_rate_check
 from messaging.services import (
     MessageRejected,
     SendResult,
@@ -31,7 +32,11 @@ def message_send(*, sender: User, conversation_id: int, client_id: str, body: st
 
     The verdict is stored in the insert's transaction (moderation.services.message_screen), so a
     message is never announced before it exists; the event leaves after commit.
+
+    Raises messaging.limits.RateLimited (with the retry time) before anything else when the
+    sender is over the send rate, for the socket and the HTTP API alike: nothing is read or stored.
     """
+    send_rate_check(user_id=sender.pk)
     body = clean_body(body)
     client_id = clean_client_id(client_id)
     digest = message_digest(body)

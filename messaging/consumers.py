@@ -28,6 +28,7 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
+from django.utils.translation import gettext
 
 from accounts.sessions import session_group
 from accounts.ws import session_still_live
@@ -155,7 +156,7 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
         self._closing = False
         self._heartbeat: asyncio.Task | None = None
         self._protocol_strikes = _Strikes()
-        self._rate_strikes = _Strikes()
+        self._flood = limits.FloodPolicy.from_settings()
         self._typing_sent: dict[int, float] = {}
         self._order = DeliveryOrder()
         try:
@@ -510,44 +511,46 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
 
     async def on_send(self, event):
         ref, client_id = event.get("ref"), event["client_id"]
-        if not await limits.send_allowed(user_id=self.user.pk):
-            realtime.stats["rate_limited"] += 1
-            rate = float(settings.TRELLIS_REALTIME["SEND_RATE_PER_SECOND"])
-            refusal = {
-                "type": "rate_limited",
-                "for": "send",
-                "conversation": event["conversation"],
-                "client_id": client_id,
-                "retry_after_ms": int(1000 / rate) if rate > 0 else 60_000,
-                "detail": "Too many messages; this one was not stored. Slow down and resend.",
-            }
-            if ref is not None:
-                refusal["ref"] = ref
-            await self._send_json(refusal)
-            refused = self._rate_strikes.add()
-            if refused >= settings.TRELLIS_REALTIME["RATE_LIMIT_STRIKES"]:
-                logger.warning("socket closed: rate limit offender user=%s", self.user.pk)
-                with contextlib.suppress(Unavailable):
-                    await _db(
-                        rate_limit_offender_record,
-                        user=self.user,
-                        refused=refused,
-                        conversation_id=event["conversation"],
-                    )
-                await self._close(CLOSE_RATE_LIMIT)
+        try:
+            result = await _db(
+                message_send,
+                sender=self.user,
+                conversation_id=event["conversation"],
+                client_id=client_id,
+                body=event["body"],
+            )
+        except limits.RateLimited as exc:
+            await self._rate_limited(event, exc)
             return
-        result = await _db(
-            message_send,
-            sender=self.user,
-            conversation_id=event["conversation"],
-            client_id=client_id,
-            body=event["body"],
-        )
-        message = result.message
-        ack = {"type": "ack", **realtime.ack_payload(message)}
+        ack = {"type": "ack", **realtime.ack_payload(result.message)}
         if ref is not None:
             ack["ref"] = ref
         await self._send_json(ack)
+
+    async def _rate_limited(self, event, exc: limits.RateLimited):
+        realtime.stats["rate_limited"] += 1
+        refusal = {
+            "type": "rate_limited",
+            "for": "send",
+            "conversation": event["conversation"],
+            "client_id": event["client_id"],
+            "retry_after_ms": exc.retry_after_ms,
+            "detail": gettext("Too many messages; this one was not stored. Slow down and resend."),
+        }
+        if event.get("ref") is not None:
+            refusal["ref"] = event["ref"]
+        await self._send_json(refusal)
+        refused = self._flood.refused()
+        if refused is not None:
+            logger.warning("socket closed: rate limit offender user=%s", self.user.pk)
+            with contextlib.suppress(Unavailable):
+                await _db(
+                    rate_limit_offender_record,
+                    user=self.user,
+                    refused=refused,
+                    conversation_id=event["conversation"],
+                )
+            await self._close(CLOSE_RATE_LIMIT)
 
     async def on_resume(self, event):
         after_seq = event["after_seq"]
