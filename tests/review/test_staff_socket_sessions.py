@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import UserSession
+from messaging import sockets
 from moderation import consumers
 from testkit.sessions import login_verified
 from tests.messaging import support
@@ -77,7 +78,7 @@ async def test_the_idle_sweep_closes_the_staff_socket(moderator):
 
 
 async def test_an_idle_session_is_noticed_by_the_periodic_check(moderator, monkeypatch):
-    monkeypatch.setattr(consumers, "SESSION_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(sockets, "SESSION_CHECK_SECONDS", 0.2)  # the base of both sockets
     client = await sync_to_async(_verified)(moderator)
     key = _cookie(client)
     communicator = await _open(key)

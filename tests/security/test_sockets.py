@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User, UserSession
-from messaging import consumers
+from messaging import sockets
 from messaging.consumers import CLOSE_SESSION_ENDED
 from messaging.models import Message
 from testkit.sessions import login_verified
@@ -121,7 +121,7 @@ async def test_sign_out_closes_only_that_sessions_socket(student):
 
 
 async def test_disabled_account_socket_closes_by_the_periodic_check(student, monkeypatch):
-    monkeypatch.setattr(consumers, "SESSION_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(sockets, "SESSION_CHECK_SECONDS", 0.2)  # the base of both sockets
     client = await sync_to_async(_verified)(student)
     sock = await connect(_cookie(client))
     # Disabled behind the application's back (no close event): the socket's own check notices.
