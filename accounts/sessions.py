@@ -109,7 +109,12 @@ def _live_remember(row: UserSession) -> None:
     until = (row.last_seen_at + datetime.timedelta(seconds=row.idle_timeout_seconds)).timestamp()
     if until <= now:
         return
-    entry = {"until": until, "seen": row.last_seen_at.timestamp(), "checked": now}
+    entry = {
+        "user": row.user_id,
+        "until": until,
+        "seen": row.last_seen_at.timestamp(),
+        "checked": now,
+    }
     try:
         cache.set(_live_key(row.session_key), entry, timeout=math.ceil(min(LIVE_FOR, until - now)))
     except Exception:
@@ -242,6 +247,9 @@ def session_admit_socket(*, session_key: str | None, user: User) -> bool:
     authenticated but has no row yet (signed in before tracking, or in a test) is registered."""
     if not session_key or not user.is_authenticated:
         return False
+    cached = _live_cached(session_key)
+    if cached is not None and cached.get("user") == user.pk:
+        return True  # another socket of the session was admitted within LIVE_FOR: no query
     if not UserSession.objects.filter(session_key=session_key).exists():
         if str(_store(session_key).get(SESSION_KEY, "")) != str(user.pk):
             return False

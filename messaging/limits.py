@@ -36,10 +36,16 @@ logger = logging.getLogger(__name__)
 
 # Seconds a socket's registration lives without a refresh (a crashed process frees its slots).
 SOCKET_TTL = 90
-REDIS_TIMEOUT = 0.5
+# Seconds to connect to Redis or read a reply. Waiting does not block the event loop; a loop
+# busy with hundreds of handshakes at once took longer than half a second to read replies and
+# fell back to per-process limits.
+REDIS_TIMEOUT = 2.0
+# The send path's check runs on the database thread, which every send of the process shares: a
+# Redis that does not answer must not hold it long.
+REDIS_SEND_TIMEOUT = 0.5
 # Connections per pool, and how long a caller waits for a free one before the per-process fallback.
-REDIS_POOL_SIZE = 32
-REDIS_POOL_TIMEOUT = 2.0
+REDIS_POOL_SIZE = 64
+REDIS_POOL_TIMEOUT = 10.0
 
 
 class RateLimited(Exception):
@@ -105,12 +111,12 @@ _sync_clients: dict[str, redis.Redis] = {}
 _sync_lock = threading.Lock()
 
 
-def _pool_options() -> dict:
+def _pool_options(timeout: float = REDIS_TIMEOUT) -> dict:
     return {
         "max_connections": REDIS_POOL_SIZE,
         "timeout": REDIS_POOL_TIMEOUT,
-        "socket_connect_timeout": REDIS_TIMEOUT,
-        "socket_timeout": REDIS_TIMEOUT,
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
     }
 
 
@@ -135,7 +141,9 @@ def _redis_sync() -> redis.Redis | None:
         with _sync_lock:
             client = _sync_clients.get(url)
             if client is None:
-                pool = redis.BlockingConnectionPool.from_url(url, **_pool_options())
+                pool = redis.BlockingConnectionPool.from_url(
+                    url, **_pool_options(REDIS_SEND_TIMEOUT)
+                )
                 client = _sync_clients[url] = redis.Redis(connection_pool=pool)
     return client
 

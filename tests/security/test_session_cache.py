@@ -71,3 +71,10 @@ def test_every_way_a_session_ends_clears_its_cached_answer(key, student, how):
     else:
         sessions.session_rekey(old_key=key, new_key="k" * 32, user=student)
     assert sessions.session_is_live(key) is False
+
+
+def test_a_second_socket_of_a_live_session_is_admitted_without_a_query(key, student):
+    assert sessions.session_admit_socket(session_key=key, user=student) is True
+    with CaptureQueriesContext(connection) as captured:
+        assert sessions.session_admit_socket(session_key=key, user=student) is True
+    assert len(captured) == 0
