@@ -6,11 +6,22 @@ than its timeout, and, for an adult who needs a second factor, the session has p
 middleware (accounts.middleware) and the socket middleware (accounts.ws) both ask this question;
 the socket consumer asks it again on each client event and on a timer, so a session that ends
 closes its sockets.
+
+Sockets ask often (every frame a few seconds apart, and every 15 s), so a live answer is kept in
+the cache (a key per session, `_live_key`) for at most LIVE_FOR seconds and never past the
+session's idle deadline; every path that ends a session here (`session_end`,
+`sessions_revoke_all`, `session_rekey`, and through them sign-out, the idle sweep, suspension,
+disabling and credential resets) deletes the key at once and again after commit. A change made
+behind the application's back (a row edited in the database) is noticed within LIVE_FOR.
+Activity is written at most once every TOUCH_EVERY, and a socket frame inside that window costs
+no query at all.
 """
 
 import datetime
 import hashlib
 import logging
+import math
+import time
 from collections import Counter
 from importlib import import_module
 
@@ -19,6 +30,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -34,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 # Activity is written at most this often per session: enough precision for minute-scale timeouts
 # without a write on every request or socket frame.
-TOUCH_EVERY = datetime.timedelta(seconds=30)
+TOUCH_EVERY = datetime.timedelta(seconds=60)
+# Seconds a live answer is trusted from the cache without the database.
+LIVE_FOR = 60.0
 
 # messaging.models.Match.Status without "closed" (tests/accounts/test_layers_seams.py keeps the two
 # in step): a match in one of these keeps its program's idle timeout on the user's sessions.
@@ -74,6 +88,57 @@ def session_group(session_key: str) -> str:
     return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
+def _live_key(session_key: str) -> str:
+    return "session.live." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def _live_cached(session_key: str) -> dict | None:
+    """The cached live answer, if it may still be trusted; None: ask the database."""
+    try:
+        entry = cache.get(_live_key(session_key))
+    except Exception:  # the cache (Redis) down: the database answers
+        return None
+    now = time.time()
+    if not isinstance(entry, dict) or now >= entry["until"] or now - entry["checked"] >= LIVE_FOR:
+        return None
+    return entry
+
+
+def _live_remember(row: UserSession) -> None:
+    now = time.time()
+    until = (row.last_seen_at + datetime.timedelta(seconds=row.idle_timeout_seconds)).timestamp()
+    if until <= now:
+        return
+    entry = {
+        "user": row.user_id,
+        "until": until,
+        "seen": row.last_seen_at.timestamp(),
+        "checked": now,
+    }
+    try:
+        cache.set(_live_key(row.session_key), entry, timeout=math.ceil(min(LIVE_FOR, until - now)))
+    except Exception:
+        logger.warning("session cache unavailable")
+
+
+def session_live_forget(*session_keys: str) -> None:
+    """Drop the cached live answers of these sessions, now and once the transaction commits (so
+    that a check running in between cannot put back an answer the commit makes stale)."""
+    keys = [_live_key(key) for key in session_keys if key]
+    if not keys:
+        return
+
+    def forget() -> None:
+        try:
+            cache.delete_many(keys)
+        except Exception:
+            # Trusted for at most LIVE_FOR more seconds; the close event ends the sockets anyway.
+            logger.warning("session cache unavailable; live answers expire by themselves")
+
+    forget()
+    transaction.on_commit(forget)
+
+
 def session_register(*, session_key: str, user: User) -> UserSession:
     """Track a signed-in session (idempotent: an existing row is returned as it is)."""
     now = timezone.now()
@@ -93,6 +158,7 @@ def session_rekey(*, old_key: str | None, new_key: str, user: User) -> UserSessi
     """Follow a session-key rotation (sign-in, second factor): the old key is dead."""
     if old_key and old_key != new_key:
         UserSession.objects.filter(session_key=old_key).delete()
+        session_live_forget(old_key)
     return session_register(session_key=new_key, user=user)
 
 
@@ -110,22 +176,35 @@ def _passed_second_factor(user: User, data: SessionBase) -> bool:
 
 def session_is_live(session_key: str | None) -> bool:
     """Whether the session may still be served (pages and sockets). Reads only; never raises for a
-    bad key. See the module docstring for the rule."""
+    bad key. See the module docstring for the rule (and for the cache that answers first)."""
     if not session_key or not isinstance(session_key, str):
         return False
+    if _live_cached(session_key) is not None:
+        return True
+    row = _live_row(session_key)
+    if row is None:
+        return False
+    _live_remember(row)
+    return True
+
+
+def _live_row(session_key: str) -> UserSession | None:
+    """The session's row when the database says it is live, else None."""
     row = UserSession.objects.select_related("user").filter(session_key=session_key).first()
     if row is None or not row.user.is_active or _is_idle(row, timezone.now()):
-        return False
+        return None
     data = _store(session_key)
     if str(data.get(SESSION_KEY, "")) != str(row.user_id):
-        return False
+        return None
     # The password hash in the session must still match (a password change ends other sessions).
     stored_hash = data.get(HASH_SESSION_KEY, "")
     if not stored_hash or not constant_time_compare(stored_hash, row.user.get_session_auth_hash()):
-        return False
+        return None
     if data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
-        return False
-    return not row.user.requires_second_factor or _passed_second_factor(row.user, data)
+        return None
+    if row.user.requires_second_factor and not _passed_second_factor(row.user, data):
+        return None
+    return row
 
 
 def session_activity(*, session_key: str, user: User) -> bool:
@@ -149,12 +228,17 @@ def session_activity(*, session_key: str, user: User) -> bool:
 
 def session_touch(session_key: str | None) -> bool:
     """For sockets: record activity (a frame the person sent) and answer `session_is_live`. An idle
-    session is ended instead of touched."""
+    session is ended instead of touched. Within TOUCH_EVERY of the activity last written, a live
+    answer from the cache is enough: nothing would be written."""
     if not session_key or not isinstance(session_key, str):
         return False
+    cached = _live_cached(session_key)
+    if cached is not None and time.time() - cached["seen"] < TOUCH_EVERY.total_seconds():
+        return True
     row = UserSession.objects.select_related("user").filter(session_key=session_key).first()
     if row is None or not session_activity(session_key=session_key, user=row.user):
         return False
+    session_live_forget(session_key)  # remembered again below, with the activity just written
     return session_is_live(session_key)
 
 
@@ -163,6 +247,9 @@ def session_admit_socket(*, session_key: str | None, user: User) -> bool:
     authenticated but has no row yet (signed in before tracking, or in a test) is registered."""
     if not session_key or not user.is_authenticated:
         return False
+    cached = _live_cached(session_key)
+    if cached is not None and cached.get("user") == user.pk:
+        return True  # another socket of the session was admitted within LIVE_FOR: no query
     if not UserSession.objects.filter(session_key=session_key).exists():
         if str(_store(session_key).get(SESSION_KEY, "")) != str(user.pk):
             return False
@@ -211,6 +298,7 @@ def session_end(*, session_key: str, reason: str) -> None:
     row = UserSession.objects.filter(session_key=session_key).first()
     _store(session_key).delete(session_key)
     UserSession.objects.filter(session_key=session_key).delete()
+    session_live_forget(session_key)
     if row is not None:
         audit_record(
             action="session.ended",
@@ -236,6 +324,7 @@ def sessions_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
     for key in keys:
         store.delete(key)
     UserSession.objects.filter(user=user).delete()
+    session_live_forget(*keys)
     audit_record(
         action="session.revoked_all",
         actor=actor,

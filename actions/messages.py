@@ -10,6 +10,7 @@ from messaging.access import (
     access_conversation_as_member,
     access_conversation_members,
 )
+from messaging.limits import send_rate_check
 from messaging.models import Message
 from messaging.services import (
     MessageRejected,
@@ -40,7 +41,11 @@ def message_send(*, sender: User, conversation_id: int, client_id: str, body: st
     next numbers (the row lock), inserts the message in its final state and stores its verdict.
     A resend is found by the unique (sender, client_id) constraint refusing the insert, so a new
     message costs no lookup: four statements in all for a plain delivered one.
+
+    Raises messaging.limits.RateLimited (with the retry time) before anything else when the
+    sender is over the send rate, for the socket and the HTTP API alike: nothing is read or stored.
     """
+    send_rate_check(user_id=sender.pk)
     body = clean_body(body)
     client_id = clean_client_id(client_id)
     digest = message_digest(body)

@@ -1,449 +1,149 @@
 """The user's one websocket: every conversation the user belongs to, over a single connection.
 
-Protocol glue only (docs/protocol.md): parse a frame, call the permission gate and one service or
-selector off the event loop, send the answer, forward events the services addressed to the user.
-Membership is checked by the service on every event, never cached from the handshake.
+Protocol glue only (docs/protocol.md): parse a frame, make one service or selector call off the
+event loop, send the answer, forward the events services addressed to the user. Membership is
+checked by the service on every frame, never cached from the handshake. The session rules and
+close codes are the base's (messaging.sockets), live delivery in order is messaging.delivery's.
 
 The consumer never dies of a fault: bad frames get an error event, a database failure gets
-"unavailable" (and no acknowledgement), and a channel layer (Redis) failure only costs live
-delivery, which clients recover by resuming from the last sequence number they saw.
+"unavailable" (and no acknowledgement), a channel layer (Redis) failure only costs live delivery.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
-import random
 import time
 import uuid
-from collections import deque
 
-from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError
-from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.languages import language_for_socket
-from accounts.sessions import session_group
-from accounts.ws import session_still_live
 from actions.messages import message_send, rate_limit_offender_record
 
 from . import limits, realtime, selectors, services
 from .access import ConversationNotFound, access_conversation_as_member
-from .ordering import Arrival, DeliveryOrder
+from .delivery import RESUME_MAX_PAGES, Delivery, Unavailable
 from .protocol import ProtocolError, parse_frame
 from .services import MessageRejected
+from .sockets import CLOSE_POLICY, CLOSE_SESSION_ENDED, SignedInSocket, db, error
 
 logger = logging.getLogger(__name__)
 
-# Close codes (docs/protocol.md). Repeated bad frames close with 4400 on every server: daphne
-# (autobahn) lets an application close only with 1000 or 3000-4999, and the standard 1008 ("policy")
-# raised inside the consumer there, which ended the socket with 1011 and a traceback.
-CLOSE_POLICY = 4400
+__all__ = ["CLOSE_POLICY", "CLOSE_SESSION_ENDED", "UserSocketConsumer"]
+
 CLOSE_TOO_BIG = 1009
-# Daphne (autobahn) lets an application close only with 1000 or 3000-4999: there the same condition
-# closes with 4009.
-CLOSE_TOO_BIG_APP = 4009
-CLOSE_SESSION_ENDED = 4001
+CLOSE_TOO_BIG_APP = 4009  # daphne lets an application close only with 1000 or 3000-4999
 CLOSE_TOO_MANY_SOCKETS = 4008
 CLOSE_RATE_LIMIT = 4029
-
-HEARTBEAT_SECONDS = 30
-# How often an open socket re-checks its session (accounts.sessions.session_is_live): an expired,
-# idle or revoked session closes its sockets within this time even if no close event arrives.
-SESSION_CHECK_SECONDS = 15
-STRIKE_WINDOW_SECONDS = 60
 TYPING_INTERVAL_SECONDS = 2.0
-RESUME_MAX_PAGES = 50
-# Messages a consumer accepts from the channel layer; anything else is logged and dropped.
-LAYER_HANDLERS = {"trellis_event", "trellis_close", "trellis_overflow"}
 
 
-class Unavailable(Exception):
-    """The database could not be reached; the client should retry the same frame later."""
-
-
-async def _db(func, /, **kwargs):
-    # Thread-sensitive (the default): Django keeps connections per async context, so the same
-    # connection must not move between pool threads. A process therefore runs its database work
-    # on one thread; capacity grows with processes (docs/benchmarks.md).
-    try:
-        return await database_sync_to_async(func)(**kwargs)
-    except (DatabaseError, InterfaceError) as exc:
-        realtime.stats["db_unavailable"] += 1
-        logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
-        raise Unavailable from exc
-
-
-def _resume_page(
-    *, user, conversation_id: int, after_seq: int, limit: int, after_change: int | None = None
-) -> dict:
+def _page(*, user, conversation_id: int, kind: str, **kwargs) -> dict:
     conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
+    if kind == "history":
+        return {
+            "type": "history",
+            **selectors.history_page(conversation=conversation, user=user, **kwargs),
+        }
     return {
         "type": "messages",
-        **selectors.resume_page(
-            user=user,
-            conversation=conversation,
-            after_seq=after_seq,
-            limit=limit,
-            after_change=after_change,
-        ),
-    }
-
-
-def _history_page(*, user, conversation_id: int, before_seq: int | None, limit: int) -> dict:
-    conversation = access_conversation_as_member(user=user, conversation_id=conversation_id)
-    through_change = selectors.last_change(conversation=conversation)
-    rows, more = selectors.messages_before(
-        user=user, conversation=conversation, before_seq=before_seq, limit=limit
-    )
-    return {
-        "type": "history",
-        "conversation": conversation.pk,
-        "before_seq": before_seq,
-        "more": more,
-        "through_change": through_change,
-        "messages": [realtime.message_payload(m) for m in rows],
+        **selectors.resume_page(conversation=conversation, user=user, **kwargs),
     }
 
 
 def _utf8_len_exceeds(text: str, limit: int) -> bool:
     # A code point is 1 to 4 bytes: only encode when the character count cannot decide.
-    if len(text) > limit:
-        return True
-    if len(text) * 4 <= limit:
-        return False
+    if len(text) > limit or len(text) * 4 <= limit:
+        return len(text) > limit
     return len(text.encode("utf-8", "surrogatepass")) > limit
 
 
-class _Strikes:
-    """Timestamps of recent offences within a sliding window."""
-
-    def __init__(self, window: float = STRIKE_WINDOW_SECONDS):
-        self.window = window
-        self.times: deque[float] = deque()
-
-    def add(self) -> int:
-        now = time.monotonic()
-        self.times.append(now)
-        while self.times and self.times[0] < now - self.window:
-            self.times.popleft()
-        return len(self.times)
-
-
-class UserSocketConsumer(AsyncWebsocketConsumer):
-    async def __call__(self, scope, receive, send):
-        # Replaces AsyncConsumer.__call__ so that the channel layer is optional at run time: a layer
-        # that fails (Redis down) is retried by the heartbeat instead of killing the connection.
-        self.scope = scope
-        self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.channel_name = None
-        self.base_send = send
-        self.socket_id = uuid.uuid4().hex
-        self.user = None
-        self.session_key = None
-        self._session_watcher: asyncio.Task | None = None
-        self._session_touched = 0.0
-        self._layer_ready = asyncio.Event()
-        self._joined = False
-        self._registered = False
-        self._closing = False
-        self._heartbeat: asyncio.Task | None = None
-        self._protocol_strikes = _Strikes()
-        self._rate_strikes = _Strikes()
-        self._typing_sent: dict[int, float] = {}
-        self._order = DeliveryOrder()
-        try:
-            await await_many_dispatch([receive, self._layer_receive], self.dispatch)
-        except StopConsumer:
-            pass
-        finally:
-            await self._cleanup()
-
-    async def dispatch(self, message):
-        handler = get_handler_name(message)
-        if not handler.startswith("websocket_") and handler not in LAYER_HANDLERS:
-            logger.warning("socket ignored a layer message of type %s", message.get("type"))
-            return
-        await super().dispatch(message)
-
-    # -- channel layer, tolerant of Redis failures --------------------------------------------
-
-    async def _layer_receive(self):
-        delay = 0.5
-        while True:
-            await self._layer_ready.wait()
-            try:
-                return await self.channel_layer.receive(self.channel_name)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                realtime.stats["layer_receive_failed"] += 1
-                logger.warning("channel layer receive failed: %s", type(exc).__name__)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10)
-
-    async def _new_channel(self) -> str:
-        layer = self.channel_layer
-        known = getattr(layer, "channels", None)
-        before = set(known) if isinstance(known, dict) else None
-        try:
-            return await layer.new_channel()
-        except Exception:
-            # The pub/sub layer registers a local queue before subscribing in Redis; drop the
-            # orphan so that retries during an outage do not pile up queues.
-            known = getattr(layer, "channels", None)
-            if before is not None and isinstance(known, dict):
-                for name in set(known) - before:
-                    known.pop(name, None)
-            raise
-
-    async def _join(self) -> bool:
-        """Subscribe this socket to the user's group. Safe to repeat; False when the layer fails."""
-        if self.channel_layer is None:
-            return True
-        try:
-            if self.channel_name is None:
-                self.channel_name = await self._new_channel()
-                self._layer_ready.set()
-            await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
-            if self.session_key:
-                # Signing out one session closes that session's sockets (accounts.sessions).
-                await self.channel_layer.group_add(
-                    session_group(self.session_key), self.channel_name
-                )
-        except Exception as exc:
-            if self._joined or not realtime.stats["layer_join_failed"]:
-                logger.warning("socket could not join its group: %s", type(exc).__name__)
-            realtime.stats["layer_join_failed"] += 1
-            self._joined = False
-            return False
-        self._joined = True
-        return True
-
-    async def _heartbeat_loop(self):
-        # Refreshes the socket's registration (it expires otherwise) and re-joins the group, which
-        # restores live delivery after Redis restarts and forgets group memberships.
-        # A random phase first: sockets opened together (a class logging in, a server restart)
-        # must not all hit Redis and the database in the same instant every period.
-        await asyncio.sleep(random.uniform(0, HEARTBEAT_SECONDS))  # noqa: S311 (not a secret)
-        while True:
-            await limits.socket_register(user_id=self.user.pk, socket_id=self.socket_id)
-            await self._join()
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-
-    async def _session_watch(self):
-        # A random phase, as above.
-        await asyncio.sleep(random.uniform(0, SESSION_CHECK_SECONDS))  # noqa: S311 (not a secret)
-        while True:
-            if not await session_still_live(self.session_key, touch=False):
-                await self.trellis_close({"reason": "session_ended"})
-                return
-            await asyncio.sleep(SESSION_CHECK_SECONDS)
-
-    async def _cleanup(self):
-        if self._session_watcher is not None:
-            self._session_watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._session_watcher
-            self._session_watcher = None
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._heartbeat
-            self._heartbeat = None
-        if self._joined:
-            self._joined = False
-            with contextlib.suppress(Exception):
-                await self.channel_layer.group_discard(
-                    realtime.user_group(self.user.pk), self.channel_name
-                )
-                if self.session_key:
-                    await self.channel_layer.group_discard(
-                        session_group(self.session_key), self.channel_name
-                    )
-        if self._registered:
-            self._registered = False
-            await limits.socket_unregister(user_id=self.user.pk, socket_id=self.socket_id)
-
-    # -- connection ---------------------------------------------------------------------------
-
-    async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            # Closing before accepting refuses the handshake (HTTP 403): nothing joined or sent.
-            await self.close()
-            return
-        self.user = user
-        # The socket speaks the language of its pages (accounts.languages); the activation lasts
-        # for this connection's task, so every error detail it sends is in that language.
-        try:
-            language = await _db(language_for_socket, scope=self.scope, user=user)
-        except Unavailable:
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        # Set by accounts.ws at the handshake, which refused sessions that were not live.
-        self.session_key = self.scope.get("session_key")
-        if not await limits.socket_register(user_id=user.pk, socket_id=self.socket_id):
+class UserSocketConsumer(SignedInSocket):
+    async def admit(self):
+        self.socket_id, self._typing_sent = uuid.uuid4().hex, {}
+        self.max_strikes = settings.TRELLIS_REALTIME["PROTOCOL_STRIKES"]
+        self._flood = limits.FloodPolicy.from_settings()
+        if not await limits.socket_register(user_id=self.user.pk, socket_id=self.socket_id):
             await self.accept()
-            await self._send_json(
-                {
-                    "type": "error",
-                    "code": "too_many_sockets",
-                    "detail": gettext(
-                        "Too many open connections for this account; close another tab."
-                    ),
-                }
-            )
+            detail = gettext("Too many open connections for this account; close another tab.")
+            await self._send_json(error("too_many_sockets", detail))
             await self._close(CLOSE_TOO_MANY_SOCKETS)
-            return
+            return None
         self._registered = True
-        # Join before accepting, so that nothing sent after the hello is missed.
-        await self._join()
-        await self.accept()
+        return []
+
+    def make_delivery(self, groups):
+        async def resume(conversation, after_seq):
+            return await self._db_page(
+                conversation, kind="resume", after_seq=after_seq, limit=selectors.PAGE_MAX
+            )
+
+        async def conversations():
+            return await db(selectors.conversations_for_user, user=self.user)
+
+        return Delivery(
+            groups=groups,
+            dispatch=self.dispatch,
+            send=self._send_json,
+            resume_page=resume,
+            conversations=conversations,
+        )
+
+    async def opened(self):
         hello = {
             "type": "hello",
-            "user": user.pk,
-            "live": self._joined,
+            "user": self.user.pk,
+            "live": self.delivery.live,
             "limits": {
                 "max_frame_bytes": settings.TRELLIS_REALTIME["MAX_FRAME_BYTES"],
                 "max_message_chars": settings.TRELLIS["MAX_MESSAGE_CHARS"],
             },
         }
-        try:
-            hello["conversations"] = await _db(selectors.conversations_for_user, user=user)
-        except Unavailable:
+        with contextlib.suppress(Unavailable):
             hello["conversations"] = None
-        for row in hello["conversations"] or []:
-            self._order.baseline(row["id"], row["last_seq"])
+            hello["conversations"] = await db(selectors.conversations_for_user, user=self.user)
+            self.delivery.baseline(hello["conversations"])
         await self._send_json(hello)
-        self._heartbeat = asyncio.create_task(self._heartbeat_loop())
-        self._session_watcher = asyncio.create_task(self._session_watch())
 
-    async def disconnect(self, code):
-        await self._cleanup()
+    async def heartbeat(self):
+        await limits.socket_register(user_id=self.user.pk, socket_id=self.socket_id)
 
-    async def _close(self, code: int):
-        self._closing = True
-        await self.close(code=code)
-
-    async def _send_json(self, payload: dict):
-        await self.send(text_data=json.dumps(payload, ensure_ascii=False))
+    async def released(self):
+        if getattr(self, "_registered", False):
+            await limits.socket_unregister(user_id=self.user.pk, socket_id=self.socket_id)
 
     # -- events from services (through the channel layer) -------------------------------------
 
     async def trellis_event(self, message):
+        event = message["event"]
         if self._closing:
             return
-        event = message["event"]
         if event.get("type") == "message" and isinstance(event.get("message"), dict):
-            await self._deliver_message(event["message"])
+            await self.delivery.message(event["message"])
         else:
             await self._send_json(event)
 
-    async def _deliver_message(self, payload: dict):
-        """Deliver in sequence order per conversation (messaging.ordering explains why)."""
-        arrival = self._order.check(payload)
-        if arrival is Arrival.DUPLICATE:
-            realtime.stats["duplicates_dropped"] += 1
-            return
-        if arrival is Arrival.GAP:
-            conversation = payload["conversation"]
-            try:
-                await self._catch_up(conversation, pages=1)
-            except (Unavailable, ConversationNotFound):
-                # Pass it on as it is; the client sees the gap and resumes later.
-                await self._send_json({"type": "message", "message": payload})
-                self._order.delivered(payload)
-                self._order.cover(conversation, payload["seq"])
-                return
-            realtime.stats["gaps_filled"] += 1
-            if self._order.check(payload) is Arrival.DUPLICATE:
-                return
-        await self._send_json({"type": "message", "message": payload})
-        self._order.delivered(payload)
-
-    async def _catch_up(self, conversation: int, *, pages: int) -> None:
-        """Deliver, from the database, the conversation's messages after the last one this socket
-        delivered (at most `pages` pages). Raises Unavailable or ConversationNotFound."""
-        for _ in range(pages):
-            page = await _db(
-                _resume_page,
-                user=self.user,
-                conversation_id=conversation,
-                after_seq=self._order.through(conversation),
-                limit=selectors.PAGE_MAX,
-            )
-            for earlier in page["messages"]:
-                if self._order.check(earlier) is not Arrival.DUPLICATE:
-                    await self._send_json({"type": "message", "message": earlier})
-                    self._order.delivered(earlier)
-            if not page["more"]:
-                self._order.cover(conversation, page["through_seq"])
-                return
-
     async def trellis_overflow(self, message):
-        """The channel layer dropped events for this socket because it fell behind (FAULTS 12,
-        messaging.layers): deliver the messages it missed from the database, then fresh unread
-        counts. A message that is still missing after this is recovered by the client's resume."""
-        if self._closing:
-            return
-        realtime.stats["overflow_resyncs"] += 1
-        try:
-            rows = await _db(selectors.conversations_for_user, user=self.user)
-            for row in rows:
-                # A conversation the socket has no position in (joined after the hello) is
-                # left to the client, which learns its last_seq from the event below.
-                through = self._order.through(row["id"])
-                if through is not None and row["last_seq"] > through:
-                    with contextlib.suppress(ConversationNotFound):
-                        await self._catch_up(row["id"], pages=RESUME_MAX_PAGES)
-        except Unavailable:
-            return
-        await self._send_json({"type": "conversations", "conversations": rows})
-
-    async def trellis_close(self, message):
-        """A service ended the user's sessions (suspension, sign-out): close at once."""
-        if self._closing:
-            return
-        await self._send_json({"type": "closing", "reason": str(message.get("reason", ""))[:64]})
-        await self._close(CLOSE_SESSION_ENDED)
+        if not self._closing:
+            await self.delivery.overflow()
 
     # -- frames from the client ---------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None):
-        if self._closing:
-            return
+    async def oversized(self, text_data, bytes_data) -> bool:
         limit = settings.TRELLIS_REALTIME["MAX_FRAME_BYTES"]
-        too_big = (
-            len(bytes_data) > limit
-            if bytes_data is not None
-            else _utf8_len_exceeds(text_data or "", limit)
-        )
-        if too_big:
-            realtime.stats["frames_too_big"] += 1
-            logger.warning("socket closed: frame over %s bytes from user=%s", limit, self.user.pk)
-            try:
-                await self._close(CLOSE_TOO_BIG)
-            except Exception:
-                await self.close(code=CLOSE_TOO_BIG_APP)
-            return
-        # A frame is activity: it keeps the session from idling out, and an ended session stops
-        # here (checked at most every few seconds, so a burst costs one query).
-        now = time.monotonic()
-        if now - self._session_touched >= 5:
-            self._session_touched = now
-            if not await session_still_live(self.session_key, touch=True):
-                await self.trellis_close({"reason": "session_ended"})
-                return
+        data = bytes_data if bytes_data is not None else text_data or ""
+        if not (len(data) > limit if bytes_data is not None else _utf8_len_exceeds(data, limit)):
+            return False
+        realtime.stats["frames_too_big"] += 1
+        logger.warning("socket closed: frame over %s bytes from user=%s", limit, self.user.pk)
+        try:
+            await self._close(CLOSE_TOO_BIG)
+        except Exception:
+            await self.close(code=CLOSE_TOO_BIG_APP)
+        return True
+
+    async def frame(self, text_data, bytes_data):
         try:
             if bytes_data is not None:
                 raise ProtocolError(
@@ -451,198 +151,139 @@ class UserSocketConsumer(AsyncWebsocketConsumer):
                 )
             event = parse_frame(text_data)
         except ProtocolError as exc:
-            await self._refuse(exc.code, exc.detail, field=exc.field, ref=exc.ref)
+            await self.refuse(error(exc.code, exc.detail, field=exc.field, ref=exc.ref))
             return
-        await self._handle(event)
-
-    async def _handle(self, event: dict):
         kind, ref = event["type"], event.get("ref")
-        handler = getattr(self, f"on_{kind}")
+        extra = {"for": kind}
         try:
-            await handler(event)
+            await getattr(self, f"on_{kind}")(event)
         except ConversationNotFound:
             with contextlib.suppress(Unavailable):
-                await _db(
+                await db(
                     services.conversation_access_denied_record,
                     user=self.user,
                     conversation_id=event.get("conversation"),
                     via=f"socket.{kind}",
                 )
-            await self._refuse(
-                "not_found",
-                gettext("No such conversation."),
-                ref=ref,
-                extra={"for": kind, "conversation": event.get("conversation")},
+            extra["conversation"] = event.get("conversation")
+            await self.refuse(
+                error("not_found", gettext("No such conversation."), ref=ref, extra=extra)
             )
+        except limits.RateLimited as exc:
+            await self._rate_limited(event, exc)
         except MessageRejected as exc:
+            extra["client_id"] = event.get("client_id")
             await self._send_json(
-                self._error(
-                    exc.code or "invalid",
-                    exc.messages[0],
-                    ref=ref,
-                    extra={"for": kind, "client_id": event.get("client_id")},
-                )
+                error(exc.code or "invalid", exc.messages[0], ref=ref, extra=extra)
             )
         except Unavailable:
-            await self._send_json(
-                self._error(
-                    "unavailable",
-                    gettext("The service is unavailable; retry shortly."),
-                    ref=ref,
-                    extra={"for": kind, "retry": True, "client_id": event.get("client_id")},
-                )
-            )
+            extra |= {"retry": True, "client_id": event.get("client_id")}
+            detail = gettext("The service is unavailable; retry shortly.")
+            await self._send_json(error("unavailable", detail, ref=ref, extra=extra))
         except Exception:
             realtime.stats["socket_errors"] += 1
             logger.exception("socket event %s failed for user=%s", kind, self.user.pk)
-            await self._send_json(
-                self._error(
-                    "internal",
-                    gettext("Something went wrong; retry."),
-                    ref=ref,
-                    extra={"for": kind},
+            detail = gettext("Something went wrong; retry.")
+            await self._send_json(error("internal", detail, ref=ref, extra=extra))
+
+    async def _reply(self, event, payload: dict):
+        if event.get("ref") is not None:
+            payload["ref"] = event["ref"]
+        await self._send_json(payload)
+
+    async def _rate_limited(self, event, exc: limits.RateLimited):
+        realtime.stats["rate_limited"] += 1
+        detail = gettext("Too many messages; this one was not stored. Slow down and resend.")
+        await self._reply(
+            event,
+            {
+                "type": "rate_limited",
+                "for": "send",
+                "conversation": event["conversation"],
+                "client_id": event["client_id"],
+                "retry_after_ms": exc.retry_after_ms,
+                "detail": detail,
+            },
+        )
+        refused = self._flood.refused()
+        if refused is not None:
+            logger.warning("socket closed: rate limit offender user=%s", self.user.pk)
+            with contextlib.suppress(Unavailable):
+                await db(
+                    rate_limit_offender_record,
+                    user=self.user,
+                    refused=refused,
+                    conversation_id=event["conversation"],
                 )
-            )
+            await self._close(CLOSE_RATE_LIMIT)
 
-    @staticmethod
-    def _error(code: str, detail: str, *, field=None, ref=None, extra=None) -> dict:
-        payload = {"type": "error", "code": code, "detail": detail}
-        if field is not None:
-            payload["field"] = field
-        if ref is not None:
-            payload["ref"] = ref
-        for key, value in (extra or {}).items():
-            if value is not None:
-                payload[key] = value
-        return payload
-
-    async def _refuse(self, code, detail, *, field=None, ref=None, extra=None):
-        """An error that counts against the socket: repeated ones close it (4400)."""
-        await self._send_json(self._error(code, detail, field=field, ref=ref, extra=extra))
-        if self._protocol_strikes.add() >= settings.TRELLIS_REALTIME["PROTOCOL_STRIKES"]:
-            logger.warning("socket closed: repeated bad frames from user=%s", self.user.pk)
-            await self._close(CLOSE_POLICY)
+    async def _db_page(self, conversation: int, **kwargs) -> dict:
+        return await db(_page, user=self.user, conversation_id=conversation, **kwargs)
 
     # -- one handler per client event (fields already validated by messaging.protocol) --------
 
     async def on_send(self, event):
-        ref, client_id = event.get("ref"), event["client_id"]
-        if not await limits.send_allowed(user_id=self.user.pk):
-            realtime.stats["rate_limited"] += 1
-            rate = float(settings.TRELLIS_REALTIME["SEND_RATE_PER_SECOND"])
-            refusal = {
-                "type": "rate_limited",
-                "for": "send",
-                "conversation": event["conversation"],
-                "client_id": client_id,
-                "retry_after_ms": int(1000 / rate) if rate > 0 else 60_000,
-                "detail": gettext(
-                    "Too many messages; this one was not stored. Slow down and resend."
-                ),
-            }
-            if ref is not None:
-                refusal["ref"] = ref
-            await self._send_json(refusal)
-            refused = self._rate_strikes.add()
-            if refused >= settings.TRELLIS_REALTIME["RATE_LIMIT_STRIKES"]:
-                logger.warning("socket closed: rate limit offender user=%s", self.user.pk)
-                with contextlib.suppress(Unavailable):
-                    await _db(
-                        rate_limit_offender_record,
-                        user=self.user,
-                        refused=refused,
-                        conversation_id=event["conversation"],
-                    )
-                await self._close(CLOSE_RATE_LIMIT)
-            return
-        result = await _db(
+        result = await db(
             message_send,
             sender=self.user,
             conversation_id=event["conversation"],
-            client_id=client_id,
+            client_id=event["client_id"],
             body=event["body"],
         )
-        message = result.message
-        ack = {"type": "ack", **realtime.ack_payload(message)}
-        if ref is not None:
-            ack["ref"] = ref
-        await self._send_json(ack)
+        await self._reply(event, {"type": "ack", **realtime.ack_payload(result.message)})
 
     async def on_resume(self, event):
-        after_seq = event["after_seq"]
-        after_change = event.get("after_change")  # state changes come with the first page
+        after_seq, after_change = event["after_seq"], event.get("after_change")
         for _ in range(RESUME_MAX_PAGES):
-            page = await _db(
-                _resume_page,
-                user=self.user,
-                conversation_id=event["conversation"],
+            page = await self._db_page(
+                event["conversation"],
+                kind="resume",
                 after_seq=after_seq,
                 limit=event.get("limit", 100),
                 after_change=after_change,
             )
-            after_change = None
-            if event.get("ref") is not None:
-                page["ref"] = event["ref"]
-            await self._send_json(page)
-            # What a page carried need not come again live.
-            for message in page["messages"]:
-                self._order.delivered(message)
+            after_change = None  # state changes come with the first page
+            await self._reply(event, page)
+            self.delivery.page_sent(page)
             if not page["more"]:
-                self._order.cover(page["conversation"], page["through_seq"])
                 return
             after_seq = page["through_seq"]
 
     async def on_history(self, event):
-        page = await _db(
-            _history_page,
-            user=self.user,
-            conversation_id=event["conversation"],
+        page = await self._db_page(
+            event["conversation"],
+            kind="history",
             before_seq=event.get("before_seq"),
             limit=event.get("limit", 50),
         )
-        if event.get("ref") is not None:
-            page["ref"] = event["ref"]
-        await self._send_json(page)
+        await self._reply(event, page)
 
     async def on_read(self, event):
-        marker = await _db(
+        marker = await db(
             services.messages_mark_read,
             user=self.user,
             conversation_id=event["conversation"],
             seq=event["seq"],
         )
-        reply = {
-            "type": "read",
-            "conversation": event["conversation"],
-            "user": self.user.pk,
-            "seq": marker,
-        }
-        if event.get("ref") is not None:
-            reply["ref"] = event["ref"]
-        await self._send_json(reply)
+        reply = {"type": "read", "conversation": event["conversation"], "user": self.user.pk}
+        await self._reply(event, reply | {"seq": marker})
 
     async def on_typing(self, event):
         # Ephemeral and frequent: at most one per conversation every TYPING_INTERVAL_SECONDS.
-        now = time.monotonic()
-        conversation_id = event["conversation"]
-        if now - self._typing_sent.get(conversation_id, -TYPING_INTERVAL_SECONDS) < (
-            TYPING_INTERVAL_SECONDS
+        now, conversation = time.monotonic(), event["conversation"]
+        if (
+            now - self._typing_sent.get(conversation, -TYPING_INTERVAL_SECONDS)
+            < TYPING_INTERVAL_SECONDS
         ):
             return
         if len(self._typing_sent) > 256:
             self._typing_sent.clear()
-        self._typing_sent[conversation_id] = now
-        await _db(services.typing_notify, user=self.user, conversation_id=conversation_id)
+        self._typing_sent[conversation] = now
+        await db(services.typing_notify, user=self.user, conversation_id=conversation)
 
     async def on_conversations(self, event):
-        rows = await _db(selectors.conversations_for_user, user=self.user)
-        reply = {"type": "conversations", "conversations": rows}
-        if event.get("ref") is not None:
-            reply["ref"] = event["ref"]
-        await self._send_json(reply)
+        rows = await db(selectors.conversations_for_user, user=self.user)
+        await self._reply(event, {"type": "conversations", "conversations": rows})
 
     async def on_ping(self, event):
-        reply = {"type": "pong"}
-        if event.get("ref") is not None:
-            reply["ref"] = event["ref"]
-        await self._send_json(reply)
+        await self._reply(event, {"type": "pong"})

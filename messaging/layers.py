@@ -72,10 +72,18 @@ class BoundedPubSubLoopLayer(RedisPubSubLoopLayer):
         self.capacity = capacity
 
     async def _subscribe_to_channel(self, channel):
+        """The seam `new_channel` (and a `receive` on an unknown channel) goes through: register
+        the socket's bounded queue, then subscribe in Redis. When Redis fails, the queue is
+        dropped again before the error propagates, so that a socket retrying during an outage
+        (messaging.delivery) does not pile up orphan queues."""
         self.channels[channel] = SocketQueue(
             capacity=self.capacity, marker=self.channel_layer.serialize(OVERFLOW)
         )
-        await self._get_shard(channel).subscribe(channel)
+        try:
+            await self._get_shard(channel).subscribe(channel)
+        except BaseException:
+            self.channels.pop(channel, None)
+            raise
 
 
 class BoundedPubSubChannelLayer(RedisPubSubChannelLayer):

@@ -189,3 +189,24 @@ def resume_page(
         messages=[message_payload(m) for m in page.messages],
     )
     return body
+
+
+def history_page(
+    *, user: User, conversation: Conversation, before_seq: int | None, limit: int
+) -> dict:
+    """A history page as the socket (`history`) and the HTTP API send it: the messages the member
+    may see just before `before_seq` (None: the newest), oldest first; `more` and the cursor for
+    the older page (`next_before_seq`); `through_change`, read before the messages, from which a
+    client resumes state changes. `conversation` must come from access_conversation_as_member."""
+    through_change = last_change(conversation=conversation)
+    rows, more = messages_before(
+        user=user, conversation=conversation, before_seq=before_seq, limit=limit
+    )
+    return {
+        "conversation": conversation.pk,
+        "before_seq": before_seq,
+        "more": more,
+        "next_before_seq": rows[0].seq if more and rows else None,
+        "through_change": through_change,
+        "messages": [message_payload(m) for m in rows],
+    }

@@ -12,8 +12,6 @@ import functools
 import json
 import logging
 
-from asgiref.sync import async_to_sync
-from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext
@@ -63,6 +61,13 @@ def api(view):
         except services.MessageRejected as exc:
             code = exc.code or "invalid"
             return _error(code, exc.messages[0], STATUS_FOR_CODE.get(code, 400))
+        except limits.RateLimited as exc:
+            realtime.stats["rate_limited"] += 1
+            response = _error(
+                "rate_limited", gettext("Too many messages; slow down and resend."), 429
+            )
+            response["Retry-After"] = str(exc.retry_after_seconds)
+            return response
         except BadRequest as exc:
             extra = {"field": exc.field} if exc.field else {}
             return _error(exc.code, exc.detail, exc.status, **extra)
@@ -146,31 +151,15 @@ def messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
                 after_change=after_change,
             )
         )
-    through_change = selectors.last_change(conversation=conversation)
-    rows, more = selectors.messages_before(
-        user=request.user, conversation=conversation, before_seq=before, limit=limit
-    )
     return JsonResponse(
-        {
-            "conversation": conversation.pk,
-            "before_seq": before,
-            "more": more,
-            "through_change": through_change,
-            # The cursor for the next (older) page.
-            "next_before_seq": rows[0].seq if more and rows else None,
-            "messages": [realtime.message_payload(m) for m in rows],
-        }
+        selectors.history_page(
+            user=request.user, conversation=conversation, before_seq=before, limit=limit
+        )
     )
 
 
 def _send(request: HttpRequest, conversation_id: int) -> JsonResponse:
     data = _json_body(request, {"client_id": str, "body": str})
-    if not async_to_sync(limits.send_allowed)(user_id=request.user.pk):
-        realtime.stats["rate_limited"] += 1
-        rate = float(settings.TRELLIS_REALTIME["SEND_RATE_PER_SECOND"])
-        response = _error("rate_limited", gettext("Too many messages; slow down and resend."), 429)
-        response["Retry-After"] = str(max(1, round(1 / rate))) if rate > 0 else "60"
-        return response
     result = message_send(
         sender=request.user,
         conversation_id=conversation_id,

@@ -63,10 +63,12 @@ class Server:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def _command(kind: str, port: int, app: str) -> list[str]:
+def _command(kind: str, port: int, app: str, connect_timeout: float | None = None) -> list[str]:
     if kind == "daphne":
+        extra = ["--websocket_connect_timeout", str(connect_timeout)] if connect_timeout else []
         return [
             str(BIN / "daphne"),
+            *extra,
             "-b",
             "127.0.0.1",
             "-p",
@@ -119,8 +121,10 @@ def run_servers(
     ready_timeout: float = 60,
     app: str = "config.asgi:application",
     health_path: str = "/healthz",
+    connect_timeout: float | None = None,
 ) -> Iterator[list[Server]]:
-    """Start one server per entry of `kinds`; stop them all on exit or after `lifetime` seconds."""
+    """Start one server per entry of `kinds`; stop them all on exit or after `lifetime` seconds.
+    `connect_timeout`: seconds daphne gives a websocket handshake (its default is 5)."""
     logdir = Path(tempfile.mkdtemp(prefix="trellis-servers-"))
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     servers: list[Server] = []
@@ -130,7 +134,7 @@ def run_servers(
             log = logdir / f"{i}-{kind}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    _command(kind, port, app),
+                    _command(kind, port, app, connect_timeout),
                     cwd=ROOT,
                     env=full_env,
                     stdout=out,

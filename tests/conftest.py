@@ -206,3 +206,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
             cursor.execute(
                 f"ALTER TABLE accounts_auditentry DISABLE TRIGGER {AUDIT_TRUNCATE_TRIGGER}"
             )
+
+
+@pytest.fixture
+def liveness_uncached(monkeypatch):
+    """For a test that changes a session or its user behind the application's back (a row edited
+    in the database, no sign-out, no close event): such a change is noticed once the cached live
+    answer (accounts.sessions.LIVE_FOR) runs out, here at once."""
+    from accounts import sessions
+
+    monkeypatch.setattr(sessions, "LIVE_FOR", 0.0)

@@ -14,13 +14,13 @@ class Client:
         self.hello: dict = {}
 
     @classmethod
-    async def open(cls, url: str, cookie: str, *, origin: str) -> Client:
+    async def open(cls, url: str, cookie: str, *, origin: str, open_timeout: float = 20) -> Client:
         ws = await connect(
             url,
             origin=origin,
             additional_headers=[("Cookie", f"sessionid={cookie}")],
             max_size=2**22,
-            open_timeout=20,
+            open_timeout=open_timeout,
         )
         client = cls(ws)
         client.hello = await client.recv()

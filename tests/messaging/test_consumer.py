@@ -737,9 +737,9 @@ def own_redis():
 async def test_redis_restart_mid_conversation_recovers_live_delivery(
     cookies, conversation, mentor, settings, own_redis, monkeypatch
 ):
-    from messaging import consumers
+    from messaging import sockets
 
-    monkeypatch.setattr(consumers, "HEARTBEAT_SECONDS", 0.3)
+    monkeypatch.setattr(sockets, "HEARTBEAT_SECONDS", 0.3)
     settings.REDIS_URL = own_redis.url
     settings.CHANNEL_LAYERS = {
         "default": {

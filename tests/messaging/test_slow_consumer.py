@@ -123,8 +123,11 @@ def slow_link(monkeypatch):
 
 
 async def test_a_slow_socket_loses_nothing_and_the_drop_is_counted(
-    small_queues, slow_link, conversation, mentor, student, layer_log
+    small_queues, slow_link, conversation, mentor, student, layer_log, settings
 ):
+    # One sender sends 30 at once, over the default burst: the send service checks the rate
+    # (tests/messaging/test_limits.py); here it must not refuse.
+    settings.TRELLIS_REALTIME = settings.TRELLIS_REALTIME | {"SEND_BURST": 1000}
     gate, slow = slow_link
     slow["user"] = student.pk
     s = await connect(await sync_to_async(session_cookie)(student))

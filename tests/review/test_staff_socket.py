@@ -147,6 +147,7 @@ async def test_no_session_or_a_foreign_origin_is_refused(moderator):
         assert ok is False
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_a_suspended_staff_account_is_closed_on_its_next_frame(moderator):
     communicator = await connected(moderator)
     await database_sync_to_async(User.objects.filter(pk=moderator.pk).update)(is_active=False)

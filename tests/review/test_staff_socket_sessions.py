@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import UserSession
+from messaging import sockets
 from moderation import consumers
 from testkit.sessions import login_verified
 from tests.messaging import support
@@ -76,8 +77,9 @@ async def test_the_idle_sweep_closes_the_staff_socket(moderator):
     assert frames == [{"type": "closing", "reason": "idle_timeout"}]
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_an_idle_session_is_noticed_by_the_periodic_check(moderator, monkeypatch):
-    monkeypatch.setattr(consumers, "SESSION_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(sockets, "SESSION_CHECK_SECONDS", 0.2)  # the base of both sockets
     client = await sync_to_async(_verified)(moderator)
     key = _cookie(client)
     communicator = await _open(key)
@@ -90,6 +92,7 @@ async def test_an_idle_session_is_noticed_by_the_periodic_check(moderator, monke
     assert frames == [{"type": "closing", "reason": "session_ended"}]
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_a_frame_on_an_ended_session_gets_no_answer(moderator, make_item):
     await sync_to_async(make_item)()
     client = await sync_to_async(_verified)(moderator)
@@ -102,6 +105,7 @@ async def test_a_frame_on_an_ended_session_gets_no_answer(moderator, make_item):
     assert frames == [{"type": "closing", "reason": "session_ended"}]
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_frames_keep_the_staff_session_from_idling_out(moderator):
     client = await sync_to_async(_verified)(moderator)
     key = _cookie(client)

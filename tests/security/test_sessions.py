@@ -153,6 +153,7 @@ def test_disabling_an_account_ends_its_sessions(
     assert closes == [(student.pk, "account_disabled")]
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 def test_session_is_live_rules(student, mentor, verified_login):
     student_client = _signed_in(student)
     key = student_client.cookies["sessionid"].value
@@ -174,6 +175,7 @@ def test_session_is_live_rules(student, mentor, verified_login):
         assert sessions.session_is_live(bad) is False
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 def test_disabled_user_session_is_not_live(student):
     key = _signed_in(student).cookies["sessionid"].value
     User.objects.filter(pk=student.pk).update(is_active=False)

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User, UserSession
-from messaging import consumers
+from messaging import sockets
 from messaging.consumers import CLOSE_SESSION_ENDED
 from messaging.models import Message
 from testkit.sessions import login_verified
@@ -86,6 +86,7 @@ async def test_wrong_origin_with_a_valid_cookie_is_refused(origin, student):
     await _refused(communicator(_cookie(client), origin=origin))
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_idle_session_is_refused_at_the_handshake(student):
     client = await sync_to_async(_verified)(student)
     key = _cookie(client)
@@ -120,8 +121,9 @@ async def test_sign_out_closes_only_that_sessions_socket(student):
     await on_laptop.close()
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_disabled_account_socket_closes_by_the_periodic_check(student, monkeypatch):
-    monkeypatch.setattr(consumers, "SESSION_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(sockets, "SESSION_CHECK_SECONDS", 0.2)  # the base of both sockets
     client = await sync_to_async(_verified)(student)
     sock = await connect(_cookie(client))
     # Disabled behind the application's back (no close event): the socket's own check notices.
@@ -146,6 +148,7 @@ async def test_idle_sweep_closes_the_socket(student):
     assert frames[-1] == {"type": "closing", "reason": "idle_timeout"}
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_frame_on_an_ended_session_is_not_stored(conversation, student):
     client = await sync_to_async(_verified)(student)
     key = _cookie(client)
@@ -166,6 +169,7 @@ async def test_frame_on_an_ended_session_is_not_stored(conversation, student):
     assert not await Message.objects.filter(client_id="after-end").aexists()
 
 
+@pytest.mark.usefixtures("liveness_uncached")
 async def test_socket_frames_keep_a_session_from_idling_out(conversation, student):
     client = await sync_to_async(_verified)(student)
     key = _cookie(client)

@@ -1,0 +1,253 @@
+"""The base of Trellis's two sockets (the user socket, messaging.consumers; the staff socket,
+moderation.consumers): one signed-in session, its live delivery, and how it ends.
+
+- The handshake is refused (closed before accepting) without a signed-in user; accounts.ws has
+  already refused a session that was not live.
+- The socket follows its session (docs/protocol.md, "Sessions"): it re-checks the session every
+  SESSION_CHECK_SECONDS and on client frames, which also count as activity (at most every
+  TOUCH_SECONDS); an ended session, a `trellis.close` event (sign-out, suspension, the idle sweep)
+  or a failed check sends `closing` and closes with 4001.
+- Repeated bad frames close with 4400: daphne (autobahn) lets an application close only with
+  1000 or 3000-4999, so the standard 1008 cannot be used.
+- Live events come through a `Delivery` (messaging.delivery), which owns the channel layer side:
+  `channel_layer_alias` names no configured layer, so `AsyncConsumer.__call__` creates no channel
+  of its own, and a channel layer failure (Redis down) costs live delivery, never the connection.
+  Every message, from the client or the layer, is handled one at a time, as AsyncConsumer does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError
+from django.utils import translation
+
+from accounts.languages import language_for_socket
+from accounts.sessions import session_group, user_sockets_group
+from accounts.ws import session_still_live
+
+from . import realtime
+from .delivery import Delivery, Unavailable
+from .limits import Strikes
+
+logger = logging.getLogger(__name__)
+
+CLOSE_SESSION_ENDED = 4001
+CLOSE_POLICY = 4400
+
+# How often an open socket re-checks its session (accounts.sessions.session_is_live): an expired,
+# idle or revoked session closes its sockets within this time even if no close event arrives.
+SESSION_CHECK_SECONDS = 15
+# A frame touches the session at most this often (a burst costs one check).
+TOUCH_SECONDS = 5
+# Refreshes what expires by itself (group memberships after a Redis restart, socket counts).
+HEARTBEAT_SECONDS = 30
+# Layer messages a socket accepts; anything else is logged and dropped.
+LAYER_HANDLERS = frozenset({"trellis_event", "trellis_close", "trellis_overflow"})
+
+
+class SignedInSocket(AsyncWebsocketConsumer):
+    """Subclasses say which groups to join (`admit`), what to send once open (`opened`), how to
+    answer a frame (`frame`) and an event (`trellis_event`)."""
+
+    channel_layer_alias = "trellis.delivery-owns-the-layer"  # not configured: see the module doc
+    refuse_code: int | None = None  # close code of a refused handshake (None: plain 403)
+    max_strikes = 10
+    error_before_close = True  # the frame that closes for strikes still gets its error
+
+    async def __call__(self, scope, receive, send):
+        self.user = None
+        self.session_key = None
+        self.delivery: Delivery | None = None
+        self._closing = False
+        self._serial = asyncio.Lock()
+        self._tasks: list[asyncio.Task] = []
+        self._touched = 0.0
+        self._released = False
+        self._strikes = Strikes()
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._cleanup()
+
+    async def dispatch(self, message):
+        handler = get_handler_name(message)
+        if not handler.startswith("websocket_") and handler not in LAYER_HANDLERS:
+            logger.warning("socket ignored a layer message of type %s", message.get("type"))
+            return
+        async with self._serial:
+            await super().dispatch(message)
+
+    # -- hooks ----------------------------------------------------------------------------------
+
+    async def admit(self) -> list[str] | None:
+        """The groups to join besides the user's and the session's; None: refused (the hook has
+        closed the socket)."""
+        return []
+
+    async def opened(self) -> None:
+        """Called once accepted and joined."""
+
+    async def heartbeat(self) -> None:
+        """Called every HEARTBEAT_SECONDS."""
+
+    async def frame(self, text_data, bytes_data) -> None:
+        raise NotImplementedError
+
+    async def oversized(self, text_data, bytes_data) -> bool:
+        """Whether the frame is too large to read (the hook has closed the socket)."""
+        return False
+
+    # -- the connection -------------------------------------------------------------------------
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=self.refuse_code)
+            return
+        self.user = user
+        # The socket speaks the language of its pages (accounts.languages); the activation lasts
+        # for this connection's task, so every error detail it sends is in that language.
+        try:
+            language = await db(language_for_socket, scope=self.scope, user=user)
+        except Unavailable:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        # Set by accounts.ws at the handshake, which refused sessions that were not live.
+        self.session_key = self.scope.get("session_key")
+        groups = await self.admit()
+        if groups is None:
+            return
+        groups = [*groups, user_sockets_group(user.pk)]
+        if self.session_key:
+            # Signing out one session closes that session's sockets (accounts.sessions).
+            groups.append(session_group(self.session_key))
+        self.delivery = self.make_delivery(groups)
+        # Join before accepting, so that nothing sent after the accept is missed.
+        await self.delivery.open()
+        await self.accept()
+        await self.opened()
+        self._tasks = [
+            asyncio.create_task(self._heartbeat_loop()),
+            asyncio.create_task(self._session_watch()),
+        ]
+
+    def make_delivery(self, groups: list[str]) -> Delivery:
+        return Delivery(groups=groups, dispatch=self.dispatch, send=self._send_json)
+
+    async def disconnect(self, code):
+        await self._cleanup()
+
+    async def _cleanup(self):
+        self._closing = True
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if self.delivery is not None:
+            await self.delivery.close()
+        if not self._released:
+            self._released = True
+            await self.released()
+
+    async def released(self) -> None:
+        """Called once when the socket ends (after an accepted or a refused handshake)."""
+
+    async def _close(self, code: int):
+        self._closing = True
+        await self.close(code=code)
+
+    async def _send_json(self, payload: dict):
+        await self.send(text_data=json.dumps(payload, ensure_ascii=False))
+
+    # -- the session ----------------------------------------------------------------------------
+
+    async def _heartbeat_loop(self):
+        # A random phase first: sockets opened together (a class logging in, a server restart)
+        # must not all hit Redis and the database in the same instant every period.
+        await asyncio.sleep(random.uniform(0, HEARTBEAT_SECONDS))  # noqa: S311 (not a secret)
+        while True:
+            await self.heartbeat()
+            await self.delivery.rejoin()
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def _session_watch(self):
+        await asyncio.sleep(random.uniform(0, SESSION_CHECK_SECONDS))  # noqa: S311 (not a secret)
+        while not self._closing:
+            if not await session_still_live(self.session_key, touch=False):
+                async with self._serial:
+                    await self.end_session("session_ended")
+                return
+            await asyncio.sleep(SESSION_CHECK_SECONDS)
+
+    async def end_session(self, reason: str) -> None:
+        if self._closing:
+            return
+        await self._send_json({"type": "closing", "reason": str(reason)[:64]})
+        await self._close(CLOSE_SESSION_ENDED)
+
+    async def trellis_close(self, message):
+        """A service ended the user's sessions or this one (sign-out, idle, suspension)."""
+        await self.end_session(str(message.get("reason", "")))
+
+    # -- frames ---------------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self._closing or await self.oversized(text_data, bytes_data):
+            return
+        # A frame is activity: it keeps the session from idling out, and an ended session stops
+        # here before anything is answered (checked at most every few seconds).
+        now = time.monotonic()
+        if now - self._touched >= TOUCH_SECONDS:
+            self._touched = now
+            if not await session_still_live(self.session_key, touch=True):
+                await self.end_session("session_ended")
+                return
+        await self.frame(text_data, bytes_data)
+
+    async def refuse(self, payload: dict) -> None:
+        """An error that counts against the socket: `max_strikes` within a minute close it."""
+        over = self._strikes.add() >= self.max_strikes
+        if not over or self.error_before_close:
+            await self._send_json(payload)
+        if over:
+            logger.warning("socket closed: repeated bad frames from user=%s", self.user.pk)
+            await self._close(CLOSE_POLICY)
+
+
+def error(code: str, detail: str, *, field=None, ref=None, extra=None) -> dict:
+    """An `error` event (docs/protocol.md); None values in `extra` are left out."""
+    payload = {"type": "error", "code": code, "detail": detail}
+    if field is not None:
+        payload["field"] = field
+    if ref is not None:
+        payload["ref"] = ref
+    for key, value in (extra or {}).items():
+        if value is not None:
+            payload[key] = value
+    return payload
+
+
+async def db(func, /, **kwargs):
+    """Run `func(**kwargs)` on the database thread; Unavailable when the database fails.
+
+    Thread-sensitive (the default): Django keeps connections per async context, so the same
+    connection must not move between pool threads. A process therefore runs its database work on
+    one thread; capacity grows with processes (docs/benchmarks.md)."""
+    try:
+        return await database_sync_to_async(func)(**kwargs)
+    except (DatabaseError, InterfaceError) as exc:
+        realtime.stats["db_unavailable"] += 1
+        logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
+        raise Unavailable from exc
