@@ -7,8 +7,12 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
+from actions.messages import message_send
+from messaging import services as messaging
+from messaging.models import MatchEvent
 from programs.evaluation import evaluation_table, program_evaluation
 from programs.models import SchoolAttendance
 
@@ -136,3 +140,27 @@ def test_attendance_upload_preview_then_import(client, seeded, verified_login):
     refused = client.post("/coordinator/attendance/", {"attendance": bad, "action": "import"})
     assert refused.status_code == 400
     assert "attendance.csv:2: student=&#x27;nobody&#x27;" in refused.content.decode()
+
+
+def test_week_page_shows_this_weeks_headline_figures(
+    client, program, coordinator, make_user, district, verified_login
+):
+    """The coordinator's week page carries this week's contact share and at-risk count, as the
+    evaluation counts them, and links to the evaluation."""
+    three_weeks_ago = timezone.now() - datetime.timedelta(days=21)
+    matches = []
+    for _n in range(2):
+        mentor, student = make_user("mentor", district), make_user("student", district)
+        match = messaging.match_activate(
+            match=messaging.match_create(program=program, mentor=mentor, student=student)
+        )
+        MatchEvent.objects.filter(match=match).update(at=three_weeks_ago)
+        matches.append((match, student))
+    # One match writes this week; the other has been silent since it started: at risk.
+    writing, writer = matches[0]
+    message_send(sender=writer, conversation_id=writing.conversation.pk, client_id="w1", body="hi")
+    verified_login(client, coordinator)
+    html = client.get(f"/coordinator/programs/{program.pk}/week/").content.decode()
+    assert '<dd id="headline-contact">1 of 2 (50%)</dd>' in html
+    assert '<dd id="headline-at-risk">1</dd>' in html
+    assert f'href="/coordinator/programs/{program.pk}/evaluation/" id="headline-evaluation"' in html
