@@ -16,6 +16,7 @@ from moderation.crisis import crisis_resources
 from programs.agreements import agreements_pending
 from programs.checkins import checkins_open_for
 from programs.dashboard import program_dashboard
+from programs.evaluation import program_evaluation
 from programs.milestones import milestones_for
 from programs.models import ProgramNotice
 from scheduling.models import Meeting, Rsvp
@@ -168,12 +169,16 @@ def program_week(request: HttpRequest, program_id: int) -> HttpResponse:
         .select_related("venue__school", "series", "conversation")
         .order_by("starts_at")
     )
+    # This calendar week's headline figures, as the evaluation page counts them.
+    today = now.astimezone(program.school.tz).date()
+    [headline] = program_evaluation(program=program, first=today, last=today, now=now).weeks
     return render(
         request,
         "frontend/program_week.html",
         {
             "program": program,
             "week": week,
+            "headline": headline,
             "rows": cadence.program_week_overview(program=program),
             "meetings": meetings,
             **program_dashboard(program=program),

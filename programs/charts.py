@@ -189,7 +189,8 @@ def evaluation_charts(evaluation: Evaluation) -> list[Chart]:
         ("chart-meeting-attendance", _("Attendance at meetings"),
          [(_("Meeting attendance"), "attendance_rate")], True),
         ("chart-checkins", _("Check-in score (1-5)"),
-         [(_("Check-in score"), "checkin_average")], False),
+         [(_("Everyone"), "checkin_average"), (_("Mentors"), "checkin_mentor_average"),
+          (_("Students"), "checkin_student_average")], False),
         ("chart-school-attendance", _("School attendance of matched students"),
          [(_("School attendance"), "school_attendance_rate")], True),
     ]  # fmt: skip

@@ -14,7 +14,8 @@ is 167 or 169 hours long, as the calendar says. The definitions (docs/programs.m
   hours; runs still unanswered are counted apart;
 - **meetings held**: meetings not cancelled, starting in the week, with someone recorded
   present; **attendance**: present / all recorded (present, absent, excused) at those meetings;
-- **check-ins**: the seam `checkin_scores` (the check-in model is not part of this app yet);
+- **check-ins**: the scores (1-5) of the check-ins of these matches answered in the week
+  (`programs.models.CheckIn`), how many, and their mean: overall, mentors' and students';
 - **at risk**: matches active at the week's end (or now), active since before the previous
   week began, with no message in this week and the previous one;
 - **school attendance**: days present / days recorded in the district's import
@@ -22,6 +23,7 @@ is 167 or 169 hours long, as the calendar says. The definitions (docs/programs.m
   after each student's match started.
 """
 
+import bisect
 import datetime
 import math
 import statistics
@@ -38,7 +40,7 @@ from accounts.models import Program, School, User
 from messaging.models import Match, MatchEvent, Message
 from scheduling.models import Holiday, Meeting
 
-from .models import SchoolAttendance
+from .models import CheckIn, SchoolAttendance
 
 # How far back "no contact" looks: this week and the one before it.
 AT_RISK_WEEKS = 2
@@ -70,6 +72,8 @@ class WeekFigures:
     attendance_rate: Decimal | None
     checkin_responses: int
     checkin_average: Decimal | None
+    checkin_mentor_average: Decimal | None
+    checkin_student_average: Decimal | None
     at_risk: int
     school_days_present: int
     school_days_recorded: int
@@ -119,7 +123,10 @@ COLUMNS: list[tuple[str, object]] = [
     ("unanswered", _("Unanswered")),
     ("meetings_held", _("Meetings held")),
     ("attendance_rate", _("Meeting attendance")),
+    ("checkin_responses", _("Check-ins answered")),
     ("checkin_average", _("Check-in score")),
+    ("checkin_mentor_average", _("Check-in score, mentors")),
+    ("checkin_student_average", _("Check-in score, students")),
     ("at_risk", _("At risk")),
     ("school_attendance_rate", _("School attendance")),
 ]
@@ -189,17 +196,51 @@ def _active_at(intervals, at: datetime.datetime) -> tuple[datetime.datetime, ...
     return tuple(since for since, until in intervals if since <= at < until)
 
 
+@dataclass(frozen=True)
+class CheckinWeekScores:
+    """The check-in scores (1-5) answered in one week, by the side of the match that answered."""
+
+    mentor: tuple[int, ...] = ()
+    student: tuple[int, ...] = ()
+
+    @property
+    def every(self) -> tuple[int, ...]:
+        return self.mentor + self.student
+
+
 def checkin_scores(
     *, match_ids: Sequence[int], weeks: Sequence[EvaluationWeek]
-) -> dict[datetime.date, list[int]]:
-    """The check-in scores (1-5) answered in each week, by week start.
+) -> dict[datetime.date, CheckinWeekScores]:
+    """The scores of the check-ins of these matches answered in each week, by week start (weeks
+    with none are left out). The match's mentor answers for the mentor side, the student for
+    the student side. Unanswered check-ins and group check-ins (no match) count nowhere."""
+    if not weeks or not match_ids:
+        return {}
+    rows = (
+        CheckIn.objects.filter(
+            match_id__in=list(match_ids),
+            score__isnull=False,
+            answered_at__gte=weeks[0].start,
+            answered_at__lt=weeks[-1].end,
+        )
+        .order_by("answered_at", "pk")
+        .values_list("answered_at", "score", "user_id", "match__mentor_id")
+    )
+    sides: dict[datetime.date, dict[str, list[int]]] = defaultdict(
+        lambda: {"mentor": [], "student": []}
+    )
+    starts = [week.start for week in weeks]
+    for answered_at, score, user_id, mentor_id in rows:
+        week = weeks[bisect.bisect_right(starts, answered_at) - 1]
+        sides[week.start_date]["mentor" if user_id == mentor_id else "student"].append(score)
+    return {
+        day: CheckinWeekScores(mentor=tuple(s["mentor"]), student=tuple(s["student"]))
+        for day, s in sides.items()
+    }
 
-    Seam: the check-in model belongs to the program-running work and is not part of this app
-    yet, so there are no scores to read. When it lands, return here the scores of check-ins
-    answered in each week for these matches; the average, the table, the chart, the CSV file and
-    the PDF report pick them up unchanged.
-    """
-    return {}
+
+def _mean(scores: Sequence[int]) -> Decimal | None:
+    return ratio(sum(scores), len(scores))
 
 
 def _scope_evaluation(
@@ -320,7 +361,7 @@ def _scope_evaluation(
             if week.start_date <= period_start < week.start_date + datetime.timedelta(days=7):
                 days_present += p
                 days_recorded += p + a
-        week_scores = scores.get(week.start_date, [])
+        week_scores = scores.get(week.start_date, CheckinWeekScores())
         figures.append(
             WeekFigures(
                 week=week,
@@ -340,8 +381,10 @@ def _scope_evaluation(
                 attendance_present=present,
                 attendance_recorded=recorded,
                 attendance_rate=ratio(present, recorded),
-                checkin_responses=len(week_scores),
-                checkin_average=ratio(sum(week_scores), len(week_scores)),
+                checkin_responses=len(week_scores.every),
+                checkin_average=_mean(week_scores.every),
+                checkin_mentor_average=_mean(week_scores.mentor),
+                checkin_student_average=_mean(week_scores.student),
                 at_risk=len(at_risk),
                 school_days_present=days_present,
                 school_days_recorded=days_recorded,

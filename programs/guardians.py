@@ -3,8 +3,10 @@ and the periodic progress e-mail.
 
 Guardians do not sign in. Every link sent to one is signed (`TimestampSigner`) with the guardian,
 the program and the purpose, and expires after the program's `link_max_age_days` (30 days by
-default). The progress e-mail carries figures only (meetings attended, weeks with contact) and
-never anything written in a conversation.
+default). The progress e-mail carries figures only (meetings attended, weeks with contact, the
+milestones staff marked) and never anything written in a conversation. The information page
+carries the program's current student agreement, which a guardian acknowledges there
+(`guardian_agreement_acknowledge`, through `programs.agreements.agreement_accept`).
 """
 
 import datetime
@@ -26,14 +28,18 @@ from accounts.models import Program, User
 from messaging.models import Match, Message
 from scheduling.models import Attendance, Meeting
 
+from .agreements import AgreementRefused, agreement_accept, agreement_current
 from .evaluation import evaluation_weeks
 from .matching import language_part
 from .models import (
+    Agreement,
+    AgreementAcceptance,
     Guardian,
     GuardianDigest,
     GuardianProgramText,
     GuardianSettings,
     GuardianUnsubscribe,
+    Milestone,
 )
 
 logger = logging.getLogger(__name__)
@@ -250,6 +256,48 @@ def guardian_information(
     )
 
 
+# -- the student agreement, acknowledged by the guardian ------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardianAgreement:
+    """The program's current student agreement as one guardian sees it."""
+
+    agreement: Agreement
+    text: str  # in the guardian's language (English where it is not written in it)
+    acknowledged_on: datetime.date | None  # school date; None until acknowledged
+
+
+def guardian_agreement(*, guardian: Guardian, program: Program) -> GuardianAgreement | None:
+    """The program's current student agreement for this guardian, with the date they
+    acknowledged it; None when the program has published none."""
+    agreement = agreement_current(program=program, audience=Agreement.Audience.STUDENT)
+    if agreement is None:
+        return None
+    acceptance = AgreementAcceptance.objects.filter(agreement=agreement, guardian=guardian).first()
+    return GuardianAgreement(
+        agreement=agreement,
+        text=agreement.text_in(guardian_language(guardian=guardian)),
+        acknowledged_on=(
+            acceptance.accepted_at.astimezone(program.school.tz).date() if acceptance else None
+        ),
+    )
+
+
+def guardian_agreement_acknowledge(
+    *, guardian: Guardian, program: Program, agreement_id: object
+) -> AgreementAcceptance:
+    """Record the guardian's acknowledgement of the program's student agreement they were shown
+    (`agreement_id`, from the page's form). Raises AgreementRefused, writing nothing, when that
+    is not the program's current student text (a newer version was published since the page
+    was opened, or the id names another program's text). Idempotent and audited by
+    `agreement_accept`. The caller has checked the signed link (access_guardian_link)."""
+    current = agreement_current(program=program, audience=Agreement.Audience.STUDENT)
+    if current is None or str(current.pk) != str(agreement_id):
+        raise AgreementRefused(_("This version has been replaced: read the current one."))
+    return agreement_accept(agreement=current, guardian=guardian)
+
+
 # -- the progress digest ---------------------------------------------------------------------------
 
 
@@ -259,9 +307,8 @@ class GuardianProgress:
     meetings_held: int
     weeks: int
     weeks_with_contact: int
-    # Seam: milestones (first meeting, ten weeks of contact, ...) belong to the program-running
-    # work; once they exist, the ones reached in the period go here and into the e-mail.
-    milestones: tuple[str, ...] = ()
+    # The milestones staff marked in the period for the student's matches (title and date only).
+    milestones: tuple[Milestone, ...] = ()
 
 
 def guardian_progress(
@@ -272,8 +319,10 @@ def guardian_progress(
     end: datetime.datetime,
 ) -> GuardianProgress:
     """The student's figures in [start, end): meetings at school they attended (of those with
-    attendance recorded), and the school weeks in which the student and a mentor wrote to each
-    other (a message seen by the other side). Counts only, never content."""
+    attendance recorded), the school weeks in which the student and a mentor wrote to each
+    other (a message seen by the other side), and the milestones of the student's matches that
+    staff marked in the period (so each is told once, whatever day it was reached on). Counts,
+    titles and dates only, never content."""
     student_id = guardian.student_id
     conversations = Match.objects.filter(program=program, student_id=student_id).values(
         "conversation"
@@ -299,11 +348,18 @@ def guardian_progress(
         created_at__lt=end,
     ).values_list("created_at", flat=True)
     contact_weeks = {w.start_date for t in times for w in weeks if w.start <= t < w.end}
+    milestones = Milestone.objects.filter(
+        program=program,
+        conversation__in=conversations,
+        marked_at__gte=start,
+        marked_at__lt=end,
+    ).order_by("achieved_on", "pk")
     return GuardianProgress(
         meetings_attended=attendance.filter(present=True).count(),
         meetings_held=attendance.count(),
         weeks=len(weeks),
         weeks_with_contact=len(contact_weeks),
+        milestones=tuple(milestones),
     )
 
 

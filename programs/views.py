@@ -47,6 +47,8 @@ from .guardians import (
     GuardianLinkExpired,
     GuardianLinkInvalid,
     access_guardian_link,
+    guardian_agreement,
+    guardian_agreement_acknowledge,
     guardian_information,
     guardian_language,
     guardian_texts,
@@ -349,25 +351,39 @@ def _guardian_link(request: HttpRequest, token: str, purpose: str):
 
 @second_factor_exempt
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guardian_information_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The program's information for one guardian, in their language, with the letter's link."""
+    """The program's information for one guardian, in their language, with the letter's link and
+    the program's student agreement; a POST (CSRF-checked) acknowledges that agreement."""
     found, refused = _guardian_link(request, token, "information")
     if refused is not None:
         return refused
     guardian, program = found
     info = guardian_information(guardian=guardian, program=program)
+    problem = ""
     with translation.override(info.language):
+        if request.method == "POST":
+            try:
+                guardian_agreement_acknowledge(
+                    guardian=guardian, program=program, agreement_id=request.POST.get("agreement")
+                )
+            except AgreementRefused as exc:
+                problem = " ".join(exc.messages)
+            else:
+                return redirect(request.path)
         return render(
             request,
             "programs/guardian_information.html",
             {
                 "info": info,
+                "agreement": guardian_agreement(guardian=guardian, program=program),
+                "problem": problem,
                 "letter_url": reverse(
                     "guardian-letter",
                     args=[guardian_token(guardian=guardian, program=program, purpose="letter")],
                 ),
             },
+            status=400 if problem else 200,
         )
 
 

@@ -12,7 +12,8 @@ from accounts.models import Program, User
 from messaging.models import Match, Message, WeeklyPrompt
 from moderation.models import ReviewItem
 from programs.evaluation import program_evaluation
-from programs.models import Guardian, GuardianProgramText
+from programs.models import CheckIn, FollowUp, Guardian, GuardianProgramText, Milestone
+from testkit.sessions import login_verified
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -191,6 +192,41 @@ def test_seed_demo_has_weeks_of_history_for_the_evaluation(capsys):
     assert [w.matches_with_contact for w in program_evaluation(program=program).weeks[-5:-1]] == [
         2, 2, 1, 1
     ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_has_checkins_a_follow_up_and_a_milestone(client, capsys):
+    call_command("seed_demo")
+    program = Program.objects.get(name="Careers in Practice")
+    weeks = program_evaluation(program=program).weeks
+    # Three and one weeks before this one (Monday weeks; the demo program's weeks start Monday).
+    assert [
+        (
+            w.checkin_responses,
+            w.checkin_average,
+            w.checkin_mentor_average,
+            w.checkin_student_average,
+        )
+        for w in (weeks[-4], weeks[-2])
+    ] == [
+        (3, Decimal("4.33"), Decimal("4.00"), Decimal("4.50")),
+        (3, Decimal("3.67"), Decimal("3.50"), Decimal("4.00")),
+    ]
+    assert CheckIn.objects.filter(program=program, answered_at__isnull=True).count() == 1
+    [follow_up] = FollowUp.objects.filter(program=program, closed_at__isnull=True)
+    assert follow_up.reasons == ["low_score", "worry"]
+    assert follow_up.checkin.user.username == "mentor2"
+    [milestone] = Milestone.objects.filter(program=program)
+    assert milestone.kind == Milestone.Kind.FIRST_MEETING
+    counts = (CheckIn.objects.count(), FollowUp.objects.count(), Milestone.objects.count())
+    call_command("seed_demo")
+    assert (CheckIn.objects.count(), FollowUp.objects.count(), Milestone.objects.count()) == counts
+    # The coordinator's week page and the evaluation page show them.
+    login_verified(client, User.objects.get(username="coordinator"))
+    week = client.get(f"/coordinator/programs/{program.pk}/week/").content.decode()
+    assert "Sam has not answered for two weeks" in week
+    evaluation = client.get(f"/coordinator/programs/{program.pk}/evaluation/").content.decode()
+    assert 'id="chart-checkins"' in evaluation
 
 
 def test_login_page_is_served(client, db):

@@ -11,8 +11,9 @@ import pytest
 from accounts.models import Program, School
 from actions.messages import message_send
 from messaging import services as messaging
-from messaging.models import MatchEvent, Message
+from messaging.models import Conversation, MatchEvent, Message
 from programs.attendance import school_attendance_import
+from programs.models import CheckIn
 from scheduling import services as scheduling
 from scheduling.models import Holiday, Meeting, Venue
 
@@ -144,3 +145,49 @@ def seeded(make_district, make_user):
         "meetings": meetings,
         "coordinator": coordinator,
     }
+
+
+@pytest.fixture
+def seeded_checkins(seeded):
+    """Answered check-ins on top of `seeded`: two periods (from 19 October and 16 November), one
+    answered late on the Sunday DST ends, one left unanswered, one of a group (not a match).
+    Expected figures are in tests/programs/test_evaluation.py."""
+    A, B, C = (seeded["matches"][k] for k in "ABC")
+    (mA, sA), (mB, sB), (mC, _sC) = (seeded["people"][k] for k in "ABC")
+    program = seeded["program"]
+    first, second = datetime.date(2026, 10, 19), datetime.date(2026, 11, 16)
+    rows = [
+        # (conversation, match, user, period start, score, answered at)
+        (A.conversation, A, mA, first, 4, at(2026, 10, 27, 16)),
+        # 23:30 on Sunday 1 November in Chicago is 05:30 UTC on Monday: still the DST week.
+        (A.conversation, A, sA, first, 5, at(2026, 11, 1, 23, 30)),
+        (B.conversation, B, mB, first, 2, at(2026, 11, 2, 8)),
+        (B.conversation, B, sB, first, 3, at(2026, 11, 3, 15)),
+        (A.conversation, A, mA, second, 5, at(2026, 11, 17, 9)),
+        (A.conversation, A, sA, second, None, None),  # not answered
+        (B.conversation, B, mB, second, 1, at(2026, 11, 18, 9)),
+        (B.conversation, B, sB, second, 4, at(2026, 11, 19, 9)),
+        (C.conversation, C, mC, second, 4, at(2026, 11, 17, 14)),
+    ]
+    # A group's check-in: groups count for meetings, not for matches.
+    group = Conversation.objects.create(
+        program=program,
+        district_id=seeded["district"].pk,
+        kind=Conversation.Kind.GROUP,
+        title="Lunch club",
+    )
+    rows.append((group, None, sA, second, 1, at(2026, 11, 17, 10)))
+    checkins = [
+        CheckIn.objects.create(
+            program=program,
+            conversation=conversation,
+            match=match,
+            user=user,
+            period_start=period,
+            opened_at=at(period.year, period.month, period.day, 6),
+            score=score,
+            answered_at=answered,
+        )
+        for conversation, match, user, period, score, answered in rows
+    ]
+    return {**seeded, "checkins": checkins}

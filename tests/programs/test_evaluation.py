@@ -23,7 +23,15 @@ from programs.evaluation import (
 )
 from programs.models import SchoolAttendance
 
-from .evaluation_seed import CHICAGO, NOW, at, backdate, say, seeded  # noqa: F401 - a fixture
+from .evaluation_seed import (  # noqa: F401 - fixtures
+    CHICAGO,
+    NOW,
+    at,
+    backdate,
+    say,
+    seeded,
+    seeded_checkins,
+)
 
 D = Decimal
 
@@ -188,8 +196,77 @@ def test_evaluation_table_is_the_same_numbers_as_text(seeded):
     headings, rows = evaluation_table(evaluation)
     assert headings[0] == "Week of"
     assert rows == [
-        ["2026-11-23", "Thanksgiving", "2", "0", "0.00", "0.00", "", "", "0", "0", "", "", "1", ""]
+        ["2026-11-23", "Thanksgiving", "2", "0", "0.00", "0.00", "", "", "0", "0", "", "0", "",
+         "", "", "1", ""]
+    ]  # fmt: skip
+
+
+def test_checkin_scores_week_by_week_by_side(seeded_checkins):
+    evaluation = program_evaluation(
+        program=seeded_checkins["program"],
+        first=datetime.date(2026, 10, 26),
+        last=datetime.date(2026, 11, 23),
+        now=NOW,
+    )
+    assert {
+        w.week.start_date.isoformat(): (
+            w.checkin_responses,
+            w.checkin_average,
+            w.checkin_mentor_average,
+            w.checkin_student_average,
+        )
+        for w in evaluation.weeks
+    } == {
+        # The mentor's 4 and the student's 5 answered at 23:30 on the Sunday DST ends.
+        "2026-10-26": (2, D("4.50"), D("4.00"), D("5.00")),
+        "2026-11-02": (2, D("2.50"), D("2.00"), D("3.00")),
+        "2026-11-09": (0, None, None, None),
+        # Mentors 5, 1 and 4 (C closed on the Wednesday, answered on the Tuesday), the student
+        # 4; A's student did not answer; the group's 1 is not a match's.
+        "2026-11-16": (4, D("3.50"), D("3.33"), D("4.00")),
+        "2026-11-23": (0, None, None, None),
+    }
+
+
+def test_checkin_scores_stay_in_their_program(seeded_checkins, make_user):
+    other = Program.objects.create(
+        school=seeded_checkins["school"], name="Second", start_date=datetime.date(2026, 10, 19)
+    )
+    evaluation = program_evaluation(
+        program=other,
+        first=datetime.date(2026, 11, 16),
+        last=datetime.date(2026, 11, 16),
+        now=NOW,
+    )
+    [week] = evaluation.weeks
+    assert (week.checkin_responses, week.checkin_average) == (0, None)
+    # The school's evaluation covers both programs: the same four answers.
+    [week] = school_evaluation(
+        school=seeded_checkins["school"],
+        first=datetime.date(2026, 11, 16),
+        last=datetime.date(2026, 11, 16),
+        now=NOW,
+    ).weeks
+    assert (week.checkin_responses, week.checkin_average) == (4, D("3.50"))
+
+
+def test_evaluation_table_carries_the_checkin_scores(seeded_checkins):
+    headings, rows = evaluation_table(
+        program_evaluation(
+            program=seeded_checkins["program"],
+            first=datetime.date(2026, 11, 16),
+            last=datetime.date(2026, 11, 16),
+            now=NOW,
+        )
+    )
+    start = headings.index("Check-ins answered")
+    assert headings[start : start + 4] == [
+        "Check-ins answered",
+        "Check-in score",
+        "Check-in score, mentors",
+        "Check-in score, students",
     ]
+    assert rows[0][start : start + 4] == ["4", "3.50", "3.33", "4.00"]
 
 
 # -- the attendance import ----------------------------------------------------------------------

@@ -7,12 +7,16 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
+from actions.messages import message_send
+from messaging import services as messaging
+from messaging.models import MatchEvent
 from programs.evaluation import evaluation_table, program_evaluation
 from programs.models import SchoolAttendance
 
-from .evaluation_seed import NOW, seeded  # noqa: F401 - a fixture
+from .evaluation_seed import NOW, seeded, seeded_checkins  # noqa: F401 - fixtures
 
 RANGE = "?from=2026-10-26&to=2026-11-23"
 
@@ -38,6 +42,34 @@ def test_page_shows_charts_with_their_data_tables(client, seeded, verified_login
     assert 'id="chart-checkins"' not in html
     assert 'id="attendance-changes"' in html
     assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_page_shows_the_checkin_chart_once_answered(client, seeded_checkins, verified_login):
+    verified_login(client, seeded_checkins["coordinator"])
+    response = client.get(_url(seeded_checkins) + RANGE)
+    html = response.content.decode()
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 8
+    assert 'id="chart-checkins"' in html
+    assert "<title>11-16, Mentors: 3.33</title>" in html
+    assert '<th scope="row">2026-10-26</th><td>4.50</td><td>4.00</td><td>5.00</td>' in html
+
+
+def test_csv_and_pdf_carry_the_checkin_scores(client, seeded_checkins, verified_login):
+    verified_login(client, seeded_checkins["coordinator"])
+    rows = list(
+        csv.reader(io.StringIO(client.get(_url(seeded_checkins, ".csv") + RANGE).content.decode()))
+    )
+    start = rows[0].index("Check-ins answered")
+    assert [row[start : start + 4] for row in rows[1:]] == [
+        ["2", "4.50", "4.00", "5.00"],
+        ["2", "2.50", "2.00", "3.00"],
+        ["0", "", "", ""],
+        ["4", "3.50", "3.33", "4.00"],
+        ["0", "", "", ""],
+    ]
+    pdf = client.get(_url(seeded_checkins, ".pdf") + RANGE)
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
 
 
 def test_csv_is_the_table_of_the_page(client, seeded, verified_login):
@@ -108,3 +140,27 @@ def test_attendance_upload_preview_then_import(client, seeded, verified_login):
     refused = client.post("/coordinator/attendance/", {"attendance": bad, "action": "import"})
     assert refused.status_code == 400
     assert "attendance.csv:2: student=&#x27;nobody&#x27;" in refused.content.decode()
+
+
+def test_week_page_shows_this_weeks_headline_figures(
+    client, program, coordinator, make_user, district, verified_login
+):
+    """The coordinator's week page carries this week's contact share and at-risk count, as the
+    evaluation counts them, and links to the evaluation."""
+    three_weeks_ago = timezone.now() - datetime.timedelta(days=21)
+    matches = []
+    for _n in range(2):
+        mentor, student = make_user("mentor", district), make_user("student", district)
+        match = messaging.match_activate(
+            match=messaging.match_create(program=program, mentor=mentor, student=student)
+        )
+        MatchEvent.objects.filter(match=match).update(at=three_weeks_ago)
+        matches.append((match, student))
+    # One match writes this week; the other has been silent since it started: at risk.
+    writing, writer = matches[0]
+    message_send(sender=writer, conversation_id=writing.conversation.pk, client_id="w1", body="hi")
+    verified_login(client, coordinator)
+    html = client.get(f"/coordinator/programs/{program.pk}/week/").content.decode()
+    assert '<dd id="headline-contact">1 of 2 (50%)</dd>' in html
+    assert '<dd id="headline-at-risk">1</dd>' in html
+    assert f'href="/coordinator/programs/{program.pk}/evaluation/" id="headline-evaluation"' in html

@@ -2,25 +2,39 @@
 that expire and refuse tampering, and the progress digest without message content."""
 
 import datetime
+import re
 import subprocess
 import time
 
 import pytest
 from django.core import mail, signing
+from django.test import Client
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Message
+from programs.agreements import AgreementRefused, agreement_publish
 from programs.guardians import (
+    guardian_agreement_acknowledge,
+    guardian_digest_message,
     guardian_digests_send,
     guardian_progress,
     guardian_texts_seed,
     guardian_token,
     guardian_unsubscribe,
 )
-from programs.models import Guardian, GuardianDigest, GuardianProgramText, GuardianSettings
+from programs.milestones import milestone_mark
+from programs.models import (
+    Agreement,
+    AgreementAcceptance,
+    Guardian,
+    GuardianDigest,
+    GuardianProgramText,
+    GuardianSettings,
+    Milestone,
+)
 from scheduling import services as scheduling
 from scheduling.models import Venue
 
@@ -286,3 +300,187 @@ def test_texts_page_is_for_the_programs_coordinators_only(
     assert client.post(url, {"goals": "x"}).status_code == 404
     verified_login(client, make_user(User.Role.MENTOR, family["es"].district))
     assert client.get(url).status_code == 404
+
+
+# -- the student agreement, acknowledged on the guardian's page ----------------------------------
+
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _publish_student_text(program, coordinator):
+    return agreement_publish(
+        actor=coordinator,
+        program=program,
+        audience=Agreement.Audience.STUDENT,
+        text_en="Students write only on Trellis and meet only at school.",
+        text_es="Los estudiantes escriben solo en Trellis y se reúnen solo en la escuela.",
+    )
+
+
+def _page_and_token(client, token):
+    page = client.get(f"/guardians/{token}/")
+    assert page.status_code == 200
+    return page.content.decode(), _CSRF.search(page.content.decode()).group(1)
+
+
+def test_guardian_acknowledges_the_student_agreement_through_the_signed_link(family, coordinator):
+    agreement = _publish_student_text(family["program"], coordinator)
+    guardian, program = family["es"], family["program"]
+    token = guardian_token(guardian=guardian, program=program, purpose="information")
+    client = Client(enforce_csrf_checks=True)
+    html, csrf = _page_and_token(client, token)
+    # The Spanish text for a Spanish-speaking guardian, with the button.
+    assert "Los estudiantes escriben solo en Trellis" in html
+    assert "Students write only on Trellis" not in html
+    assert 'id="guardian-agreement-form"' in html
+    assert 'id="guardian-agreement-done"' not in html
+    # Without the CSRF token the POST is refused and nothing is written.
+    assert client.post(f"/guardians/{token}/", {"agreement": agreement.pk}).status_code == 403
+    assert not AgreementAcceptance.objects.filter(guardian=guardian).exists()
+
+    done = client.post(
+        f"/guardians/{token}/", {"agreement": agreement.pk, "csrfmiddlewaretoken": csrf}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == f"/guardians/{token}/"
+    [acceptance] = AgreementAcceptance.objects.filter(guardian=guardian)
+    assert (acceptance.agreement_id, acceptance.user_id) == (agreement.pk, None)
+    [entry] = AuditEntry.objects.filter(action="agreement.accept")
+    assert entry.actor_id is None
+    assert entry.detail == {"version": 1, "user": None, "guardian": guardian.pk}
+    day = acceptance.accepted_at.astimezone(program.school.tz).date().isoformat()
+    html = client.get(f"/guardians/{token}/").content.decode()
+    assert 'id="guardian-agreement-done"' in html
+    assert day in html
+    assert 'id="guardian-agreement-form"' not in html
+    # The other guardian of the same student has not acknowledged anything.
+    english = _info(Client(), family["en"], program).content.decode()
+    assert 'id="guardian-agreement-form"' in english
+    assert "Students write only on Trellis" in english
+
+
+def test_a_second_acknowledgement_changes_nothing(client, family, coordinator):
+    agreement = _publish_student_text(family["program"], coordinator)
+    token = guardian_token(guardian=family["en"], program=family["program"], purpose="information")
+    for _attempt in range(2):
+        response = client.post(f"/guardians/{token}/", {"agreement": agreement.pk})
+        assert response.status_code == 302
+    assert AgreementAcceptance.objects.filter(guardian=family["en"]).count() == 1
+    assert AuditEntry.objects.filter(action="agreement.accept").count() == 1
+
+
+def test_expired_and_tampered_links_acknowledge_nothing(client, family, coordinator, monkeypatch):
+    agreement = _publish_student_text(family["program"], coordinator)
+    real = time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real() - 31 * 86400)
+    old = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    monkeypatch.setattr(signing.time, "time", real)
+    assert client.post(f"/guardians/{old}/", {"agreement": agreement.pk}).status_code == 410
+    token = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    value, _sep, signature = token.rpartition(":")
+    tampered = f"{value}:{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    assert client.post(f"/guardians/{tampered}/", {"agreement": agreement.pk}).status_code == 404
+    # A link for another purpose does not acknowledge either.
+    letter = guardian_token(guardian=family["es"], program=family["program"], purpose="letter")
+    assert client.post(f"/guardians/{letter}/", {"agreement": agreement.pk}).status_code == 404
+    assert not AgreementAcceptance.objects.exists()
+    assert not AuditEntry.objects.filter(action="agreement.accept").exists()
+
+
+def test_a_replaced_version_or_another_programs_text_is_refused(
+    client, family, coordinator, make_program
+):
+    first = _publish_student_text(family["program"], coordinator)
+    second = _publish_student_text(family["program"], coordinator)
+    other = _publish_student_text(make_program(family["es"].district), coordinator)
+    token = guardian_token(guardian=family["en"], program=family["program"], purpose="information")
+    for agreement_id in (first.pk, other.pk, "nonsense", ""):
+        refused = client.post(f"/guardians/{token}/", {"agreement": agreement_id})
+        assert refused.status_code == 400
+        assert "This version has been replaced" in refused.content.decode()
+        # The current version is shown again, with its button.
+        assert f'name="agreement" value="{second.pk}"' in refused.content.decode()
+    assert not AgreementAcceptance.objects.exists()
+    with pytest.raises(AgreementRefused):
+        guardian_agreement_acknowledge(
+            guardian=family["en"], program=family["program"], agreement_id=first.pk
+        )
+
+
+def test_no_agreement_section_until_the_program_publishes_one(client, family):
+    html = _info(client, family["en"], family["program"]).content.decode()
+    assert 'id="guardian-agreement"' not in html
+    token = guardian_token(guardian=family["en"], program=family["program"], purpose="information")
+    assert client.post(f"/guardians/{token}/", {"agreement": "1"}).status_code == 400
+    assert not AgreementAcceptance.objects.exists()
+
+
+# -- milestones in the progress e-mail -------------------------------------------------------------
+
+
+def test_digest_lists_the_milestones_marked_in_its_period_never_message_text(
+    family, student, mentor, coordinator, django_capture_on_commit_callbacks
+):
+    match = family["match"]
+    secret = "tangerine-owl-55c1 do not tell"
+    sent = message_send(
+        sender=student, conversation_id=match.conversation.pk, client_id="m1", body=secret
+    ).message
+    earlier = milestone_mark(
+        actor=coordinator,
+        conversation=match.conversation,
+        kind=Milestone.Kind.CUSTOM,
+        title="Science fair poster",
+        achieved_on=datetime.date(2026, 3, 2),
+    )
+    milestone_mark(
+        actor=coordinator,
+        conversation=match.conversation,
+        kind=Milestone.Kind.CUSTOM,
+        title="Read a whole book together",
+        achieved_on=datetime.date(2026, 4, 14),
+    )
+    now = timezone.now()  # after the marks: the digest's period ends now
+    # The first was marked before this period: told in an earlier digest, not again.
+    Message.objects.filter(pk=sent.pk).update(created_at=now - datetime.timedelta(days=2))
+    Milestone.objects.filter(pk=earlier.pk).update(marked_at=now - datetime.timedelta(days=20))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guardian_digests_send(now=now) == 2
+    by_address = {m.to[0]: m for m in mail.outbox}
+    english = by_address["tom@example.org"].body
+    assert "Milestones reached:" in english
+    assert "- Read a whole book together (2026-04-14)" in english
+    assert "Science fair poster" not in english
+    for message in mail.outbox:
+        assert "tangerine-owl" not in message.body
+        assert secret not in message.body
+
+
+def test_progress_names_computed_milestones_in_the_guardians_language(family, coordinator):
+    match = family["match"]
+    now = timezone.now()
+    Milestone.objects.create(
+        program=family["program"],
+        conversation=match.conversation,
+        kind=Milestone.Kind.FIRST_MEETING,
+        achieved_on=datetime.date(2026, 2, 5),
+        marked_by=coordinator,
+        marked_at=now - datetime.timedelta(days=1),
+    )
+    progress = guardian_progress(
+        guardian=family["es"],
+        program=family["program"],
+        start=now - datetime.timedelta(days=14),
+        end=now,
+    )
+    assert [(m.kind, m.achieved_on) for m in progress.milestones] == [
+        ("first_meeting", datetime.date(2026, 2, 5))
+    ]
+    _subject, body = guardian_digest_message(
+        guardian=family["en"],
+        program=family["program"],
+        progress=progress,
+        start=now - datetime.timedelta(days=14),
+        end=now,
+    )
+    assert "- First meeting (2026-02-05)" in body

@@ -108,6 +108,15 @@ BEFORE_SECOND_FACTOR = {
 }
 
 
+# Guardians' pages: no account at all, the signed link is the only key (programs.guardians), so
+# a session's second factor is not asked; a link that is not genuine opens nothing.
+SIGNED_LINK_PAGES = {
+    "/guardians/not-a-real-token/",
+    "/guardians/not-a-real-token/letter.pdf",
+    "/guardians/not-a-real-token/unsubscribe/",
+}
+
+
 @pytest.mark.parametrize("path", ROUTES)
 def test_no_route_serves_an_adult_before_the_second_factor(path, make_user, district):
     coordinator = make_user(User.Role.COORDINATOR, district, is_staff=True)
@@ -117,6 +126,10 @@ def test_no_route_serves_an_adult_before_the_second_factor(path, make_user, dist
     response = client.get(path)
     if path in BEFORE_SECOND_FACTOR:
         assert response.status_code in (200, 302, 405), path
+        return
+    if path in SIGNED_LINK_PAGES:
+        assert response.status_code == 404, path
+        assert client.post(path).status_code in (404, 405), path
         return
     assert response.status_code == 302, (path, response.status_code)
     assert response.url.startswith("/accounts/otp/?next="), path

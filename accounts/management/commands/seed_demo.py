@@ -15,13 +15,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from accounts.permissions import coordinator_admin_grant
+from actions.checkins import checkin_answer
 from actions.messages import message_send
 from messaging import cadence
 from messaging import services as messaging
 from messaging.models import Match, MatchEvent, Message
 from programs.attendance import school_attendance_import
+from programs.checkins import period_start
 from programs.guardians import guardian_texts_seed
-from programs.models import Guardian
+from programs.milestones import milestone_mark
+from programs.models import CheckIn, FollowUp, Guardian, Milestone, ProgramRules
 from scheduling import services as scheduling
 from scheduling.models import Attendance, Meeting, Venue
 
@@ -80,6 +83,21 @@ SCHOOL_ATTENDANCE = {
     "student2": [(7, 3), (6, 3), (5, 2), (4, 4), (3, 4), (2, 5), (1, 5)],
     "student": [(7, 4), (6, 4), (5, 4), (4, 4), (3, 3), (2, 4), (1, 4)],
 }
+# Check-ins, every two weeks in the demo (ProgramRules), answered in earlier weeks: (pair, weeks
+# before this one, day of the week, hour, who, score, what went well, what worries them). Jordan's
+# low score and worry about Sam open a coordinator follow-up; Sam has not answered the last one.
+CHECKINS = [
+    (("mentor2", "student2"), 3, 2, 16, "mentor2", 4, "Riley asks good questions.", ""),
+    (("mentor2", "student2"), 3, 3, 12, "student2", 5, "The robot car drives straight now.", ""),
+    (("mentor2", "student2"), 1, 2, 17, "mentor2", 5, "The fractions trick worked.", ""),
+    (("mentor2", "student2"), 1, 3, 11, "student2", 4, "", ""),
+    (("mentor2", "student"), 3, 2, 9, "student", 4, "Learning about water filters.", ""),
+    (("mentor2", "student"), 1, 2, 18, "mentor2", 2, "",
+     "Sam has not answered for two weeks and I do not know why."),
+    (("mentor2", "student"), 1, 2, 18, "student", None, "", ""),
+]  # fmt: skip
+CHECKIN_EVERY_WEEKS = 2
+
 GUARDIANS = [
     # student, sourcedId, name, e-mail, language
     ("student", "demo-guardian-1", "Rosa Student", "rosa@example.org", "es"),
@@ -217,6 +235,45 @@ class Command(BaseCommand):
                 },
             )
         guardian_texts_seed(program=program)
+        self._checkins(program, users, matches, this_week)
+        # The weekly club's first meeting, marked: the members see it, the guardians' e-mail
+        # lists it, the week page links to it.
+        milestone_mark(
+            actor=coordinator, conversation=weekly.conversation, kind=Milestone.Kind.FIRST_MEETING
+        )
+
+    def _checkins(self, program, users, matches, this_week):
+        """Earlier weeks' check-ins, answered through the real action (comments screened, a
+        follow-up for the low score), then dated back to the day they were answered. Once."""
+        ProgramRules.objects.get_or_create(
+            program=program, defaults={"checkin_every_weeks": CHECKIN_EVERY_WEEKS}
+        )
+        tz = program.school.tz
+        for pair, weeks, day, hour, who, score, went_well, worries in CHECKINS:
+            match = matches[pair]
+            day_answered = this_week - datetime.timedelta(weeks=weeks, days=-day)
+            when = datetime.datetime.combine(day_answered, datetime.time(hour), tzinfo=tz)
+            checkin, created = CheckIn.objects.get_or_create(
+                conversation=match.conversation,
+                user=users[who],
+                period_start=period_start(program=program, on=when.date()),
+                defaults={
+                    "program": program,
+                    "match": match,
+                    "opened_at": when - datetime.timedelta(days=2),
+                },
+            )
+            if not created or score is None:
+                continue
+            checkin_answer(
+                user=users[who],
+                checkin_id=checkin.pk,
+                score=score,
+                went_well=went_well,
+                worries=worries,
+            )
+            CheckIn.objects.filter(pk=checkin.pk).update(answered_at=when)
+            FollowUp.objects.filter(checkin=checkin).update(opened_at=when)
 
     @transaction.atomic
     def handle(self, *args, **options):
