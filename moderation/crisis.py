@@ -37,8 +37,7 @@ from messaging.models import Membership, Message
 from messaging.services import system_message_post
 
 from . import policy
-from .models import DistrictModeration
-from .models import Verdict as VerdictRecord
+from .models import DistrictModeration, ModerationRecord
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def _supported(code: object) -> str:
     return base if base in {c for c, _ in settings.LANGUAGES} else ""
 
 
-def crisis_language(*, verdict: policy.Verdict | VerdictRecord | None, user: User) -> str:
+def crisis_language(*, verdict: policy.Verdict | ModerationRecord | None, user: User) -> str:
     """The language to answer `user` in: the verdict's (the language the message was written in,
     when the pipeline names one), else the person's preferred language (when accounts record
     one), else English."""
@@ -141,7 +140,9 @@ def guidance_text(*, language: str) -> str:
     return "\n".join(lines)
 
 
-def crisis_respond(*, message: Message, verdict: policy.Verdict | VerdictRecord) -> list[Message]:
+def crisis_respond(
+    *, message: Message, verdict: policy.Verdict | ModerationRecord
+) -> list[Message]:
     """Post the cards the verdict on a student's message calls for (RESPONSES), each once.
 
     Call inside the transaction that stores the verdict, after the message's state is set, and

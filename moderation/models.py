@@ -29,8 +29,9 @@ class Priority(models.TextChoices):
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
-class Verdict(models.Model):
-    """The pipeline's decision on one message, stored before the message is delivered."""
+class ModerationRecord(models.Model):
+    """The pipeline's verdict on one message as stored, before the message is delivered
+    (moderation.policy.Verdict is the verdict itself; `message.verdict` reaches this row)."""
 
     message = models.OneToOneField(
         "messaging.Message", on_delete=models.CASCADE, related_name="verdict"
@@ -54,7 +55,7 @@ class Verdict(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"Verdict on message {self.message_id}: {self.action}"
+        return f"Moderation of message {self.message_id}: {self.action}"
 
 
 class ReviewItem(models.Model):

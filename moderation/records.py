@@ -26,7 +26,7 @@ from accounts.models import User
 from messaging.models import Conversation, Match, MatchEvent, Message
 from scheduling.models import Attendance, Meeting, Rsvp
 
-from .models import Report, ReviewAction, ReviewItem, Verdict
+from .models import ModerationRecord, Report, ReviewAction, ReviewItem
 
 
 def _iso(value) -> str | None:
@@ -127,7 +127,7 @@ def student_record(*, student: User) -> dict:
         .order_by("conversation_id", "seq")
         if not classmates.is_classmate(msg.sender_id) or msg.is_visible_to_recipients
     ]
-    verdicts = {v.message_id: v for v in Verdict.objects.filter(message__in=messages)}
+    verdicts = {v.message_id: v for v in ModerationRecord.objects.filter(message__in=messages)}
     items_by_message: dict[int, list[ReviewItem]] = {}
     items = ReviewItem.objects.filter(conversation__in=conversations).order_by("pk")
     for item in items:

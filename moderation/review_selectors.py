@@ -14,7 +14,7 @@ from messaging.access import member_ids
 from messaging.models import Conversation, Message
 
 from .conversation_signals import family_labels
-from .models import PRIORITY_RANK, Priority, ReviewItem, SafeguardingAlert, Verdict
+from .models import PRIORITY_RANK, ModerationRecord, Priority, ReviewItem, SafeguardingAlert
 
 CONTEXT_MESSAGES = 3
 QUEUE_PAGE = 100
@@ -92,7 +92,7 @@ def highlight_segments(text: str, reasons: list[dict]) -> list[Segment]:
 @dataclass
 class ItemDetail:
     item: ReviewItem
-    verdict: Verdict | None
+    verdict: ModerationRecord | None
     segments: list[Segment]
     before: list[Message]
     after: list[Message]
@@ -142,7 +142,7 @@ def pattern_rows(*, item: ReviewItem) -> list[PatternRow]:
 def review_item_detail(*, item: ReviewItem, context: int = CONTEXT_MESSAGES) -> ItemDetail:
     """Everything a moderator needs to decide on one item (staff see messages in every state)."""
     message = item.message
-    verdict = Verdict.objects.filter(message=message).first() if message else None
+    verdict = ModerationRecord.objects.filter(message=message).first() if message else None
     conversation = item.conversation
     before: list[Message] = []
     after: list[Message] = []

@@ -46,8 +46,13 @@ from . import conversation_risk, conversation_signals, policy
 from .crisis import crisis_respond
 from .detectors.base import Context
 from .district_settings import district_settings_cached
-from .models import ConversationSignal, DistrictModeration, ReviewItem, ScorerStatus
-from .models import Verdict as VerdictRecord
+from .models import (
+    ConversationSignal,
+    DistrictModeration,
+    ModerationRecord,
+    ReviewItem,
+    ScorerStatus,
+)
 from .pipeline import get_pipeline
 from .review.items import review_item_open, review_pattern_record
 from .scorers import registry
@@ -196,9 +201,9 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
     inserted in this transaction already in the verdict's state (`screening_store`), so it has no
     verdict yet and nobody has seen an earlier state of it.
     """
-    if not inserting and VerdictRecord.objects.filter(message=message).exists():
+    if not inserting and ModerationRecord.objects.filter(message=message).exists():
         return message
-    record = VerdictRecord.objects.create(
+    record = ModerationRecord.objects.create(
         message=message,
         action=verdict.action,
         categories=verdict.categories,

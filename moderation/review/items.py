@@ -21,7 +21,7 @@ from messaging import realtime
 from messaging.models import Conversation, Message
 
 from ..conversation_risk import Risk
-from ..models import PRIORITY_RANK, Action, Priority, ReviewAction, ReviewItem, Verdict
+from ..models import PRIORITY_RANK, Action, ModerationRecord, Priority, ReviewAction, ReviewItem
 from .payloads import item_opened_event, item_updated_event, item_urgent_event
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def review_item_create(
 
 
 @transaction.atomic
-def review_item_open(*, message: Message, verdict: Verdict) -> ReviewItem:
+def review_item_open(*, message: Message, verdict: ModerationRecord) -> ReviewItem:
     """Queue a flagged or held message for its district's moderators and tell them live.
 
     Idempotent per message: a second call (a retried pipeline job) returns the existing item and

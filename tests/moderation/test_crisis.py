@@ -12,8 +12,7 @@ from messaging.cadence import match_week_status
 from messaging.models import Message
 from messaging.realtime import staff_group, user_group
 from moderation import crisis
-from moderation.models import DistrictModeration, KeywordRule, ReviewItem
-from moderation.models import Verdict as VerdictRecord
+from moderation.models import DistrictModeration, KeywordRule, ModerationRecord, ReviewItem
 from moderation.policy import Verdict
 from moderation.review.actions import review_release
 from moderation.services import messages_screen_pending, verdict_store
@@ -151,7 +150,7 @@ def test_the_review_item_is_urgent_and_opened_once(conversation, student):
     message = send(student, conversation, SELF_HARM)
     [item] = ReviewItem.objects.filter(message=message)
     assert (item.priority, item.categories) == ("urgent", ["self_harm"])
-    assert VerdictRecord.objects.filter(message=message).count() == 1
+    assert ModerationRecord.objects.filter(message=message).count() == 1
 
 
 @pytest.mark.parametrize(

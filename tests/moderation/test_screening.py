@@ -14,7 +14,7 @@ from actions.messages import message_send
 from messaging import selectors
 from messaging.models import Message
 from messaging.realtime import staff_group, user_group
-from moderation.models import DistrictModeration, ReviewItem, ScorerStatus, Verdict
+from moderation.models import DistrictModeration, ModerationRecord, ReviewItem, ScorerStatus
 from moderation.pipeline import get_pipeline
 from moderation.selectors import moderation_health
 from moderation.services import messages_screen_pending
@@ -46,7 +46,7 @@ def test_clean_message_is_delivered_after_its_verdict_is_stored(
     with django_capture_on_commit_callbacks(execute=True):
         message = send(mentor, conversation, "Great job on the robotics build!")
     message.refresh_from_db()
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (message.state, verdict.action, verdict.categories) == ("delivered", "deliver", [])
     assert verdict.scorer == "profanity_check"
     assert "model.toxicity" in verdict.scores
@@ -62,7 +62,7 @@ def test_held_message_reaches_only_its_sender(
         message = send(mentor, conversation, "what's your snap? don't tell your mom")
     message.refresh_from_db()
     assert message.state == "held"
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (verdict.action, verdict.categories, verdict.priority) == (
         "hold",
         ["contact_info", "grooming"],
@@ -139,7 +139,7 @@ def test_rolled_back_send_leaves_no_verdict_or_review_item(conversation, mentor,
 
     with pytest.raises(RuntimeError):
         send_then_fail()
-    assert not Verdict.objects.exists()
+    assert not ModerationRecord.objects.exists()
     assert not ReviewItem.objects.exists()
     assert events == []
 
@@ -163,7 +163,7 @@ def test_pending_until_the_worker_scores_it(
         message = send(mentor, conversation, "hello you are great")
     message.refresh_from_db()
     assert message.state == "pending"
-    assert not Verdict.objects.filter(message=message).exists()
+    assert not ModerationRecord.objects.filter(message=message).exists()
     assert visible_to(student, conversation) == []
     assert message_events(events, user_group(student.pk)) == []
     assert message_events(events, user_group(mentor.pk)) == ["pending"]
@@ -175,7 +175,7 @@ def test_pending_until_the_worker_scores_it(
         result = messages_screen_pending()
     assert (result.scored, result.waiting, result.sent_to_review) == (1, 0, 0)
     message.refresh_from_db()
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (message.state, verdict.action, verdict.scorer) == ("delivered", "deliver", "detoxify")
     assert set(verdict.scores) == {
         "model.toxicity", "model.severe_toxicity", "model.obscene", "model.threat",
@@ -213,7 +213,7 @@ def test_model_scores_above_the_district_threshold_flag(
     message = send(student, conversation, "hello")
     messages_screen_pending()
     message.refresh_from_db()
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (message.state, verdict.action, verdict.categories) == ("flagged", "flag", ["toxicity"])
     assert verdict.reasons[0]["detector"] == "toxicity_model"
 
@@ -228,7 +228,7 @@ def test_a_district_threshold_per_label_and_the_language_are_stored_on_the_verdi
     )
     message = send(student, conversation, "hola profe, ¿cómo le fue hoy en el trabajo?")
     messages_screen_pending()
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (verdict.action, verdict.categories) == ("flag", ["toxicity"])
     assert verdict.reasons[0]["reason"].startswith("model score insult ")
     assert verdict.language == "es"
@@ -239,14 +239,14 @@ def test_a_district_threshold_per_label_and_the_language_are_stored_on_the_verdi
     )
     other = send(student, conversation, "hello, how was work today?")
     messages_screen_pending()
-    verdict = Verdict.objects.get(message=other)
+    verdict = ModerationRecord.objects.get(message=other)
     assert (verdict.action, verdict.categories, verdict.language) == ("deliver", [], "en")
     assert verdict.signals == []
 
 
 def test_a_weak_grooming_signal_is_stored_on_a_delivered_verdict(conversation, mentor):
     message = send(mentor, conversation, "¿A qué hora llegan tus papás del trabajo?")
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (verdict.action, verdict.categories) == ("deliver", [])
     assert [s["signal"] for s in verdict.signals] == ["schedule"]
     assert ReviewItem.objects.filter(message=message).count() == 0
@@ -256,7 +256,7 @@ def test_rules_decide_at_once_when_they_already_flag_or_hold(use_detoxify, conve
     message = send(mentor, conversation, "add me on discord")
     message.refresh_from_db()
     assert message.state == "held"
-    assert Verdict.objects.get(message=message).scorer == ""
+    assert ModerationRecord.objects.get(message=message).scorer == ""
 
 
 def test_immediate_backend_scores_right_after_commit(
@@ -287,7 +287,7 @@ def test_restart_finishes_pending_messages_oldest_first_and_idempotently(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("moderation_sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Message.objects.filter(state="pending").count() == 0
-    verdicts = list(Verdict.objects.order_by("pk").values_list("message_id", flat=True))
+    verdicts = list(ModerationRecord.objects.order_by("pk").values_list("message_id", flat=True))
     assert verdicts == [m.pk for m in sent]
     delivered = [e["message"]["id"] for g, e in events if g == user_group(student.pk)]
     assert delivered == [m.pk for m in sent]
@@ -295,7 +295,7 @@ def test_restart_finishes_pending_messages_oldest_first_and_idempotently(
     with django_capture_on_commit_callbacks(execute=True):
         result = messages_screen_pending()
     assert (result.scored, result.waiting) == (0, 0)
-    assert Verdict.objects.count() == 5
+    assert ModerationRecord.objects.count() == 5
     assert events == []
 
 
@@ -305,7 +305,10 @@ def test_backlog_is_worked_oldest_first_in_bounded_batches(
     sent = [send(mentor, conversation, f"hello {i}") for i in range(5)]
     result = messages_screen_pending(batch_size=2, max_batches=1)
     assert result.scored == 2
-    assert set(Verdict.objects.values_list("message_id", flat=True)) == {sent[0].pk, sent[1].pk}
+    assert set(ModerationRecord.objects.values_list("message_id", flat=True)) == {
+        sent[0].pk,
+        sent[1].pk,
+    }
     health = moderation_health()
     assert health["queue_depth"] == 3
     old = timezone.now() - datetime.timedelta(minutes=10)
@@ -317,8 +320,8 @@ def test_backlog_is_worked_oldest_first_in_bounded_batches(
     # The worker raises the service-level alert, then works the oldest message first.
     messages_screen_pending(batch_size=1, max_batches=1)
     assert "ALERT moderation queue behind: depth=3" in caplog.text
-    assert Verdict.objects.filter(message=sent[2]).exists()
-    assert not Verdict.objects.filter(message=sent[3]).exists()
+    assert ModerationRecord.objects.filter(message=sent[2]).exists()
+    assert not ModerationRecord.objects.filter(message=sent[3]).exists()
 
 
 # -- the model unavailable (FAULTS 15) -------------------------------------------------------------
@@ -377,7 +380,7 @@ def test_unavailable_model_waits_then_goes_to_human_review(
     assert result.sent_to_review == 1
     message.refresh_from_db()
     assert message.state == "held"
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert verdict.action == "hold"
     assert verdict.scorer == ""
     assert verdict.reasons[-1]["reason"] == "toxicity scoring unavailable: sent to human review"
@@ -458,7 +461,7 @@ def test_identity_words_pass_with_the_lightweight_model(body, conversation, stud
     message = send(student, conversation, body)
     message.refresh_from_db()
     assert message.state == "delivered"
-    assert Verdict.objects.get(message=message).scorer == "profanity_check"
+    assert ModerationRecord.objects.get(message=message).scorer == "profanity_check"
     assert visible_to(mentor, conversation) == [message.pk]
 
 
@@ -467,7 +470,7 @@ def test_the_lightweight_model_still_flags_an_insult_next_to_an_identity_word(
 ):
     message = send(student, conversation, "shut up you gay loser")
     message.refresh_from_db()
-    verdict = Verdict.objects.get(message=message)
+    verdict = ModerationRecord.objects.get(message=message)
     assert (message.state, verdict.categories) == ("flagged", ["toxicity"])
 
 
@@ -493,7 +496,7 @@ def test_a_failing_detector_sends_the_message_to_review_and_others_still_run(
     for m in (flagged, held, fine):
         m.refresh_from_db()
     assert (flagged.state, held.state, fine.state) == ("flagged", "held", "delivered")
-    reasons = Verdict.objects.get(message=flagged).reasons
+    reasons = ModerationRecord.objects.get(message=flagged).reasons
     assert reasons == [
         {
             "detector": "broken",

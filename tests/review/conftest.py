@@ -1,5 +1,5 @@
 """Review-queue fixtures: flagged and held messages made the way the pipeline makes them (a
-Verdict, the message's state, then moderation.review.items.review_item_open)."""
+ModerationRecord, the message's state, then moderation.review.items.review_item_open)."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from accounts.models import User
 from actions.messages import message_send
 from messaging import services as messaging
 from messaging.models import Message
-from moderation.models import Action, ReviewItem, Verdict
+from moderation.models import Action, ModerationRecord, ReviewItem
 from moderation.review.items import review_item_open
 from testkit.sessions import login_verified
 
@@ -26,7 +26,7 @@ def moderate(message, *, action=Action.HOLD, priority="normal", reasons=None, ca
     categories = categories or sorted({r["category"] for r in reasons}) or ["contact_info"]
     # The pipeline may already have judged the message: the test's verdict replaces its own.
     ReviewItem.objects.filter(message=message, source=ReviewItem.Source.PIPELINE).delete()
-    verdict, _ = Verdict.objects.update_or_create(
+    verdict, _ = ModerationRecord.objects.update_or_create(
         message=message,
         defaults={
             "action": action,

@@ -13,8 +13,7 @@ from accounts.models import AuditEntry
 from actions.messages import rate_limit_offender_record
 from messaging.realtime import staff_group
 from moderation.conversation_risk import Contribution, Risk
-from moderation.models import PRIORITY_RANK, Action, Priority, ReviewItem
-from moderation.models import Verdict as VerdictRecord
+from moderation.models import PRIORITY_RANK, Action, ModerationRecord, Priority, ReviewItem
 from moderation.reports import help_request_create, report_create
 from moderation.review.items import review_item_create, review_item_open, review_pattern_record
 
@@ -87,7 +86,7 @@ def test_a_retried_pipeline_item_is_not_opened_twice(
     del events[:]
     with django_capture_on_commit_callbacks(execute=True):
         again = review_item_open(
-            message=message, verdict=VerdictRecord.objects.get(message=message)
+            message=message, verdict=ModerationRecord.objects.get(message=message)
         )
     assert again.pk == item.pk
     assert ReviewItem.objects.filter(message=message).count() == 1
