@@ -10,7 +10,7 @@ from django.utils import timezone
 from actions.messages import message_send
 from messaging import cadence
 from messaging.models import Message
-from moderation.review import review_escalate
+from moderation.review.actions import review_escalate
 from scheduling import services as scheduling
 from scheduling.models import Venue
 from tests.review.conftest import moderate
