@@ -23,7 +23,7 @@ from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import User
+from .models import District, User
 
 
 def language_supported(code: str | None) -> str | None:
@@ -62,11 +62,17 @@ def language_for_person(*, user: User | None) -> str:
         chosen = language_supported(getattr(user, "preferred_language", ""))
         if chosen:
             return chosen
-        district = getattr(user, "district", None)
-        if district is not None:
-            default = language_supported(district.default_language)
-            if default:
-                return default
+        return language_for_district(district=getattr(user, "district", None))
+    return language_for_district(district=None)
+
+
+def language_for_district(*, district: District | None) -> str:
+    """The district's default language, for people of it whose language is not recorded (a
+    student's guardian contacts); the site's language without a district."""
+    if district is not None:
+        default = language_supported(district.default_language)
+        if default:
+            return default
     return language_supported(settings.LANGUAGE_CODE) or settings.LANGUAGES[0][0]
 
 

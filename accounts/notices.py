@@ -13,8 +13,11 @@ from enum import Enum
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from .languages import language_for_district, language_for_person
 from .models import CredentialChangeRequest, GuardianConsent, User
 
 logger = logging.getLogger(__name__)
@@ -27,9 +30,14 @@ class Change(Enum):
 
 
 def local_time(at: datetime.datetime, user: User) -> str:
-    """`at` in the user's district's time zone, saying which (UTC for a platform superuser)."""
+    """`at` in the user's district's time zone, saying which (UTC for a platform superuser), in
+    the active language ("03 December 2026, 12:15", "3 de diciembre de 2026, 12:15")."""
     zone = user.district.timezone if user.district_id else "UTC"
-    return f"{at.astimezone(zoneinfo.ZoneInfo(zone)):%d %B %Y, %H:%M} ({zone})"
+    shown = formats.date_format(
+        at.astimezone(zoneinfo.ZoneInfo(zone)),
+        pgettext("date and time in an e-mail, a Django date format", "d F Y, H:i"),
+    )
+    return f"{shown} ({zone})"
 
 
 def _by(actor: User) -> str:
@@ -89,14 +97,18 @@ def notice_credential_changed(
 ) -> None:
     """Tell the owner (when they have an address) and, for a minor or a student, every recorded
     guardian contact, after commit. `actor` is who made the change (the owner for an enrolment)."""
-    when, by = local_time(at, user), _by(actor)
     mails = []
     if user.email:
-        mails.append((*_owner_message(change, when=when, by=by), [user.email]))
+        with translation.override(language_for_person(user=user)):
+            when, by = local_time(at, user), _by(actor)
+            mails.append((*_owner_message(change, when=when, by=by), [user.email]))
     if change is not Change.SECOND_FACTOR_ENROLLED and (
         user.is_minor or user.role == User.Role.STUDENT
     ):
-        subject, body = _guardian_message(change, user=user, when=when, by=by)
+        # A guardian contact's language is not recorded: the district's default serves them.
+        with translation.override(language_for_district(district=user.district)):
+            when, by = local_time(at, user), _by(actor)
+            subject, body = _guardian_message(change, user=user, when=when, by=by)
         mails.extend((subject, body, [address]) for address in guardian_contacts(user))
     for subject, body, to in mails:
         transaction.on_commit(
@@ -109,12 +121,13 @@ def notice_email_changed(*, user: User, old_email: str, at: datetime.datetime, a
     would reach whoever changed it), after commit."""
     if not old_email:
         return
-    subject = _("Trellis: the e-mail address of your account was changed")
-    body = _(
-        "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; notices "
-        "about your account now go to the new address, not this one.\n\n"
-        "If you did not ask for this, tell your program coordinator at once."
-    ) % {"by": _by(actor), "when": local_time(at, user)}
+    with translation.override(language_for_person(user=user)):
+        subject = _("Trellis: the e-mail address of your account was changed")
+        body = _(
+            "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; "
+            "notices about your account now go to the new address, not this one.\n\n"
+            "If you did not ask for this, tell your program coordinator at once."
+        ) % {"by": _by(actor), "when": local_time(at, user)}
     transaction.on_commit(
         lambda: _send(subject, body, [old_email], user_id=user.pk, change="email_changed")
     )
@@ -132,6 +145,17 @@ def notice_approval_wanted(*, change_request: CredentialChangeRequest) -> None:
         .order_by("pk")
     )
     target = change_request.target
+    for coordinator in coordinators:
+        with translation.override(language_for_person(user=coordinator)):
+            subject, body = _approval_message(change_request, target=target)
+        transaction.on_commit(
+            lambda s=subject, b=body, a=coordinator.email: _send(
+                s, b, [a], user_id=target.pk, change="approval_wanted"
+            )
+        )
+
+
+def _approval_message(change_request: CredentialChangeRequest, *, target: User) -> tuple[str, str]:
     subject = _("Trellis: a credential change waits for your approval")
     body = _(
         "%(by)s asked on %(when)s to change the %(kind)s of the Trellis account %(username)s.\n\n"
@@ -145,10 +169,7 @@ def notice_approval_wanted(*, change_request: CredentialChangeRequest) -> None:
         "district": change_request.district.name,
         "expires": local_time(change_request.expires_at, target),
     }
-    for address in coordinators.values_list("email", flat=True):
-        transaction.on_commit(
-            lambda a=address: _send(subject, body, [a], user_id=target.pk, change="approval_wanted")
-        )
+    return subject, body
 
 
 def _send(subject: str, body: str, to: list[str], *, user_id: int, change: str) -> None:

@@ -15,10 +15,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_record
+from accounts.languages import language_for_person
 from accounts.models import Program, User
 from accounts.notices import notice_mail
 from messaging.models import Conversation, Match, Message
@@ -36,8 +39,15 @@ class MatchActionRefused(ValidationError):
     """The action was not taken; the reason is in `messages`."""
 
 
-def notice_send(*, user: User, subject: str, body: str, kind: str) -> ProgramNotice:
-    """One notice to one person: on their home page, and by e-mail after commit."""
+def notice_send(
+    *, user: User, subject: Promise, body: Promise, names: dict[str, str], kind: str
+) -> ProgramNotice:
+    """One notice to one person, in their language (`language_for_person`, not the language of
+    the coordinator acting): on their home page, and by e-mail after commit. `subject` and
+    `body` are lazy translations; `names` fills the body's placeholders. The stored notice keeps
+    the language it was written in."""
+    with translation.override(language_for_person(user=user)):
+        subject, body = str(subject), str(body) % names
     notice = ProgramNotice.objects.create(
         user=user, subject=subject, body=body, created_at=timezone.now()
     )
@@ -89,13 +99,13 @@ def match_pause_for_review(*, actor: User, program: Program, match: Match, reaso
     for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
         notice_send(
             user=person,
-            subject=_("Your mentoring conversation is paused"),
-            body=_(
+            subject=gettext_lazy("Your mentoring conversation is paused"),
+            body=gettext_lazy(
                 "Your program's coordinator has paused your conversation with %(name)s for "
                 "now. You cannot send messages until it is resumed. The coordinator will "
                 "contact you about what happens next."
-            )
-            % {"name": other.public_name},
+            ),
+            names={"name": other.public_name},
             kind="match_paused",
         )
     return match
@@ -114,13 +124,13 @@ def match_close_for_review(*, actor: User, program: Program, match: Match, reaso
     for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
         notice_send(
             user=person,
-            subject=_("Your mentoring match has ended"),
-            body=_(
+            subject=gettext_lazy("Your mentoring match has ended"),
+            body=gettext_lazy(
                 "Your program's coordinator has ended your match with %(name)s. You can no "
                 "longer send messages in that conversation. If you have questions, talk to "
                 "the coordinator."
-            )
-            % {"name": other.public_name},
+            ),
+            names={"name": other.public_name},
             kind="match_closed",
         )
     return match
@@ -230,34 +240,34 @@ def match_reassign(
     new_mentor = decision.mentor
     notice_send(
         user=old_mentor,
-        subject=_("Your mentoring match has ended"),
-        body=_(
+        subject=gettext_lazy("Your mentoring match has ended"),
+        body=gettext_lazy(
             "Your program's coordinator has ended your match with %(name)s, who will continue "
             "with another mentor. You can no longer send messages in that conversation. Thank "
             "you for your time; if you have questions, talk to the coordinator."
-        )
-        % {"name": student.public_name},
+        ),
+        names={"name": student.public_name},
         kind="match_reassigned",
     )
     notice_send(
         user=student,
-        subject=_("You have a new mentor"),
-        body=_(
+        subject=gettext_lazy("You have a new mentor"),
+        body=gettext_lazy(
             "Your program's coordinator has matched you with a new mentor, %(new)s. Your "
             "conversation with %(old)s has ended. Your new conversation starts fresh: your "
             "new mentor does not see your old messages."
-        )
-        % {"new": new_mentor.public_name, "old": old_mentor.public_name},
+        ),
+        names={"new": new_mentor.public_name, "old": old_mentor.public_name},
         kind="match_reassigned",
     )
     notice_send(
         user=new_mentor,
-        subject=_("You have been matched with a student"),
-        body=_(
+        subject=gettext_lazy("You have been matched with a student"),
+        body=gettext_lazy(
             "Your program's coordinator has matched you with %(name)s. Open Trellis to start "
             "your conversation."
-        )
-        % {"name": student.public_name},
+        ),
+        names={"name": student.public_name},
         kind="match_reassigned",
     )
     return handover

@@ -15,14 +15,29 @@ from django.utils.translation import gettext, ngettext
 register = template.Library()
 
 WHEN_FORMAT = "D j M, H:i T"  # Wed 3 Dec, 12:15 CST
+CLOCK_FORMAT = "H:i T"  # 13:00 CST
+
+
+def _local(value: datetime.datetime, school) -> datetime.datetime:
+    return value.astimezone(school.tz) if school is not None else timezone.localtime(value)
 
 
 @register.filter
-def when(value: datetime.datetime | None) -> str:
-    """'Wed 3 Dec, 12:15 CST' in the active (viewer's) zone; '' for None."""
+def when(value: datetime.datetime | None, school=None) -> str:
+    """'Wed 3 Dec, 12:15 CST' ('jue 3 Dic, 12:15 CST' in Spanish) in the active (viewer's)
+    zone, or in `school`'s zone when given (`{{ meeting.starts_at|when:meeting.venue.school }}`:
+    a meeting happens at its school's clock, whoever reads it); '' for None."""
     if value is None:
         return ""
-    return date_format(timezone.localtime(value), WHEN_FORMAT)
+    return date_format(_local(value, school), WHEN_FORMAT)
+
+
+@register.filter
+def clock(value: datetime.datetime | None, school=None) -> str:
+    """The wall-clock time only, with the zone ('13:00 CST'), as `when` chooses the zone."""
+    if value is None:
+        return ""
+    return date_format(_local(value, school), CLOCK_FORMAT)
 
 
 def ago_text(value: datetime.datetime, now: datetime.datetime) -> str:

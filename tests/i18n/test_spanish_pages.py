@@ -19,6 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from actions.messages import message_send
 from messaging import cadence
 from moderation.crisis import crisis_resources
+from programs.agreements import agreement_accept, agreement_publish
+from programs.guardians import guardian_token
+from programs.milestones import milestone_mark
+from programs.models import Agreement, CheckIn, Guardian, Milestone
 from scheduling import services as scheduling
 from scheduling.models import Venue
 from testkit.sessions import login_verified
@@ -109,12 +113,14 @@ def test_the_check_finds_a_bare_english_string():
 
 
 @pytest.fixture
-def world(program, district, coordinator, conversation, active_match, student, mentor):
+def world(program, district, coordinator, conversation, active_match, student, mentor, make_user):
     """A Spanish-speaking district's week: a prompt, a meeting series, a held and a flagged
-    message in the queue, a pending proposal."""
+    message in the queue, a pending proposal; the program's agreement (acknowledged by the
+    mentor, waiting for a newcomer), the student's open check-in, a milestone, a guardian."""
     coordinator.is_staff = True
     coordinator.save()
-    for user in (student, mentor, coordinator):
+    newcomer = make_user("mentor", district)
+    for user in (student, mentor, coordinator, newcomer):
         user.preferred_language = "es"
         user.save()
     venue = Venue.objects.create(school=program.school, name="Biblioteca", approved=True)
@@ -145,11 +151,45 @@ def world(program, district, coordinator, conversation, active_match, student, m
     ).message
     moderate(held, categories=["contact_info"])
     meeting = series.meetings.order_by("starts_at").first()
+    agreement = agreement_publish(
+        actor=coordinator,
+        program=program,
+        audience=Agreement.Audience.MENTOR,
+        text_en="Write only in Trellis.",
+        text_es="Escribe solo en Trellis.",
+    )
+    agreement_accept(agreement=agreement, user=mentor)
+    checkin = CheckIn.objects.create(
+        program=program,
+        conversation=conversation,
+        match=active_match,
+        user=student,
+        period_start=start,
+        opened_at=timezone.now(),
+    )
+    milestone_mark(
+        actor=coordinator,
+        conversation=conversation,
+        kind=Milestone.Kind.CUSTOM,
+        title="Feria de ciencias",
+        achieved_on=today,
+    )
+    guardian = Guardian.objects.create(
+        district=district,
+        student=student,
+        sourced_id="g-1",
+        name="Rosa Díaz",
+        email="rosa@example.org",
+        preferred_language="es",
+    )
     data = data_words(
         # The district's help lines are data (names of services: "Crisis Text Line").
         *crisis_resources(district_id=district.pk, language="es"),
-        *(u.public_name for u in (student, mentor, coordinator)),
-        *(u.username for u in (student, mentor, coordinator)),
+        *(u.public_name for u in (student, mentor, coordinator, newcomer)),
+        *(u.username for u in (student, mentor, coordinator, newcomer)),
+        guardian.name,
+        # The attendance file's column names and values are the file format's own words.
+        "student date status present absent week days_present days_absent",
         program.name,
         program.school.name,
         district.name,
@@ -161,21 +201,43 @@ def world(program, district, coordinator, conversation, active_match, student, m
         "student": student,
         "mentor": mentor,
         "coordinator": coordinator,
+        "newcomer": newcomer,
+        "guardian": None,  # a guardian has no account: signed links only
         "meeting": meeting,
+        "match": active_match,
+        "checkin": checkin,
+        "guardian_links": {
+            purpose: guardian_token(guardian=guardian, program=program, purpose=purpose)
+            for purpose in ("information", "unsubscribe")
+        },
         "data": data,
     }
 
 
 def paths_of(world) -> dict[str, list[str]]:
     c, p = world["conversation"].pk, world["program"].pk
+    links = world["guardian_links"]
     return {
-        "student": ["/", f"/conversations/{c}/", "/meetings/", "/no-such-page/"],
+        "student": [
+            "/",
+            f"/conversations/{c}/",
+            "/meetings/",
+            "/no-such-page/",
+            f"/checkins/{world['checkin'].pk}/",
+        ],
         "mentor": [
             "/",
             f"/conversations/{c}/",
             "/meetings/",
             "/meetings/propose/",
             "/meetings/proposals/",
+            "/agreements/",
+        ],
+        "newcomer": ["/agreements/"],
+        "guardian": [
+            f"/guardians/{links['information']}/",
+            f"/guardians/{links['unsubscribe']}/unsubscribe/",
+            "/guardians/not-a-signed-link/",
         ],
         "coordinator": [
             "/",
@@ -188,6 +250,14 @@ def paths_of(world) -> dict[str, list[str]]:
             f"/coordinator/programs/{p}/match/",
             f"/coordinator/programs/{p}/match/{world['student'].pk}/",
             "/coordinator/roster/",
+            f"/coordinator/programs/{p}/matches/{world['match'].pk}/",
+            f"/coordinator/programs/{p}/conversations/{c}/milestones/",
+            f"/coordinator/programs/{p}/agreements/",
+            f"/coordinator/programs/{p}/evaluation/",
+            f"/coordinator/schools/{world['program'].school_id}/evaluation/",
+            "/coordinator/attendance/",
+            f"/coordinator/programs/{p}/guardians/",
+            f"/coordinator/programs/{p}/guardians/texts/es/",
         ],
     }
 
@@ -195,8 +265,14 @@ def paths_of(world) -> dict[str, list[str]]:
 def test_every_page_of_every_role_is_in_spanish(world):
     failures = {}
     for role, paths in paths_of(world).items():
-        client = Client()
-        login_verified(client, world[role])
+        if world[role] is None:
+            # A guardian's browser asks for Spanish: a link that names no guardian (tampered,
+            # expired) can only follow the browser. Valid links follow the guardian's language
+            # (tests/programs/test_guardians.py).
+            client = Client(headers={"accept-language": "es"})
+        else:
+            client = Client()
+            login_verified(client, world[role])
         for path in paths:
             response = client.get(path)
             assert response.status_code in (200, 404), (role, path, response.status_code)
