@@ -13,9 +13,11 @@ import dataclasses
 from accounts.models import Program, User
 from messaging.models import Conversation, Match
 from moderation.models import ReviewItem
+from programs.guardians import guardian_token
+from programs.models import Guardian
 from scheduling.models import Meeting
 
-ROLES = ("anonymous", "student", "mentor", "moderator", "coordinator")
+ROLES = ("anonymous", "guardian", "student", "mentor", "moderator", "coordinator")
 
 # Sizes the product is built for: a school Chromebook and a phone.
 COORD = "coordinator"
@@ -28,7 +30,7 @@ class Stop:
     role: str
     name: str
     path: str
-    username: str | None  # None: not signed in
+    username: str | None  # None: not signed in (a guardian never signs in: signed links)
 
     @property
     def slug(self) -> str:
@@ -89,10 +91,22 @@ def demo_stops() -> list[Stop]:
         Stop("coordinator", "alerts", "/staff/alerts/", "coordinator"),
         Stop("coordinator", "settings-changes", "/staff/settings-changes/", "coordinator"),
     ]
+    p = f"/coordinator/programs/{program.pk}"
+    stops += [
+        Stop(COORD, "evaluation", f"{p}/evaluation/", COORD),
+        Stop(COORD, "manage-match", f"{p}/matches/{match.pk}/", COORD),
+        Stop(COORD, "agreements", f"{p}/agreements/", COORD),
+        Stop(COORD, "families", f"{p}/guardians/", COORD),
+        Stop(COORD, "attendance-import", "/coordinator/attendance/", COORD),
+    ]
     if item is not None:
         stops.insert(10, Stop("moderator", "review-item", f"/staff/items/{item.pk}/", "moderator"))
     if meeting is not None:
         stops.append(
             Stop("coordinator", "change-meeting", f"/meetings/{meeting.pk}/change/", "coordinator")
         )
+    guardian = Guardian.objects.filter(student=student, is_active=True).order_by("pk").first()
+    if guardian is not None:
+        token = guardian_token(guardian=guardian, program=program, purpose="information")
+        stops.insert(2, Stop("guardian", "information", f"/guardians/{token}/", None))
     return stops

@@ -25,6 +25,13 @@ def _orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _sends_from_the_test_are_not_rate_limited(settings):
+    # The tests put long histories in place with message_send, which checks the sender's send
+    # rate (messaging.limits); the pages under test are not about the rate limit.
+    settings.TRELLIS_REALTIME = settings.TRELLIS_REALTIME | {"SEND_BURST": 1000}
+
+
 @pytest.fixture
 def server(transactional_db):
     env = {
