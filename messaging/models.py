@@ -15,10 +15,10 @@ from accounts.languages import text_in_language, validate_text_translations
 
 class Match(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        CLOSED = "closed", "Closed"
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
 
     program = models.ForeignKey(
         "accounts.Program", on_delete=models.PROTECT, related_name="matches"
@@ -75,8 +75,8 @@ class MatchEvent(models.Model):
 
 class Conversation(models.Model):
     class Kind(models.TextChoices):
-        MATCH = "match", "Mentor and student"
-        GROUP = "group", "Group"
+        MATCH = "match", _("Mentor and student")
+        GROUP = "group", _("Group")
 
     program = models.ForeignKey(
         "accounts.Program", on_delete=models.PROTECT, related_name="conversations"
@@ -115,8 +115,8 @@ class Conversation(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        STUDENT = "student", "Student"
+        MENTOR = "mentor", _("Mentor")
+        STUDENT = "student", _("Student")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="memberships"
@@ -140,22 +140,22 @@ class Membership(models.Model):
 
 class Message(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "Awaiting moderation"
-        DELIVERED = "delivered", "Delivered"
-        FLAGGED = "flagged", "Delivered, flagged for review"
-        HELD = "held", "Held for review"
-        RELEASED = "released", "Released by a moderator"
-        REJECTED = "rejected", "Not delivered (upheld by a moderator)"
+        PENDING = "pending", _("Awaiting moderation")
+        DELIVERED = "delivered", _("Delivered")
+        FLAGGED = "flagged", _("Delivered, flagged for review")
+        HELD = "held", _("Held for review")
+        RELEASED = "released", _("Released by a moderator")
+        REJECTED = "rejected", _("Not delivered (upheld by a moderator)")
 
     # States in which the other members may see the message.
     VISIBLE_STATES = (State.DELIVERED, State.FLAGGED, State.RELEASED)
 
     class Kind(models.TextChoices):
-        USER = "user", "Written by a member"
-        SYSTEM = "system", "Posted by the program"
+        USER = "user", _("Written by a member")
+        SYSTEM = "system", _("Posted by the program")
         # Crisis cards (moderation.crisis): posted by the program, each for one member only.
-        SUPPORT = "support", "Support for the student who wrote a crisis message"
-        GUIDANCE = "guidance", "Guidance for an adult member on how to respond"
+        SUPPORT = "support", _("Support for the student who wrote a crisis message")
+        GUIDANCE = "guidance", _("Guidance for an adult member on how to respond")
 
     # Kinds that are addressed to one member (`visible_to`) and seen by nobody else.
     ADDRESSED_KINDS = (Kind.SUPPORT, Kind.GUIDANCE)

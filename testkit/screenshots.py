@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,14 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    from accounts.models import User
+    from accounts.models import Program, User
     from testkit.servers import run_servers
     from testkit.sessions import session_cookie
-    from testkit.tour import VIEWPORTS, demo_stops
+    from testkit.tour import VIEWPORTS, demo_stops, guardian_letters
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     stops = demo_stops()
+    letters = guardian_letters(Program.objects.get(name="Careers in Practice"))
     cookies = {
         s.username: session_cookie(User.objects.get(username=s.username))
         for s in stops
@@ -68,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             suffix = "" if language == "en" else f"-{language}"
             for size, viewport in VIEWPORTS.items():
                 for stop in stops:
+                    if stop.role == "guardian" and language != args.languages[0]:
+                        continue  # in the guardian's own language, whatever the browser asks
                     context = browser.new_context(viewport=viewport, locale=language)
                     if stop.username:
                         context.add_cookies(
@@ -87,6 +92,18 @@ def main(argv: list[str] | None = None) -> int:
                     context.close()
                     saved += 1
         browser.close()
+        # The guardian's printable letter is a PDF: its first page as an image, per language.
+        for language, path in letters.items():
+            pdf = workdir / f"letter-{language}.pdf"
+            with urllib.request.urlopen(f"{server.http}{path}") as response:  # noqa: S310
+                pdf.write_bytes(response.read())
+            target = out / f"guardian-letter-{language}"
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", pdf, target],
+                check=True,
+            )
+            shots.append((language, "guardian", "letter, first page (PDF)", f"{target.name}.png"))
+            saved += 1
     write_index(out / "README.md", shots)
     print(f"{saved} screenshots in {out}")
     return 0

@@ -105,8 +105,30 @@ def demo_stops() -> list[Stop]:
         stops.append(
             Stop("coordinator", "change-meeting", f"/meetings/{meeting.pk}/change/", "coordinator")
         )
-    guardian = Guardian.objects.filter(student=student, is_active=True).order_by("pk").first()
-    if guardian is not None:
+    # A guardian reads in their own language (Guardian.preferred_language): one page per language.
+    guardians = (
+        Guardian.objects.filter(student__matches_as_student__program=program, is_active=True)
+        .order_by("pk")
+        .distinct()
+    )
+    for language in dict.fromkeys(g.preferred_language or "en" for g in guardians):
+        guardian = next(g for g in guardians if (g.preferred_language or "en") == language)
         token = guardian_token(guardian=guardian, program=program, purpose="information")
-        stops.insert(2, Stop("guardian", "information", f"/guardians/{token}/", None))
+        stops.insert(2, Stop("guardian", f"information-{language}", f"/guardians/{token}/", None))
     return stops
+
+
+def guardian_letters(program: Program) -> dict[str, str]:
+    """Per guardian language, the path of one guardian's printable letter (a PDF)."""
+    letters = {}
+    guardians = (
+        Guardian.objects.filter(student__matches_as_student__program=program, is_active=True)
+        .order_by("pk")
+        .distinct()
+    )
+    for g in guardians:
+        language = g.preferred_language or "en"
+        if language not in letters:
+            token = guardian_token(guardian=g, program=program, purpose="letter")
+            letters[language] = f"/guardians/{token}/letter.pdf"
+    return letters
