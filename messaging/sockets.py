@@ -5,7 +5,7 @@ moderation.consumers): one signed-in session, its live delivery, and how it ends
   already refused a session that was not live.
 - The socket follows its session (docs/protocol.md, "Sessions"): it re-checks the session every
   SESSION_CHECK_SECONDS and on client frames, which also count as activity (at most every
-  TOUCH_SECONDS); an ended session, a `trellis.close` event (sign-out, suspension, the idle sweep)
+  TOUCH_SECONDS; `counts_as_activity` leaves out a page's own timed frames); an ended session, a `trellis.close` event (sign-out, suspension, the idle sweep)
   or a failed check sends `closing` and closes with 4001.
 - Repeated bad frames close with 4400: daphne (autobahn) lets an application close only with
   1000 or 3000-4999, so the standard 1008 cannot be used.
@@ -72,6 +72,7 @@ class SignedInSocket(AsyncWebsocketConsumer):
         self._serial = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
         self._touched = 0.0
+        self._checked = 0.0
         self._released = False
         self._strikes = Strikes()
         try:
@@ -206,15 +207,24 @@ class SignedInSocket(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self._closing or await self.oversized(text_data, bytes_data):
             return
-        # A frame is activity: it keeps the session from idling out, and an ended session stops
-        # here before anything is answered (checked at most every few seconds).
+        # A frame the person sent is activity: it keeps the session from idling out. Any frame
+        # on an ended session stops here before anything is answered (checked at most every few
+        # seconds; a page's own timed frames check without touching).
+        activity = self.counts_as_activity(text_data, bytes_data)
         now = time.monotonic()
-        if now - self._touched >= TOUCH_SECONDS:
-            self._touched = now
-            if not await session_still_live(self.session_key, touch=True):
+        if now - (self._touched if activity else self._checked) >= TOUCH_SECONDS:
+            self._checked = now
+            if activity:
+                self._touched = now
+            if not await session_still_live(self.session_key, touch=activity):
                 await self.end_session("session_ended")
                 return
         await self.frame(text_data, bytes_data)
+
+    def counts_as_activity(self, text_data, bytes_data) -> bool:
+        """Whether a client frame is the person at work (the default). A frame a page sends by
+        itself on a timer is not: an unattended page must still idle out."""
+        return True
 
     async def refuse(self, payload: dict) -> None:
         """An error that counts against the socket: `max_strikes` within a minute close it."""

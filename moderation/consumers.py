@@ -12,6 +12,12 @@ which also count as activity.
 Server to client: `review.item`, `review.urgent`, `review.updated`, `review.escalated`,
 `safeguarding.alert`, `item`, `queue`, `error`. Client to server: `{"type": "queue"}`,
 `{"type": "item.get", "item": <id>}`.
+
+Live events ride on Redis pub/sub, which forgets what it could not hand over (a socket between
+reconnects, a layer that restarted). The console therefore asks for the whole queue each time its
+socket opens and again every few seconds, and redraws it from the answer: an item is never
+missing from an open console for longer than that. The timed request says `"auto": true` and is
+not the moderator's activity, so an unattended console still idles out.
 """
 
 import json
@@ -103,6 +109,15 @@ class StaffConsumer(SignedInSocket):
             await self._close(CLOSE_FORBIDDEN)
             return
         await self._send_json(reply)
+
+    def counts_as_activity(self, text_data, bytes_data) -> bool:
+        if not text_data or len(text_data) > MAX_FRAME:
+            return True
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            return True
+        return not (isinstance(frame, dict) and frame.get("auto") is True)
 
     async def _bad(self, detail: str) -> None:
         await self.refuse(error("invalid", detail))

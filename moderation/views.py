@@ -89,6 +89,11 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
+# How often an open queue page asks the staff socket for the whole queue (moderation.consumers):
+# the longest an item can be missing from an open console when a live event was lost.
+QUEUE_REFRESH_SECONDS = 10
+
+
 @require_GET
 @staff_view
 def queue(request: HttpRequest) -> HttpResponse:
@@ -108,6 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
             "alerts": open_alerts(user=user),
             "labels": _queue_labels(user),
+            "refresh_seconds": QUEUE_REFRESH_SECONDS,
         },
     )
 
@@ -123,7 +129,11 @@ def _queue_labels(user: User) -> dict:
         "source": {str(k): str(v) for k, v in ReviewItem.Source.choices},
         "status": {str(k): str(v) for k, v in ReviewItem.Status.choices},
         "staff": {str(u.pk): u.public_name for u in staff},
-        "text": {"see_alerts": gettext("See alerts"), "open_item": gettext("Open item #{id}")},
+        "text": {
+            "see_alerts": gettext("See alerts"),
+            "open_item": gettext("Open item #{id}"),
+            "empty": gettext("Nothing waiting for review."),
+        },
     }
 
 

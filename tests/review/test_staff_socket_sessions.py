@@ -117,3 +117,35 @@ async def test_frames_keep_the_staff_session_from_idling_out(moderator):
     row = await UserSession.objects.aget(session_key=key)
     assert row.last_seen_at > stale + datetime.timedelta(minutes=9)
     await communicator.disconnect()
+
+
+@pytest.mark.usefixtures("liveness_uncached")
+async def test_the_consoles_timed_refresh_is_answered_but_is_not_activity(moderator, make_item):
+    """The queue page asks for the whole queue on a timer (`"auto": true`): it gets the queue, and
+    an unattended console still idles out (the session's last activity does not move)."""
+    item = await sync_to_async(make_item)()
+    client = await sync_to_async(_verified)(moderator)
+    key = _cookie(client)
+    stale = timezone.now() - datetime.timedelta(minutes=10)
+    await UserSession.objects.filter(session_key=key).aupdate(last_seen_at=stale)
+    communicator = await _open(key)
+    await communicator.send_json_to({"type": "queue", "auto": True})
+    reply = await communicator.receive_json_from(timeout=5)
+    assert reply["type"] == "queue"
+    assert [i["id"] for i in reply["items"]] == [item.pk]
+    row = await UserSession.objects.aget(session_key=key)
+    assert row.last_seen_at == stale
+    await communicator.disconnect()
+
+
+@pytest.mark.usefixtures("liveness_uncached")
+async def test_the_timed_refresh_on_an_ended_session_gets_no_answer(moderator, make_item):
+    await sync_to_async(make_item)()
+    client = await sync_to_async(_verified)(moderator)
+    key = _cookie(client)
+    communicator = await _open(key)
+    await Session.objects.filter(session_key=key).adelete()
+    await communicator.send_json_to({"type": "queue", "auto": True})
+    code, frames = await _until_closed(communicator)
+    assert code == consumers.CLOSE_SESSION_ENDED
+    assert frames == [{"type": "closing", "reason": "session_ended"}]

@@ -2,7 +2,13 @@
 // banner. Everything is inserted with textContent, never as HTML.
 //
 // A live row reads exactly as a rendered one: the labels come from the page (#queue-labels, the
-// same display names the server renders) and times go through the one formatter (when.js).
+// same display names the server renders) and times go through the one formatter (when.js), and it
+// takes its place in the server's order (priority first, then oldest first).
+//
+// Live events are a doorbell that can miss a ring (Redis pub/sub keeps nothing for a socket that
+// was reconnecting). So each time the socket opens, and every data-refresh seconds while the page
+// is visible, the page asks for the whole queue and redraws the table from the answer. The timed
+// request says "auto": it is not the moderator's activity and keeps no session alive.
 
 import { gettext, interpolate } from "../frontend/i18n.js";
 import { formatAgo, timeElement } from "../frontend/when.js";
@@ -14,6 +20,8 @@ const bannerText = document.getElementById("urgent-text");
 const bannerLink = document.getElementById("urgent-link");
 const labels = JSON.parse(document.getElementById("queue-labels").textContent);
 const alertsUrl = status.dataset.alerts || "";
+const refreshMs = Math.max(2, Number(status.dataset.refresh) || 10) * 1000;
+const RANK = { low: 0, normal: 1, high: 2, urgent: 3 };
 
 function label(kind, code) {
   return (labels[kind] && labels[kind][code]) || code;
@@ -33,6 +41,7 @@ function statusText(item) {
 export function buildRow(item) {
   const row = document.createElement("tr");
   row.dataset.item = String(Number(item.id));
+  row.dataset.priority = item.priority;
   row.className = `prio-${item.priority}`;
   const link = document.createElement("a");
   link.href = `/staff/items/${Number(item.id)}/`;
@@ -46,19 +55,43 @@ export function buildRow(item) {
   return row;
 }
 
+// Whether row `a` comes before row `b` in the server's order (review_selectors.review_queue):
+// higher priority first, then the older item (ids grow with creation).
+function before(a, b) {
+  const ra = RANK[a.dataset.priority] ?? 0;
+  const rb = RANK[b.dataset.priority] ?? 0;
+  return ra !== rb ? ra > rb : Number(a.dataset.item) < Number(b.dataset.item);
+}
+
+function place(row) {
+  const next = [...tbody.querySelectorAll("tr[data-item]")].find((other) => before(row, other));
+  tbody.insertBefore(row, next || null);
+}
+
+function showEmptyIfNone() {
+  if (tbody.querySelector("tr[data-item]") || tbody.querySelector("tr.empty")) return;
+  const row = document.createElement("tr");
+  row.className = "empty";
+  const td = cell(labels.text.empty);
+  td.colSpan = 6;
+  row.append(td);
+  tbody.append(row);
+}
+
 function upsertRow(item) {
-  const row = tbody.querySelector(`tr[data-item="${Number(item.id)}"]`);
-  if (item.status === "resolved") {
-    if (row) row.remove();
-    return;
-  }
-  const fresh = buildRow(item);
-  if (row) {
-    row.replaceWith(fresh);
-  } else {
+  tbody.querySelector(`tr[data-item="${Number(item.id)}"]`)?.remove();
+  if (item.status !== "resolved") {
     tbody.querySelector("tr.empty")?.remove();
-    tbody.prepend(fresh);
+    place(buildRow(item));
   }
+  showEmptyIfNone();
+}
+
+// The whole queue, as the server has it now: the table becomes exactly that.
+function redraw(items) {
+  const rows = items.filter((item) => item.status !== "resolved").map(buildRow);
+  tbody.replaceChildren(...rows);
+  showEmptyIfNone();
 }
 
 // Relative times move on while the page is open, rendered and live rows alike.
@@ -87,12 +120,22 @@ function raise(text, item, toAlerts = false) {
 function connect(delay) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}${status.dataset.socket}`);
+  let timer = null;
+  const ask = (auto) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify(auto ? { type: "queue", auto: true } : { type: "queue" }));
+  };
   socket.addEventListener("open", () => {
     status.textContent = gettext("Live: new items appear here as they arrive.");
     delay = 1000;
+    ask(false);
+    timer = setInterval(() => {
+      if (document.visibilityState === "visible") ask(true);
+    }, refreshMs);
   });
   socket.addEventListener("message", (e) => {
     const event = JSON.parse(e.data);
+    if (event.type === "queue") redraw(event.items);
     if (event.type === "review.item" || event.type === "review.updated") upsertRow(event.item);
     if (event.type === "review.urgent") raise(interpolate(gettext("New urgent item #%(id)s needs review now."), { id: event.item.id }, true), event.item);
     if (event.type === "safeguarding.alert") raise(interpolate(gettext("Safeguarding alert on item #%(id)s."), { id: event.item.id }, true), event.item, true);
@@ -105,6 +148,7 @@ function connect(delay) {
     }
   });
   socket.addEventListener("close", (e) => {
+    clearInterval(timer);
     status.textContent = gettext("Live updates disconnected; reconnecting…");
     // 4403: not staff; 4001: the session ended (sign in again). Neither is worth a retry.
     if (e.code !== 4403 && e.code !== 4001) setTimeout(() => connect(Math.min(delay * 2, 30000)), delay);
