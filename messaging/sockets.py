@@ -5,8 +5,9 @@ moderation.consumers): one signed-in session, its live delivery, and how it ends
   already refused a session that was not live.
 - The socket follows its session (docs/protocol.md, "Sessions"): it re-checks the session every
   SESSION_CHECK_SECONDS and on client frames, which also count as activity (at most every
-  TOUCH_SECONDS; `counts_as_activity` leaves out a page's own timed frames); an ended session, a `trellis.close` event (sign-out, suspension, the idle sweep)
-  or a failed check sends `closing` and closes with 4001.
+  TOUCH_SECONDS; `counts_as_activity` leaves out a page's own timed frames); an ended session,
+  a `trellis.close` event (sign-out, suspension, the idle sweep) or a failed check sends
+  `closing` and closes with 4001.
 - Repeated bad frames close with 4400: daphne (autobahn) lets an application close only with
   1000 or 3000-4999, so the standard 1008 cannot be used.
 - Live events come through a `Delivery` (messaging.delivery), which owns the channel layer side:
