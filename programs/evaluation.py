@@ -16,8 +16,8 @@ is 167 or 169 hours long, as the calendar says. The definitions (docs/programs.m
   present; **attendance**: present / all recorded (present, absent, excused) at those meetings;
 - **check-ins**: the scores (1-5) of the check-ins of these matches answered in the week
   (`programs.models.CheckIn`), how many, and their mean: overall, mentors' and students';
-- **at risk**: matches active at the week's end (or now), active since before the previous
-  week began, with no message in this week and the previous one;
+- **at risk**: matches active at the week's end (or now) for more than AT_RISK_DAYS (14), with
+  no such message in the AT_RISK_DAYS before it (the dashboard's list counts the same way);
 - **school attendance**: days present / days recorded in the district's import
   (programs.models.SchoolAttendance) for the scope's matched students, per week, and before and
   after each student's match started.
@@ -43,7 +43,10 @@ from scheduling.models import Holiday, Meeting
 from .models import CheckIn, SchoolAttendance
 
 # How far back "no contact" looks: this week and the one before it.
-AT_RISK_WEEKS = 2
+# A match is at risk when it has been active for longer than this and nobody in it wrote a
+# message the other side saw for this long (evaluation and the dashboard's list alike).
+AT_RISK_DAYS = 14
+AT_RISK_WINDOW = datetime.timedelta(days=AT_RISK_DAYS)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,31 @@ def _active_intervals(
     return intervals
 
 
+def _at_risk(spans, messages: Iterable[datetime.datetime], judged_at: datetime.datetime) -> bool:
+    """The at-risk rule for one match, judged at `judged_at` (exclusive): active then, and for
+    longer than AT_RISK_DAYS, with none of its `messages` (times) in the AT_RISK_DAYS before."""
+    since = _active_at(spans, judged_at - datetime.timedelta(microseconds=1))
+    window_start = judged_at - AT_RISK_WINDOW
+    if not since or since[0] > window_start:
+        return False
+    return not any(window_start <= at < judged_at for at in messages)
+
+
+def matches_at_risk_now(*, match_ids: Iterable[int], now: datetime.datetime) -> set[int]:
+    """Which of these matches are at risk now: the rule the evaluation's weekly figure uses."""
+    match_ids = list(match_ids)
+    intervals = _active_intervals(match_ids, now)
+    recent: dict[int, list[datetime.datetime]] = defaultdict(list)
+    for match_id, at in Message.objects.filter(
+        conversation__match_id__in=list(intervals),
+        kind=Message.Kind.USER,
+        state__in=Message.VISIBLE_STATES,
+        created_at__gte=now - AT_RISK_WINDOW,
+    ).values_list("conversation__match_id", "created_at"):
+        recent[match_id].append(at)
+    return {mid for mid, spans in intervals.items() if _at_risk(spans, recent[mid], now)}
+
+
 def _active_at(intervals, at: datetime.datetime) -> tuple[datetime.datetime, ...]:
     """The start of the interval active at `at`, as a 1-tuple, or ()."""
     return tuple(since for since, until in intervals if since <= at < until)
@@ -257,7 +285,7 @@ def _scope_evaluation(
     if not weeks:
         return Evaluation(title=title, timezone=str(tz), weeks=[], at_risk_matches=[])
     range_start, range_end = weeks[0].start, weeks[-1].end
-    look_back = range_start - datetime.timedelta(days=7 * AT_RISK_WEEKS)
+    look_back = range_start - AT_RISK_WINDOW
     matches = {
         m.pk: m
         for m in Match.objects.filter(program__in=programs).select_related("mentor", "student")
@@ -342,19 +370,13 @@ def _scope_evaluation(
         held = [m for m in week_meetings if m.present]
         present = sum(m.present for m in held)
         recorded = sum(m.recorded for m in held)
-        # At risk: judged at the week's end, or now for the week under way.
-        previous_start = _local_midnight(
-            week.start_date - datetime.timedelta(days=7 * (AT_RISK_WEEKS - 1)), tz
-        )
-        at_risk = []
-        judged_at = week_end - datetime.timedelta(microseconds=1)
-        for mid, spans in intervals.items():
-            since = _active_at(spans, judged_at)
-            if not since or since[0] >= previous_start:
-                continue
-            if any(previous_start <= at < week_end for _s, at in by_match.get(mid, ())):
-                continue
-            at_risk.append(matches[mid])
+        # At risk: judged at the week's end, or now for the week under way, over the
+        # AT_RISK_DAYS before it (the dashboard's list, programs.match_actions, uses the same).
+        at_risk = [
+            matches[mid]
+            for mid, spans in intervals.items()
+            if _at_risk(spans, [at for _s, at in by_match.get(mid, ())], week_end)
+        ]
         at_risk_last = sorted(at_risk, key=lambda m: m.pk)
         days_present = days_recorded = 0
         for _sid, period_start, _days, p, a in school_rows:

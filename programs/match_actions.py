@@ -28,10 +28,10 @@ from messaging.models import Conversation, Match, Message
 from messaging.services import MatchNotActivatable, match_activate, match_close, match_pause
 from scheduling.models import Attendance, Meeting
 
+from .evaluation import AT_RISK_DAYS, matches_at_risk_now
 from .models import CheckIn, FollowUp, MatchHandover, ProgramNotice, StudentProfile
 from .services import match_propose
 
-AT_RISK_DAYS = 14
 REASON_MAX = 300
 
 
@@ -274,9 +274,10 @@ def match_reassign(
 
 
 def matches_at_risk(*, program: Program, now: datetime.datetime | None = None) -> list[dict]:
-    """Active matches and open groups of the program with no message from any member for
-    AT_RISK_DAYS days (counted from the conversation's start when nobody wrote yet), the
-    longest silence first. Each row: conversation, match (None for a group), since, last."""
+    """Active matches and open groups of the program with no message from any member that the
+    others saw for AT_RISK_DAYS days (programs.evaluation's rule; counted from the
+    conversation's start when nobody wrote yet), the longest silence first. Each row:
+    conversation, match (None for a group), since, last."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=AT_RISK_DAYS)
     conversations = (
@@ -286,11 +287,27 @@ def matches_at_risk(*, program: Program, now: datetime.datetime | None = None) -
             | Q(kind=Conversation.Kind.GROUP, is_open=True)
         )
         .select_related("match__mentor", "match__student")
-        .annotate(last=Max("messages__created_at", filter=Q(messages__sender__isnull=False)))
+        .annotate(
+            last=Max(
+                "messages__created_at",
+                filter=Q(
+                    messages__kind=Message.Kind.USER,
+                    messages__state__in=Message.VISIBLE_STATES,
+                ),
+            )
+        )
+    )
+    conversations = list(conversations)
+    # Matches by the evaluation's rule (active for the whole window, counted from activation),
+    # so that the dashboard's list and its headline figure agree.
+    risky_matches = matches_at_risk_now(
+        match_ids=[c.match_id for c in conversations if c.match_id], now=now
     )
     rows = []
     for conversation in conversations:
         since = conversation.last or conversation.created_at
+        if conversation.match_id and conversation.match_id not in risky_matches:
+            continue
         if since <= cutoff:
             rows.append(
                 {

@@ -13,7 +13,7 @@ from accounts.models import AuditEntry, User
 from actions.checkins import checkin_answer
 from actions.messages import message_send
 from messaging import services as messaging
-from messaging.models import Conversation, Match, Message
+from messaging.models import Conversation, Match, MatchEvent, Message
 from programs.checkins import follow_up_close
 from programs.match_actions import (
     MatchActionRefused,
@@ -218,9 +218,11 @@ async def test_the_new_mentor_gets_no_history_over_the_socket(
 
 
 def _age(conversation, *, days):
-    Conversation.objects.filter(pk=conversation.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=days)
-    )
+    """The conversation, and its match's activation, `days` ago."""
+    at = timezone.now() - datetime.timedelta(days=days)
+    Conversation.objects.filter(pk=conversation.pk).update(created_at=at)
+    if conversation.match_id:
+        MatchEvent.objects.filter(match_id=conversation.match_id).update(at=at)
 
 
 def _wrote(conversation, sender, *, days_ago, client_id):
@@ -254,6 +256,40 @@ def test_at_risk_is_two_weeks_without_a_message_longest_first(program, make_user
     assert [r["match"].pk for r in rows] == [silent.pk, quiet.pk]
     assert rows[0]["last"] is None
     assert rows[1]["last"] is not None
+
+
+def test_the_dashboards_headline_and_its_list_count_matches_at_risk_the_same_way(
+    program, coordinator, make_user, district
+):
+    def active(*, days, wrote=None):
+        match = messaging.match_create(
+            program=program,
+            mentor=make_user("mentor", district),
+            student=make_user("student", district),
+        )
+        match = messaging.match_activate(match=match)
+        _age(match.conversation, days=days)
+        if wrote is not None:
+            _wrote(match.conversation, match.student, days_ago=wrote, client_id=f"w{match.pk}")
+        return match
+
+    # Silent for 16 days; quiet 10 days (this calendar week and maybe the last: not two weeks);
+    # activated 5 days ago after a long proposal (not active long enough); wrote yesterday.
+    silent = active(days=30, wrote=16)
+    active(days=30, wrote=10)
+    young = active(days=5)
+    Conversation.objects.filter(pk=young.conversation.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    active(days=30, wrote=1)
+    client = Client()
+    login_verified(client, coordinator)
+    page = client.get(f"/coordinator/programs/{program.pk}/week/").content.decode()
+    headline = page[page.index('id="headline-at-risk"') :]
+    headline = headline[headline.index(">") + 1 : headline.index("</dd>")].strip()
+    listed = page[page.index('id="at-risk"') : page.index('id="follow-ups"')]
+    assert listed.count("data-match=") == int(headline) == 1
+    assert f'data-match="{silent.pk}"' in listed
 
 
 def test_the_dashboard_shows_at_risk_first_and_the_manage_page_reassigns(
