@@ -120,8 +120,19 @@ class ReviewItem(models.Model):
             )
         ]
 
+    # How each resolution reads to staff (moderation.review.actions sets the codes).
+    RESOLUTION_LABELS = {
+        "released": _("released"),
+        "upheld": _("upheld"),
+        "dismissed": _("dismissed as a false positive"),
+    }
+
     def __str__(self) -> str:
         return f"Review item {self.pk} ({self.priority}, {self.status})"
+
+    @property
+    def resolution_label(self) -> str:
+        return str(self.RESOLUTION_LABELS.get(self.resolution, self.resolution))
 
 
 class ReviewAction(models.Model):

@@ -223,6 +223,7 @@ def district_conversations(*, district_id: int, limit: int = 200) -> list[dict]:
             "id": c.pk,
             "title": c.title,
             "kind": c.kind,
+            "kind_label": c.get_kind_display(),
             "open": c.is_open,
             "messages": c.last_seq,
             "open_items": c.open_items,
@@ -283,6 +284,7 @@ def service_levels(
         rows.append(
             {
                 "priority": str(priority),
+                "label": Priority(priority).label,
                 "items": len(mine),
                 "acted": len(acted),
                 "waiting": len(waiting),

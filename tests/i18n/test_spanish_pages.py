@@ -113,14 +113,24 @@ def test_the_check_finds_a_bare_english_string():
 
 
 @pytest.fixture
-def world(program, district, coordinator, conversation, active_match, student, mentor, make_user):
+def world(
+    program,
+    district,
+    coordinator,
+    moderator,
+    conversation,
+    active_match,
+    student,
+    mentor,
+    make_user,
+):
     """A Spanish-speaking district's week: a prompt, a meeting series, a held and a flagged
     message in the queue, a pending proposal; the program's agreement (acknowledged by the
     mentor, waiting for a newcomer), the student's open check-in, a milestone, a guardian."""
     coordinator.is_staff = True
     coordinator.save()
     newcomer = make_user("mentor", district)
-    for user in (student, mentor, coordinator, newcomer):
+    for user in (student, mentor, coordinator, newcomer, moderator):
         user.preferred_language = "es"
         user.save()
     venue = Venue.objects.create(school=program.school, name="Biblioteca", approved=True)
@@ -149,7 +159,7 @@ def world(program, district, coordinator, conversation, active_match, student, m
     held = message_send(
         sender=student, conversation_id=conversation.pk, client_id="h1", body="mi número"
     ).message
-    moderate(held, categories=["contact_info"])
+    item = moderate(held, categories=["contact_info"])
     meeting = series.meetings.order_by("starts_at").first()
     agreement = agreement_publish(
         actor=coordinator,
@@ -185,8 +195,10 @@ def world(program, district, coordinator, conversation, active_match, student, m
     data = data_words(
         # The district's help lines are data (names of services: "Crisis Text Line").
         *crisis_resources(district_id=district.pk, language="es"),
-        *(u.public_name for u in (student, mentor, coordinator, newcomer)),
-        *(u.username for u in (student, mentor, coordinator, newcomer)),
+        *(u.public_name for u in (student, mentor, coordinator, newcomer, moderator)),
+        *(u.username for u in (student, mentor, coordinator, newcomer, moderator)),
+        # Category codes shown as they are stored, the same in every language.
+        "contact_info",
         guardian.name,
         # The attendance file's column names and values are the file format's own words.
         "student date status present absent week days_present days_absent",
@@ -201,6 +213,8 @@ def world(program, district, coordinator, conversation, active_match, student, m
         "student": student,
         "mentor": mentor,
         "coordinator": coordinator,
+        "moderator": moderator,
+        "item": item,
         "newcomer": newcomer,
         "guardian": None,  # a guardian has no account: signed links only
         "meeting": meeting,
@@ -234,6 +248,14 @@ def paths_of(world) -> dict[str, list[str]]:
             "/agreements/",
         ],
         "newcomer": ["/agreements/"],
+        "moderator": [
+            "/staff/",
+            f"/staff/items/{world['item'].pk}/",
+            "/staff/conversations/",
+            f"/staff/conversations/{c}/",
+            "/staff/reports/service-levels/",
+            "/staff/reports/quality/",
+        ],
         "guardian": [
             f"/guardians/{links['information']}/",
             f"/guardians/{links['unsubscribe']}/unsubscribe/",
@@ -256,6 +278,8 @@ def paths_of(world) -> dict[str, list[str]]:
             f"/coordinator/programs/{p}/evaluation/",
             f"/coordinator/schools/{world['program'].school_id}/evaluation/",
             "/coordinator/attendance/",
+            "/staff/alerts/",
+            "/staff/settings-changes/",
             f"/coordinator/programs/{p}/guardians/",
             f"/coordinator/programs/{p}/guardians/texts/es/",
         ],
@@ -281,7 +305,7 @@ def test_every_page_of_every_role_is_in_spanish(world):
             words = english_words(visible_text(html), data=world["data"])
             if words:
                 failures[f"{role} {path}"] = sorted(set(words))
-    assert failures == {}
+    assert failures == {}, "\n".join(f"{page}: {' '.join(w)}" for page, w in failures.items())
 
 
 @pytest.mark.parametrize(
