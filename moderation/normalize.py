@@ -23,6 +23,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
 
 # Look-alike letters from Cyrillic, Greek, small capitals and a few symbols that NFKC leaves
 # alone (written as escapes so that the source itself shows no look-alikes).
@@ -86,6 +88,12 @@ class View:
 
     text: str
     origin: tuple[int, ...]
+
+    @cached_property
+    def spread(self) -> bool:
+        """Whether two neighbouring characters came from original characters further apart
+        than neighbours (letters spaced out or with something invisible between them)."""
+        return any(b - a > 1 for a, b in pairwise(self.origin))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original-text span [start, end) that view characters [start, end) came from."""
