@@ -83,6 +83,8 @@ def extract_with(text: str, tables: Iterable[SignalTable]) -> list[SignalHit]:
     seen: set[tuple[str, str]] = set()
     for table in tables:
         language = table.language
+        if table.any_signal is not None and not table.any_signal.search(folded):
+            continue
         for signal in table.signals:
             key = (signal.family, signal.id)
             if key in seen or not signal.pattern.search(folded):

@@ -112,6 +112,20 @@ class SignalTable:
     version: int
     families: dict[str, str]  # family -> label
     signals: tuple[WeakSignal, ...]
+    # Every signal's pattern in one: no match, no signal (most messages), so the signals are
+    # searched one by one only in a message where one of them is. None: patterns that cannot be
+    # joined without changing their meaning (numbered back-references, inline flags).
+    any_signal: re.Pattern | None = None
+
+
+def _any_signal(signals: Sequence[WeakSignal]) -> re.Pattern | None:
+    sources = [s.pattern.pattern for s in signals]
+    if not sources or any(re.search(r"\\[1-9]|\(\?[aiLmsux]+\)|\(\?P<", p) for p in sources):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in sources))
+    except re.error:
+        return None
 
 
 _SIGNAL_TERM = re.compile(r"<(\w+)>")
@@ -151,7 +165,7 @@ def _signal_table(path: Path, lang: str, data: dict) -> SignalTable:
                 )
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise LexiconError(f"{path}: malformed signal table: {exc!r}") from exc
-    return SignalTable(lang, int(data["version"]), families, tuple(signals))
+    return SignalTable(lang, int(data["version"]), families, tuple(signals), _any_signal(signals))
 
 
 @dataclass(eq=False)  # hashed by identity: one instance per (folder, languages)
