@@ -7,6 +7,10 @@ bond, age, appearance, gifts and money, moving elsewhere, secrecy), each with si
 regular expressions over a folded form of the text. None of these signals flags a message;
 moderation/conversation_risk.py adds them up over a conversation.
 
+The pipeline finds them once per message (`extract_with`, with its own lexicon) and puts them on
+the verdict (`Verdict.weak_signals`); the stored verdict is what the conversation's window reads
+(moderation.services), so a message's text is never analysed twice.
+
 Pure: no database, no settings; `extract` never raises for any text.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import lexicon as lexicons
@@ -62,16 +67,25 @@ def family_labels() -> dict[str, str]:
 
 
 def extract(text: str, languages: tuple[str, ...] = LANGUAGES) -> list[SignalHit]:
-    """Every distinct signal in `text`, in lexicon order.
+    """Every distinct signal in `text`, in lexicon order, with the bundled lexicon's tables.
 
     All languages run on every message (a Spanglish message can carry signals of both); a signal
     found in two languages counts once, under the first.
     """
+    return extract_with(text, [lexicon(language) for language in languages])
+
+
+def extract_with(text: str, tables: Iterable[SignalTable]) -> list[SignalHit]:
+    """`extract` with the given languages' tables, in order (the pipeline passes its lexicon's:
+    the one place the messages' signals are found, moderation.pipeline)."""
     folded = fold(text)
     hits: list[SignalHit] = []
     seen: set[tuple[str, str]] = set()
-    for language in languages:
-        for signal in lexicon(language).signals:
+    for table in tables:
+        language = table.language
+        if table.any_signal is not None and not table.any_signal.search(folded):
+            continue
+        for signal in table.signals:
             key = (signal.family, signal.id)
             if key in seen or not signal.pattern.search(folded):
                 continue

@@ -54,6 +54,8 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")
 # Shorter words are not lemmatised: their lemmas cross languages ("la" -> "el", "his" -> "he").
 MIN_LEMMA_LENGTH = 4
 _CLAUSE_END = re.compile(r"[.!?;\n]+")
+# Entries kept in each of a lexicon's per-word tables before they are emptied.
+_CACHE_MAX = 50000
 
 
 class LexiconError(ValueError):
@@ -110,6 +112,20 @@ class SignalTable:
     version: int
     families: dict[str, str]  # family -> label
     signals: tuple[WeakSignal, ...]
+    # Every signal's pattern in one: no match, no signal (most messages), so the signals are
+    # searched one by one only in a message where one of them is. None: patterns that cannot be
+    # joined without changing their meaning (numbered back-references, inline flags).
+    any_signal: re.Pattern | None = None
+
+
+def _any_signal(signals: Sequence[WeakSignal]) -> re.Pattern | None:
+    sources = [s.pattern.pattern for s in signals]
+    if not sources or any(re.search(r"\\[1-9]|\(\?[aiLmsux]+\)|\(\?P<", p) for p in sources):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in sources))
+    except re.error:
+        return None
 
 
 _SIGNAL_TERM = re.compile(r"<(\w+)>")
@@ -149,7 +165,7 @@ def _signal_table(path: Path, lang: str, data: dict) -> SignalTable:
                 )
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise LexiconError(f"{path}: malformed signal table: {exc!r}") from exc
-    return SignalTable(lang, int(data["version"]), families, tuple(signals))
+    return SignalTable(lang, int(data["version"]), families, tuple(signals), _any_signal(signals))
 
 
 @dataclass(eq=False)  # hashed by identity: one instance per (folder, languages)
@@ -164,6 +180,10 @@ class Lexicon:
     signal_tables: dict[str, SignalTable] = field(default_factory=dict)
     _exact: dict[str, list[Term]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Term]] = field(default_factory=dict, repr=False)
+    # Per message word form, the terms it may start (`Starts`); filled as forms are seen, bounded.
+    _starts: dict[str, Starts] = field(default_factory=dict, repr=False)
+    # Per (word as lemmatised, token), its forms before any proclitic reading; bounded.
+    _forms: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def version(self) -> str:
@@ -208,6 +228,49 @@ class Lexicon:
         for term in self._prefix.get(form[:3], ()):
             if form.startswith(term.parts[0][0]):
                 yield term
+
+    def starts(self, form: str) -> Starts:
+        """The terms `form` may start (`candidates`), sorted for matching; once per form."""
+        found = self._starts.get(form)
+        if found is None:
+            if len(self._starts) >= _CACHE_MAX:
+                self._starts.clear()
+            found = self._starts[form] = Starts.of(self.candidates(form))
+        return found
+
+
+Rest = tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True)
+class Starts:
+    """The terms one word form may start, each with its place in `Lexicon.candidates` order (the
+    order hits are reported in), sorted by what the next word must be: one-word terms match at
+    once; a term whose second word is exact is looked up by the next token's forms, so a common
+    first word ("me", "no", "you": a hundred terms each) costs a few lookups, not a hundred."""
+
+    # (place, key, concept)
+    single: tuple[tuple[int, int, str], ...]
+    # second word -> (place, key, concept, the words after the second)
+    by_second: dict[str, tuple[tuple[int, int, str, Rest], ...]]
+    # (place, key, concept, the second word's prefix, the words after the second)
+    second_prefix: tuple[tuple[int, int, str, str, Rest], ...]
+
+    @classmethod
+    def of(cls, terms: Iterable[Term]) -> Starts:
+        single: list[tuple[int, int, str]] = []
+        by_second: dict[str, list[tuple[int, int, str, Rest]]] = defaultdict(list)
+        second_prefix: list[tuple[int, int, str, str, Rest]] = []
+        for place, term in enumerate(terms):
+            if len(term.parts) == 1:
+                single.append((place, id(term), term.concept))
+                continue
+            (word, is_prefix), rest = term.parts[1], term.parts[2:]
+            if is_prefix:
+                second_prefix.append((place, id(term), term.concept, word, rest))
+            else:
+                by_second[word].append((place, id(term), term.concept, rest))
+        return cls(tuple(single), {k: tuple(v) for k, v in by_second.items()}, tuple(second_prefix))
 
 
 def _term_words(raw: str) -> tuple[tuple[str, bool], ...]:
@@ -441,6 +504,8 @@ class Analysis:
     clauses: tuple[int, ...]  # clause number of each token
     hits: tuple[Hit, ...]
     by_concept: dict[str, tuple[Hit, ...]]
+    # The concepts present, as a set (the rules test groups of concepts against it).
+    present: frozenset[str] = frozenset()
 
     def has(self, concept: str) -> bool:
         return concept in self.by_concept
@@ -472,6 +537,7 @@ def analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
 
 def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
     view = text.words
+    view_text = view.text
     tokens: list[str] = []
     spans: list[tuple[int, int]] = []
     clauses: list[int] = []
@@ -479,37 +545,64 @@ def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
     clause = 0
     pos = 0
     original = text.original
-    for m in _TOKEN.finditer(view.text):
-        clause += len(_CLAUSE_END.findall(view.text, pos, m.start()))
-        pos = m.end()
+    languages, aids, spellings = lexicon.languages, lexicon.aids, lexicon.spellings
+    with_proclitics = [aid for aid in aids if aid.proclitics]
+    known = lexicon._forms
+    for m in _TOKEN.finditer(view_text):
+        start, end = m.span()
+        if start > pos:
+            clause += len(_CLAUSE_END.findall(view_text, pos, start))
+        pos = end
         tok = m.group(0)
-        span = view.span(m.start(), m.end())
+        span = view.span(start, end)
         written = original[span[0] : span[1]].casefold()
         # Lemmatise the word as written (accents help simplemma) when it is the same word.
-        source = written if _strip_accents(written) == tok else tok
+        source = written if written == tok or _strip_accents(written) == tok else tok
+        previous = tokens[-1] if tokens else None
         tokens.append(tok)
         spans.append(span)
         clauses.append(clause)
-        token_forms = lemmas(source, lexicon.languages, lexicon.aids) | {tok}
-        if tokens[-2:-1]:
-            for aid in lexicon.aids:
-                if tokens[-2] in aid.proclitics:
-                    token_forms |= clitic_verb_lemmas(tok, aid)
-        for meant in lexicon.spellings.get(tok, ()):
-            token_forms |= lemmas(meant, lexicon.languages, lexicon.aids)
+        clitic = [a for a in with_proclitics if previous in a.proclitics] if previous else []
+        token_forms = known.get((source, tok)) if not clitic else None
+        if token_forms is None:
+            token_forms = lemmas(source, languages, aids) | {tok}
+            for aid in clitic:
+                token_forms |= clitic_verb_lemmas(tok, aid)
+            for meant in spellings.get(tok, ()):
+                token_forms |= lemmas(meant, languages, aids)
+            if not clitic:
+                if len(known) >= _CACHE_MAX:
+                    known.clear()
+                known[(source, tok)] = token_forms
         forms.append(token_forms)
-    hits: list[Hit] = []
+    found: dict[tuple[str, int, int], None] = {}
+    count = len(forms)
     for i, token_forms in enumerate(forms):
+        following = forms[i + 1] if i + 1 < count else frozenset()
         seen: set[int] = set()
         for form in token_forms:
-            for term in lexicon.candidates(form):
-                if id(term) in seen:
-                    continue
-                seen.add(id(term))
-                end = _match_rest(term, forms, i)
-                if end is not None:
-                    hits.append(Hit(term.concept, i, end, clauses[i]))
-    hits = list({(h.concept, h.start, h.end): h for h in hits}.values())
+            starts = lexicon.starts(form)
+            # (place, key, concept, end): the terms that match here, put back in place order.
+            matched = [(place, key, concept, i + 1) for place, key, concept in starts.single]
+            if following:
+                if starts.by_second:
+                    for nxt in following:
+                        for place, key, concept, rest in starts.by_second.get(nxt, ()):
+                            end = _match_rest(rest, forms, i + 2)
+                            if end is not None:
+                                matched.append((place, key, concept, end))
+                for place, key, concept, word, rest in starts.second_prefix:
+                    if any(f.startswith(word) for f in following):
+                        end = _match_rest(rest, forms, i + 2)
+                        if end is not None:
+                            matched.append((place, key, concept, end))
+                matched.sort()
+            for _, key, concept, end in matched:
+                if key not in seen:
+                    seen.add(key)
+                    found.setdefault((concept, i, end))
+    # In the order first found, one per (concept, first token, end).
+    hits = [Hit(concept, first, last, clauses[first]) for concept, first, last in found]
     by_concept: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
         by_concept[hit.concept].append(hit)
@@ -519,12 +612,13 @@ def _analyse(text: Normalized, lexicon: Lexicon) -> Analysis:
         tuple(clauses),
         tuple(hits),
         {k: tuple(v) for k, v in by_concept.items()},
+        frozenset(by_concept),
     )
 
 
-def _match_rest(term: Term, forms: Sequence[frozenset[str]], i: int) -> int | None:
-    j = i + 1
-    for word, is_prefix in term.parts[1:]:
+def _match_rest(rest: Rest, forms: Sequence[frozenset[str]], j: int) -> int | None:
+    """One past the last token when the words `rest` match from token `j` on, else None."""
+    for word, is_prefix in rest:
         if j >= len(forms):
             return None
         if is_prefix:

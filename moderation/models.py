@@ -49,9 +49,11 @@ class ModerationRecord(models.Model):
     policy_version = models.CharField(
         max_length=80, blank=True, help_text="Rules and lexicon versions behind the verdict."
     )
-    # Weak grooming signals that did not flag alone: [{"signal", "detector", "span"}], kept for
-    # conversation-level accumulation.
+    # Weak grooming signals that did not flag alone: [{"signal", "detector", "span"}].
     signals = models.JSONField(default=list, blank=True)
+    # The conversation-level weak signals the pipeline found (moderation.conversation_signals):
+    # [{"family", "signal", "weight", "language"}]; the conversation's window reads these.
+    weak_signals = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -394,9 +396,10 @@ class ScorerStatus(models.Model):
 
 
 class ConversationSignal(models.Model):
-    """The weak grooming signals of one message (moderation.conversation_signals), stored when
-    its verdict is, so that the conversation's window is one indexed read, never a re-screening.
-    Only messages with at least one signal have a row."""
+    """A message with weak grooming signals, in the conversation's window: when it was sent and
+    its direction then. The signals themselves are on its verdict (`ModerationRecord.
+    weak_signals`, found once by the pipeline); the window joins them in its one indexed read,
+    never re-screening. Only messages with at least one signal have a row."""
 
     message = models.OneToOneField(
         "messaging.Message", on_delete=models.CASCADE, related_name="conversation_signals"
@@ -412,8 +415,6 @@ class ConversationSignal(models.Model):
     to_student = models.BooleanField()
     to_minor = models.BooleanField()
     counts = models.BooleanField(help_text="In the grooming direction (conversation_risk).")
-    # [{"family": ..., "signal": ..., "weight": ..., "language": ...}]
-    signals = models.JSONField(default=list)
     lexicon_version = models.PositiveSmallIntegerField()
 
     class Meta:

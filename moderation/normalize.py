@@ -23,6 +23,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
 
 # Look-alike letters from Cyrillic, Greek, small capitals and a few symbols that NFKC leaves
 # alone (written as escapes so that the source itself shows no look-alikes).
@@ -87,6 +89,12 @@ class View:
     text: str
     origin: tuple[int, ...]
 
+    @cached_property
+    def spread(self) -> bool:
+        """Whether two neighbouring characters came from original characters further apart
+        than neighbours (letters spaced out or with something invisible between them)."""
+        return any(b - a > 1 for a, b in pairwise(self.origin))
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original-text span [start, end) that view characters [start, end) came from."""
         if not self.origin or end <= start:
@@ -106,73 +114,119 @@ class Normalized:
     compact: View
 
 
-Chars = list[tuple[str, int]]
+# A view under construction: its text and, per character, the index of the original character.
+Chars = tuple[str, list[int]]
 
 
 def _view(chars: Chars) -> View:
-    return View("".join(c for c, _ in chars), tuple(i for _, i in chars))
+    return View(chars[0], tuple(chars[1]))
 
 
 def _sub(chars: Chars, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> Chars:
     """Regex substitution that keeps the origin map: a replacement of the same length maps one
     to one, any other replacement maps each new character to the start of what it replaced."""
-    text = "".join(c for c, _ in chars)
-    out: Chars = []
+    text, origin = chars
+    pieces: list[str] = []
+    out: list[int] = []
     pos = 0
     for m in pattern.finditer(text):
-        out.extend(chars[pos : m.start()])
+        start, end = m.span()
         new = repl(m)
-        old = chars[m.start() : m.end()]
-        aligned = _align(new, old)
+        if new == m.group(0):
+            continue  # unchanged: its characters keep their origins where they are
+        pieces.append(text[pos:start])
+        out.extend(origin[pos:start])
+        old = origin[start:end]
+        aligned = _align(new, text[start:end], old)
         if aligned is not None:
             out.extend(aligned)
         else:
-            anchor = old[0][1] if old else (chars[m.start() - 1][1] if m.start() else 0)
-            out.extend((n, anchor) for n in new)
-        pos = m.end()
-    out.extend(chars[pos:])
-    return out
+            anchor = old[0] if old else (origin[start - 1] if start else 0)
+            out.extend([anchor] * len(new))
+        pieces.append(new)
+        pos = end
+    if not pieces:
+        return chars
+    pieces.append(text[pos:])
+    out.extend(origin[pos:])
+    return "".join(pieces), out
 
 
-def _align(new: str, old: Chars) -> Chars | None:
-    """Map `new` onto `old` character by character when it is the same length, or when it is
-    `old` with characters left out ("s e n d" -> "send"); None otherwise."""
+def _align(new: str, old_text: str, old: list[int]) -> list[int] | None:
+    """Map `new` onto the old characters one by one when it is the same length, or when it is
+    the old text with characters left out ("s e n d" -> "send"); None otherwise."""
     if len(new) == len(old):
-        return [(n, o[1]) for n, o in zip(new, old, strict=True)]
-    out: Chars = []
+        return list(old)
+    out: list[int] = []
     j = 0
     for ch in new:
-        while j < len(old) and old[j][0] != ch:
+        while j < len(old) and old_text[j] != ch:
             j += 1
         if j == len(old):
             return None
-        out.append((ch, old[j][1]))
+        out.append(old[j])
         j += 1
     return out
 
 
+def _clean_char(ch: str) -> str:
+    """What one original character becomes in `clean` (often itself, sometimes nothing)."""
+    cat = unicodedata.category(ch)
+    if cat in ("Cf", "Cs", "Co", "Cn") or (cat == "Cc" and ch not in "\t\n\r"):
+        return ""  # zero-width joiners, direction overrides, NUL, lone surrogates
+    out = []
+    for part in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", ch)):
+        if unicodedata.category(part) in ("Mn", "Me"):
+            continue  # combining marks: accents and stacked "zalgo" marks
+        mapped = HOMOGLYPHS.get(part) or HOMOGLYPHS.get(part.lower())
+        if mapped and part.isupper():
+            mapped = mapped.upper()
+        out.extend(" " if m.isspace() else m for m in mapped or part)
+    return "".join(out)
+
+
+# Each character's `clean` form, computed once per process (a pure function of the character).
+_CLEAN_CHARS: dict[str, str] = {}
+_CLEAN_CHARS_MAX = 20000
+# Printable ASCII is its own `clean` form: no look-alike, mark or control among it.
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e]")
+_SPACES = re.compile(r" {2,}")
+
+
 def _clean(text: str) -> Chars:
-    out: Chars = []
-    for i, ch in enumerate(text):
-        cat = unicodedata.category(ch)
-        if cat in ("Cf", "Cs", "Co", "Cn") or (cat == "Cc" and ch not in "\t\n\r"):
-            continue  # zero-width joiners, direction overrides, NUL, lone surrogates
-        for part in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", ch)):
-            if unicodedata.category(part) in ("Mn", "Me"):
-                continue  # combining marks: accents and stacked "zalgo" marks
-            mapped = HOMOGLYPHS.get(part) or HOMOGLYPHS.get(part.lower())
-            if mapped and part.isupper():
-                mapped = mapped.upper()
-            for m in mapped or part:
-                out.append((" " if m.isspace() else m, i))
-    return _sub(out, re.compile(r" {2,}"), lambda m: " ")
+    if _NOT_PLAIN.search(text) is None:
+        chars: Chars = (text, list(range(len(text))))
+    else:
+        pieces: list[str] = []
+        origin: list[int] = []
+        table = _CLEAN_CHARS
+        for i, ch in enumerate(text):
+            mapped = table.get(ch)
+            if mapped is None:
+                mapped = _clean_char(ch)
+                if len(table) < _CLEAN_CHARS_MAX:
+                    table[ch] = mapped
+            if len(mapped) == 1:
+                pieces.append(mapped)
+                origin.append(i)
+            elif mapped:
+                pieces.append(mapped)
+                origin.extend([i] * len(mapped))
+        chars = ("".join(pieces), origin)
+    return _sub(chars, _SPACES, lambda m: " ")
 
 
 def _fold(chars: Chars) -> Chars:
-    out: Chars = []
-    for ch, i in chars:
-        out.extend((c, i) for c in ch.casefold())
-    return out
+    text, origin = chars
+    if text.isascii():
+        return text.lower(), origin  # casefold is lower() on ASCII, one character for one
+    pieces: list[str] = []
+    out: list[int] = []
+    for ch, i in zip(text, origin, strict=True):
+        folded = ch.casefold()
+        pieces.append(folded)
+        out.extend([i] * len(folded))
+    return "".join(pieces), out
 
 
 _TOKEN = re.compile(r"[^\s]+")
@@ -241,7 +295,7 @@ _NUMBER_WORD = re.compile(
 
 def _digits(chars: Chars) -> Chars:
     chars = _sub(chars, _TENS_AND_UNIT, lambda m: f"{m.group(1)} {m.group(2)}")
-    text = "".join(c for c, _ in chars)
+    text, origin = chars
     tokens = list(_NUMBER_WORD.finditer(text))
     replacements: dict[int, tuple[int, str]] = {}
     for k, m in enumerate(tokens):
@@ -280,22 +334,25 @@ def _digits(chars: Chars) -> Chars:
             replacements[tokens[k - 1].start()] = (m.start(), "")
         replacements[m.start()] = (m.end(), digit)
 
-    out: Chars = []
-    pos = 0
-    for start in sorted(replacements):
-        end, digit = replacements[start]
-        out.extend(chars[pos:start])
-        out.extend((d, chars[start][1]) for d in digit)
-        pos = end
-    out.extend(chars[pos:])
+    if replacements:
+        pieces: list[str] = []
+        out: list[int] = []
+        pos = 0
+        for start in sorted(replacements):
+            end, digit = replacements[start]
+            pieces.append(text[pos:start])
+            out.extend(origin[pos:start])
+            pieces.append(digit)
+            out.extend([origin[start]] * len(digit))
+            pos = end
+        pieces.append(text[pos:])
+        out.extend(origin[pos:])
+        chars = ("".join(pieces), out)
     # Letters that stand for digits inside a run of digits: "2O9", "555-Ol87".
-    return _sub(
-        out,
-        re.compile(r"(?<![a-z])[0-9oil]*\d[0-9oil]*(?![a-z])"),
-        lambda m: m.group(0).translate(_DIGIT_LOOKALIKES),
-    )
+    return _sub(chars, _DIGIT_RUN, lambda m: m.group(0).translate(_DIGIT_LOOKALIKES))
 
 
+_DIGIT_RUN = re.compile(r"(?<![a-z])[0-9oil]*\d[0-9oil]*(?![a-z])")
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
 
 
@@ -305,7 +362,8 @@ def normalize(text: str) -> Normalized:
     folded = _fold(clean)
     words = _words(folded)
     digits = _digits(folded)
-    compact = [(c, i) for c, i in words if c.isalpha()]
+    kept = [(c, i) for c, i in zip(words[0], words[1], strict=True) if c.isalpha()]
+    compact: Chars = ("".join(c for c, _ in kept), [i for _, i in kept])
     return Normalized(
         original=text,
         clean=_view(clean),

@@ -2,7 +2,10 @@
 
 Configured like Django's password validators: `settings.MODERATION["DETECTORS"]` is a list of
 {"NAME": dotted path, "OPTIONS": {...}}; `get_pipeline()` builds it once per process. Pure: text and
-context in, verdicts out; persisting them is moderation.services' job.
+context in, verdicts out; persisting them is moderation.services' job. Each message is normalised,
+analysed and identified once, and everything found about it rides on its verdict, the
+conversation-level weak signals too (`Verdict.weak_signals`), so nothing downstream reads the text
+again.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from . import conversation_signals, policy
 from . import lexicon as lexicon_module
-from . import policy
 from .detectors.base import Context, Detector, Finding, ScorerUnavailable
 from .language import DEFAULT_LANGUAGES, detect_language, language_detector
 from .normalize import Normalized, normalize
@@ -38,6 +41,12 @@ class Pipeline:
         for detector in self.detectors:
             detector.lexicon = self.lexicon
         self.policy_version = self.lexicon.version
+        # The conversation signals' tables of the configured languages that have one.
+        self.signal_tables = [
+            self.lexicon.signal_tables[lang]
+            for lang in self.languages
+            if lang in self.lexicon.signal_tables
+        ]
         # Built (models loaded) with the pipeline, once per process, not on the first message.
         language_detector(self.languages)
         lexicon_module.preload(self.languages)
@@ -90,6 +99,8 @@ class Pipeline:
             verdict.scorer = scorer_name
             verdict.language = self.language_of(norms[i])
             verdict.policy_version = self.policy_version
+            hits = conversation_signals.extract_with(texts[i], self.signal_tables)
+            verdict.weak_signals = [hit.as_dict() for hit in hits]
             if unscored is not None:
                 verdict.scored = False
                 verdict.scorer = ""

@@ -54,6 +54,10 @@ class Verdict:
     policy_version: str = ""
     # Weak signals (grooming) that do not flag alone: [{"signal", "detector", "span"}].
     signals: list[dict] = field(default_factory=list)
+    # The message's conversation-level weak signals (moderation.conversation_signals), found by
+    # the pipeline with the rules: [{"family", "signal", "weight", "language"}]. Stored with the
+    # verdict; the conversation's risk adds them up (moderation.conversation_risk).
+    weak_signals: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {

@@ -16,10 +16,12 @@ The life of a message's moderation:
    verdict and notifies after commit. When the model cannot score, the messages wait and are
    retried; past `UNSCORED_AFTER_SECONDS` they go to human review under the district's
    `unscored_policy`, with a review item and an alert.
-4. With every stored verdict, the message's weak grooming signals (conversation_signals) are
-   stored too, and when the message is in the grooming direction the conversation's window is
-   scored after commit (`conversation_risk_check`, off the send path's locks): past the
-   district's threshold the conversation itself becomes one `pattern` review item.
+4. Every stored verdict carries the message's weak grooming signals (`weak_signals`, found by
+   the pipeline with the rules); a message with any gets a `ConversationSignal` row (its place
+   and direction in the conversation's window), and when the message is in the grooming
+   direction the conversation's window is scored after commit (`conversation_risk_check`, off
+   the send path's locks): past the district's threshold the conversation itself becomes one
+   `pattern` review item.
 
 The district's settings and keyword rules come from a per-process cache keyed by the district's
 `moderation_version` (moderation.district_settings), which the send path reads with the
@@ -42,7 +44,7 @@ from accounts.models import District
 from messaging.models import Conversation, Membership, Message
 from messaging.services import message_state_set, notify_message
 
-from . import conversation_risk, conversation_signals, policy
+from . import conversation_risk, policy
 from .crisis import crisis_respond
 from .detectors.base import Context
 from .district_settings import district_settings_cached
@@ -214,13 +216,14 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
         language=verdict.language,
         policy_version=verdict.policy_version,
         signals=verdict.signals,
+        weak_signals=verdict.weak_signals,
     )
     if inserting:
         if message.state != STATE_FOR_ACTION[verdict.action]:
             raise ValueError("A message is inserted in its verdict's state (screening_store).")
     else:
         message_state_set(message=message, state=STATE_FOR_ACTION[verdict.action])
-    signals = message_signals_record(message=message)
+    signals = message_signals_record(message=message, weak_signals=verdict.weak_signals)
     if signals is not None and signals.counts:
         conversation_id = message.conversation_id
         # After commit, outside the sender's transaction and its conversation row lock; a failure
@@ -265,17 +268,16 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
 # -- conversation-level risk ---------------------------------------------------------------------
 
 
-def message_signals_record(*, message: Message) -> ConversationSignal | None:
-    """Store the message's weak grooming signals, with its direction; None when it has none.
+def message_signals_record(
+    *, message: Message, weak_signals: list[dict]
+) -> ConversationSignal | None:
+    """Put a message with weak grooming signals (its verdict's `weak_signals`, as the pipeline
+    found them) in its conversation's window, with its direction; None when it has none.
 
-    Cheap by design (it runs inside the sender's transaction): one pass of the compiled lexicons
-    over the text, and only for a message with signals one read of the other members' roles and
-    one insert.
+    Cheap by design (it runs inside the sender's transaction): the text is not read again; only
+    for a message with signals, one read of the other members' roles and one insert.
     """
-    if message.kind != Message.Kind.USER or message.sender_id is None:
-        return None
-    hits = conversation_signals.extract(message.body)
-    if not hits:
+    if message.kind != Message.Kind.USER or message.sender_id is None or not weak_signals:
         return None
     sender = message.sender
     others = list(
@@ -305,9 +307,13 @@ def message_signals_record(*, message: Message) -> ConversationSignal | None:
         to_student=to_student,
         to_minor=to_minor,
         counts=conversation_risk.direction_counts(window_message),
-        signals=[hit.as_dict() for hit in hits],
-        lexicon_version=max(conversation_signals.lexicon(h.language).version for h in hits),
+        lexicon_version=max(_signal_table_version(s["language"]) for s in weak_signals),
     )
+
+
+def _signal_table_version(language: str) -> int:
+    table = get_pipeline().lexicon.signal_tables.get(language)
+    return table.version if table is not None else 0
 
 
 def risk_params(*, district_id: int) -> conversation_risk.RiskParams:
@@ -329,25 +335,48 @@ def risk_params(*, district_id: int) -> conversation_risk.RiskParams:
 def conversation_window(
     *, conversation_id: int, now: datetime.datetime, window: datetime.timedelta
 ) -> list[conversation_risk.WindowMessage]:
-    """The conversation's counted signals inside the window: one read on (conversation, at)."""
-    rows = ConversationSignal.objects.filter(
-        conversation_id=conversation_id, counts=True, at__gte=now - window, at__lte=now
-    ).order_by("at", "message_id")
+    """The conversation's counted signals inside the window: one read on (conversation, at),
+    the signals from the messages' stored verdicts."""
+    rows = (
+        ConversationSignal.objects.filter(
+            conversation_id=conversation_id, counts=True, at__gte=now - window, at__lte=now
+        )
+        .order_by("at", "message_id")
+        .values_list(
+            "message_id",
+            "at",
+            "sender_id",
+            "sender_role",
+            "sender_is_adult",
+            "to_student",
+            "to_minor",
+            "message__verdict__weak_signals",
+        )
+    )
     return [
         conversation_risk.WindowMessage(
-            message_id=row.message_id,
-            at=row.at,
-            sender_id=row.sender_id,
-            sender_role=row.sender_role,
-            sender_is_adult=row.sender_is_adult,
-            to_student=row.to_student,
-            to_minor=row.to_minor,
+            message_id=message_id,
+            at=at,
+            sender_id=sender_id,
+            sender_role=sender_role,
+            sender_is_adult=sender_is_adult,
+            to_student=to_student,
+            to_minor=to_minor,
             signals=tuple(
                 conversation_risk.Signal(s["family"], s["signal"], float(s["weight"]))
-                for s in row.signals
+                for s in signals or ()
             ),
         )
-        for row in rows
+        for (
+            message_id,
+            at,
+            sender_id,
+            sender_role,
+            sender_is_adult,
+            to_student,
+            to_minor,
+            signals,
+        ) in rows
     ]
 
 

@@ -170,6 +170,8 @@ def find_disguised(
     not next to each other in the original. Ordinary words never qualify, so a term hidden inside
     an innocent word ("class hole") is not found."""
     view = text.words
+    if not view.spread:
+        return []  # no word of the message has its letters spread out
     for m in _WORD.finditer(view.text):
         origin = view.origin[m.start() : m.end()]
         if len(origin) < 4 or all(b - a <= 1 for a, b in itertools.pairwise(origin)):

@@ -40,6 +40,13 @@ class ConceptRule:
     # A weak signal's name; with category "" the finding never flags by itself.
     signal: str | None = None
 
+    def __post_init__(self) -> None:
+        # What `match` tests first, as sets built once (not fields: no part of the rule's
+        # identity): each group's concepts, and the concepts that block the rule.
+        groups = tuple(frozenset(_alternatives(g)) for g in self.all_of)
+        object.__setattr__(self, "group_sets", groups)
+        object.__setattr__(self, "blocking", frozenset(self.none_of))
+
 
 NEGATION = "negation"
 # A concept that takes away another's power to stand a rule down: "no es broma", "I'm not
@@ -81,10 +88,13 @@ def _near(rule: ConceptRule, hit: Hit, hits: list[Hit]) -> bool:
 
 def match(rule: ConceptRule, a: Analysis) -> Hit | None:
     """The hit of the rule's first group where the rule holds, or None."""
-    present = a.by_concept
-    if not all(any(c in present for c in _alternatives(g)) for g in rule.all_of):
-        return None
-    if any(c in present and VOIDED_BY.get(c) not in present for c in rule.none_of):
+    present = a.present
+    for group in rule.group_sets:
+        if group.isdisjoint(present):
+            return None
+    if not rule.blocking.isdisjoint(present) and any(
+        c in present and VOIDED_BY.get(c) not in present for c in rule.none_of
+    ):
         return None
     first = _group_hits(a, rule.all_of[0], None)
     if rule.negatable:

@@ -156,7 +156,7 @@ def test_a_spanish_sequence_becomes_a_pattern_item_too(conversation, mentor, stu
         (sent[3].pk, "elsewhere"),
     ]
     languages = ConversationSignal.objects.filter(conversation=conversation).values_list(
-        "signals", flat=True
+        "message__verdict__weak_signals", flat=True
     )
     assert {s["language"] for row in languages for s in row} == {"es"}
 
@@ -185,7 +185,8 @@ def test_ten_long_benign_conversations_produce_no_pattern_item(
     assert set(ReviewItem.objects.values_list("source", flat=True)) <= {"pipeline"}
     # The near-misses were seen and stored, and still did not add up.
     rows = ConversationSignal.objects.filter(counts=True)
-    assert (rows.count(), sum(len(r.signals) for r in rows)) == (6, 7)
+    weak = rows.values_list("message__verdict__weak_signals", flat=True)
+    assert (rows.count(), sum(len(signals) for signals in weak)) == (6, 7)
 
 
 def test_the_student_to_mentor_direction_does_not_count(conversation, mentor, student, send, clock):
@@ -381,3 +382,36 @@ def test_staff_can_warn_the_sender_named_by_the_pattern(
     assert warning.kind == Message.Kind.SYSTEM
     assert mentor.public_name in warning.body
     assert item.actions.get().target_user == mentor
+
+
+def test_the_window_reads_the_signals_stored_on_the_verdicts_not_the_text(
+    conversation, mentor, student, send, clock
+):
+    """The pipeline finds a message's weak signals once; the verdict keeps them, and the
+    conversation's window reads them there: the stored text is never analysed again."""
+    from moderation.services import conversation_window
+
+    sent = send(mentor, conversation, "is anyone else reading this?")
+    assert sent.verdict.weak_signals == [
+        {"family": "monitoring", "signal": "who_reads", "weight": 0.9, "language": "en"}
+    ]
+    # The stored text changed to something harmless: the window still has what was sent.
+    Message.objects.filter(pk=sent.pk).update(body="see you tuesday")
+    window = conversation_window(
+        conversation_id=conversation.pk, now=timezone.now(), window=datetime.timedelta(days=14)
+    )
+    assert [(m.message_id, [s.signal for s in m.signals]) for m in window] == [
+        (sent.pk, ["who_reads"])
+    ]
+    # And the verdict without them: the window has the message and no signal to add up.
+    type(sent.verdict).objects.filter(pk=sent.verdict.pk).update(weak_signals=[])
+    window = conversation_window(
+        conversation_id=conversation.pk, now=timezone.now(), window=datetime.timedelta(days=14)
+    )
+    assert [m.signals for m in window] == [()]
+
+
+def test_a_message_without_weak_signals_gets_no_window_row(conversation, mentor, send, clock):
+    sent = send(mentor, conversation, "I finished reading the lab report, nice work")
+    assert sent.verdict.weak_signals == []
+    assert not ConversationSignal.objects.filter(message=sent).exists()
