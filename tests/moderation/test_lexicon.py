@@ -68,7 +68,7 @@ def test_spanish_and_spanglish_disclosures_are_urgent(text, category):
 def test_threats_of_violence_at_school_are_urgent(text):
     verdict = run(text)
     assert (verdict.action, verdict.categories, verdict.priority) == (
-        "flag",
+        "hold",
         ["toxicity"],
         "urgent",
     )
