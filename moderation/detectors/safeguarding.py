@@ -449,6 +449,13 @@ CONCEPT_RULES = (
         scope="message",
     ),
     ConceptRule(
+        "a caregiver withholds food",
+        ABUSE,
+        ("made_to", "no_meal", "abuser_adult"),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
+    ConceptRule(
         "someone forces the child into sexual acts or pictures",
         ABUSE,
         ("coerce_any", "intimate", ("abuser_adult", "abuser_peer")),

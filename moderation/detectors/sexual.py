@@ -135,6 +135,14 @@ CONCEPT_RULES = (
         adult_sender=True,
     ),
     ConceptRule(
+        "asks a student to describe what they wear",
+        CATEGORY,
+        ("wearing", "describe_body"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
         "asks a student for a photo in bed or nightwear",
         CATEGORY,
         ("photo", "in_bed", "send_request"),

@@ -149,7 +149,7 @@ _PROFANITY_WORDS = re.compile(
 
 # Threats of violence to others at school are urgent: staff act on them at once, like a
 # self-harm disclosure. Concepts: moderation/lexicons/<lang>/violence.toml.
-_NOT_REAL = ("laughter", "play", "literature")
+_NOT_REAL = ("laughter", "play", "literature", "idiom")
 CONCEPT_RULES = (
     ConceptRule(
         "brings a weapon to school",
@@ -176,7 +176,7 @@ CONCEPT_RULES = (
     ConceptRule(
         "threatens violence at school",
         CATEGORY,
-        ("violence_act", "intent", ("school", "group_targets", "staff_target")),
+        ("violence_act", ("intent", "gang_up"), ("school", "group_targets", "staff_target")),
         none_of=_NOT_REAL,
         scope="message",
         score=0.95,
@@ -197,6 +197,16 @@ CONCEPT_RULES = (
         "says something is planted to explode",
         CATEGORY,
         ("planted", ("explode", "weapon", "attack_event")),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+        action="hold",
+    ),
+    ConceptRule(
+        "announces a device set to go off",
+        CATEGORY,
+        ("explode", "weapon", ("school", "group_targets", "staff_target")),
         none_of=_NOT_REAL,
         scope="message",
         score=0.95,

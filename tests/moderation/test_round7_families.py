@@ -240,3 +240,40 @@ def test_benign_near_misses_pass(text):
 def test_benign_mentor_messages_pass(text):
     verdict = run(text, MENTOR)
     assert verdict.action == "deliver", verdict.as_dict()
+
+
+# Phrasings of the same families tried after the cases above passed; those that missed were added
+# as terms (a platform, "in case anything happens", a group ambush, a device "set to go off").
+SEEN_WHILE_TUNING = [
+    ("student", "self_harm", "on the platform i think about how easy it would be to step off"),
+    ("student", "self_harm", "i left letters in my desk for my parents in case anything happens"),
+    ("student", "abuse_disclosure", "mi mamá me deja sin comer cuando saco malas calificaciones"),
+    ("student", "toxicity", "mañana le caemos al gordo a la salida entre todos"),
+    ("student", "toxicity", "there's a bomb in my locker and it goes off at 2, tell everyone"),
+    ("student", "toxicity", "ya tengo la fusca de mi tío, los de tercero van a ver"),
+    ("mentor", "sexual", "when you turn eighteen I'll show you what real love is"),
+    ("mentor", "sexual", "what do you sleep in? describe it for me"),
+    ("mentor", "grooming", "your parents go out of town this weekend right? the house to yourself"),
+]
+
+
+@pytest.mark.parametrize(("role", "category", "text"), SEEN_WHILE_TUNING)
+def test_phrasings_seen_while_tuning_are_caught(role, category, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert caught(verdict, category), verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad made me eat outside because the house was being painted",
+        "the chemistry demo is gonna blow up in class tomorrow, so cool",
+        "vamos a matar ese examen mañana en la clase",
+        "we camp outside in the backyard every summer, it's fun",
+        "i know where mr pratt parks, i left a thank you card on his car",
+        "sé dónde vive la maestra, le vamos a llevar un pastel",
+    ],
+)
+def test_near_misses_seen_while_tuning_pass(text):
+    verdict = run(text)
+    assert verdict.action == "deliver", verdict.as_dict()
