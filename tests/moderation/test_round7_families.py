@@ -254,6 +254,11 @@ SEEN_WHILE_TUNING = [
     ("mentor", "sexual", "when you turn eighteen I'll show you what real love is"),
     ("mentor", "sexual", "what do you sleep in? describe it for me"),
     ("mentor", "grooming", "your parents go out of town this weekend right? the house to yourself"),
+    ("student", "self_harm", "le dejé unas cartas a mi abuela y a mi hermanito por si no regreso"),
+    ("student", "self_harm", "ya no le voy a dar más problemas miss, gracias por todo"),
+    ("student", "toxicity", "sé a qué hora sale el profe y le vamos a ponchar las llantas"),
+    ("mentor", "sexual", "ya te acostaste? qué pijama traes? descríbemela"),
+    ("mentor", "grooming", "la plataforma guarda todo lo que escribimos, mejor por telegram"),
 ]
 
 
@@ -272,6 +277,10 @@ def test_phrasings_seen_while_tuning_are_caught(role, category, text):
         "we camp outside in the backyard every summer, it's fun",
         "i know where mr pratt parks, i left a thank you card on his car",
         "sé dónde vive la maestra, le vamos a llevar un pastel",
+        "el profe dijo que si le cuento a alguien del examen sorpresa me va a reprobar jaja",
+        "le dejé una carta a la maestra por si acaso no llego mañana",
+        "perdón miss, ya no le voy a molestar con tantas preguntas",
+        "thanks for everything! you won't have to deal with me next year, i'm moving to dallas",
     ],
 )
 def test_near_misses_seen_while_tuning_pass(text):
