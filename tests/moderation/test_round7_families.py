@@ -259,6 +259,14 @@ SEEN_WHILE_TUNING = [
     ("student", "toxicity", "sé a qué hora sale el profe y le vamos a ponchar las llantas"),
     ("mentor", "sexual", "ya te acostaste? qué pijama traes? descríbemela"),
     ("mentor", "grooming", "la plataforma guarda todo lo que escribimos, mejor por telegram"),
+    ("student", "self_harm", "sometimes on the bridge i think how easy it'd be to just slip"),
+    ("student", "self_harm", "wrote my lil brother a letter just in case"),
+    ("student", "abuse_disclosure", "my stepdad said if i snitch nobody gon believe me anyway"),
+    ("student", "toxicity", "i know where mrs b lives, she gon regret writing me up"),
+    ("student", "toxicity", "we finna jump him after 7th by the portables"),
+    ("student", "toxicity", "something in my backpack gonna go off at noon, tell everybody"),
+    ("mentor", "sexual", "send one in ur cheer fit, bet u look good"),
+    ("mentor", "grooming", "they read every msg here, hmu on insta"),
 ]
 
 
@@ -281,6 +289,10 @@ def test_phrasings_seen_while_tuning_are_caught(role, category, text):
         "le dejé una carta a la maestra por si acaso no llego mañana",
         "perdón miss, ya no le voy a molestar con tantas preguntas",
         "thanks for everything! you won't have to deal with me next year, i'm moving to dallas",
+        "my school email is tj2210@students.katyisd.org for the group project",
+        "im finna die of embarrassment omg",
+        "coach makes us run laps outside when we talk back",
+        "my alarm is gonna go off in my backpack during the test, so embarrassing",
     ],
 )
 def test_near_misses_seen_while_tuning_pass(text):
