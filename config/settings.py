@@ -325,6 +325,11 @@ MODERATION = {
         "coursera.org",
         "edx.org",
         "988lifeline.org",
+        # Schools' own class platforms (accounts the district issues and can see).
+        "classroom.google.com",
+        "schoology.com",
+        "instructure.com",
+        "clever.com",
     ],
 }
 

@@ -47,7 +47,7 @@ from .normalize import Normalized, normalize
 
 DEFAULT_DIR = Path(__file__).parent / "lexicons"
 # Bumped when the meaning of the concept rules in the detectors changes.
-RULES_VERSION = "rules-4"
+RULES_VERSION = "rules-5"
 
 # Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's").
 _TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")

@@ -51,7 +51,11 @@ class ConceptRule:
 NEGATION = "negation"
 # A concept that takes away another's power to stand a rule down: "no es broma", "I'm not
 # joking" say that the laughter a word like "broma" or "joking" would bring is not there.
-VOIDED_BY = {"laughter": "serious"}
+# A game named only to deny it ("the marks aren't from volleyball") or as the abuser's cover
+# ("dice que es un juego") does not make the message about a game.
+# Words that only look like a story: a place ("the film room") or watching ("reading every
+# word") do not make the message about a book or a film.
+VOIDED_BY = {"laughter": "serious", "play": "not_a_game", "literature": "not_a_story"}
 
 
 def _alternatives(group: Group) -> tuple[str, ...]:

@@ -252,6 +252,21 @@ _EMAIL_PROVIDERS = re.compile(
     r"[a-z0-9]\w* (?:at|arroba) (?:gmail|hotmail|yahoo|outlook|icloud|aol|proton ?mail))\b"
 )
 
+# Addresses a school district issues and monitors (a student's or a teacher's school account):
+# a state's K-12 domain, or a district's own domain named as one ("springfieldisd.org",
+# "students.edinburgisd.org", "lausd.net", "fairfaxschools.org"). Writing one to a mentor keeps
+# the talk on an account the district watches, so it is no contact detail to hold.
+_SCHOOL_EMAIL_DOMAIN = re.compile(
+    r"(?:^|\.)(?:k12\.[a-z]{2}\.us|k12\.us|[a-z0-9-]*(?:isd|cisd|usd|unified|schools|k12)\.(?:org|net|us|edu|com))$"
+)
+
+
+def _school_address(address: str) -> bool:
+    domain = re.split(r"\s*(?:@|\bat\b|\barroba\b)\s*", address)[-1]
+    domain = _DOT_SPLIT.sub(".", domain).strip(". ")
+    return _SCHOOL_EMAIL_DOMAIN.search(domain) is not None
+
+
 _URL = re.compile(
     r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:com|net|org|io|gg|me|"
     r"ly|co|app|edu|gov|us|tv|xyz|link|site|online|info|biz|chat|social|club|fm|live|page|"
@@ -334,7 +349,7 @@ _NOT_PHONE_CONTEXT = re.compile(
 
 # A detail given to the school ("gave my new number to the front office") or a number that is
 # no one's contact ("the bus number is 47") is no move off the platform.
-_NOT_PERSONAL = ("official", "other_number")
+_NOT_PERSONAL = ("official", "other_number", "school_account")
 # "Don't share your address", "never give out your number" (a clause that opens with a negated
 # imperative): online-safety advice, not a request.
 _ADVICE = re.compile(
@@ -371,7 +386,7 @@ CONCEPT_RULES = (
     ConceptRule("moves the conversation to another app", CATEGORY, ("app", "talk_verb"), window=5),
     ConceptRule("asks where the other person lives", CATEGORY, ("where_live",)),
     ConceptRule("gives a home by landmarks", CATEGORY, ("live_self", "landmark"), window=8),
-    ConceptRule("gives a home street", CATEGORY, ("live_self", "street"), window=4),
+    ConceptRule("gives a home street", CATEGORY, ("live_self", "street"), window=6),
 )
 
 
@@ -493,14 +508,15 @@ class ContactInfoDetector(Detector):
 
     def _emails_in(self, text: Normalized, view) -> list[Finding]:
         """In `folded`, and in `words`, where letters spelled one by one are joined."""
-        m = _EMAIL.search(view.text)
-        if m:
-            return [self._finding(text, view.span(m.start(), m.end()), "e-mail address", 0.95)]
+        for m in _EMAIL.finditer(view.text):
+            if not _school_address(m.group(0)):
+                span = view.span(m.start(), m.end())
+                return [self._finding(text, span, "e-mail address", 0.95)]
         # Overlapping candidates: "me at jo dot park at gmail dot com" first reads "me at jo...".
         pos = 0
         while (m := _SPELLED_EMAIL.search(view.text, pos)) is not None:
             tld = _DOT_SPLIT.split(m.group(0))[-1].strip()
-            if tld in _EMAIL_TLDS:
+            if tld in _EMAIL_TLDS and not _school_address(m.group(0)):
                 span = view.span(m.start(), m.end())
                 return [self._finding(text, span, "e-mail address written out", 0.95)]
             pos = m.start() + 1

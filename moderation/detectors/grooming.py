@@ -506,10 +506,44 @@ CONCEPT_RULES = (
         scope="message",
         adult_sender=True,
     ),
+    ConceptRule(
+        "claims to be the student's soulmate",
+        CATEGORY,
+        ("soulmate", "you"),
+        none_of=_STORY,
+        window=8,
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student to hide the conversation from anyone",
+        CATEGORY,
+        ("dont_tell", "record", "anyone"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "says others would not understand what they have with the student",
+        CATEGORY,
+        ("what_we_have", "not_understand"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation
 # (moderation.review), flagged here only when two different ones come in one message.
 SIGNAL_RULES = (
+    ConceptRule(
+        "mentions the student's people being away",
+        "",
+        ("your_people", "adults_away"),
+        window=6,
+        adult_sender=True,
+        signal="schedule",
+    ),
     ConceptRule(
         "asks when the student's parents are home",
         "",

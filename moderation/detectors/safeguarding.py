@@ -170,6 +170,7 @@ CONCEPT_RULES = (
         "farewell with a hint of absence",
         SELF_HARM,
         ("gratitude_total", ("absence_hint", "not_be_here")),
+        none_of=("schedule",),
         scope="message",
     ),
     ConceptRule("wrote farewell letters", SELF_HARM, ("letters", "finality"), scope="message"),
@@ -198,7 +199,18 @@ CONCEPT_RULES = (
         scope="message",
     ),
     ConceptRule(
-        "asks for a high place nearby", SELF_HARM, ("superlative", "height_means", "nearby")
+        "asks for a high place nearby",
+        SELF_HARM,
+        ("superlative", "height_means", "nearby"),
+        none_of=_STORY,
+    ),
+    # Dwelling on a height, traffic or an open car door as a way out, without "jump" or "die".
+    ConceptRule(
+        "dwells on a height or traffic as a way out",
+        SELF_HARM,
+        ("contemplate", "height_means", "edge_act"),
+        none_of=(*_STORY, "play"),
+        scope="message",
     ),
     ConceptRule("took a quantity of pills", SELF_HARM, ("took_past", "quantity", "means")),
     ConceptRule("self-harm again", SELF_HARM, ("sh_act", "again"), none_of=("incidental",)),
@@ -396,7 +408,8 @@ CONCEPT_RULES = (
         "afraid of someone at home",
         ABUSE,
         ("fear", "abuser_adult", "victim_self"),
-        none_of=(*_STORY, "play", "laughter"),
+        # Fear of the news or of a parent's immigration status is no fear of a person.
+        none_of=(*_STORY, "play", "laughter", "status_worry"),
     ),
     ConceptRule(
         "an adult touches the child's body",
@@ -427,6 +440,21 @@ CONCEPT_RULES = (
         scope="message",
     ),
     ConceptRule("put out of the house", ABUSE, ("kicked_out",), none_of=_STORY),
+    # Degrading punishment or neglect: made to sleep in the garage, outside, without food.
+    ConceptRule(
+        "a caregiver punishes the child with a place to sleep or no food",
+        ABUSE,
+        ("made_to", "sleep_eat", "harsh_place", "abuser_adult"),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
+    ConceptRule(
+        "a caregiver withholds food",
+        ABUSE,
+        ("made_to", "no_meal", "abuser_adult"),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
     ConceptRule(
         "someone forces the child into sexual acts or pictures",
         ABUSE,
@@ -505,4 +533,17 @@ class SafeguardingDetector(Detector):
         found += apply_concept_rules(self.name, rules, text, context, self.lexicon)
         if _hyperbole(a):
             found = [f for f in found if f.category != SELF_HARM]
-        return found
+        return [f for f in found if not _inside_idiom(a, f)]
+
+
+def _inside_idiom(a: Analysis, finding: Finding) -> bool:
+    """A self-harm finding whose words are part of an idiom ("want to die of embarrassment",
+    "me muero de vergüenza"), with nothing concrete (a means, an act) in the message."""
+    if finding.category != SELF_HARM or finding.span is None:
+        return False
+    if any(a.has(c) for c in _CONCRETE_SELF_HARM):
+        return False
+    start, end = finding.span
+    return any(
+        s[0] < end and start < s[1] for s in (a.span(h) for h in a.by_concept.get("idiom", ()))
+    )

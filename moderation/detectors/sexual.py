@@ -116,6 +116,48 @@ CONCEPT_RULES = (
         scope="message",
         adult_sender=True,
     ),
+    # An adult's innuendo framed by the student's age ("cuando cumplas 18 te voy a enseñar...").
+    ConceptRule(
+        "age-framed innuendo",
+        CATEGORY,
+        ("age_frame", "innuendo"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    # What the student wears in bed, or a description of their body, asked by an adult.
+    ConceptRule(
+        "asks what a student wears in bed or looks like",
+        CATEGORY,
+        (("wearing", "describe_body"), "in_bed"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student to describe what they wear",
+        CATEGORY,
+        ("wearing", "describe_body"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student for a photo in bed or nightwear",
+        CATEGORY,
+        ("photo", "in_bed", "send_request"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student for a photo in revealing clothes",
+        CATEGORY,
+        ("revealing_clothing", "on_you", ("photo", "send_request")),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
 )
 
 

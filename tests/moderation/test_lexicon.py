@@ -68,7 +68,7 @@ def test_spanish_and_spanglish_disclosures_are_urgent(text, category):
 def test_threats_of_violence_at_school_are_urgent(text):
     verdict = run(text)
     assert (verdict.action, verdict.categories, verdict.priority) == (
-        "flag",
+        "hold",
         ["toxicity"],
         "urgent",
     )
@@ -307,7 +307,7 @@ def test_round_4_families_of_disclosure_are_urgent(text, category):
 def test_a_warning_to_stay_away_from_school_is_urgent_in_either_language(text):
     verdict = run(text)
     assert (verdict.action, verdict.categories, verdict.priority) == (
-        "flag",
+        "hold",
         ["toxicity"],
         "urgent",
     )
@@ -380,7 +380,7 @@ def test_round_5_families_of_disclosure_are_urgent(text, category):
 def test_an_attack_announced_at_school_is_urgent_even_said_to_be_no_joke(text):
     verdict = run(text)
     assert (verdict.action, verdict.categories, verdict.priority) == (
-        "flag",
+        "hold",
         ["toxicity"],
         "urgent",
     )
@@ -462,7 +462,7 @@ def test_round_6_innuendo_about_a_bed_is_held_from_anyone():
 def test_a_weapon_with_a_threat_to_people_is_urgent_without_naming_school():
     verdict = run("got my uncle's pistol in my backpack, the ones who jumped me will be sorry")
     assert (verdict.action, verdict.categories, verdict.priority) == (
-        "flag",
+        "hold",
         ["toxicity"],
         "urgent",
     )
@@ -563,8 +563,8 @@ def test_after_a_pronoun_a_spanish_word_is_read_as_the_verb_it_can_be_a_form_of(
         ),
         ("cuéntame, ¿ya le diste un beso a tu novio?", MENTOR, "hold", "sexual", "high"),
         ("quisiera verte en traje de baño", MENTOR, "hold", "sexual", "high"),
-        ("vamos a incendiar el gimnasio con todos adentro", STUDENT, "flag", "toxicity", "urgent"),
-        ("al profe de mate le voy a disparar mañana", STUDENT, "flag", "toxicity", "urgent"),
+        ("vamos a incendiar el gimnasio con todos adentro", STUDENT, "hold", "toxicity", "urgent"),
+        ("al profe de mate le voy a disparar mañana", STUDENT, "hold", "toxicity", "urgent"),
         ("pinche indio, regrésate a tu rancho", STUDENT, "flag", "toxicity", "high"),
         ("si le dices a alguien te rompo la madre", STUDENT, "flag", "toxicity", "high"),
     ],
