@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DistrictScopedAdmin, district_scope
@@ -114,40 +115,43 @@ class MatchAdmin(DistrictScopedAdmin):
                 done += 1
             except ValidationError as exc:
                 self.message_user(
-                    request, f"Match {match.pk}: {'; '.join(exc.messages)}", messages.ERROR
+                    request,
+                    gettext("Match %(id)s: %(problems)s")
+                    % {"id": match.pk, "problems": "; ".join(exc.messages)},
+                    messages.ERROR,
                 )
         if done:
-            self.message_user(request, f"{done} match(es) {verb}.")
+            self.message_user(request, verb % {"n": done})
 
-    @admin.action(description="Activate (checks consent and screening)")
+    @admin.action(description=_("Activate (checks consent and screening)"))
     def activate(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda m: services.match_activate(match=m, actor=request.user),
-            "activated",
+            ngettext_lazy("%(n)d match activated.", "%(n)d matches activated.", "n"),
         )
 
-    @admin.action(description="Pause")
+    @admin.action(description=_("Pause"))
     def pause(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda m: services.match_pause(
-                match=m, actor=request.user, reason="Paused by a coordinator"
+                match=m, actor=request.user, reason=gettext("Paused by a coordinator")
             ),
-            "paused",
+            ngettext_lazy("%(n)d match paused.", "%(n)d matches paused.", "n"),
         )
 
-    @admin.action(description="Close")
+    @admin.action(description=_("Close"))
     def close(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda m: services.match_close(
-                match=m, actor=request.user, reason="Closed by a coordinator"
+                match=m, actor=request.user, reason=gettext("Closed by a coordinator")
             ),
-            "closed",
+            ngettext_lazy("%(n)d match closed.", "%(n)d matches closed.", "n"),
         )
 
 
@@ -206,7 +210,7 @@ class WeeklyPromptAdmin(DistrictScopedAdmin):
         # Another week is another prompt: add it rather than moving this one.
         return ["program", "week_start", "posted_at"] if obj is not None else ["posted_at"]
 
-    @admin.display(description="Prompt")
+    @admin.display(description=_("Prompt"))
     def short_body(self, obj):
         return obj.body[:80]
 

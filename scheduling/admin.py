@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin import DistrictScopedAdmin
 
@@ -192,7 +193,7 @@ class MeetingAdmin(_ServiceFormAdmin):
             actor=request.user,
         )
 
-    @admin.action(description="Cancel the selected meetings")
+    @admin.action(description=gettext_lazy("Cancel the selected meetings"))
     def cancel(self, request, queryset):
         for meeting in queryset:
             try:
@@ -201,7 +202,10 @@ class MeetingAdmin(_ServiceFormAdmin):
                 )
             except ValidationError as exc:
                 self.message_user(
-                    request, f"Meeting {meeting.pk}: {'; '.join(exc.messages)}", messages.ERROR
+                    request,
+                    _("Meeting %(id)s: %(problems)s")
+                    % {"id": meeting.pk, "problems": "; ".join(exc.messages)},
+                    messages.ERROR,
                 )
 
 
