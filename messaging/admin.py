@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +66,7 @@ class MatchForm(forms.ModelForm):
 class MatchAdmin(DistrictScopedAdmin):
     district_path = "program__school__district"
     form = MatchForm
-    list_display = ["pk", "mentor", "student", "program", "status", "created_at"]
+    list_display = ["id", "mentor", "student", "program", "status", "created_at"]
     ordering = ["-pk"]
     list_filter = ["status", "program"]
     search_fields = [
@@ -155,15 +157,22 @@ class MatchAdmin(DistrictScopedAdmin):
         )
 
 
+def _prompt_label(code: str) -> str:
+    # The language named in the reader's language ("Prompt in Spanish", "Pregunta (Español)"),
+    # when the form is shown, not when this module is imported.
+    name = translation.get_language_info(code)["name_translated"]
+    return gettext("Prompt in %(language)s") % {"language": name}
+
+
 def _prompt_language_fields() -> dict[str, forms.Field]:
     return {
         f"body_{code}": forms.CharField(
-            label=_("Prompt in %(language)s") % {"language": name},
+            label=lazy(_prompt_label, str)(code),
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("Blank: readers of this language see the prompt as written."),
         )
-        for code, name in settings.LANGUAGES
+        for code, _name in settings.LANGUAGES
     }
 
 

@@ -97,7 +97,7 @@ class CheckInAdmin(_ReadOnlyAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(_ReadOnlyAdmin):
     district_path = "program__school__district"
-    list_display = ["pk", "program", "conversation", "opened_at", "closed_at", "closed_by"]
+    list_display = ["id", "program", "conversation", "opened_at", "closed_at", "closed_by"]
     list_filter = ["program", "closed_at"]
     fields = [
         "program",

@@ -127,7 +127,9 @@ class MeetingSeriesAdmin(_ServiceFormAdmin):
 
 
 class MeetingForm(_ActorForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, label=gettext_lazy("version this form was opened at")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +162,7 @@ class MeetingForm(_ActorForm):
 class MeetingAdmin(_ServiceFormAdmin):
     district_path = "conversation__district"
     form = MeetingForm
-    list_display = ["pk", "series", "starts_at", "venue", "status", "version"]
+    list_display = ["id", "series", "starts_at", "venue", "status", "version"]
     list_filter = ["status", "venue"]
     fields = [
         "series",
