@@ -6,6 +6,7 @@ are (from the district's roster), what mentors offer and students need, and why 
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,7 @@ class ProgramRules(models.Model):
     )
     # Set for a group program: one mentor takes at most this many students of the program.
     group_size = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
         null=True,
         blank=True,
         help_text=_("Group programs: most students one mentor takes in this program."),
@@ -114,6 +116,7 @@ class ProgramRules(models.Model):
     )
     # Every this many weeks each member of an active match or group answers a check-in.
     checkin_every_weeks = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
         default=4,
         help_text=_("Weeks between check-ins for mentors and students."),
         verbose_name=_("check-in every (weeks)"),
@@ -548,11 +551,13 @@ class GuardianSettings(models.Model):
         verbose_name=_("program"),
     )
     link_max_age_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
         default=30,
         help_text=_("Days a link sent to a guardian keeps working."),
         verbose_name=_("link lasts (days)"),
     )
     digest_every_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
         default=14,
         help_text=_("Days between two progress e-mails to a guardian."),
         verbose_name=_("progress e-mail every (days)"),

@@ -478,3 +478,16 @@ def test_program_records_are_read_only_and_keep_check_in_comments_out(two_distri
         assert client.post(_url(model, f"{row.pk}/change/"), {}).status_code == 403, model
         assert client.post(_url(model, f"{row.pk}/delete/"), {"post": "yes"}).status_code == 403
         assert model.objects.filter(pk=row.pk).exists(), model
+
+
+def test_program_settings_refuse_zero_with_a_form_error(two_districts):
+    a_rows, _b_rows, client = two_districts
+    rules = a_rows[ProgramRules]
+    response = client.post(
+        _url(ProgramRules, f"{rules.pk}/change/"), {"group_size": "0", "checkin_every_weeks": "0"}
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"group_size", "checkin_every_weeks"}
+    rules.refresh_from_db()
+    assert (rules.group_size, rules.checkin_every_weeks) == (3, 4)
