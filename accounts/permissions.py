@@ -30,6 +30,8 @@ COORDINATOR_ADMIN_MODELS: dict[str, tuple[str, ...]] = {
 # Records a coordinator looks at in the admin but writes elsewhere (the roster import, the
 # program's pages, the people who answer check-ins): the view permission only.
 COORDINATOR_VIEW_ONLY_MODELS: dict[str, tuple[str, ...]] = {
+    # A match's status history, shown on the match's page (messaging.admin.MatchEventInline).
+    "messaging": ("matchevent",),
     "programs": (
         "guardian",
         "checkin",

@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import CredentialChangeRequest, District, Program, School, User
+from accounts.permissions import coordinator_admin_grant
 from messaging import services as messaging
 from messaging.models import Message, Nudge, WeeklyPrompt
 from moderation.models import DistrictModeration, KeywordRule
@@ -491,3 +492,17 @@ def test_program_settings_refuse_zero_with_a_form_error(two_districts):
     assert set(errors) == {"group_size", "checkin_every_weeks"}
     rules.refresh_from_db()
     assert (rules.group_size, rules.checkin_every_weeks) == (3, 4)
+
+
+def test_a_coordinator_reads_a_matchs_status_history_and_writes_none_of_it(
+    make_district, make_user, verified_login
+):
+    rows = _populate(make_district, make_user, "Alpha")
+    coordinator_admin_grant(user=rows["coordinator"])
+    assert not rows["coordinator"].has_perm("messaging.change_matchevent")
+    client = Client()
+    verified_login(client, rows["coordinator"])
+    match = next(row for model, row in rows["rows"].items() if model._meta.model_name == "match")
+    page = client.get(_url(type(match), f"{match.pk}/change/"))
+    assert page.status_code == 200
+    assert b'class="column-to_status' in page.content
