@@ -43,6 +43,11 @@ from .models import (
 from .notices import local_time
 from .services import consent_record, screening_record
 
+# The admin's own titles, in the reader's language like every page.
+admin.site.site_header = gettext_lazy("Trellis administration")
+admin.site.site_title = gettext_lazy("Trellis administration")
+admin.site.index_title = gettext_lazy("District records")
+
 # Authenticator secrets are never shown to anyone, staff included: a coordinator resets a lost
 # authenticator with the "Reset second factor" action instead.
 for _device_model in (TOTPDevice, StaticDevice):
@@ -222,14 +227,14 @@ class UserAdmin(BaseUserAdmin, DistrictScopedAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (
-            "Trellis",
+            gettext_lazy("Role and district"),
             {"fields": ("role", "district", "is_minor", "display_name", "preferred_language")},
         ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (
-            "Trellis",
+            gettext_lazy("Role and district"),
             {"fields": ("role", "district", "is_minor", "display_name", "preferred_language")},
         ),
     )

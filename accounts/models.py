@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone.")
+        raise ValidationError(
+            _("%(value)r is not an IANA time zone."), code="invalid", params={"value": value}
+        )
 
 
 class District(models.Model):
@@ -25,25 +27,40 @@ class District(models.Model):
         HOLD = "hold", _("Hold student-bound messages")
         FLAG = "flag", _("Deliver and flag for review")
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("short name in addresses"))
     timezone = models.CharField(
-        max_length=64, default="America/New_York", validators=[validate_timezone]
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_timezone],
+        verbose_name=_("time zone"),
     )
     retention_days = models.PositiveIntegerField(
-        default=365, help_text="Days after a match closes before its conversation is purged."
+        default=365,
+        help_text=_("Days after a match closes before its conversation is purged."),
+        verbose_name=_("days kept after a match closes"),
     )
     urgent_sla_minutes = models.PositiveIntegerField(
-        default=15, help_text="Urgent review items unhandled this long are escalated again."
+        default=15,
+        help_text=_("Urgent review items unhandled this long are escalated again."),
+        verbose_name=_("urgent review time limit (minutes)"),
     )
     unscored_policy = models.CharField(
         max_length=8,
         choices=UnscoredPolicy.choices,
         default=UnscoredPolicy.HOLD,
-        help_text="What happens to student-bound messages while toxicity scoring is unavailable.",
+        help_text=_(
+            "What happens to student-bound messages while toxicity scoring is unavailable."
+        ),
+        verbose_name=_("while scoring is unavailable"),
     )
     safeguarding_lead = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("safeguarding lead"),
     )
     # Changed by a superuser only (accounts.admin.DistrictAdmin): a coordinator who could switch it
     # on would need no second coordinator for anything.
@@ -53,6 +70,7 @@ class District(models.Model):
             "Let one coordinator change a mentor's, moderator's or coordinator's password or "
             "second factor without a second coordinator's approval (audited either way)."
         ),
+        verbose_name=_("one coordinator may change adults' credentials"),
     )
     # Reading conversations is the moderators' job; coordinators run programs and people. A
     # district may extend the right to its coordinators (every staff read is audited either way).
@@ -61,6 +79,7 @@ class District(models.Model):
         help_text=_(
             "Coordinators may open conversations in the review console (every read is audited)."
         ),
+        verbose_name=_("coordinators read conversations"),
     )
 
     # What a person of this district who has chosen no language, and whose browser asks for none
@@ -77,9 +96,13 @@ class District(models.Model):
     # triggers: moderation migration 0009) and read with a sender's conversation: a process keeps
     # the district's settings cached until this number moves, so a change takes effect on the
     # next send in every process.
-    moderation_version = models.PositiveBigIntegerField(default=0, editable=False)
+    moderation_version = models.PositiveBigIntegerField(
+        default=0, editable=False, verbose_name=_("moderation settings version")
+    )
 
     class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -87,19 +110,26 @@ class District(models.Model):
 
 
 class School(models.Model):
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
-    name = models.CharField(max_length=200)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="schools", verbose_name=_("district")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     timezone = models.CharField(
         max_length=64,
         blank=True,
         validators=[validate_timezone],
-        help_text="Blank: the district's time zone.",
+        help_text=_("Blank: the district's time zone."),
+        verbose_name=_("time zone"),
     )
     # The school's OneRoster `sourcedId` in the district's roster (programs.roster); empty for a
     # school entered by hand.
-    sourced_id = models.CharField(max_length=255, null=True, blank=True)
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, verbose_name=_("roster ID")
+    )
 
     class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -125,29 +155,42 @@ class Program(models.Model):
         WEEKLY = "weekly", _("Weekly")
         FORTNIGHTLY = "fortnightly", _("Every two weeks")
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="programs")
-    name = models.CharField(max_length=200)
-    cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="programs", verbose_name=_("school")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    cadence = models.CharField(
+        max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY, verbose_name=_("cadence")
+    )
     week_starts_on = models.PositiveSmallIntegerField(
-        default=0, help_text="0 = Monday ... 6 = Sunday, in the school's time zone."
+        default=0,
+        help_text=_("0 = Monday ... 6 = Sunday, in the school's time zone."),
+        verbose_name=_("week starts on"),
     )
     reply_expected_hours = models.PositiveIntegerField(
-        default=72, help_text="A mentor who has not answered a student within this time is nudged."
+        default=72,
+        help_text=_("A mentor who has not answered a student within this time is nudged."),
+        verbose_name=_("mentor replies within (hours)"),
     )
     idle_timeout_minutes = models.PositiveIntegerField(
-        default=15, help_text="Students are signed out after this much inactivity."
+        default=15,
+        help_text=_("Students are signed out after this much inactivity."),
+        verbose_name=_("sign-out after inactivity (minutes)"),
     )
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
     mentors_schedule_directly = models.BooleanField(
         default=False,
         help_text=_(
             "Mentors may schedule meetings at approved venues themselves; otherwise they propose "
             "and a coordinator approves."
         ),
+        verbose_name=_("mentors schedule meetings directly"),
     )
 
     class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -174,17 +217,24 @@ class User(AbstractUser):
         MODERATOR = "moderator", _("Moderator (district staff)")
         COORDINATOR = "coordinator", _("Coordinator (program admin)")
 
-    role = models.CharField(max_length=16, choices=Role.choices)
+    role = models.CharField(max_length=16, choices=Role.choices, verbose_name=_("role"))
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("district"),
     )
     # Recorded apart from the role: a peer mentor can be a minor, and the rules for minors protect
     # both sides of a peer match.
-    is_minor = models.BooleanField(default=False)
-    display_name = models.CharField(max_length=80, blank=True)
+    is_minor = models.BooleanField(default=False, verbose_name=_("minor"))
+    display_name = models.CharField(max_length=80, blank=True, verbose_name=_("display name"))
     # The person's OneRoster `sourcedId` in the district's roster (programs.roster); empty for
     # everyone entered by hand (mentors are never in a district's roster).
-    sourced_id = models.CharField(max_length=255, null=True, blank=True)
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, verbose_name=_("roster ID")
+    )
     # The language the person reads Trellis in; blank until they (or a coordinator) choose one,
     # and then the browser's Accept-Language and the district's default decide (accounts.languages).
     preferred_language = models.CharField(
@@ -196,6 +246,8 @@ class User(AbstractUser):
     )
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "sourced_id"],
@@ -255,19 +307,28 @@ class User(AbstractUser):
 class GuardianConsent(models.Model):
     """A parent's or guardian's consent for a student to take part. Revoked, never deleted."""
 
-    student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
-    guardian_name = models.CharField(max_length=200)
+    student = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("student")
+    )
+    guardian_name = models.CharField(max_length=200, verbose_name=_("guardian's name"))
     # Optional: the guardian is told here when staff change the student's credentials.
     guardian_email = models.EmailField(
         blank=True,
         help_text=_("Optional. Told when staff change the student's password."),
+        verbose_name=_("guardian's e-mail address"),
     )
-    relationship = models.CharField(max_length=60, default="parent")
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    relationship = models.CharField(
+        max_length=60, default="parent", verbose_name=_("relationship to the student")
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
 
     class Meta:
+        verbose_name = _("guardian consent")
+        verbose_name_plural = _("guardian consents")
         ordering = ["-recorded_at"]
 
     def __str__(self) -> str:
@@ -277,11 +338,23 @@ class GuardianConsent(models.Model):
 class Screening(models.Model):
     """A mentor's screening: background check and orientation, each with its date."""
 
-    mentor = models.OneToOneField(User, on_delete=models.CASCADE, related_name="screening")
-    background_check_cleared_on = models.DateField(null=True, blank=True)
-    orientation_completed_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    mentor = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="screening", verbose_name=_("mentor")
+    )
+    background_check_cleared_on = models.DateField(
+        null=True, blank=True, verbose_name=_("background check cleared on")
+    )
+    orientation_completed_on = models.DateField(
+        null=True, blank=True, verbose_name=_("orientation completed on")
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
 
     def __str__(self) -> str:
         return f"Screening of {self.mentor_id}"
@@ -309,21 +382,38 @@ class CredentialChangeRequest(models.Model):
         DECLINED = "declined", _("Declined")
         SUPERSEDED = "superseded", _("Replaced by a newer request")
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    target = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("whose credentials")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("what changes"))
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(verbose_name=_("requested at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     # The new password's hash (never the password) until the request is applied or dropped.
-    password_hash = models.CharField(max_length=128, blank=True)
+    password_hash = models.CharField(
+        max_length=128, blank=True, verbose_name=_("new password (hashed)")
+    )
 
     class Meta:
+        verbose_name = _("credential change request")
+        verbose_name_plural = _("credential change requests")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -365,7 +455,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["district_ref", "at"]), models.Index(fields=["action"])]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_ref}"
@@ -401,8 +491,8 @@ class SignInFailure(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PASSWORD = "password", "Password"
-        OTP = "otp", "Second factor"
+        PASSWORD = "password", _("Password")
+        OTP = "otp", _("Second factor")
 
     at = models.DateTimeField()
     kind = models.CharField(max_length=8, choices=Kind.choices)

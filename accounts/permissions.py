@@ -24,6 +24,22 @@ COORDINATOR_ADMIN_MODELS: dict[str, tuple[str, ...]] = {
     "messaging": ("match", "weeklyprompt", "nudge"),
     "moderation": ("districtmoderation", "keywordrule"),
     "scheduling": ("venue", "holiday", "meetingseries", "meeting", "attendance"),
+    "programs": ("programrules", "guardiansettings"),
+}
+
+# Records a coordinator looks at in the admin but writes elsewhere (the roster import, the
+# program's pages, the people who answer check-ins): the view permission only.
+COORDINATOR_VIEW_ONLY_MODELS: dict[str, tuple[str, ...]] = {
+    # A match's status history, shown on the match's page (messaging.admin.MatchEventInline).
+    "messaging": ("matchevent",),
+    "programs": (
+        "guardian",
+        "checkin",
+        "followup",
+        "agreement",
+        "milestone",
+        "schoolattendance",
+    ),
 }
 
 
@@ -32,10 +48,17 @@ _NOT_FOR_COORDINATORS = ("add_district", "delete_district")
 
 
 def coordinator_admin_permissions() -> QuerySet[Permission]:
-    """The add/change/delete/view permissions of COORDINATOR_ADMIN_MODELS (less the above)."""
+    """The add/change/delete/view permissions of COORDINATOR_ADMIN_MODELS (less the above), and
+    the view permission of COORDINATOR_VIEW_ONLY_MODELS."""
     wanted = Q(pk__in=[])
     for app_label, models in COORDINATOR_ADMIN_MODELS.items():
         wanted |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    for app_label, models in COORDINATOR_VIEW_ONLY_MODELS.items():
+        wanted |= Q(
+            content_type__app_label=app_label,
+            content_type__model__in=models,
+            codename__in=[f"view_{model}" for model in models],
+        )
     return Permission.objects.filter(wanted).exclude(
         content_type__app_label="accounts", codename__in=_NOT_FOR_COORDINATORS
     )

@@ -5,6 +5,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DistrictScopedAdmin, district_scope
@@ -63,7 +66,7 @@ class MatchForm(forms.ModelForm):
 class MatchAdmin(DistrictScopedAdmin):
     district_path = "program__school__district"
     form = MatchForm
-    list_display = ["pk", "mentor", "student", "program", "status", "created_at"]
+    list_display = ["id", "mentor", "student", "program", "status", "created_at"]
     ordering = ["-pk"]
     list_filter = ["status", "program"]
     search_fields = [
@@ -114,52 +117,62 @@ class MatchAdmin(DistrictScopedAdmin):
                 done += 1
             except ValidationError as exc:
                 self.message_user(
-                    request, f"Match {match.pk}: {'; '.join(exc.messages)}", messages.ERROR
+                    request,
+                    gettext("Match %(id)s: %(problems)s")
+                    % {"id": match.pk, "problems": "; ".join(exc.messages)},
+                    messages.ERROR,
                 )
         if done:
-            self.message_user(request, f"{done} match(es) {verb}.")
+            self.message_user(request, verb % {"n": done})
 
-    @admin.action(description="Activate (checks consent and screening)")
+    @admin.action(description=_("Activate (checks consent and screening)"))
     def activate(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda m: services.match_activate(match=m, actor=request.user),
-            "activated",
+            ngettext_lazy("%(n)d match activated.", "%(n)d matches activated.", "n"),
         )
 
-    @admin.action(description="Pause")
+    @admin.action(description=_("Pause"))
     def pause(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda m: services.match_pause(
-                match=m, actor=request.user, reason="Paused by a coordinator"
+                match=m, actor=request.user, reason=gettext("Paused by a coordinator")
             ),
-            "paused",
+            ngettext_lazy("%(n)d match paused.", "%(n)d matches paused.", "n"),
         )
 
-    @admin.action(description="Close")
+    @admin.action(description=_("Close"))
     def close(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda m: services.match_close(
-                match=m, actor=request.user, reason="Closed by a coordinator"
+                match=m, actor=request.user, reason=gettext("Closed by a coordinator")
             ),
-            "closed",
+            ngettext_lazy("%(n)d match closed.", "%(n)d matches closed.", "n"),
         )
+
+
+def _prompt_label(code: str) -> str:
+    # The language named in the reader's language ("Prompt in Spanish", "Pregunta (Español)"),
+    # when the form is shown, not when this module is imported.
+    name = translation.get_language_info(code)["name_translated"]
+    return gettext("Prompt in %(language)s") % {"language": name}
 
 
 def _prompt_language_fields() -> dict[str, forms.Field]:
     return {
         f"body_{code}": forms.CharField(
-            label=_("Prompt in %(language)s") % {"language": name},
+            label=lazy(_prompt_label, str)(code),
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("Blank: readers of this language see the prompt as written."),
         )
-        for code, name in settings.LANGUAGES
+        for code, _name in settings.LANGUAGES
     }
 
 
@@ -206,7 +219,7 @@ class WeeklyPromptAdmin(DistrictScopedAdmin):
         # Another week is another prompt: add it rather than moving this one.
         return ["program", "week_start", "posted_at"] if obj is not None else ["posted_at"]
 
-    @admin.display(description="Prompt")
+    @admin.display(description=_("Prompt"))
     def short_body(self, obj):
         return obj.body[:80]
 

@@ -21,21 +21,35 @@ class Match(models.Model):
         CLOSED = "closed", _("Closed")
 
     program = models.ForeignKey(
-        "accounts.Program", on_delete=models.PROTECT, related_name="matches"
+        "accounts.Program",
+        on_delete=models.PROTECT,
+        related_name="matches",
+        verbose_name=_("program"),
     )
     mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="matches_as_mentor"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="matches_as_mentor",
+        verbose_name=_("mentor"),
     )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="matches_as_student"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="matches_as_student",
+        verbose_name=_("student"),
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    status_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PROPOSED, verbose_name=_("status")
+    )
+    status_reason = models.CharField(
+        max_length=300, blank=True, verbose_name=_("reason for the status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
 
     class Meta:
-        verbose_name_plural = "matches"
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(mentor=models.F("student")), name="match_two_people"
@@ -57,16 +71,24 @@ class Match(models.Model):
 class MatchEvent(models.Model):
     """The history of a match's status: every transition, who made it, and why."""
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    reason = models.CharField(max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="events", verbose_name=_("match")
     )
-    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=12, blank=True, verbose_name=_("from"))
+    to_status = models.CharField(max_length=12, verbose_name=_("to"))
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("when"))
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -92,7 +114,7 @@ class Conversation(models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
     is_open = models.BooleanField(
-        default=True, help_text="False while the match is paused or closed: no new messages."
+        default=True, help_text=_("False while the match is paused or closed: no new messages.")
     )
     last_seq = models.PositiveBigIntegerField(default=0)
     # Bumped by every new message and every later change of a message's state, under the same row
@@ -230,9 +252,15 @@ class WeeklyPrompt(models.Model):
     """A discussion question posted into every active match of a program at the start of a week."""
 
     program = models.ForeignKey(
-        "accounts.Program", on_delete=models.CASCADE, related_name="prompts"
+        "accounts.Program",
+        on_delete=models.CASCADE,
+        related_name="prompts",
+        verbose_name=_("program"),
     )
-    week_start = models.DateField(help_text="The first day of the program week, school time.")
+    week_start = models.DateField(
+        help_text=_("The first day of the program week, school time."),
+        verbose_name=_("week starting"),
+    )
     body = models.TextField(
         _("prompt"), help_text=_("As written; shown in every language that has no text below.")
     )
@@ -245,12 +273,17 @@ class WeeklyPrompt(models.Model):
         validators=[validate_text_translations],
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    posted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    posted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("posted at"))
 
     class Meta:
+        verbose_name = _("weekly prompt")
+        verbose_name_plural = _("weekly prompts")
         ordering = ["program", "week_start"]
         constraints = [
             models.UniqueConstraint(fields=["program", "week_start"], name="prompt_one_per_week")
@@ -272,14 +305,28 @@ class Nudge(models.Model):
     One per unanswered student message, so a mentor is nudged once per wait, not every hour.
     """
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="nudges")
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    waiting_message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="nudge")
-    week_start = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-    emailed = models.BooleanField(default=False)
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="nudges", verbose_name=_("match")
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("mentor"),
+    )
+    waiting_message = models.OneToOneField(
+        Message,
+        on_delete=models.CASCADE,
+        related_name="nudge",
+        verbose_name=_("message waiting for a reply"),
+    )
+    week_start = models.DateField(verbose_name=_("week starting"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent at"))
+    emailed = models.BooleanField(default=False, verbose_name=_("e-mailed"))
 
     class Meta:
+        verbose_name = _("nudge")
+        verbose_name_plural = _("nudges")
         ordering = ["-sent_at"]
 
     def __str__(self) -> str:

@@ -12,18 +12,28 @@ from django.utils.translation import gettext_lazy as _
 
 CATEGORIES = ("contact_info", "grooming", "sexual", "self_harm", "abuse_disclosure", "toxicity")
 
+# The categories as staff read them (keyword rules' choices in the admin).
+CATEGORY_LABELS = {
+    "contact_info": _("Contact details"),
+    "grooming": _("Grooming"),
+    "sexual": _("Sexual content"),
+    "self_harm": _("Self-harm"),
+    "abuse_disclosure": _("Disclosure of abuse"),
+    "toxicity": _("Toxic language"),
+}
+
 
 class Action(models.TextChoices):
-    DELIVER = "deliver", "Deliver"
-    FLAG = "flag", "Deliver and queue for review"
-    HOLD = "hold", "Hold until a moderator releases it"
+    DELIVER = "deliver", _("Deliver")
+    FLAG = "flag", _("Deliver and queue for review")
+    HOLD = "hold", _("Hold until a moderator releases it")
 
 
 class Priority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
 
 
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
@@ -42,12 +52,14 @@ class ModerationRecord(models.Model):
     # [{"detector": ..., "category": ..., "reason": ..., "span": [start, end] | null, "score": ...}]
     reasons = models.JSONField(default=list)
     scores = models.JSONField(default=dict)
-    scorer = models.CharField(max_length=40, blank=True, help_text="Toxicity scorer used, if any.")
+    scorer = models.CharField(
+        max_length=40, blank=True, help_text=_("Toxicity scorer used, if any.")
+    )
     language = models.CharField(
-        max_length=8, blank=True, help_text="Language identified (ISO 639-1), empty if unsure."
+        max_length=8, blank=True, help_text=_("Language identified (ISO 639-1), empty if unsure.")
     )
     policy_version = models.CharField(
-        max_length=80, blank=True, help_text="Rules and lexicon versions behind the verdict."
+        max_length=80, blank=True, help_text=_("Rules and lexicon versions behind the verdict.")
     )
     # Weak grooming signals that did not flag alone: [{"signal", "detector", "span"}].
     signals = models.JSONField(default=list, blank=True)
@@ -64,14 +76,14 @@ class ReviewItem(models.Model):
     """A flagged or held message (or a report) waiting for district staff."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLAIMED = "claimed", "Claimed"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        CLAIMED = "claimed", _("Claimed")
+        RESOLVED = "resolved", _("Resolved")
 
     class Source(models.TextChoices):
-        PIPELINE = "pipeline", "Moderation pipeline"
-        REPORT = "report", "Reported by a member"
-        PATTERN = "pattern", "Conversation pattern"
+        PIPELINE = "pipeline", _("Moderation pipeline")
+        REPORT = "report", _("Reported by a member")
+        PATTERN = "pattern", _("Conversation pattern")
         RATE_LIMIT = "rate_limit", _("Sending far over the rate limit")
 
     district = models.ForeignKey(
@@ -145,18 +157,18 @@ class ReviewAction(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CLAIM = "claim", "Claimed"
-        ASSIGN = "assign", "Assigned"
-        RELEASE = "release", "Released (delivered)"
-        UPHOLD = "uphold", "Upheld (not delivered)"
-        DISMISS = "dismiss", "Dismissed as a false positive"
-        WARN = "warn", "Warned the sender"
-        PAUSE = "pause", "Paused the match"
-        RESUME = "resume", "Resumed the match"
-        SUSPEND = "suspend", "Suspended a user"
-        ESCALATE = "escalate", "Escalated to the safeguarding lead"
-        REESCALATE = "reescalate", "Escalated again (service level missed)"
-        NOTE = "note", "Note"
+        CLAIM = "claim", _("Claimed")
+        ASSIGN = "assign", _("Assigned")
+        RELEASE = "release", _("Released (delivered)")
+        UPHOLD = "uphold", _("Upheld (not delivered)")
+        DISMISS = "dismiss", _("Dismissed as a false positive")
+        WARN = "warn", _("Warned the sender")
+        PAUSE = "pause", _("Paused the match")
+        RESUME = "resume", _("Resumed the match")
+        SUSPEND = "suspend", _("Suspended a user")
+        ESCALATE = "escalate", _("Escalated to the safeguarding lead")
+        REESCALATE = "reescalate", _("Escalated again (service level missed)")
+        NOTE = "note", _("Note")
 
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="actions")
     # Null for the automatic re-escalation of a stale urgent item.
@@ -196,7 +208,7 @@ class Report(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The person reported (the message's sender when a message is reported).",
+        help_text=_("The person reported (the message's sender when a message is reported)."),
     )
     reason = models.TextField(blank=True)
     # True when this report paused the match (a student reporting an adult): resolving the report
@@ -222,7 +234,7 @@ class SafeguardingAlert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     repeat = models.BooleanField(
-        default=False, help_text="Raised again because an urgent item missed its service level."
+        default=False, help_text=_("Raised again because an urgent item missed its service level.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -252,13 +264,15 @@ def validate_crisis_resources(value) -> None:
     languages = {code for code, _ in settings.LANGUAGES}
     if not isinstance(value, dict):
         raise ValidationError(
-            'Give the resources per language: {"en": ["..."], "es": ["..."]}.', code="invalid"
+            _('Give the resources per language: {"en": ["..."], "es": ["..."]}.'), code="invalid"
         )
     for language, lines in value.items():
         if language not in languages:
             known = ", ".join(sorted(languages))
             raise ValidationError(
-                f"Unknown language {str(language)[:10]!r}: use one of {known}.", code="invalid"
+                _("Unknown language %(language)r: use one of %(known)s."),
+                code="invalid",
+                params={"language": str(language)[:10], "known": known},
             )
         if (
             not isinstance(lines, list)
@@ -273,10 +287,16 @@ def validate_crisis_resources(value) -> None:
             )
         ):
             raise ValidationError(
-                f"The resources for {language!r} must be a list of 1 to "
-                f"{CRISIS_RESOURCE_LINES_MAX} lines of text, each at most "
-                f"{CRISIS_RESOURCE_CHARS_MAX} characters.",
+                _(
+                    "The resources for %(language)r must be a list of 1 to %(lines)d lines of "
+                    "text, each at most %(chars)d characters."
+                ),
                 code="invalid",
+                params={
+                    "language": language,
+                    "lines": CRISIS_RESOURCE_LINES_MAX,
+                    "chars": CRISIS_RESOURCE_CHARS_MAX,
+                },
             )
 
 
@@ -300,50 +320,71 @@ class DistrictModeration(models.Model):
     """A district's moderation settings, edited by coordinators in the admin."""
 
     district = models.OneToOneField(
-        "accounts.District", on_delete=models.CASCADE, related_name="moderation_settings"
+        "accounts.District",
+        on_delete=models.CASCADE,
+        related_name="moderation_settings",
+        verbose_name=_("district"),
     )
     toxicity_threshold = models.FloatField(
         null=True,
         blank=True,
         validators=[validate_threshold],
-        help_text="Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
-        "active scorer's default (Detoxify 0.5, profanity_check 0.95).",
+        help_text=_(
+            "Model toxicity score (0-1) at or above which a message is flagged. Blank: the "
+            "active scorer's default (Detoxify 0.5, profanity_check 0.95)."
+        ),
+        verbose_name=_("toxicity threshold"),
     )
     toxicity_thresholds = models.JSONField(
         default=dict,
         blank=True,
         validators=[validate_label_thresholds],
-        help_text='Per model label, overriding the threshold above: {"insult": 0.7, "threat": 0.3}',
+        help_text=_(
+            'Per model label, overriding the threshold above: {"insult": 0.7, "threat": 0.3}'
+        ),
+        verbose_name=_("thresholds per model label"),
     )
     link_allowlist = models.TextField(
         blank=True,
-        help_text="Sites students and mentors may link to, one a line: a domain "
-        "(khanacademy.org, subdomains included) or a suffix (.k12.ca.us). Added to the defaults.",
+        help_text=_(
+            "Sites students and mentors may link to, one a line: a domain (khanacademy.org, "
+            "subdomains included) or a suffix (.k12.ca.us). Added to the defaults."
+        ),
+        verbose_name=_("sites allowed in links"),
     )
     pattern_window_days = models.PositiveSmallIntegerField(
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
-        help_text="Days over which weak grooming signals from an adult to a student add up into a "
-        "conversation-level review item (docs/moderation.md, Conversation-level risk).",
+        help_text=_(
+            "Days over which weak grooming signals from an adult to a student add up into a "
+            "conversation-level review item (docs/moderation.md, Conversation-level risk)."
+        ),
+        verbose_name=_("pattern window (days)"),
     )
     pattern_threshold = models.FloatField(
         default=3.0,
         validators=[MinValueValidator(1.0)],
-        help_text="Conversation risk score at or above which the conversation becomes a review "
-        "item. One topic repeated stays below 1.5; three distinct mild signals reach about 3.",
+        help_text=_(
+            "Conversation risk score at or above which the conversation becomes a review "
+            "item. One topic repeated stays below 1.5; three distinct mild signals reach about 3."
+        ),
+        verbose_name=_("pattern threshold"),
     )
     crisis_resources = models.JSONField(
         default=dict,
         blank=True,
         validators=[validate_crisis_resources],
-        help_text="Help lines shown to a student whose message speaks of self-harm or abuse, per "
-        'language, one a line: {"en": ["988 Suicide & Crisis Lifeline: call or text 988"], '
-        '"es": [...]}. A language left out gets the national defaults.',
+        help_text=_(
+            "Help lines shown to a student whose message speaks of self-harm or abuse, per "
+            'language, one a line: {"en": ["988 Suicide & Crisis Lifeline: call or text 988"], '
+            '"es": [...]}. A language left out gets the national defaults.'
+        ),
+        verbose_name=_("crisis help lines"),
     )
 
     class Meta:
-        verbose_name = "district moderation settings"
-        verbose_name_plural = "district moderation settings"
+        verbose_name = _("district moderation settings")
+        verbose_name_plural = _("district moderation settings")
 
     def __str__(self) -> str:
         return f"Moderation settings of district {self.district_id}"
@@ -356,22 +397,36 @@ class KeywordRule(models.Model):
     """A word or phrase a district wants caught, matched on the normalised text."""
 
     class RuleAction(models.TextChoices):
-        FLAG = "flag", "Deliver and queue for review"
-        HOLD = "hold", "Hold until a moderator releases it"
+        FLAG = "flag", _("Deliver and queue for review")
+        HOLD = "hold", _("Hold until a moderator releases it")
 
     district = models.ForeignKey(
-        "accounts.District", on_delete=models.CASCADE, related_name="keyword_rules"
+        "accounts.District",
+        on_delete=models.CASCADE,
+        related_name="keyword_rules",
+        verbose_name=_("district"),
     )
-    phrase = models.CharField(max_length=200)
+    phrase = models.CharField(max_length=200, verbose_name=_("word or phrase"))
     category = models.CharField(
-        max_length=20, choices=[(c, c.replace("_", " ")) for c in CATEGORIES]
+        max_length=20,
+        choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        verbose_name=_("category"),
     )
-    action = models.CharField(max_length=8, choices=RuleAction.choices, default=RuleAction.FLAG)
-    label = models.CharField(max_length=100, blank=True, help_text="Shown to moderators.")
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(
+        max_length=8, choices=RuleAction.choices, default=RuleAction.FLAG, verbose_name=_("action")
+    )
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to moderators."),
+        verbose_name=_("label for moderators"),
+    )
+    is_active = models.BooleanField(default=True, verbose_name=_("in use"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("keyword rule")
+        verbose_name_plural = _("keyword rules")
         ordering = ["district", "phrase"]
         constraints = [
             models.UniqueConstraint(fields=["district", "phrase"], name="keyword_rule_unique")
@@ -408,13 +463,13 @@ class ConversationSignal(models.Model):
         "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
     )
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(help_text="When the message was sent.")
+    at = models.DateTimeField(help_text=_("When the message was sent."))
     # The direction as it was when the message was sent (roles and ages can change later).
     sender_role = models.CharField(max_length=16)
     sender_is_adult = models.BooleanField()
     to_student = models.BooleanField()
     to_minor = models.BooleanField()
-    counts = models.BooleanField(help_text="In the grooming direction (conversation_risk).")
+    counts = models.BooleanField(help_text=_("In the grooming direction (conversation_risk)."))
     lexicon_version = models.PositiveSmallIntegerField()
 
     class Meta:

@@ -6,6 +6,7 @@ are (from the district's roster), what mentors offer and students need, and why 
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,20 +19,29 @@ class Guardian(models.Model):
     One row per guardian and student (a guardian of two students has two rows).
     """
 
-    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_guardians"
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
-    sourced_id = models.CharField(max_length=255)
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roster_guardians",
+        verbose_name=_("student"),
+    )
+    sourced_id = models.CharField(max_length=255, verbose_name=_("roster ID"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    email = models.EmailField(blank=True, verbose_name=_("e-mail address"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     # A BCP 47 tag as the roster gives it ("es", "es-MX"); matching compares the language part.
-    preferred_language = models.CharField(max_length=35, blank=True)
+    preferred_language = models.CharField(
+        max_length=35, blank=True, verbose_name=_("preferred language")
+    )
     # False once the roster marks the guardian `tobedeleted` or no longer links them.
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("in the roster"))
 
     class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
         ordering = ["student", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -91,21 +101,30 @@ class ProgramRules(models.Model):
     """A program's matching rules beyond the ones every program keeps."""
 
     program = models.OneToOneField(
-        "accounts.Program", on_delete=models.CASCADE, related_name="matching_rules"
+        "accounts.Program",
+        on_delete=models.CASCADE,
+        related_name="matching_rules",
+        verbose_name=_("program"),
     )
     # Set for a group program: one mentor takes at most this many students of the program.
     group_size = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)],
         null=True,
         blank=True,
         help_text=_("Group programs: most students one mentor takes in this program."),
+        verbose_name=_("group size"),
     )
     # Every this many weeks each member of an active match or group answers a check-in.
     checkin_every_weeks = models.PositiveSmallIntegerField(
-        default=4, help_text=_("Weeks between check-ins for mentors and students.")
+        validators=[MinValueValidator(1)],
+        default=4,
+        help_text=_("Weeks between check-ins for mentors and students."),
+        verbose_name=_("check-in every (weeks)"),
     )
 
     class Meta:
-        verbose_name_plural = "program rules"
+        verbose_name = _("program rules")
+        verbose_name_plural = _("program rules")
         constraints = [
             models.CheckConstraint(
                 condition=Q(group_size__isnull=True) | Q(group_size__gte=1),
@@ -158,17 +177,24 @@ class Agreement(models.Model):
         MENTOR = "mentor", _("Mentors")
         STUDENT = "student", _("Students and guardians")
 
-    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
-    audience = models.CharField(max_length=8, choices=Audience.choices)
-    version = models.PositiveIntegerField()
-    text_en = models.TextField()
-    text_es = models.TextField(blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
     )
-    published_at = models.DateTimeField()
+    audience = models.CharField(max_length=8, choices=Audience.choices, verbose_name=_("audience"))
+    version = models.PositiveIntegerField(verbose_name=_("version"))
+    text_en = models.TextField(verbose_name=_("text in English"))
+    text_es = models.TextField(blank=True, verbose_name=_("text in Spanish"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(verbose_name=_("published at"))
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = ["program", "audience", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -230,27 +256,42 @@ class CheckIn(models.Model):
     (every `ProgramRules.checkin_every_weeks` weeks from its start date): opened by the periodic
     job, answered once. Comments are screened like messages (actions.checkins)."""
 
-    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
     conversation = models.ForeignKey(
-        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+        "messaging.Conversation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("conversation"),
     )
     # Set for a one-to-one match; blank for a group.
     match = models.ForeignKey(
-        "messaging.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "messaging.Match",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("match"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="checkins",
+        verbose_name=_("person"),
     )
-    period_start = models.DateField()
-    opened_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
-    score = models.PositiveSmallIntegerField(null=True, blank=True)
-    went_well = models.TextField(blank=True)
-    worries = models.TextField(blank=True)
+    period_start = models.DateField(verbose_name=_("period starting"))
+    opened_at = models.DateTimeField(verbose_name=_("opened at"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    score = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("score"))
+    went_well = models.TextField(blank=True, verbose_name=_("what went well"))
+    worries = models.TextField(blank=True, verbose_name=_("worries"))
     # A comment the moderation pipeline flagged or held: a review item was opened for it.
-    flagged = models.BooleanField(default=False)
+    flagged = models.BooleanField(default=False, verbose_name=_("flagged by moderation"))
 
     class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
         ordering = ["-period_start", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -275,26 +316,48 @@ class FollowUp(models.Model):
         WORRY = "worry", _("Something is worrying them")
         FLAGGED = "flagged", _("Comment flagged by moderation")
 
-    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
     conversation = models.ForeignKey(
-        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+        "messaging.Conversation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("conversation"),
     )
     match = models.ForeignKey(
-        "messaging.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "messaging.Match",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("match"),
     )
     checkin = models.OneToOneField(
-        CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up"
+        CheckIn,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+        verbose_name=_("check-in"),
     )
     # Reason codes, e.g. ["low_score", "worry"].
-    reasons = models.JSONField(default=list)
-    opened_at = models.DateTimeField()
-    closed_at = models.DateTimeField(null=True, blank=True)
+    reasons = models.JSONField(default=list, verbose_name=_("reasons"))
+    opened_at = models.DateTimeField(verbose_name=_("opened at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["opened_at", "pk"]
 
     def __str__(self) -> str:
@@ -354,20 +417,30 @@ class Milestone(models.Model):
         END_OF_YEAR = "end_of_year", _("End of the year")
         CUSTOM = "custom", _("Named by staff")
 
-    program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
     conversation = models.ForeignKey(
-        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+        "messaging.Conversation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("conversation"),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
     # Staff-named milestones only (the other kinds are named by their translated label).
-    title = models.CharField(max_length=120, blank=True)
-    achieved_on = models.DateField()
+    title = models.CharField(max_length=120, blank=True, verbose_name=_("title"))
+    achieved_on = models.DateField(verbose_name=_("achieved on"))
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("marked by"),
     )
-    marked_at = models.DateTimeField()
+    marked_at = models.DateTimeField(verbose_name=_("marked at"))
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["achieved_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -401,18 +474,25 @@ class SchoolAttendance(models.Model):
         DAY = 1, _("Day")
         WEEK = 7, _("Week")
 
-    district = models.ForeignKey("accounts.District", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_attendance"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="school_attendance",
+        verbose_name=_("student"),
     )
     # The day itself, or the Monday of an ISO week.
-    period_start = models.DateField()
-    period_days = models.PositiveSmallIntegerField(choices=Period.choices)
-    days_present = models.PositiveSmallIntegerField()
-    days_absent = models.PositiveSmallIntegerField()
-    imported_at = models.DateTimeField()
+    period_start = models.DateField(verbose_name=_("period starting"))
+    period_days = models.PositiveSmallIntegerField(choices=Period.choices, verbose_name=_("period"))
+    days_present = models.PositiveSmallIntegerField(verbose_name=_("days present"))
+    days_absent = models.PositiveSmallIntegerField(verbose_name=_("days absent"))
+    imported_at = models.DateTimeField(verbose_name=_("imported at"))
 
     class Meta:
+        verbose_name = _("school attendance record")
+        verbose_name_plural = _("school attendance")
         ordering = ["student", "period_start"]
         constraints = [
             models.UniqueConstraint(
@@ -465,17 +545,27 @@ class GuardianSettings(models.Model):
     """How long a guardian's signed link lasts, and how often the progress digest goes out."""
 
     program = models.OneToOneField(
-        "accounts.Program", on_delete=models.CASCADE, related_name="guardian_settings"
+        "accounts.Program",
+        on_delete=models.CASCADE,
+        related_name="guardian_settings",
+        verbose_name=_("program"),
     )
     link_max_age_days = models.PositiveSmallIntegerField(
-        default=30, help_text=_("Days a link sent to a guardian keeps working.")
+        validators=[MinValueValidator(1)],
+        default=30,
+        help_text=_("Days a link sent to a guardian keeps working."),
+        verbose_name=_("link lasts (days)"),
     )
     digest_every_days = models.PositiveSmallIntegerField(
-        default=14, help_text=_("Days between two progress e-mails to a guardian.")
+        validators=[MinValueValidator(1)],
+        default=14,
+        help_text=_("Days between two progress e-mails to a guardian."),
+        verbose_name=_("progress e-mail every (days)"),
     )
 
     class Meta:
-        verbose_name_plural = "guardian settings"
+        verbose_name = _("guardian settings")
+        verbose_name_plural = _("guardian settings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(link_max_age_days__gte=1) & Q(digest_every_days__gte=1),

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin import DistrictScopedAdmin
 
@@ -126,7 +127,9 @@ class MeetingSeriesAdmin(_ServiceFormAdmin):
 
 
 class MeetingForm(_ActorForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, label=gettext_lazy("version this form was opened at")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,7 +162,7 @@ class MeetingForm(_ActorForm):
 class MeetingAdmin(_ServiceFormAdmin):
     district_path = "conversation__district"
     form = MeetingForm
-    list_display = ["pk", "series", "starts_at", "venue", "status", "version"]
+    list_display = ["id", "series", "starts_at", "venue", "status", "version"]
     list_filter = ["status", "venue"]
     fields = [
         "series",
@@ -192,7 +195,7 @@ class MeetingAdmin(_ServiceFormAdmin):
             actor=request.user,
         )
 
-    @admin.action(description="Cancel the selected meetings")
+    @admin.action(description=gettext_lazy("Cancel the selected meetings"))
     def cancel(self, request, queryset):
         for meeting in queryset:
             try:
@@ -201,7 +204,10 @@ class MeetingAdmin(_ServiceFormAdmin):
                 )
             except ValidationError as exc:
                 self.message_user(
-                    request, f"Meeting {meeting.pk}: {'; '.join(exc.messages)}", messages.ERROR
+                    request,
+                    _("Meeting %(id)s: %(problems)s")
+                    % {"id": meeting.pk, "problems": "; ".join(exc.messages)},
+                    messages.ERROR,
                 )
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SchedulingConfig(AppConfig):
     name = "scheduling"
+    verbose_name = _("Meetings")
     default_auto_field = "django.db.models.BigAutoField"

@@ -29,17 +29,27 @@ class PeriodicSlot(models.Model):
 class Venue(models.Model):
     """A place at a school where in-person meetings may happen, once the district approves it."""
 
-    school = models.ForeignKey("accounts.School", on_delete=models.CASCADE, related_name="venues")
-    name = models.CharField(max_length=120, help_text="e.g. Library, Room 114")
-    approved = models.BooleanField(default=False)
+    school = models.ForeignKey(
+        "accounts.School", on_delete=models.CASCADE, related_name="venues", verbose_name=_("school")
+    )
+    name = models.CharField(
+        max_length=120, help_text=_("e.g. Library, Room 114"), verbose_name=_("name")
+    )
+    approved = models.BooleanField(default=False, verbose_name=_("approved"))
     opens = models.TimeField(
-        default=datetime.time(7, 30), help_text="Meetings may start from (school time)."
+        default=datetime.time(7, 30),
+        help_text=_("Meetings may start from (school time)."),
+        verbose_name=_("opens"),
     )
     closes = models.TimeField(
-        default=datetime.time(17, 30), help_text="Meetings must end by (school time)."
+        default=datetime.time(17, 30),
+        help_text=_("Meetings must end by (school time)."),
+        verbose_name=_("closes"),
     )
 
     class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         ordering = ["school", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="venue_unique_per_school")
@@ -53,12 +63,17 @@ class Holiday(models.Model):
     """A district day without meetings; recurring meetings on it are skipped."""
 
     district = models.ForeignKey(
-        "accounts.District", on_delete=models.CASCADE, related_name="holidays"
+        "accounts.District",
+        on_delete=models.CASCADE,
+        related_name="holidays",
+        verbose_name=_("district"),
     )
-    date = models.DateField()
-    name = models.CharField(max_length=120)
+    date = models.DateField(verbose_name=_("date"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
 
     class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["district", "date"], name="holiday_once_per_day")
@@ -76,23 +91,36 @@ class MeetingSeries(models.Model):
     """
 
     conversation = models.ForeignKey(
-        "messaging.Conversation", on_delete=models.CASCADE, related_name="meeting_series"
+        "messaging.Conversation",
+        on_delete=models.CASCADE,
+        related_name="meeting_series",
+        verbose_name=_("conversation"),
     )
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="series")
-    title = models.CharField(max_length=200)
-    rule = models.CharField(max_length=300, help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10")
-    timezone = models.CharField(max_length=64)
-    first_date = models.DateField()
-    start_time = models.TimeField()
-    duration_minutes = models.PositiveIntegerField(default=45)
-    active = models.BooleanField(default=True)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="series", verbose_name=_("venue")
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    rule = models.CharField(
+        max_length=300,
+        help_text=_("RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10"),
+        verbose_name=_("repeat rule"),
+    )
+    timezone = models.CharField(max_length=64, verbose_name=_("time zone"))
+    first_date = models.DateField(verbose_name=_("first date"))
+    start_time = models.TimeField(verbose_name=_("start time"))
+    duration_minutes = models.PositiveIntegerField(default=45, verbose_name=_("length (minutes)"))
+    active = models.BooleanField(default=True, verbose_name=_("going on"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
-        verbose_name_plural = "meeting series"
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
 
     def __str__(self) -> str:
         return self.title
@@ -100,25 +128,41 @@ class MeetingSeries(models.Model):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     series = models.ForeignKey(
-        MeetingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="meetings"
+        MeetingSeries,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("series"),
     )
     conversation = models.ForeignKey(
-        "messaging.Conversation", on_delete=models.CASCADE, related_name="meetings"
+        "messaging.Conversation",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("conversation"),
     )
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="meetings")
-    local_date = models.DateField(help_text="The occurrence's date in the series (school time).")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("venue")
+    )
+    local_date = models.DateField(
+        help_text=_("The occurrence's date in the series (school time)."), verbose_name=_("date")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.SCHEDULED, verbose_name=_("status")
+    )
     # Bumped on every change; a reschedule or cancel names the version it saw (one outcome wins).
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["series", "local_date"], name="meeting_once_per_date"),
@@ -135,9 +179,9 @@ class Meeting(models.Model):
 
 class Rsvp(models.Model):
     class Response(models.TextChoices):
-        YES = "yes", "Going"
-        NO = "no", "Not going"
-        MAYBE = "maybe", "Maybe"
+        YES = "yes", _("Going")
+        NO = "no", _("Not going")
+        MAYBE = "maybe", _("Maybe")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -160,16 +204,28 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent")
         EXCUSED = "excused", _("Excused")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    present = models.BooleanField()
-    excused = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
     )
-    recorded_at = models.DateTimeField(auto_now=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    present = models.BooleanField(verbose_name=_("present"))
+    excused = models.BooleanField(default=False, verbose_name=_("excused"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(auto_now=True, verbose_name=_("recorded at"))
 
     class Meta:
+        verbose_name = _("attendance record")
+        verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once"),
             models.CheckConstraint(

@@ -20,9 +20,20 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import CredentialChangeRequest, District, Program, School, User
+from accounts.permissions import coordinator_admin_grant
 from messaging import services as messaging
 from messaging.models import Message, Nudge, WeeklyPrompt
 from moderation.models import DistrictModeration, KeywordRule
+from programs.models import (
+    Agreement,
+    CheckIn,
+    FollowUp,
+    Guardian,
+    GuardianSettings,
+    Milestone,
+    ProgramRules,
+    SchoolAttendance,
+)
 from scheduling import services as scheduling
 from scheduling.models import Attendance, Holiday, Meeting, Venue
 
@@ -32,7 +43,7 @@ MARK_B = "Zebrafish"
 NOT_DISTRICT_DATA = {Group, Permission}
 
 
-TRELLIS_APPS = ("accounts", "messaging", "moderation", "scheduling")
+TRELLIS_APPS = ("accounts", "messaging", "moderation", "scheduling", "programs")
 
 
 def _grant_every_trellis_permission(user: User) -> None:
@@ -138,8 +149,69 @@ def _populate(make_district, make_user, mark: str) -> dict:
         expires_at=timezone.now() + datetime.timedelta(hours=24),
     )
     rows[student.consents.model] = student.consents.get()
+    rows.update(_program_rows(mark, district, program, match, student, coordinator))
     rows[type(mentor.screening)] = mentor.screening
     return {"rows": rows, "coordinator": coordinator}
+
+
+def _program_rows(mark, district, program, match, student, coordinator) -> dict:
+    """A row of every program record the admin shows, for one district."""
+    now = timezone.now()
+    conversation = match.conversation
+    checkin = CheckIn.objects.create(
+        program=program,
+        conversation=conversation,
+        match=match,
+        user=student,
+        period_start=program.start_date,
+        opened_at=now,
+        answered_at=now,
+        score=2,
+        worries=f"Worry {mark}",
+    )
+    return {
+        ProgramRules: ProgramRules.objects.create(program=program, group_size=3),
+        GuardianSettings: GuardianSettings.objects.create(program=program, link_max_age_days=9),
+        Guardian: Guardian.objects.create(
+            district=district, student=student, sourced_id=f"g-{mark}", name=f"Guardian {mark}"
+        ),
+        CheckIn: checkin,
+        FollowUp: FollowUp.objects.create(
+            program=program,
+            conversation=conversation,
+            match=match,
+            checkin=checkin,
+            reasons=["low_score"],
+            opened_at=now,
+            note=f"Note {mark}",
+        ),
+        Agreement: Agreement.objects.create(
+            program=program,
+            audience=Agreement.Audience.MENTOR,
+            version=1,
+            text_en=f"Agreement {mark}",
+            published_by=coordinator,
+            published_at=now,
+        ),
+        Milestone: Milestone.objects.create(
+            program=program,
+            conversation=conversation,
+            kind=Milestone.Kind.CUSTOM,
+            title=f"Milestone {mark}",
+            achieved_on=timezone.localdate(),
+            marked_by=coordinator,
+            marked_at=now,
+        ),
+        SchoolAttendance: SchoolAttendance.objects.create(
+            district=district,
+            student=student,
+            period_start=timezone.localdate(),
+            period_days=SchoolAttendance.Period.DAY,
+            days_present=1,
+            days_absent=0,
+            imported_at=now,
+        ),
+    }
 
 
 @pytest.fixture
@@ -316,7 +388,7 @@ def test_no_admin_page_lists_offers_or_accepts_another_districts_rows(two_distri
         walked.append(model)
     # The walk covered the admin: every registered model, district B's rows untouched.
     assert set(walked) | set(closed) == set(admin.site._registry)
-    assert len(walked) == 17
+    assert len(walked) == 25
     # The choice lists the audit named were among those posted to and refused.
     assert {
         ("scheduling.MeetingSeries add", "conversation"),
@@ -327,6 +399,8 @@ def test_no_admin_page_lists_offers_or_accepts_another_districts_rows(two_distri
         ("moderation.KeywordRule add", "district"),
         ("moderation.DistrictModeration add", "district"),
         ("accounts.User change", "district"),
+        ("programs.ProgramRules add", "program"),
+        ("programs.GuardianSettings add", "program"),
     } <= refused
     for model, row in b_rows.items():
         assert model.objects.filter(pk=row.pk).exists(), model
@@ -388,3 +462,47 @@ def test_a_relation_whose_district_is_not_declared_offers_a_coordinator_nothing(
     assert [g.name for g in model_admin.formfield_for_manytomany(groups, request).queryset] == [
         "Everyone"
     ]
+
+
+def test_program_records_are_read_only_and_keep_check_in_comments_out(two_districts):
+    # Least privilege for children's data: a check-in's comments are screened like messages and
+    # stay out of the admin; the records themselves are looked at, never written, here.
+    a_rows, _b_rows, client = two_districts
+    checkin = a_rows[CheckIn]
+    for page in (_url(CheckIn), _url(CheckIn, f"{checkin.pk}/change/")):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert b"Worry Alpha" not in response.content, page
+    for model in (Guardian, CheckIn, FollowUp, Agreement, Milestone, SchoolAttendance):
+        row = a_rows[model]
+        assert client.get(_url(model, "add/")).status_code == 403, model
+        assert client.post(_url(model, f"{row.pk}/change/"), {}).status_code == 403, model
+        assert client.post(_url(model, f"{row.pk}/delete/"), {"post": "yes"}).status_code == 403
+        assert model.objects.filter(pk=row.pk).exists(), model
+
+
+def test_program_settings_refuse_zero_with_a_form_error(two_districts):
+    a_rows, _b_rows, client = two_districts
+    rules = a_rows[ProgramRules]
+    response = client.post(
+        _url(ProgramRules, f"{rules.pk}/change/"), {"group_size": "0", "checkin_every_weeks": "0"}
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"group_size", "checkin_every_weeks"}
+    rules.refresh_from_db()
+    assert (rules.group_size, rules.checkin_every_weeks) == (3, 4)
+
+
+def test_a_coordinator_reads_a_matchs_status_history_and_writes_none_of_it(
+    make_district, make_user, verified_login
+):
+    rows = _populate(make_district, make_user, "Alpha")
+    coordinator_admin_grant(user=rows["coordinator"])
+    assert not rows["coordinator"].has_perm("messaging.change_matchevent")
+    client = Client()
+    verified_login(client, rows["coordinator"])
+    match = next(row for model, row in rows["rows"].items() if model._meta.model_name == "match")
+    page = client.get(_url(type(match), f"{match.pk}/change/"))
+    assert page.status_code == 200
+    assert b'class="column-to_status' in page.content
