@@ -14,7 +14,8 @@ session's idle deadline; every path that ends a session here (`session_end`,
 disabling and credential resets) deletes the key at once and again after commit. A change made
 behind the application's back (a row edited in the database) is noticed within LIVE_FOR.
 Activity is written at most once every TOUCH_EVERY, and a socket frame inside that window costs
-no query at all.
+no query at all. A socket handshake on a session answered live from the cache costs one query,
+the user's row (`session_socket_user`): a reconnecting class does not re-run the whole rule.
 """
 
 import datetime
@@ -191,20 +192,30 @@ def session_is_live(session_key: str | None) -> bool:
 def _live_row(session_key: str) -> UserSession | None:
     """The session's row when the database says it is live, else None."""
     row = UserSession.objects.select_related("user").filter(session_key=session_key).first()
-    if row is None or not row.user.is_active or _is_idle(row, timezone.now()):
-        return None
-    data = _store(session_key)
-    if str(data.get(SESSION_KEY, "")) != str(row.user_id):
-        return None
-    # The password hash in the session must still match (a password change ends other sessions).
-    stored_hash = data.get(HASH_SESSION_KEY, "")
-    if not stored_hash or not constant_time_compare(stored_hash, row.user.get_session_auth_hash()):
-        return None
-    if data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
-        return None
-    if row.user.requires_second_factor and not _passed_second_factor(row.user, data):
+    if row is None or not _row_live(row, _store(session_key)):
         return None
     return row
+
+
+def _row_live(row: UserSession, data: SessionBase) -> bool:
+    """Whether the session of `row` (its user loaded), whose Django session data is `data`, is
+    live now: see the module docstring."""
+    user = row.user
+    if not user.is_active or _is_idle(row, timezone.now()) or not _session_names(data, user):
+        return False
+    return not user.requires_second_factor or _passed_second_factor(user, data)
+
+
+def _session_names(data: SessionBase, user: User) -> bool:
+    """Whether the Django session `data` authenticates `user` (as django.contrib.auth.get_user
+    checks it): the user's id, a configured backend, and the user's current password hash (a
+    password change ends other sessions)."""
+    if str(data.get(SESSION_KEY, "")) != str(user.pk):
+        return False
+    if data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return False
+    stored_hash = data.get(HASH_SESSION_KEY, "")
+    return bool(stored_hash) and constant_time_compare(stored_hash, user.get_session_auth_hash())
 
 
 def session_activity(*, session_key: str, user: User) -> bool:
@@ -255,6 +266,44 @@ def session_admit_socket(*, session_key: str | None, user: User) -> bool:
             return False
         session_register(session_key=session_key, user=user)
     return session_is_live(session_key)
+
+
+def session_socket_user(*, session: SessionBase) -> User | None:
+    """The handshake's one question, for the socket gate (accounts.ws): the user whose live
+    session `session` (the handshake's Django session, loaded here if needed) is, with their
+    district (for the socket's language); None when the session is not live or names no one.
+
+    A session answered live from the cache within LIVE_FOR (another socket or check of it) costs
+    one query, the user's row, which must still be active: the cache names the user, and every
+    path that ends a session here (sign-out, suspension, disabling, credential resets) has
+    deleted the cached answer. Otherwise it is the full rule (`session_is_live`) on the session's
+    row, the Django session and, for an adult, the second-factor device; an authenticated
+    session without a row yet is registered, as `session_admit_socket` does."""
+    session_key = getattr(session, "session_key", None)
+    if not session_key or not isinstance(session_key, str):
+        return None
+    cached = _live_cached(session_key)
+    if cached is not None:
+        return (
+            User.objects.select_related("district")
+            .filter(pk=cached["user"], is_active=True)
+            .first()
+        )
+    row = (
+        UserSession.objects.select_related("user__district").filter(session_key=session_key).first()
+    )
+    if row is None:
+        user_id = session.get(SESSION_KEY)
+        if not user_id:
+            return None
+        user = User.objects.select_related("district").filter(pk=user_id).first()
+        if user is None or not _session_names(session, user):
+            return None
+        row = session_register(session_key=session_key, user=user)
+    if not _row_live(row, session):
+        return None
+    _live_remember(row)
+    return row.user
 
 
 def close_user_sockets_after_commit(*, user_id: int, reason: str) -> None:

@@ -1,23 +1,37 @@
-"""Socket gates: the Origin check (OriginGate) first, then the live-session gate, which runs after
-Channels' session and auth middleware, before any consumer.
+"""Socket gates: the Origin check (OriginGate) first, then the handshake gate (HandshakeGate),
+which runs after Channels' cookie and session middleware, before any consumer.
 
-A signed-in user whose session is not live (accounts.sessions.session_is_live: idle past its
-timeout, revoked, disabled user, or an adult who has not passed the second factor) reaches the
-consumer as AnonymousUser, which the consumer refuses at the handshake. `scope["session_key"]`
-carries the key the consumer re-checks on each event and on a timer.
+The handshake gate makes the handshake's one trip to the database (`socket_handshake`): who the
+session's user is, whether the session is live (accounts.sessions.session_socket_user: idle past
+its timeout, revoked, disabled user, or an adult who has not passed the second factor) and the
+socket's language. A session that is not live reaches the consumer as AnonymousUser, which the
+consumer refuses at the handshake. `scope["session_key"]` carries the key the consumer re-checks on
+each event and on a timer; `scope["language"]` the language its texts are in.
+
+Where the trip runs: by default on the process's database thread (channels'
+database_sync_to_async, one thread per process). With TRELLIS_REALTIME["HANDSHAKE_THREADS"] above
+0 it runs on a pool of that many threads of its own (each with its own database connection), so
+that handshakes do not queue behind sends; docs/benchmarks.md has what that was measured to give.
+The lookup only reads, and writes only when it registers an untracked session (its own
+transaction), so it does not need the database thread's connection.
 """
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import WebsocketDenier
+from channels.sessions import SessionMiddlewareStack
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import split_domain_port, validate_host
 
-from .sessions import session_admit_socket
+from .languages import language_for_socket
+from .models import User
+from .sessions import session_socket_user
 
 logger = logging.getLogger(__name__)
 
@@ -106,28 +120,54 @@ class OriginGate:
         return await self.application(scope, receive, send)
 
 
-class LiveSessionMiddleware(BaseMiddleware):
+def socket_handshake(*, scope: dict) -> tuple[User | None, str]:
+    """The user of the handshake's live session (None: not signed in, or the session is not live)
+    and the socket's language (accounts.languages.language_for_socket), in one trip."""
+    user = session_socket_user(session=scope["session"])
+    return user, language_for_socket(scope=scope, user=user)
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _handshake_pool(threads: int) -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="handshake")
+        return _pool
+
+
+async def handshake_lookup(*, scope: dict) -> tuple[User | None, str]:
+    """`socket_handshake` off the event loop: on the database thread, or on the handshake pool
+    when TRELLIS_REALTIME["HANDSHAKE_THREADS"] is above 0 (database_sync_to_async closes each
+    pool thread's connection when it is old or broken, before and after the call)."""
+    threads = int(settings.TRELLIS_REALTIME.get("HANDSHAKE_THREADS", 0))
+    if threads <= 0:
+        return await database_sync_to_async(socket_handshake)(scope=scope)
+    lookup = database_sync_to_async(
+        socket_handshake, thread_sensitive=False, executor=_handshake_pool(threads)
+    )
+    return await lookup(scope=scope)
+
+
+class HandshakeGate(BaseMiddleware):
+    """Sets `user` (AnonymousUser unless the session is live), `session_key` and `language` on
+    the scope, in place of Channels' AuthMiddleware (which would make a trip of its own)."""
+
     async def __call__(self, scope, receive, send):
         scope = dict(scope)
-        session = scope.get("session")
-        session_key = getattr(session, "session_key", None)
-        user = scope.get("user")
-        if user is not None and user.is_authenticated:
-            admitted = await database_sync_to_async(session_admit_socket)(
-                session_key=session_key, user=user
-            )
-            if not admitted:
-                scope["user"] = AnonymousUser()
-                session_key = None
-        scope["session_key"] = session_key
+        user, language = await handshake_lookup(scope=scope)
+        scope["user"] = user if user is not None else AnonymousUser()
+        scope["session_key"] = scope["session"].session_key if user is not None else None
+        scope["language"] = language
         return await super().__call__(scope, receive, send)
 
 
 def LiveSessionAuthStack(inner):
-    """Channels' session and auth stack with the live-session gate inside it."""
-    from channels.auth import AuthMiddlewareStack
-
-    return AuthMiddlewareStack(LiveSessionMiddleware(inner))
+    """Channels' cookie and session middleware with the handshake gate inside them."""
+    return SessionMiddlewareStack(HandshakeGate(inner))
 
 
 async def session_still_live(session_key: str | None, *, touch: bool) -> bool:

@@ -225,6 +225,8 @@ class Tally:
     first_seen: dict[tuple, float] = field(default_factory=dict)  # (message key, recipient) -> time
     echoed: int = 0
     errors: Counter = field(default_factory=Counter)
+    # Seconds from opening the connection to the first frame (Trellis: the hello) or the accept.
+    handshakes: list[float] = field(default_factory=list)
 
 
 async def _client(
@@ -257,10 +259,12 @@ async def _client(
     # Client ids are unique per sender for good: a repeated one would be a resend.
     run_tag = f"{start:.3f}"
     await asyncio.sleep(random.random() * connect_over)
+    opened = time.perf_counter()
     async with connect(url, origin=server.http, additional_headers=headers, max_size=2**22) as ws:
         if target == "trellis":
             hello = json.loads(await ws.recv())
             assert hello["type"] == "hello", hello
+        tally.handshakes.append(time.perf_counter() - opened)
 
         async def reader():
             async for frame in ws:
@@ -380,6 +384,7 @@ async def _load(
     unique = sum(1 for c in tally.received.values() if c >= 1)
     duplicates = sum(c - 1 for c in tally.received.values() if c > 1)
     lat = sorted(tally.latencies)
+    handshakes = sorted(tally.handshakes)
     # Latency by when the message was sent, in 5 s slices: a tail from the start (sockets still
     # settling in) reads differently from one spread over the run.
     by_slice: dict[int, list[float]] = {}
@@ -404,6 +409,12 @@ async def _load(
         "duplicated": duplicates,
         "errors": dict(tally.errors),
         "client_failures": [repr(f)[:200] for f in failures[:3]],
+        "failed_clients": len(failures),
+        "handshake_p50_p99_max_ms": [
+            percentile_ms(handshakes, 0.50),
+            percentile_ms(handshakes, 0.99),
+            round(handshakes[-1] * 1000, 1) if handshakes else None,
+        ],
         "p50_p99_ms_by_send_time": slices,
     }
 

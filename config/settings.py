@@ -344,6 +344,9 @@ TRELLIS_REALTIME = {
     "RATE_LIMIT_STRIKES": env.int("TRELLIS_RATE_LIMIT_STRIKES", default=50),
     # Bad frames (invalid JSON, unknown events, wrong fields) within a minute before closing (4400).
     "PROTOCOL_STRIKES": env.int("TRELLIS_PROTOCOL_STRIKES", default=10),
+    # Threads of the pool a socket handshake's database lookup runs on (accounts.ws); 0: the
+    # process's one database thread, with everything else.
+    "HANDSHAKE_THREADS": env.int("TRELLIS_WS_HANDSHAKE_THREADS", default=0),
 }
 
 # Periodic jobs: (name, function path, interval in seconds). Each function is idempotent and runs

@@ -32,7 +32,6 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 from django.utils import translation
 
-from accounts.languages import language_for_socket
 from accounts.sessions import session_group, user_sockets_group
 from accounts.ws import session_still_live
 
@@ -117,13 +116,10 @@ class SignedInSocket(AsyncWebsocketConsumer):
             await self.close(code=self.refuse_code)
             return
         self.user = user
-        # The socket speaks the language of its pages (accounts.languages); the activation lasts
-        # for this connection's task, so every error detail it sends is in that language.
-        try:
-            language = await db(language_for_socket, scope=self.scope, user=user)
-        except Unavailable:
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
+        # The socket speaks the language of its pages (accounts.languages), found by accounts.ws
+        # in the handshake's one database trip; the activation lasts for this connection's task,
+        # so every error detail it sends is in that language.
+        translation.activate(self.scope.get("language") or settings.LANGUAGE_CODE)
         # Set by accounts.ws at the handshake, which refused sessions that were not live.
         self.session_key = self.scope.get("session_key")
         groups = await self.admit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -30,9 +31,20 @@ FRAME_LIMIT = 64 * 1024
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on 127.0.0.1: one of TRELLIS_SERVER_PORTS ("8600-8699") when it is set (a
+    machine whose users each keep to a range of ports), else any the system picks."""
+    first, _, last = os.environ.get("TRELLIS_SERVER_PORTS", "").partition("-")
+    candidates = list(range(int(first), int(last or first) + 1)) if first else [0]
+    # In random order: a port handed out but not yet bound by its server must not come again.
+    random.shuffle(candidates)
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"no free port in TRELLIS_SERVER_PORTS={first}-{last}")
 
 
 def database_url(settings_dict: dict) -> str:
