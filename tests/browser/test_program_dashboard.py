@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from messaging.models import Conversation, Match
+from messaging.models import Conversation, Match, MatchEvent
 
 from .test_roles import signed_in_page
 
@@ -18,9 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_coordinator_reassigns_an_at_risk_match(
     browser, server, program, active_match, coordinator, make_user, district
 ):
-    Conversation.objects.filter(pk=active_match.conversation.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=21)
-    )
+    # Active, and silent since it started, for three weeks.
+    three_weeks_ago = timezone.now() - datetime.timedelta(days=21)
+    Conversation.objects.filter(pk=active_match.conversation.pk).update(created_at=three_weeks_ago)
+    MatchEvent.objects.filter(match=active_match).update(at=three_weeks_ago)
     new_mentor = make_user(User.Role.MENTOR, district, display_name="Nadia Mentor")
 
     page = signed_in_page(browser, server, coordinator, "/")

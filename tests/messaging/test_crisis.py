@@ -264,14 +264,16 @@ async def test_the_districts_resources_replace_the_defaults(cookies, conversatio
 
 
 @pytest.mark.parametrize(
-    ("sender", "body"),
+    ("sender", "body", "state"),
     [
-        ("mentor", SELF_HARM),  # an adult's message: no crisis card for anyone
-        ("student", "I will shoot everyone at school tomorrow"),  # a threat: staff only
+        # An adult's message: no crisis card for anyone; delivered and flagged.
+        ("mentor", SELF_HARM, "flagged"),
+        # A threat of violence at school: staff only, and held (the other member sees nothing).
+        ("student", "I will shoot everyone at school tomorrow", "held"),
     ],
 )
 async def test_no_card_for_a_mentors_message_or_a_threat(
-    cookies, conversation, mentor, student, sender, body
+    cookies, conversation, mentor, student, sender, body, state
 ):
     author = {"mentor": mentor, "student": student}[sender]
     other = {"mentor": student, "student": mentor}[sender]
@@ -282,9 +284,10 @@ async def test_no_card_for_a_mentors_message_or_a_threat(
         await a.send(type="send", conversation=conversation.pk, client_id="c-1", body=body)
         author_frames = await drain(a)
         assert [msg["kind"] for msg in messages_of(author_frames)] == ["user"]
-        assert [msg["kind"] for msg in messages_of(await drain(o))] == ["user"]
+        delivered = ["user"] if state == "flagged" else []
+        assert [msg["kind"] for msg in messages_of(await drain(o))] == delivered
         [own] = await stored(conversation=conversation)
-        assert (own.sender_id, own.state) == (author.pk, "flagged")
+        assert (own.sender_id, own.state) == (author.pk, state)
         item_event = await staff.receive_json_from(timeout=5)
         assert (item_event["type"], item_event["item"]["message"]) == ("review.item", own.pk)
     finally:
