@@ -216,3 +216,13 @@ def liveness_uncached(monkeypatch):
     from accounts import sessions
 
     monkeypatch.setattr(sessions, "LIVE_FOR", 0.0)
+
+
+@pytest.fixture
+def no_periodic_check(monkeypatch):
+    """For a test that closes a socket by an event (sign-out, the idle sweep) and asserts the
+    event's reason: the socket's own periodic check (first run at a random moment within
+    SESSION_CHECK_SECONDS) could notice the ended session first and close it as `session_ended`."""
+    from messaging import sockets
+
+    monkeypatch.setattr(sockets, "SESSION_CHECK_SECONDS", 3600.0)

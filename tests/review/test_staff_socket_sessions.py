@@ -48,6 +48,7 @@ async def _until_closed(communicator, timeout: float = 5) -> tuple[int, list[dic
         frames.append(json.loads(out["text"]))
 
 
+@pytest.mark.usefixtures("no_periodic_check")
 async def test_signing_out_closes_that_sessions_staff_socket_only(moderator):
     desk = await sync_to_async(_verified)(moderator)
     laptop = await sync_to_async(_verified)(moderator)
@@ -62,6 +63,7 @@ async def test_signing_out_closes_that_sessions_staff_socket_only(moderator):
     await on_laptop.disconnect()
 
 
+@pytest.mark.usefixtures("no_periodic_check")
 async def test_the_idle_sweep_closes_the_staff_socket(moderator):
     client = await sync_to_async(_verified)(moderator)
     key = _cookie(client)

@@ -96,6 +96,7 @@ async def test_idle_session_is_refused_at_the_handshake(student):
     await _refused(communicator(key))
 
 
+@pytest.mark.usefixtures("no_periodic_check")
 async def test_sign_out_everywhere_closes_open_sockets(student):
     clients = [await sync_to_async(_verified)(student) for _ in range(2)]
     sockets = [await connect(_cookie(c)) for c in clients]
@@ -109,6 +110,7 @@ async def test_sign_out_everywhere_closes_open_sockets(student):
     await _refused(communicator(_cookie(clients[1])))
 
 
+@pytest.mark.usefixtures("no_periodic_check")
 async def test_sign_out_closes_only_that_sessions_socket(student):
     chromebook = await sync_to_async(_verified)(student)
     laptop = await sync_to_async(_verified)(student)
@@ -133,6 +135,7 @@ async def test_disabled_account_socket_closes_by_the_periodic_check(student, mon
     assert frames[-1]["reason"] == "session_ended"
 
 
+@pytest.mark.usefixtures("no_periodic_check")
 async def test_idle_sweep_closes_the_socket(student):
     client = await sync_to_async(_verified)(student)
     key = _cookie(client)
