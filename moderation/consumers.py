@@ -82,6 +82,7 @@ class StaffConsumer(SignedInSocket):
     refuse_code = CLOSE_FORBIDDEN
     max_strikes = MAX_BAD_FRAMES
     error_before_close = False
+    _last_decoded: tuple[str | None, tuple[dict | None, str | None]] | None = None
 
     async def admit(self):
         try:
@@ -92,16 +93,9 @@ class StaffConsumer(SignedInSocket):
         return [staff_group(user.district_id)]
 
     async def frame(self, text_data, bytes_data):
-        if text_data is None or len(text_data) > MAX_FRAME:
-            await self._bad(gettext("Frames are JSON text of at most 4 KiB."))
-            return
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            await self._bad(gettext("Invalid JSON."))
-            return
-        if not isinstance(frame, dict):
-            await self._bad(gettext("A frame is a JSON object."))
+        frame, problem = self._decoded(text_data)
+        if problem is not None:
+            await self._bad(problem)
             return
         try:
             reply = await db(_handle, user_id=self.user.pk, frame=frame)
@@ -111,13 +105,28 @@ class StaffConsumer(SignedInSocket):
         await self._send_json(reply)
 
     def counts_as_activity(self, text_data, bytes_data) -> bool:
-        if not text_data or len(text_data) > MAX_FRAME:
-            return True
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            return True
-        return not (isinstance(frame, dict) and frame.get("auto") is True)
+        frame, problem = self._decoded(text_data)
+        return problem is not None or frame.get("auto") is not True
+
+    def _decoded(self, text_data) -> tuple[dict | None, str | None]:
+        """The frame as a JSON object, or why it is not one. Both the activity check and the
+        handler ask, once per frame: the last answer is kept for the same text."""
+        if self._last_decoded is not None and self._last_decoded[0] is text_data:
+            return self._last_decoded[1]
+        if text_data is None or len(text_data) > MAX_FRAME:
+            answer = (None, gettext("Frames are JSON text of at most 4 KiB."))
+        else:
+            try:
+                frame = json.loads(text_data)
+            except ValueError:
+                answer = (None, gettext("Invalid JSON."))
+            else:
+                if isinstance(frame, dict):
+                    answer = (frame, None)
+                else:
+                    answer = (None, gettext("A frame is a JSON object."))
+        self._last_decoded = (text_data, answer)
+        return answer
 
     async def _bad(self, detail: str) -> None:
         await self.refuse(error("invalid", detail))

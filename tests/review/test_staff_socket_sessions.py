@@ -151,3 +151,24 @@ async def test_the_timed_refresh_on_an_ended_session_gets_no_answer(moderator, m
     code, frames = await _until_closed(communicator)
     assert code == consumers.CLOSE_SESSION_ENDED
     assert frames == [{"type": "closing", "reason": "session_ended"}]
+
+
+@pytest.mark.usefixtures("liveness_uncached")
+async def test_a_staff_frame_is_decoded_once(moderator, make_item, monkeypatch):
+    """The activity check and the handler both need the frame as JSON: it is parsed once."""
+    await sync_to_async(make_item)()
+    client = await sync_to_async(_verified)(moderator)
+    communicator = await _open(_cookie(client))
+    parsed = []
+    real_loads = consumers.json.loads
+
+    def counting_loads(text, *args, **kwargs):
+        if isinstance(text, str) and '"auto"' in text:
+            parsed.append(text)
+        return real_loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(consumers.json, "loads", counting_loads)
+    await communicator.send_json_to({"type": "queue", "auto": True})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "queue"
+    assert len(parsed) == 1
+    await communicator.disconnect()
