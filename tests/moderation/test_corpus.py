@@ -48,6 +48,11 @@ ROUNDS = {
     "2026-12-02-r8-es.jsonl": {"es": (0.70, 0.0, 0.69)},
     "2026-12-02-r8-en-heldout.jsonl": {"en": (0.54, 0.0625, 0.45)},
     "2026-12-02-r8-es-heldout.jsonl": {"es": (0.54, 0.0625, 0.63)},
+    # Round 9, frozen and scored before any change made for it (after round 8's): its before-figures.
+    "2026-12-02-r9-en.jsonl": {"en": (0.81, 3 / 40, 0.79)},
+    "2026-12-02-r9-es.jsonl": {"es": (0.68, 0.0, 0.75)},
+    "2026-12-02-r9-en-heldout.jsonl": {"en": (0.79, 2 / 16, 0.8)},
+    "2026-12-02-r9-es-heldout.jsonl": {"es": (0.66, 1 / 16, 0.8)},
 }
 
 
