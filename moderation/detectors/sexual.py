@@ -158,6 +158,59 @@ CONCEPT_RULES = (
         scope="message",
         adult_sender=True,
     ),
+    # Remarks and innuendo without an explicit word (moderation/lexicons/<lang>/veiled.toml).
+    ConceptRule(
+        "remarks on a student's body maturing",
+        CATEGORY,
+        ("body_matured",),
+        none_of=("literature", "skill_growth"),
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "remarks on how clothes show a student's body",
+        CATEGORY,
+        ("body_sexual", ("clothing", "photo"), "shows_off"),
+        none_of=("literature", "play"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks whether a student thinks of them alone in bed",
+        CATEGORY,
+        ("think_of_me", ("alone_room", "in_bed")),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "innuendo about a dream of the reader",
+        CATEGORY,
+        ("dream_of_you", "innuendo_slang"),
+        none_of=("literature",),
+        scope="message",
+    ),
+    ConceptRule(
+        "offers to show what they have on underneath",
+        CATEGORY,
+        ("reveal_self", ("want_see", "imagine", "innuendo")),
+        none_of=("literature",),
+        scope="message",
+    ),
+    ConceptRule(
+        "sexual slang about a person",
+        CATEGORY,
+        ("sexual_slang", ("attractive", "body_compliment", "staff_target", "people_target")),
+        none_of=("literature",),
+        scope="message",
+    ),
+    ConceptRule(
+        "asks an adult about their sexual experience",
+        CATEGORY,
+        ("sex_question_adult",),
+        none_of=("literature",),
+        adult_sender=False,
+    ),
 )
 
 
