@@ -141,8 +141,30 @@ CONCEPT_RULES = (
         "says they will not be around long",
         SELF_HARM,
         ("not_around_long",),
-        none_of=(*_STORY, "schedule", "moving"),
+        none_of=(*_STORY, "moving"),
         negatable=False,
+    ),
+    ConceptRule(
+        "says they will not live to an age or a day",
+        SELF_HARM,
+        ("not_reach_age", "milestone"),
+        none_of=(*_STORY, "moving", "laughter"),
+        window=8,
+        negatable=False,
+    ),
+    ConceptRule(
+        "searched how much of a means it takes",
+        SELF_HARM,
+        ("searched", "method_question", "means"),
+        none_of=(*_STORY, "safe_use"),
+        scope="message",
+    ),
+    ConceptRule(
+        "asks how dying by a means goes",
+        SELF_HARM,
+        ("method_question", "die_process"),
+        none_of=_STORY,
+        scope="message",
     ),
     ConceptRule(
         "asks how deep to cut", SELF_HARM, ("cut_depth", "vein"), none_of=_STORY, scope="message"

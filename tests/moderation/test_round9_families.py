@@ -299,3 +299,88 @@ def test_benign_mentor_messages_pass(text):
 def test_the_exemptions_keep_what_they_should_not_pass(text, category):
     verdict = run(text, MENTOR)
     assert caught(verdict, category), verdict.reasons
+
+
+# A second pass, written after the first families passed, in other words again; these are the
+# ones it found missed or flagged, and the families were widened for them (docs/moderation.md, r9).
+SEEN_WHILE_TUNING = [
+    (
+        "mentor",
+        "sexual",
+        "You're really starting to look like a grown woman, it's hard not to notice",
+    ),
+    ("mentor", "sexual", "Te estás poniendo muy bonita de cuerpo, ya se te nota"),
+    ("mentor", "sexual", "Ya no tienes cuerpo de niña, eh"),
+    ("mentor", "sexual", "Those leggings leave nothing to the imagination, you know it"),
+    ("mentor", "sexual", "You know exactly what you're doing when you wear that skirt"),
+    ("mentor", "sexual", "Sabes muy bien lo que haces cuando te pones esos shorts"),
+    ("mentor", "sexual", "Esa blusa tan pegada te queda muy bien"),
+    ("mentor", "sexual", "What do you do when you're alone in your room at night?"),
+    ("mentor", "sexual", "Are you in bed already? Tell me what you're doing"),
+    ("mentor", "sexual", "¿Qué haces solita en tu cuarto tan noche?"),
+    ("mentor", "grooming", "I feel like nobody in your life really sees you the way I do"),
+    ("mentor", "grooming", "Esas amigas no te convienen, mejor platica conmigo"),
+    ("mentor", "grooming", "Mándame una foto de cómo vienes vestida hoy"),
+    ("student", "sexual", "he is so fine i would do anything he asked"),
+    ("student", "sexual", "the gym teacher is so hot i wanna climb him like a tree"),
+    ("student", "sexual", "la maestra de historia está bien rica, quien como su novio"),
+    ("student", "sexual", "miss have you ever slept with a student"),
+    ("student", "sexual", "profe, ¿usted ya tuvo su primera vez?"),
+    ("student", "sexual", "quieres que te mande algo que no puedo subir a insta"),
+    ("student", "self_harm", "i dont plan on being here for graduation"),
+    ("student", "self_harm", "i wont make it to 16 honestly"),
+    ("student", "self_harm", "no creo llegar a los 16"),
+    ("student", "self_harm", "ya no voy a estar para mi graduación"),
+    ("student", "self_harm", "no voy a llegar a fin de año, ya lo decidí"),
+    ("student", "self_harm", "i looked up how much tylenol it takes"),
+    ("student", "self_harm", "how long does it take to bleed out"),
+    ("student", "toxicity", "cuando lo vea en la calle lo voy a agarrar a golpes"),
+    ("student", "toxicity", "el domingo en el parque le voy a dar una madriza a ese wey"),
+    ("student", "toxicity", "sé dónde vive ese güey y le voy a ir a romper los vidrios de su casa"),
+    (
+        "student",
+        "abuse_disclosure",
+        "my dad told me if i tell anyone about the bruises he'll send me back to mexico",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "coach says it's normal for him to check our bodies after practice but only when nobody's there",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "el novio de mi mamá me pide que me siente en sus piernas cuando ella no está",
+    ),
+]
+
+
+@pytest.mark.parametrize(("role", "category", "text"), SEEN_WHILE_TUNING)
+def test_phrasings_seen_while_tuning_are_caught(role, category, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert caught(verdict, category), verdict.reasons
+
+
+@pytest.mark.parametrize(
+    ("role", "text"),
+    [
+        ("student", "i'm not planning on being around long at the party, i have practice early"),
+        ("student", "no pienso quedarme mucho en la fiesta, mañana hay examen"),
+        ("student", "no voy a estar para la junta del martes, tengo cita"),
+        ("student", "i looked up how much advil i can take for cramps"),
+        ("student", "in health class we talked about how your body develops during puberty"),
+        ("student", "en biología vimos cómo se desarrolla el cuerpo en la adolescencia"),
+        ("student", "girls in my class are way better at coding than the boys"),
+        ("student", "the front office said to call them at 555-0188 if the bus is late"),
+        ("student", "we did suicides in pe today, im dying"),
+        ("mentor", "You've grown so much as a student this year, I'm proud of you"),
+        ("mentor", "Great game today! Your legs must be tired after all those sprints"),
+        ("mentor", "The school office number is 555-0142 if you need to reschedule"),
+        ("mentor", "El número de la dirección es 555 014 2233 por si necesitas cambiar la cita"),
+        ("mentor", "What do you do at night to study for big tests?"),
+        ("mentor", "You know exactly what you're doing with that essay, trust yourself"),
+    ],
+)
+def test_near_misses_seen_while_tuning_pass(role, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert verdict.action == "deliver", verdict.reasons
