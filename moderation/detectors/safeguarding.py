@@ -191,6 +191,13 @@ CONCEPT_RULES = (
         none_of=_STORY,
         scope="message",
     ),
+    ConceptRule(
+        "a cover story the child was told to give",
+        ABUSE,
+        ("told_to_say", "if_asked", "abuser_adult", "cover_story"),
+        none_of=_STORY,
+        scope="message",
+    ),
     ConceptRule("wishes to die", SELF_HARM, ("death_wish",), none_of=_STORY, score=0.9),
     ConceptRule(
         "thinks others are better off without them", SELF_HARM, ("better_without_me",), score=0.9

@@ -352,6 +352,34 @@ SEEN_WHILE_TUNING = [
         "abuse_disclosure",
         "el novio de mi mamá me pide que me siente en sus piernas cuando ella no está",
     ),
+    # a third pass, after the second's changes
+    ("mentor", "sexual", "Puberty has been good to you, you look so much older now"),
+    (
+        "mentor",
+        "sexual",
+        "Has cambiado mucho de cuerpo desde el año pasado, ya eres toda una señorita",
+    ),
+    ("mentor", "sexual", "That swimsuit in your story really flatters your figure"),
+    ("mentor", "sexual", "Cuando estés en tu cama esta noche piensa en mí"),
+    ("mentor", "grooming", "Yo te comprendo mejor que cualquiera de tu familia"),
+    ("mentor", "grooming", "Your friends only talk to you when they need something, I'm different"),
+    ("mentor", "grooming", "Tus amigas solo te buscan cuando necesitan algo, yo no soy así"),
+    ("mentor", "grooming", "Send me a pic so I can see how grown up you look"),
+    ("student", "sexual", "miss are u still a virgin"),
+    ("student", "sexual", "i kinda had a dirty dream about you"),
+    ("student", "self_harm", "el mes pasado me quise tomar todas las pastillas de mi mamá"),
+    ("student", "toxicity", "i swear ill make that kid bleed when i catch him at the bus stop"),
+    (
+        "student",
+        "abuse_disclosure",
+        "mi tío me dice que es normal que me bañe con él y que no le diga a mi mamá",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "if anyone asks about my arm my mom said to say i fell off the trampoline",
+    ),
+    ("student", "toxicity", "women are too emotional to be engineers, its just biology"),
 ]
 
 
@@ -379,6 +407,12 @@ def test_phrasings_seen_while_tuning_are_caught(role, category, text):
         ("mentor", "El número de la dirección es 555 014 2233 por si necesitas cambiar la cita"),
         ("mentor", "What do you do at night to study for big tests?"),
         ("mentor", "You know exactly what you're doing with that essay, trust yourself"),
+        ("mentor", "Please call the main office at 555-0199 to confirm the field trip"),
+        ("mentor", "Your confidence has grown so much, you should be proud"),
+        ("student", "in history we read about women who were told they were too emotional to vote"),
+        ("student", "lol my cat is so dramatic i could strangle her"),
+        ("student", "the nurse said i should tell my mom about the bruise from volleyball"),
+        ("student", "my dream last night was so weird, you were a dinosaur lol"),
     ],
 )
 def test_near_misses_seen_while_tuning_pass(role, text):
