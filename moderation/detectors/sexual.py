@@ -221,6 +221,14 @@ CONCEPT_RULES = (
         adult_sender=True,
     ),
     ConceptRule(
+        "remarks with wonder on revealing clothes on a student",
+        CATEGORY,
+        ("revealing_clothing", ("on_you", "looks_good"), "wow_remark"),
+        none_of=("literature", "play"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
         "asks what a student does alone in bed or their room",
         CATEGORY,
         ("what_you_do", "alone_room"),

@@ -380,6 +380,30 @@ SEEN_WHILE_TUNING = [
         "if anyone asks about my arm my mom said to say i fell off the trampoline",
     ),
     ("student", "toxicity", "women are too emotional to be engineers, its just biology"),
+    # a fourth pass, after the third's changes
+    ("mentor", "sexual", "Those gym shorts are something else on you, wow"),
+    ("mentor", "sexual", "Con ese uniforme de porrista te ves demasiado bien, ¿sabes?"),
+    ("mentor", "sexual", "¿Estás sola en tu recámara? Cuéntame qué haces"),
+    ("mentor", "grooming", "Yo sí te conozco de verdad, tu familia no tiene idea de quién eres"),
+    ("mentor", "grooming", "Those girls are fake, you can only trust me"),
+    ("mentor", "grooming", "Tus amigos te van a dejar sola, yo nunca"),
+    ("student", "sexual", "lowkey i would let coach do whatever he wanted with me"),
+    ("student", "sexual", "mister, ¿usted ha estado con muchas mujeres?"),
+    ("student", "sexual", "u ever think about me that way mr b"),
+    ("student", "sexual", "soñé algo muy cochino con usted jaja"),
+    ("student", "self_harm", "ya no me van a tener que ver después de este mes"),
+    ("student", "self_harm", "what's the most tylenol someone can take before it kills them"),
+    (
+        "student",
+        "abuse_disclosure",
+        "mi padrino me lleva a su casa solo a mí y dice que no le cuente a nadie",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "my grandma said if the teacher asks about my eye to say i ran into a door",
+    ),
+    ("student", "toxicity", "girls are too stupid to play real sports"),
 ]
 
 
@@ -413,6 +437,14 @@ def test_phrasings_seen_while_tuning_are_caught(role, category, text):
         ("student", "lol my cat is so dramatic i could strangle her"),
         ("student", "the nurse said i should tell my mom about the bruise from volleyball"),
         ("student", "my dream last night was so weird, you were a dinosaur lol"),
+        ("student", "im gonna kill my dog he ate my sandwich"),
+        ("student", "mi gato me rasguñó, ya verá jaja"),
+        ("student", "the coach made us do suicides for an hour today"),
+        ("student", "my mom says i've really developed as a reader this year"),
+        ("student", "i dreamt about you and my mom said it means good luck lol"),
+        ("mentor", "You've grown so much as a leader, the younger kids look up to you"),
+        ("mentor", "The counselor's office number is 555-0177 if you ever need them"),
+        ("mentor", "That jacket looks great on you, very professional for the interview"),
     ],
 )
 def test_near_misses_seen_while_tuning_pass(role, text):
