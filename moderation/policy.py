@@ -4,7 +4,8 @@ The rules, in order of weight:
 - self-harm and abuse disclosures are always urgent and flagged (delivered, so the student is heard,
   and queued for staff at once);
 - contact details, grooming signals and sexual content are held until a moderator releases them;
-- toxicity is flagged (threats, slurs and group attacks at high priority);
+- toxicity is flagged (slurs and group attacks at high priority); a threat of violence to a
+  person is urgent wherever it is (a finding of kind "threat"), and held when it is at school;
 - a finding may ask for more than its category's default (a district keyword set to hold);
 - sexual content or grooming from an adult to a student carries both categories;
 - a detector that failed, or a model that could not score, never passes a message silently:
@@ -22,6 +23,10 @@ from .models import CATEGORIES
 ACTIONS = ("deliver", "flag", "hold")
 PRIORITIES = ("low", "normal", "high", "urgent")
 URGENT_CATEGORIES = frozenset({"self_harm", "abuse_disclosure"})
+# What a finding is (`details["kind"]`), whatever its category: a threat of violence to a person,
+# at school or anywhere else, is urgent (issue 11). Where the threat is (a school) decides whether
+# the detector also asks for a hold.
+URGENT_KINDS = frozenset({"threat"})
 
 # category -> (least action, least priority)
 CATEGORY_POLICY = {
@@ -104,6 +109,8 @@ def decide(
             action = _max(ACTIONS, action, finding.action)
         if finding.priority in PRIORITIES:
             priority = _max(PRIORITIES, priority, finding.priority)
+        if finding.details.get("kind") in URGENT_KINDS:
+            priority = "urgent"
         verdict.action = _max(ACTIONS, verdict.action, action)
         verdict.priority = _max(PRIORITIES, verdict.priority, priority)
         categories.add(finding.category)

@@ -35,10 +35,13 @@ class ConceptRule:
     priority: str | None = None
     adult_sender: bool | None = None
     negatable: bool = True
-    # The other groups must start within this many tokens of the first group's hit.
-    window: int | None = None
+    # The other groups must start within this many tokens of the first group's hit (one number
+    # for all, or one per other group).
+    window: int | tuple[int, ...] | None = None
     # A weak signal's name; with category "" the finding never flags by itself.
     signal: str | None = None
+    # What the finding is, for the policy ("threat": a threat of violence to a person, urgent).
+    kind: str | None = None
 
     def __post_init__(self) -> None:
         # What `match` tests first, as sets built once (not fields: no part of the rule's
@@ -84,10 +87,16 @@ def _group_hits(a: Analysis, group: Group, clause: int | None) -> list[Hit]:
     return out
 
 
-def _near(rule: ConceptRule, hit: Hit, hits: list[Hit]) -> bool:
-    if rule.window is None:
+def _near(window: int | None, hit: Hit, hits: list[Hit]) -> bool:
+    if window is None:
         return bool(hits)
-    return any(abs(h.start - hit.start) <= rule.window and h is not hit for h in hits)
+    return any(abs(h.start - hit.start) <= window and h is not hit for h in hits)
+
+
+def _windows(rule: ConceptRule) -> tuple[int | None, ...]:
+    if isinstance(rule.window, tuple):
+        return rule.window
+    return (rule.window,) * (len(rule.all_of) - 1)
 
 
 def match(rule: ConceptRule, a: Analysis) -> Hit | None:
@@ -105,7 +114,8 @@ def match(rule: ConceptRule, a: Analysis) -> Hit | None:
         first = [h for h in first if not negated(a, h)]
     for hit in first:
         clause = hit.clause if rule.scope == "clause" else None
-        if all(_near(rule, hit, _group_hits(a, g, clause)) for g in rule.all_of[1:]):
+        groups = zip(rule.all_of[1:], _windows(rule), strict=True)
+        if all(_near(w, hit, _group_hits(a, g, clause)) for g, w in groups):
             return hit
     return None
 
@@ -134,6 +144,8 @@ def apply_concept_rules(
         details = {"concepts": [_first_concept(rule, a, hit)]}
         if rule.signal:
             details["signal"] = rule.signal
+        if rule.kind:
+            details["kind"] = rule.kind
         findings.append(
             Finding(
                 detector=detector,

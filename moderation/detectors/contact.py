@@ -11,6 +11,7 @@ import re
 
 import phonenumbers
 
+from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 from .concepts import ConceptRule, apply_concept_rules
@@ -387,7 +388,19 @@ CONCEPT_RULES = (
     ConceptRule("asks where the other person lives", CATEGORY, ("where_live",)),
     ConceptRule("gives a home by landmarks", CATEGORY, ("live_self", "landmark"), window=8),
     ConceptRule("gives a home street", CATEGORY, ("live_self", "street"), window=6),
+    # "¿Tienes Telegram? Búscame como profe_tono": an app, then how to be found on it.
+    ConceptRule(
+        "gives a handle on another app", CATEGORY, ("app", "find_me"), scope="message", window=8
+    ),
 )
+
+
+def _office_number(a: Analysis) -> bool:
+    """A school office's own line, given as theirs ("the front office will call, their number is
+    on the flyer"), with no personal number or app beside it."""
+    return (
+        a.has("official") and a.has("office_line") and not (a.has("personal_line") or a.has("app"))
+    )
 
 
 class ContactInfoDetector(Detector):
@@ -397,7 +410,8 @@ class ContactInfoDetector(Detector):
         findings = [f for f in apply_rules(self.name, RULES, text, context) if not _advice(text, f)]
         if not findings:
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
-        findings.extend(self._phones(text))
+        if not _office_number(analyse(text, self.lexicon)):
+            findings.extend(self._phones(text))
         findings.extend(self._emails(text))
         findings.extend(self._links(text, context))
         findings.extend(self._street(text))

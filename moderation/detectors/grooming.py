@@ -400,6 +400,32 @@ SECRECY_REASONS = {"asks a student to keep a secret"}
 # The same phenomena as concepts (moderation/lexicons/<lang>/grooming.toml), adult senders only.
 _STORY = ("literature",)
 CONCEPT_RULES = (
+    # Isolation and a special bond (moderation/lexicons/<lang>/veiled.toml).
+    ConceptRule(
+        "claims to know the student better than their people",
+        CATEGORY,
+        ("know_you", "better_than_them"),
+        none_of=_STORY,
+        window=6,
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "turns the student against their friends",
+        CATEGORY,
+        ("use_you", ("your_people", "only_me")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks for a photo to see how the student looks",
+        CATEGORY,
+        (("photo_request", "photo"), "see_looks"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+    ),
     ConceptRule(
         "isolates the student from their people",
         CATEGORY,
@@ -644,9 +670,10 @@ class GroomingDetector(Detector):
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         # A surprise for the student's own people ("keep the surprise party a secret from your
         # sister") is secrecy with the family, not from it.
-        advice = SAFETY_ADVICE.search(text.words.text) is not None or analyse(
-            text, self.lexicon
-        ).has("surprise")
+        a = analyse(text, self.lexicon)
+        advice = SAFETY_ADVICE.search(text.words.text) is not None or (
+            a.has("surprise") or a.has("safety_advice")
+        )
         if advice:
             findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]
         if findings or not context.adult_sender or advice:

@@ -134,6 +134,70 @@ RULES = (
 # farewells. A book, a history lesson or a health class being discussed lowers confidence.
 _STORY = ("literature", "idiom")
 CONCEPT_RULES = (
+    # Veiled forms (moderation/lexicons/<lang>/veiled.toml): not planning to be around, how deep
+    # to cut, a past attempt and the wish it had worked; an adult who keeps the child alone and
+    # swears them to secrecy; an injury with the words the child was told to say.
+    ConceptRule(
+        "says they will not be around long",
+        SELF_HARM,
+        ("not_around_long",),
+        none_of=(*_STORY, "moving"),
+        negatable=False,
+    ),
+    ConceptRule(
+        "says they will not live to an age or a day",
+        SELF_HARM,
+        ("not_reach_age", "milestone"),
+        none_of=(*_STORY, "moving", "laughter"),
+        window=8,
+        negatable=False,
+    ),
+    ConceptRule(
+        "searched how much of a means it takes",
+        SELF_HARM,
+        ("searched", "method_question", "means"),
+        none_of=(*_STORY, "safe_use"),
+        scope="message",
+    ),
+    ConceptRule(
+        "asks how dying by a means goes",
+        SELF_HARM,
+        ("method_question", "die_process"),
+        none_of=_STORY,
+        scope="message",
+    ),
+    ConceptRule(
+        "asks how deep to cut", SELF_HARM, ("cut_depth", "vein"), none_of=_STORY, scope="message"
+    ),
+    ConceptRule("tells of a past suicide attempt", SELF_HARM, ("past_attempt",), none_of=_STORY),
+    ConceptRule("wishes a past attempt had worked", SELF_HARM, ("wish_not_found",), none_of=_STORY),
+    ConceptRule(
+        "an adult keeps the child alone and swears them to secrecy",
+        ABUSE,
+        ("abuser_adult", "kept_alone", ("swore_secret", "told_secret", "secret_bond")),
+        none_of=(*_STORY, "surprise"),
+        scope="message",
+        adult_sender=False,
+    ),
+    ConceptRule(
+        "an injury with the words the child was told to say",
+        ABUSE,
+        (
+            "injury",
+            "told_to_say",
+            "abuser_adult",
+            ("if_asked", "cover_story", "cause_from", "play"),
+        ),
+        none_of=_STORY,
+        scope="message",
+    ),
+    ConceptRule(
+        "a cover story the child was told to give",
+        ABUSE,
+        ("told_to_say", "if_asked", "abuser_adult", "cover_story"),
+        none_of=_STORY,
+        scope="message",
+    ),
     ConceptRule("wishes to die", SELF_HARM, ("death_wish",), none_of=_STORY, score=0.9),
     ConceptRule(
         "thinks others are better off without them", SELF_HARM, ("better_without_me",), score=0.9

@@ -9,12 +9,13 @@ never count by themselves: only a slur, or a group named together with a degradi
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import ConceptRule, apply_concept_rules
+from .concepts import VOIDED_BY, ConceptRule, apply_concept_rules
 
 CATEGORY = "toxicity"
 THREAT_REASON = "threatens violence"
@@ -160,6 +161,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "threatens people with a weapon",
@@ -172,6 +174,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "threatens violence at school",
@@ -182,6 +185,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "announces an attack at school",
@@ -192,6 +196,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "says something is planted to explode",
@@ -202,6 +207,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "announces a device set to go off",
@@ -212,6 +218,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     # Knowing where a teacher or classmate lives or parks, with harm or revenge in view.
     ConceptRule(
@@ -227,6 +234,7 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "warns others away from school",
@@ -236,6 +244,7 @@ CONCEPT_RULES = (
         score=0.9,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "threatens retribution at school",
@@ -246,6 +255,7 @@ CONCEPT_RULES = (
         score=0.9,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "threatens violence",
@@ -256,12 +266,50 @@ CONCEPT_RULES = (
         score=0.95,
         priority="urgent",
         action="hold",
+        kind="threat",
     ),
     ConceptRule(
         "threatens violence",
         CATEGORY,
         ("threat_direct",),
         none_of=_NOT_REAL,
+        score=0.9,
+        priority="high",
+        kind="threat",
+    ),
+    # A person threatened with bodily harm anywhere ("break his jaw after the game", "le voy a
+    # romper la cara"): an act on a body or a person, close, with the sender's intent near;
+    # at school it is held as well.
+    ConceptRule(
+        "threatens violence against a person at school",
+        CATEGORY,
+        ("harm_verb", "hurt_target", "threat_intent", "school"),
+        none_of=(*_NOT_REAL, "family_target", "pet"),
+        scope="message",
+        window=(3, 10, None),
+        score=0.95,
+        priority="urgent",
+        action="hold",
+        kind="threat",
+    ),
+    ConceptRule(
+        "threatens violence against a person",
+        CATEGORY,
+        ("harm_verb", "hurt_target", "threat_intent"),
+        none_of=(*_NOT_REAL, "family_target", "pet"),
+        scope="message",
+        window=(3, 10),
+        score=0.9,
+        priority="high",
+        kind="threat",
+    ),
+    # Girls or boys said to be unfit for a subject, or sent to the kitchen.
+    ConceptRule(
+        "attacks a group of people",
+        CATEGORY,
+        ("gender_group", ("incapable", "kitchen")),
+        none_of=("literature",),
+        window=8,
         score=0.9,
         priority="high",
     ),
@@ -332,6 +380,12 @@ CONCEPT_RULES = (
 INSULT_REASON = "insults someone"
 
 
+def _as_threat(finding: Finding) -> Finding:
+    if not finding.reason.startswith(THREAT_REASON):
+        return finding
+    return dataclasses.replace(finding, details={**finding.details, "kind": "threat"})
+
+
 def _teasing_about_someone_else(a: Analysis, findings: list[Finding]) -> bool:
     """Every finding is a mild insult ("such a clown", "so annoying") about someone who is not
     the reader, said laughing: "my sister is such a clown lol" is teasing, not an attack."""
@@ -352,9 +406,13 @@ class ToxicityRulesDetector(Detector):
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         findings = apply_rules(self.name, RULES, text, context)
         a = analyse(text, self.lexicon)
-        if a.has("family_target") and not (a.has("weapon") or a.has("school")):
-            # "I'll murder my sister if she takes my charger": hyperbole about family at home.
+        if (a.has("family_target") or a.has("pet")) and not (a.has("weapon") or a.has("school")):
+            # "I'll murder my sister if she takes my charger", "my dog ate my charger, I'm gonna
+            # kill him": hyperbole about family or a pet at home.
             findings = [f for f in findings if not f.reason.startswith(THREAT_REASON)]
+        if not any(a.has(c) and not a.has(VOIDED_BY.get(c, "")) for c in _NOT_REAL):
+            # A threat of violence said in earnest (no laughter, game, story or idiom) is one.
+            findings = [_as_threat(f) for f in findings]
         have = {f.reason.split(":")[0] for f in findings}
         concept = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         findings.extend(

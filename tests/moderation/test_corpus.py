@@ -48,11 +48,14 @@ ROUNDS = {
     "2026-12-02-r8-es.jsonl": {"es": (0.70, 0.0, 0.69)},
     "2026-12-02-r8-en-heldout.jsonl": {"en": (0.54, 0.0625, 0.45)},
     "2026-12-02-r8-es-heldout.jsonl": {"es": (0.54, 0.0625, 0.63)},
-    # Round 9, frozen and scored before any change made for it (after round 8's): its before-figures.
-    "2026-12-02-r9-en.jsonl": {"en": (0.81, 3 / 40, 0.79)},
-    "2026-12-02-r9-es.jsonl": {"es": (0.68, 0.0, 0.75)},
-    "2026-12-02-r9-en-heldout.jsonl": {"en": (0.79, 2 / 16, 0.8)},
-    "2026-12-02-r9-es-heldout.jsonl": {"es": (0.66, 1 / 16, 0.8)},
+    # Round 9 (before: 0.817 and 0.683, 3/40 and 0/40). Fitted: round 9's families were written
+    # against these two files' misses.
+    "2026-12-02-r9-en.jsonl": {"en": (1.0, 0.0, 1.0)},
+    "2026-12-02-r9-es.jsonl": {"es": (1.0, 0.0, 1.0)},
+    # Held out of round 9's changes (texts unread while tuning; before: 0.792 at 2/16 and 0.667 at
+    # 1/16): the honest figures after them, 0.875 (en) and 0.667 (es), both at 0/16.
+    "2026-12-02-r9-en-heldout.jsonl": {"en": (0.87, 0.0, 0.9)},
+    "2026-12-02-r9-es-heldout.jsonl": {"es": (0.66, 0.0, 0.8)},
 }
 
 

@@ -566,7 +566,7 @@ def test_after_a_pronoun_a_spanish_word_is_read_as_the_verb_it_can_be_a_form_of(
         ("vamos a incendiar el gimnasio con todos adentro", STUDENT, "hold", "toxicity", "urgent"),
         ("al profe de mate le voy a disparar mañana", STUDENT, "hold", "toxicity", "urgent"),
         ("pinche indio, regrésate a tu rancho", STUDENT, "flag", "toxicity", "high"),
-        ("si le dices a alguien te rompo la madre", STUDENT, "flag", "toxicity", "high"),
+        ("si le dices a alguien te rompo la madre", STUDENT, "flag", "toxicity", "urgent"),
     ],
 )
 def test_spanish_concept_families_of_round_six(text, context, action, category, priority):

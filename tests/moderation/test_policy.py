@@ -41,6 +41,45 @@ def test_toxicity_is_flagged_and_a_finding_may_raise_priority_or_action():
     assert v.action == "hold"
 
 
+def test_a_threat_of_violence_to_a_person_is_urgent_wherever_it_is():
+    # Issue 11, item 4: the finding's kind decides, not its category's default or its rule's
+    # priority; where it is (a school) decides only whether the detector asks for a hold.
+    v = policy.decide([f("toxicity", priority="high", details={"kind": "threat"})])
+    assert (v.action, v.categories, v.priority) == ("flag", ["toxicity"], "urgent")
+    v = policy.decide([f("toxicity", action="hold", details={"kind": "threat"})])
+    assert (v.action, v.priority) == ("hold", "urgent")
+    # An insult or a slur keeps its priority.
+    v = policy.decide([f("toxicity", priority="high", details={"kind": "insult"})])
+    assert v.priority == "high"
+
+
+def test_the_toxicity_rules_mark_threats_so_the_policy_makes_them_urgent():
+    from django.conf import settings
+
+    from moderation.detectors.base import Context
+    from moderation.pipeline import get_pipeline
+
+    student = Context(
+        sender_role="student",
+        recipient_roles=("mentor",),
+        link_allowlist=tuple(settings.MODERATION["LINK_ALLOWLIST"]),
+    )
+    pipeline = get_pipeline()
+    away = pipeline.run(
+        "say that again and ill beat the crap out of you", student, include_model=False
+    )
+    assert (away.action, away.priority) == ("flag", "urgent"), away.reasons
+    school = pipeline.run("im bringing a knife to school tomorrow", student, include_model=False)
+    assert (school.action, school.priority) == ("hold", "urgent"), school.reasons
+    # Said laughing, or about a game, it is no threat to act on at once.
+    joke = pipeline.run(
+        "im gonna kill you if you spoil the finale lol", student, include_model=False
+    )
+    assert joke.priority != "urgent", joke.reasons
+    insult = pipeline.run("you're such an idiot", student, include_model=False)
+    assert insult.priority != "urgent", insult.reasons
+
+
 def test_sexual_from_an_adult_to_a_student_is_also_grooming():
     assert policy.decide([f("sexual")], adult_sender=True).categories == ["grooming", "sexual"]
     assert policy.decide([f("sexual")], adult_sender=False).categories == ["sexual"]
