@@ -1,0 +1,305 @@
+"""Round 8's families of phrasing (docs/moderation.md, "r8"), each in English and Spanish.
+
+The phrasings here were written for these tests, not taken from the round's files: each family
+was named from a miss of the round's tuning halves, then written again in other words (other
+verbs, persons and registers), with the benign near-misses that must still pass.
+"""
+
+import pytest
+from django.conf import settings
+
+from moderation.detectors.base import Context
+from moderation.pipeline import get_pipeline
+from moderation.policy import Verdict
+
+STUDENT = Context(
+    sender_role="student",
+    recipient_roles=("mentor",),
+    link_allowlist=tuple(settings.MODERATION["LINK_ALLOWLIST"]),
+)
+MENTOR = Context(sender_role="mentor", recipient_roles=("student",))
+
+
+def run(text: str, context: Context = STUDENT) -> Verdict:
+    return get_pipeline().run(text, context, include_model=False)
+
+
+def caught(verdict: Verdict, category: str) -> bool:
+    return verdict.action != "deliver" and category in verdict.categories
+
+
+SELF_HARM = [
+    # a sharp means used again, on a part of the body kept hidden
+    "went back to the razor last night, on my stomach where nobody looks",
+    "used the sharpener blade on my arms again",
+    "otra vez agarré la navaja, ahora en los muslos para que nadie vea",
+    "volví a usar el sacapuntas en mis brazos",
+    # how high a place is, asked as a way out
+    "how high is the overpass by the mall? like would you survive it",
+    "how many stories would it take from the roof of my building",
+    "qué tan alto está el puente de la 10? cuántos pisos se necesitan para no sobrevivir",
+    "cuántos pisos tiene el edificio de mi tía, como para no sobrevivir la caída",
+    # at a height now, looking down
+    "sitting on the edge of the roof at my apartment looking down, it's really high",
+    "im on the overpass staring down at the cars, its so far down",
+    "estoy en el puente mirando para abajo, está muy alto",
+    "ando en el techo de la escuela viendo pa abajo, bien alto",
+    # everything ready, and a goodbye
+    "i have everything ready for tonight, just wanted to say goodbye to the one who was nice to me",
+    "it's all planned for saturday. wanted to say bye to you first",
+    "ya lo tengo todo planeado para el sábado, solo quería decirle adiós a alguien",
+    "ya está todo listo, nomás me quería despedir de usted miss",
+    # looking up a method so it won't hurt; hanging
+    "i looked up how to do it so i wont feel anything, theres a beam in the basement",
+    "been googling how to do it without pain",
+    "busqué cómo hacerlo sin dolor, ya tengo la soga",
+    "vi videos de cómo colgarme, hay un gancho en mi cuarto",
+    "a veces pienso en ahorcarme con el cinturón",
+]
+
+ABUSE = [
+    # held under water, pinned down
+    "my mom pushed my head under the water in the sink because i lied",
+    "my uncle pins me down and sits on me until i cant breathe",
+    "mi padrastro me metió la cabeza en la tina porque le contesté",
+    "mi papá me hundió la cabeza en el agua para que aprendiera",
+    # hiding from a caregiver who drinks
+    "when my dad gets drunk i lock myself in the bathroom till morning",
+    "whenever my aunt is drinking me and my sister hide under the bed",
+    "cuando mi papá toma me encierro en mi cuarto hasta que se duerme",
+    "si el novio de mi mamá llega borracho me escondo en el clóset",
+    # left alone, no food
+    "my mom leaves us alone for the weekend with my baby sister and theres nothing to eat",
+    "we havent eaten since yesterday, dad took off with his girlfriend again",
+    "mi papá se va por días y nos deja solos sin comida",
+    "llevamos dos días sin comer, mi mamá se fue con su novio",
+    # taken into a room and locked in
+    "when we visit my uncle he takes me into his room and locks the door",
+    "my cousin's dad calls me into his room and shuts the door, i hate it",
+    "mi padrino me lleva a su cuarto y le pone seguro a la puerta",
+    "el novio de mi tía me mete a su recámara y cierra la puerta",
+]
+
+
+@pytest.mark.parametrize("text", SELF_HARM)
+def test_self_harm_families_are_urgent(text):
+    verdict = run(text)
+    assert caught(verdict, "self_harm"), verdict.as_dict()
+    assert verdict.priority == "urgent"
+
+
+@pytest.mark.parametrize("text", ABUSE)
+def test_abuse_families_are_urgent(text):
+    verdict = run(text)
+    assert caught(verdict, "abuse_disclosure"), verdict.as_dict()
+    assert verdict.priority == "urgent"
+
+
+THREATS = [
+    # a weapon or an attack promised if someone provokes again
+    "if jake touches my stuff one more time im bringing my brothers knife",
+    "if that kid tries me again at lunch im stabbing him",
+    "if mr hill yells at me one more time im gonna smash his face in",
+    "si el Brayan me vuelve a empujar le voy a partir la cara",
+    "si me sigue molestando traigo la navaja de mi papá y se la entierro",
+    "si la profe me reprueba otra vez le voy a romper el carro",
+    # a crowd at school weighed as a target with no way out
+    "graduation would be the perfect time, everyone in the auditorium and only one way out",
+    "lunch is ideal, the cafeteria only has two exits and they lock one",
+    "la kermés sería perfecta, todos en el patio y una sola salida",
+    "en los honores el lunes sería el momento perfecto, nadie podría salir del gimnasio",
+]
+
+
+@pytest.mark.parametrize("text", THREATS)
+def test_threats_of_violence_are_held_urgent(text):
+    verdict = run(text)
+    assert (verdict.action, verdict.priority) == ("hold", "urgent"), verdict.as_dict()
+    assert "toxicity" in verdict.categories
+
+
+INSULTS = [
+    # a peer degraded, with others laughing
+    ("student", "tyler is such a pig, the whole class oinks when he sits down"),
+    ("student", "everyone laughs at that ugly girl in 3rd period, she's disgusting"),
+    ("student", "el gordo de Luis no se baña, todo el salón se burla de él"),
+    ("student", "la fea de Karen, todos se ríen de ella en la cafetería"),
+    # a child belittled as a brat or a crybaby
+    ("mentor", "you're such a spoiled brat, no wonder nobody likes you"),
+    ("mentor", "quit crying, you crybaby, you're wasting my time"),
+    ("mentor", "ya deja de llorar, mocosa malcriada"),
+    ("mentor", "eres un chillón, me haces perder el tiempo"),
+]
+
+
+@pytest.mark.parametrize(("role", "text"), INSULTS)
+def test_insults_are_flagged(role, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert caught(verdict, "toxicity"), verdict.as_dict()
+
+
+FROM_ADULTS = [
+    # moving to an app where nothing is kept, or where it is "more comfortable"
+    ("grooming", "whatsapp is better for us, the messages disappear after you read them"),
+    ("grooming", "let's switch to telegram, nothing gets saved there"),
+    ("grooming", "mejor por telegram, ahí los mensajes se borran solos"),
+    ("grooming", "agrégame al snap, ahí no queda nada guardado"),
+    ("grooming", "mejor escríbeme por insta, ahí platicamos más a gusto"),
+    # nobody understands or loves like the adult; the student's friends run down
+    ("grooming", "no one understands me like you do, you're the only one i can talk to"),
+    ("grooming", "nobody cares about you the way i do, remember that"),
+    ("grooming", "nadie me entiende como tú, eres la única con quien puedo hablar"),
+    ("grooming", "nadie te conoce como yo, ni tus papás"),
+    ("grooming", "your friends are fake, they talk behind your back. stick with me"),
+    ("grooming", "tus amigos no te quieren de verdad, mejor confía en mí"),
+    # asking whether the phone is checked, so as to send things
+    ("grooming", "does your mom look through your phone? just so i know if i can send you stuff"),
+    ("grooming", "do your parents check your messages? want to know if it's safe to send you pics"),
+    ("grooming", "¿tu mamá te revisa los mensajes? es para saber si te puedo mandar cosas"),
+    ("grooming", "¿tus papás checan tu cel? pa ver si te puedo mandar fotos"),
+    # asking out, framed by age
+    ("grooming", "if you were a few years older i'd ask you out for sure"),
+    ("grooming", "too bad you're 15, otherwise i'd date you haha"),
+    ("grooming", "si fueras mayor te invitaría a salir, ni modo"),
+    ("grooming", "cuando cumplas 18 te invito a salir jaja"),
+    # offering to teach kissing or more
+    ("sexual", "i could show you how to make out, you need practice before high school"),
+    ("sexual", "let me teach you what boys like, just between us"),
+    ("sexual", "te enseño a besar bien, nomás practicamos tú y yo"),
+    ("sexual", "si quieres te enseño a fajar, es fácil"),
+    # a photo of the whole body
+    ("sexual", "send me a full body pic in your new dance outfit"),
+    ("sexual", "take a pic from head to toe so i can see the whole outfit"),
+    ("sexual", "mándame una foto de cuerpo entero con el vestido"),
+    ("sexual", "tómate una foto de pies a cabeza con tu uniforme y mándamela"),
+    # asking about sexual experience, in detail
+    ("sexual", "have you ever been with a guy? tell me everything, i won't judge"),
+    ("sexual", "are you still a virgin? you can tell me all the details"),
+    ("sexual", "¿ya lo hiciste con tu novio? cuéntame con detalles"),
+    ("sexual", "¿ya estuviste con alguien? cuéntame todo"),
+    # offering to send something sexual
+    ("sexual", "want me to send you a naughty pic tonight?"),
+    ("sexual", "i can send you something hot if you keep it between us"),
+    ("sexual", "te mando algo picante si me prometes borrarlo"),
+    ("sexual", "¿quieres que te mande una foto sexy?"),
+    # a home described by landmarks, with an invitation to visit
+    ("contact_info", "we're the yellow house next to the laundromat on Elm, come over anytime"),
+    ("contact_info", "I'm in the apartment above the taco shop on 3rd, drop by after school"),
+    ("contact_info", "estoy en la casa verde enfrente del parque, pásate cuando quieras"),
+    ("contact_info", "es la casa de la esquina junto a la tienda, cáele el sábado"),
+]
+
+
+@pytest.mark.parametrize(("category", "text"), FROM_ADULTS)
+def test_an_adults_families_are_held(category, text):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "hold", verdict.as_dict()
+    assert category in verdict.categories
+
+
+NUDES = [
+    # a student asked for nude pictures
+    "my boyfriend keeps asking me for nudes, how do i send them without my face",
+    "this guy from insta wants me to send him naked pics",
+    "un chavo de insta me pide fotos sin ropa",
+    "mi novia me pidió un pack, cómo le hago para que no se vea mi cara",
+]
+
+
+@pytest.mark.parametrize("text", NUDES)
+def test_a_student_asked_for_nudes_is_sexual(text):
+    verdict = run(text)
+    assert caught(verdict, "sexual"), verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # sharp things and bodies in ordinary talk
+        "nicked my leg shaving again with my dad's razor, ouch",
+        "me corté la pierna rasurándome otra vez",
+        "used the sharpener again, my pencils are tiny now",
+        # heights for school, views from a roof
+        "how tall is the parking garage? we need the height for our physics project",
+        "qué tan alto es el edificio más alto del mundo? es para mi proyecto de ciencias",
+        "how many floors does the new library have",
+        "on the rooftop looking down at the fireworks, so high up!",
+        "estamos en la azotea viendo para abajo el desfile, está bien alto",
+        # everything ready for a trip or a presentation
+        "everything's ready for the trip friday! wanted to say bye before break",
+        "ya tengo todo listo para el viaje, nos vemos a la vuelta miss, adiós",
+        "tengo todo listo para mi presentación, gracias por todo miss",
+        # pain looked up for a shot or a piercing; things hung up
+        "busqué cómo no sentir nada cuando me pongan la vacuna",
+        "googled how to get my ears pierced without pain",
+        "colgué mi ropa en el gancho de mi cuarto",
+        # parties thrown, surprises kept
+        "my dad threw me a surprise party and i cried lol",
+        "we're throwing my stepmom a baby shower saturday, dont tell her",
+        "my mom threw a party for my brother's quince",
+        # drinks, hiding games, rooms
+        "i hide in my room when my parents have their book club, so boring",
+        "me escondo en el clóset cuando jugamos a las escondidas con mi tío",
+        "my grandpa takes me to his room to show me his coin collection",
+        "mi tío me lleva a su cuarto a jugar videojuegos",
+        "my parents left us alone for the night, we ordered pizza",
+        "mi mamá se fue con su novio al cine y nos dejó solos, hicimos palomitas",
+        # hyperbole about family, "one more time"
+        "if my little brother takes my charger one more time im gonna kill him",
+        "one more time and i'm gonna scream, this song is stuck in my head",
+        "si mi hermano me vuelve a esconder el control lo mato jaja",
+        # crowds and doors without a threat
+        "the pep rally would be perfect for the banner, whole school packed in the gym",
+        "the gym has only two doors out, that's why the fire drill takes forever",
+        "la graduación sería perfecta en el patio, cabemos todos",
+        # laughing, teasing
+        "everyone laughed when the teacher told a joke",
+        "todos se rieron con el chiste del profe",
+        "my baby brother is such a crybaby lol",
+        # nudes in health class
+        "our health class talked about why you should never send nudes",
+    ],
+)
+def test_benign_near_misses_pass(text):
+    verdict = run(text)
+    assert verdict.action == "deliver", verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nobody makes tamales like my grandma does",
+        "no one understands fractions like you do, great job on the quiz!",
+        "nadie juega como tú, qué golazo",
+        "your friends are so fun, say hi to them",
+        "tus amigas son bien divertidas",
+        "do your parents check your grades online? i can send you the portal link",
+        "¿tu mamá revisa tu correo? le mandé la hoja de permiso",
+        "my daughter is 18 and goes out with her friends on weekends",
+        "cuando cumplas 18 te vas a poder inscribir para votar",
+        "te enseño a tocar la guitarra el sábado en el programa",
+        "let me show you how to cite sources in the essay",
+        "be careful on snapchat, messages disappear but people screenshot them",
+        "i'll send you the spicy salsa recipe my mom makes",
+        "te mando la receta de la salsa picante de mi mamá",
+        "stop by the office behind the gym if you need a pass",
+        "pásate a la biblioteca que está enfrente de la cafetería",
+        "el anuario pide una foto de cuerpo completo del equipo, pregúntale al coach",
+        "¿ya estuviste en el club de ciencias? cuéntame todo",
+    ],
+)
+def test_benign_mentor_messages_pass(text):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "deliver", verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad threw me against the wall last night",
+        "mi papá me aventó contra la pared",
+    ],
+)
+def test_a_throw_that_is_no_party_is_still_abuse(text):
+    verdict = run(text)
+    assert caught(verdict, "abuse_disclosure"), verdict.as_dict()
