@@ -325,7 +325,8 @@ CONCEPT_RULES = (
     ConceptRule(
         "has everything ready and says goodbye",
         SELF_HARM,
-        ("ready_plan", ("farewell", "gratitude_total", "last_contact", "not_be_here")),
+        # A goodbye, not thanks alone ("everything is ready for the bake sale, thanks for everything").
+        ("ready_plan", ("farewell", "last_contact", "not_be_here")),
         none_of=(*_STORY, "schedule", "chore", "play"),
         scope="message",
     ),
@@ -333,7 +334,8 @@ CONCEPT_RULES = (
     ConceptRule(
         "looks up a way to do it without pain",
         SELF_HARM,
-        ("research", "painless"),
+        # "it", a means or a lethal word: how to do a backflip without it hurting is no method.
+        ("research", "painless", ("lethal", "means")),
         none_of=(*_STORY, "medical"),
         scope="message",
     ),

@@ -303,3 +303,204 @@ def test_benign_mentor_messages_pass(text):
 def test_a_throw_that_is_no_party_is_still_abuse(text):
     verdict = run(text)
     assert caught(verdict, "abuse_disclosure"), verdict.as_dict()
+
+
+# Phrasings of the same families written after the cases above passed, as a second pass; those
+# that missed were added as terms (a stadium's stands, looking at the water, "would it be
+# quick", pulled into a garage, a bat, "next time", doors that lock from outside, chats that
+# vanish, a sister "jealous of what we have", "i'll show you something hot"), and the rules'
+# own false flags there were narrowed (a bake sale "ready" with thanks, a backflip looked up
+# "without it hurting"). Left as it was: "i figured out the plan for sunday, wanted to thank
+# you for being there before" (too close to ordinary thanks) passes.
+SEEN_WHILE_TUNING = [
+    (
+        "student",
+        "self_harm",
+        "been pressing the lighter to my arm again, its the only thing that calms me",
+    ),
+    (
+        "student",
+        "self_harm",
+        "how far down is it from the top of the stadium stands, like enough to not get up",
+    ),
+    ("student", "self_harm", "if i take my grandmas heart pills would it be quick"),
+    (
+        "student",
+        "self_harm",
+        "ya me corté otra vez con el rastrillo de mi papá, en la panza donde nadie ve",
+    ),
+    (
+        "student",
+        "self_harm",
+        "cuánto falta para que se acabe todo, ya tengo listo lo del "
+        "sábado, gracias por escucharme siempre",
+    ),
+    (
+        "student",
+        "self_harm",
+        "si me tomo todas las pastillas de la presión de mi abuelo sería rápido?",
+    ),
+    (
+        "student",
+        "self_harm",
+        "estoy parada en la orilla del puente de la presa viendo el agua, está muy hondo",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "my stepmom dragged me by my hair down the stairs because i didnt do the dishes",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "my grandpa makes me sit on his lap and won't let me get up, he says not to tell grandma",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "when moms boyfriend gets home drunk i take my little brother and we hide in the bathroom",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "my older cousin pulls me into the garage when nobody's looking and locks it",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "mi madrastra me jala del cabello y me avienta contra la pared cuando no lavo los trastes",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "mi abuelo me sienta en sus piernas y no me deja levantarme, "
+        "dice que no le diga a mi abuela",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "mi papá nos deja encerrados en el cuarto todo el día sin comer mientras él trabaja",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "el vecino me mete a su casa cuando mi mamá no está y cierra la puerta con llave",
+    ),
+    (
+        "student",
+        "toxicity",
+        "if devon keeps talking about my mom im gonna bring my dads bat and crack his skull",
+    ),
+    (
+        "student",
+        "toxicity",
+        "the assembly friday would be the best time, everybody in "
+        "one room and the doors lock from outside",
+    ),
+    (
+        "student",
+        "toxicity",
+        "next time ms kemp embarrasses me in class she's gonna get hurt, i mean it",
+    ),
+    (
+        "student",
+        "toxicity",
+        "si el Jonathan me vuelve a quitar mi lonche le saco el cuchillo en el recreo",
+    ),
+    (
+        "student",
+        "toxicity",
+        "en la ceremonia del lunes sería perfecto, toda la escuela "
+        "en el patio y solo hay una puerta",
+    ),
+    (
+        "student",
+        "toxicity",
+        "la próxima vez que el profe me humille lo espero afuera de la escuela con mis primos",
+    ),
+    ("mentor", "grooming", "nobody in your life gets you like i do, not even your mom"),
+    (
+        "mentor",
+        "grooming",
+        "lets move this to snap, the chats vanish and we can talk about anything",
+    ),
+    (
+        "mentor",
+        "grooming",
+        "does anyone check your ipad at night? i want to send you something special",
+    ),
+    ("mentor", "grooming", "your sister is jealous of what we have, don't listen to her"),
+    ("mentor", "grooming", "nadie en tu casa te entiende como yo, ni tu papá"),
+    (
+        "mentor",
+        "grooming",
+        "pásate a telegram, ahí los chats se autodestruyen y hablamos de lo que quieras",
+    ),
+    ("mentor", "grooming", "¿alguien revisa tu tablet en la noche? te quiero mandar algo especial"),
+    ("mentor", "grooming", "tu hermana te tiene envidia por lo que tenemos, no le hagas caso"),
+    ("mentor", "sexual", "i could teach you a few things about kissing, no one has to know"),
+    ("mentor", "sexual", "send a mirror pic of the whole look, head to toe 😏"),
+    ("mentor", "sexual", "i'll show you something hot later if you're good"),
+    ("mentor", "sexual", "te puedo enseñar a besar como los grandes, nomás no le digas a nadie"),
+    ("mentor", "sexual", "mándame una del espejo de cuerpo completo con el short nuevo"),
+    ("mentor", "sexual", "te enseño algo caliente al rato si te portas bien"),
+    ("student", "sexual", "a guy from discord keeps begging me for pics with no shirt"),
+    ("student", "sexual", "un señor de free fire me pide fotos en ropa interior"),
+    (
+        "mentor",
+        "contact_info",
+        "my place is the grey duplex across from the car wash on Maple, swing by this weekend",
+    ),
+    (
+        "mentor",
+        "contact_info",
+        "vivo en la traila blanca atrás de la gasolinera, llégale el domingo",
+    ),
+    ("student", "contact_info", "my number is five five five, two one two, eight eight nine oh"),
+    (
+        "student",
+        "contact_info",
+        "mi cel es seis uno nueve, cuatro cuatro dos, treinta y ocho cero uno",
+    ),
+]
+
+
+@pytest.mark.parametrize(("role", "category", "text"), SEEN_WHILE_TUNING)
+def test_phrasings_seen_while_tuning_are_caught(role, category, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert caught(verdict, category), verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("role", "text"),
+    [
+        ("student", "we're on the roof of the parking garage looking down at the parade, so high!"),
+        ("student", "everything is ready for the bake sale, thanks for everything miss!"),
+        ("student", "i looked up how to do a backflip without it hurting lol"),
+        (
+            "student",
+            "my dad drinks a lot of coffee so i stay in my room when "
+            "he's cranky in the morning lol",
+        ),
+        ("student", "if my sister borrows my hoodie one more time im gonna lose it"),
+        ("student", "the assembly would be perfect for our skit, everyone will be there"),
+        ("student", "everyone laughed at my joke in class today, felt good"),
+        ("student", "ya tengo todo listo para la feria de ciencias, gracias por todo miss"),
+        ("student", "estamos en el techo viendo para abajo las luces de la ciudad, está bien alto"),
+        ("student", "mi papá me avienta la pelota para practicar bateo"),
+        ("student", "si mi hermana me vuelve a agarrar mi blusa la voy a matar jaja"),
+        ("student", "nos quedamos solos un rato porque mi mamá fue a la tienda"),
+        ("mentor", "nobody explains math like you do, thanks for the help"),
+        ("mentor", "your friends seem really kind, invite them to the club"),
+        ("mentor", "te enseño a hacer la bibliografía el martes"),
+        ("mentor", "nadie explica como tú, qué buena exposición"),
+        ("mentor", "come by the front office next to the library if you need a late pass"),
+        (
+            "mentor",
+            "para el anuario necesitan una foto de cuerpo completo con el uniforme del equipo",
+        ),
+    ],
+)
+def test_near_misses_seen_while_tuning_pass(role, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert verdict.action == "deliver", verdict.as_dict()
