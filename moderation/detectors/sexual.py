@@ -192,6 +192,44 @@ CONCEPT_RULES = (
         none_of=("literature",),
         scope="message",
     ),
+    # Emoji are tokens of the concept analysis: an adult's eggplant or peach at the reader, or
+    # a smirk beside a compliment, a photo, an age or an offer.
+    ConceptRule(
+        "sexual emoji aimed at a student",
+        CATEGORY,
+        (
+            "lewd_emoji",
+            ("you", "photo", "send_request", "offer_send", "sexy_word", "looks_good", "beauty"),
+        ),
+        none_of=("literature", "food"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "innuendo by a smirk",
+        CATEGORY,
+        (
+            "smirk",
+            (
+                "looks_good",
+                "beauty",
+                "body_compliment",
+                "wearing",
+                "photo",
+                "in_bed",
+                "age_frame",
+                "romance",
+                "teach_you",
+                "offer_send",
+                "kiss_you",
+            ),
+        ),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
 )
 
 

@@ -504,3 +504,37 @@ def test_phrasings_seen_while_tuning_are_caught(role, category, text):
 def test_near_misses_seen_while_tuning_pass(role, text):
     verdict = run(text, MENTOR if role == "mentor" else STUDENT)
     assert verdict.action == "deliver", verdict.as_dict()
+
+
+# Emoji are tokens of the concept analysis (moderation/lexicon.py): innuendo carried by an
+# emoji beside innocent words, from an adult.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you looked really good in class today 😏",
+        "te veías bien bonita hoy 😏",
+        "send me one more pic 🍆💦",
+        "cuando cumplas 18 te invito a cenar 😈",
+        "mándame otra foto tuya 🥵",
+        "u up? 🍑",
+    ],
+)
+def test_innuendo_by_emoji_from_an_adult_is_held(text):
+    verdict = run(text, MENTOR)
+    assert caught(verdict, "sexual"), verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you did great on the test 😉",
+        "great job 😏 told you you'd ace it",
+        "we made eggplant parm 🍆 for the club dinner, you should try the recipe",
+        "cuando cumplas 18 ya puedes votar 😉",
+        "qué buena foto del equipo 🙌",
+        "send me the photo of your science project 😏",
+    ],
+)
+def test_emoji_beside_ordinary_words_pass(text):
+    verdict = run(text, MENTOR)
+    assert verdict.action == "deliver", verdict.as_dict()
