@@ -393,6 +393,7 @@ CONCEPT_RULES = (
                 "fear",
                 "nobody_around",
                 "undressed",
+                "not_believed",
             ),
             ("abuser_adult", "abuser_peer"),
         ),

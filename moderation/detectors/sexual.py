@@ -171,7 +171,8 @@ CONCEPT_RULES = (
     ConceptRule(
         "asks a student for a photo of the whole body",
         CATEGORY,
-        ("photo", "full_body"),
+        # Clothes worn or how they look: a full-length photo of a poster is no request.
+        ("photo", "full_body", ("garment", "looks_good", "on_you", "just_for_me", "wearing")),
         none_of=("literature",),
         scope="message",
         adult_sender=True,

@@ -538,3 +538,147 @@ def test_innuendo_by_emoji_from_an_adult_is_held(text):
 def test_emoji_beside_ordinary_words_pass(text):
     verdict = run(text, MENTOR)
     assert verdict.action == "deliver", verdict.as_dict()
+
+
+# A third pass, written after the second passed: it found 4/14 English and 11/14 Spanish of
+# these before the terms they name were added (a parking deck's highest floor, "a long way",
+# "don't wake up", held down on a couch, dragged into a shed with "nobody would believe me",
+# locking ourselves in, "only cereal left", a face pushed into a sink, "un fierrazo", "get each
+# other in a way your parents never will", chats that delete themselves, a full-length selfie
+# in a skirt, photos "sin blusa" or he leaves), and flagged one of its near-misses (two big
+# doors at a stadium); two more were flagged after (tickling, a work trip). Left as it was:
+# "senior sunrise would be perfect, everyone on the football field and only one gate" passes
+# (the football field reads as a game).
+THIRD_PASS = [
+    (
+        "student",
+        "self_harm",
+        "dug the blade out of my sharpener again and used it on my "
+        "hips, wearing a hoodie so no one sees",
+    ),
+    (
+        "student",
+        "self_harm",
+        "whats the highest floor of the hospital parking deck, asking so i dont survive it",
+    ),
+    ("student", "self_harm", "im up on the water tower rn looking down and its a long way"),
+    (
+        "student",
+        "self_harm",
+        "googled how many of my sleeping meds it takes so i just dont wake up",
+    ),
+    (
+        "student",
+        "self_harm",
+        "otra vez me rayé las piernas con la navaja del sacapuntas, "
+        "uso shorts largos pa que no vean",
+    ),
+    (
+        "student",
+        "self_harm",
+        "ando en el último piso del estacionamiento del mall asomándome, está altísimo",
+    ),
+    (
+        "student",
+        "self_harm",
+        "investigué cuántas pastillas de mi mamá se necesitan para ya no despertar",
+    ),
+    (
+        "student",
+        "self_harm",
+        "ya está todo listo para esta noche, solo quería despedirme de ti miss",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "my aunts husband holds me down on the couch when everyone is asleep",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "my stepbrother drags me into the shed and says nobody would believe me",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "when my dad starts drinking me and my sisters lock ourselves in the bedroom",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "mom left friday with her boyfriend and we only have cereal left",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "el esposo de mi tía me jala al cuarto de atrás cuando todos se duermen",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "mi padrastro me hundió la cara en el lavabo porque le contesté feo",
+    ),
+    (
+        "student",
+        "abuse_disclosure",
+        "cuando mi apá llega bien tomado nos escondemos en el baño mis hermanos y yo",
+    ),
+    ("student", "abuse_disclosure", "mi mamá se fue desde el jueves y ya no hay nada en el refri"),
+    (
+        "student",
+        "toxicity",
+        "if ethan keeps running his mouth im bringing my cousins strap to school and hes finished",
+    ),
+    (
+        "student",
+        "toxicity",
+        "si el de tercero me vuelve a empujar le meto un fierrazo en la cabeza",
+    ),
+    (
+        "student",
+        "toxicity",
+        "el festival del día de las madres sería el momento "
+        "perfecto, todos en el gimnasio y nadie podría salir",
+    ),
+    ("mentor", "grooming", "you and me get each other in a way your parents never will"),
+    ("mentor", "grooming", "download signal, the messages delete themselves and nobody can check"),
+    ("mentor", "grooming", "tus amigas nomás te usan, yo soy el único que te cuida de verdad"),
+    ("mentor", "grooming", "bájate telegram, ahí los mensajes se borran y nadie revisa"),
+    ("mentor", "sexual", "let me show you how grown ups kiss when we meet up"),
+    ("mentor", "sexual", "take a full length mirror selfie for me in that skirt"),
+    ("mentor", "sexual", "te voy a enseñar a besar como adulto cuando nos veamos"),
+    ("student", "sexual", "mi novio me dijo que si no le mando fotos sin blusa me va a dejar"),
+]
+
+
+@pytest.mark.parametrize(("role", "category", "text"), THIRD_PASS)
+def test_third_pass_phrasings_are_caught(role, category, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert caught(verdict, category), verdict.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("role", "text"),
+    [
+        ("student", "im dying to jump in the pool, so high dive here i come lol"),
+        ("student", "my dad holds me down and tickles me till i cry laughing lol"),
+        (
+            "student",
+            "we lock ourselves in my room to play minecraft when my dad "
+            "is drinking with his friends lol",
+        ),
+        ("student", "mom left friday for a work trip, grandma is staying with us"),
+        ("student", "si el profe me vuelve a regañar me voy a poner a llorar jaja"),
+        (
+            "student",
+            "la graduación sería perfecta en el estadio, hay dos puertas grandes para entrar",
+        ),
+        ("student", "estoy en el mirador viendo para abajo la ciudad, está altísimo y bien bonito"),
+        ("mentor", "take a full length photo of your poster for the contest"),
+        ("mentor", "nadie cocina como mi abuela, te lo juro"),
+        ("mentor", "signal is a good app for privacy, your parents can help you set it up"),
+    ],
+)
+def test_third_pass_near_misses_pass(role, text):
+    verdict = run(text, MENTOR if role == "mentor" else STUDENT)
+    assert verdict.action == "deliver", verdict.as_dict()
