@@ -47,10 +47,11 @@ from .normalize import Normalized, normalize
 
 DEFAULT_DIR = Path(__file__).parent / "lexicons"
 # Bumped when the meaning of the concept rules in the detectors changes.
-RULES_VERSION = "rules-5"
+RULES_VERSION = "rules-7"
 
-# Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's").
-_TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?")
+# Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's"),
+# and each emoji as a token of its own: a smirk or an eggplant carries innuendo the words do not.
+_TOKEN = re.compile(r"[a-z0-9]+(?:'(?!s\b)[a-z]+)?|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 # Shorter words are not lemmatised: their lemmas cross languages ("la" -> "el", "his" -> "he").
 MIN_LEMMA_LENGTH = 4
 _CLAUSE_END = re.compile(r"[.!?;\n]+")

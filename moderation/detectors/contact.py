@@ -384,13 +384,28 @@ CONCEPT_RULES = (
         none_of=_NOT_PERSONAL,
         window=2,
     ),
-    ConceptRule("moves the conversation to another app", CATEGORY, ("app", "talk_verb"), window=5),
+    ConceptRule(
+        "moves the conversation to another app",
+        CATEGORY,
+        ("app", "talk_verb"),
+        # "Be careful on snapchat, messages disappear": online-safety caution.
+        none_of=("caution",),
+        window=5,
+    ),
     ConceptRule("asks where the other person lives", CATEGORY, ("where_live",)),
     ConceptRule("gives a home by landmarks", CATEGORY, ("live_self", "landmark"), window=8),
     ConceptRule("gives a home street", CATEGORY, ("live_self", "street"), window=6),
     # "¿Tienes Telegram? Búscame como profe_tono": an app, then how to be found on it.
     ConceptRule(
         "gives a handle on another app", CATEGORY, ("app", "find_me"), scope="message", window=8
+    ),
+    # A home described by a landmark or street, with an invitation to come ("stop by").
+    ConceptRule(
+        "invites someone to a home given by landmarks",
+        CATEGORY,
+        ("visit_invite", ("landmark", "street"), ("dwelling", "live_self")),
+        none_of=_NOT_PERSONAL,
+        scope="message",
     ),
 )
 

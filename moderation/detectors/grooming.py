@@ -483,7 +483,7 @@ CONCEPT_RULES = (
         "moves the talk away from a watched channel",
         CATEGORY,
         ("watched", ("elsewhere_channel", "app", "private_place")),
-        none_of=(*_STORY, "help_resource"),
+        none_of=(*_STORY, "help_resource", "caution"),
         scope="message",
         adult_sender=True,
         negatable=False,
@@ -557,6 +557,43 @@ CONCEPT_RULES = (
         scope="message",
         adult_sender=True,
         negatable=False,
+    ),
+    # Round 8's families (docs/moderation.md, "r8").
+    # An app where nothing is kept, or where talk is "more comfortable" (not safety advice).
+    ConceptRule(
+        "moves the talk to a channel where nothing is kept",
+        CATEGORY,
+        (("app", "elsewhere_channel"), ("ephemeral", "private_place")),
+        none_of=(*_STORY, "caution", "help_resource"),
+        scope="message",
+        adult_sender=True,
+    ),
+    # "Nobody gets me the way you do", "nadie te quiere como yo": no denial, a claim of a bond.
+    ConceptRule(
+        "claims nobody understands or loves like they do",
+        CATEGORY,
+        ("nobody_else", "bond_verb", "like_us"),
+        none_of=_STORY,
+        window=6,
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "runs down the student's people",
+        CATEGORY,
+        ("your_people", "disparage"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+    ),
+    # Whether the student's phone is checked, asked so as to send things.
+    ConceptRule(
+        "asks about monitoring so as to send things unseen",
+        CATEGORY,
+        ("check_verb", "device", "send_unseen"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
     ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation

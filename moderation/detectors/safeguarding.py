@@ -360,6 +360,49 @@ CONCEPT_RULES = (
         none_of=(*_STORY, "incidental"),
         scope="message",
     ),
+    # Round 8's families (docs/moderation.md, "r8").
+    # A sharp means taken up again on a part of the body, or where nobody looks.
+    ConceptRule(
+        "self-harm with a sharp means on the body",
+        SELF_HARM,
+        ("sharp_means", "sh_body", ("again", "relapse", "use_again", "hide_cue")),
+        none_of=(*_STORY, "incidental"),
+        scope="message",
+    ),
+    # How high a place is, asked with what it would take or whether one would survive.
+    ConceptRule(
+        "asks how high a place is, as a way out",
+        SELF_HARM,
+        ("height_question", "height_means", ("survive", "method_purpose", "lethal")),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
+    # At a height now, looking down at the drop (not at a view, fireworks or a parade).
+    ConceptRule(
+        "looks down from a height",
+        SELF_HARM,
+        ("height_means", "look_down", "drop"),
+        none_of=(*_STORY, "play", "view_ok"),
+        scope="message",
+    ),
+    # Everything ready for a day, and a goodbye.
+    ConceptRule(
+        "has everything ready and says goodbye",
+        SELF_HARM,
+        # A goodbye, not thanks alone ("everything is ready for the bake sale, thanks for everything").
+        ("ready_plan", ("farewell", "last_contact", "not_be_here")),
+        none_of=(*_STORY, "schedule", "chore", "play"),
+        scope="message",
+    ),
+    # A method looked up so that it would not hurt (not a shot or a piercing).
+    ConceptRule(
+        "looks up a way to do it without pain",
+        SELF_HARM,
+        # "it", a means or a lethal word: how to do a backflip without it hurting is no method.
+        ("research", "painless", ("lethal", "means")),
+        none_of=(*_STORY, "medical"),
+        scope="message",
+    ),
     ConceptRule(
         "says they will not be here",
         SELF_HARM,
@@ -414,6 +457,7 @@ CONCEPT_RULES = (
                 "fear",
                 "nobody_around",
                 "undressed",
+                "not_believed",
             ),
             ("abuser_adult", "abuser_peer"),
         ),
@@ -544,6 +588,17 @@ CONCEPT_RULES = (
         "left alone by a caregiver",
         ABUSE,
         ("abandoned", ("no_food", "abuser_adult")),
+        # A night out, the movies or an hour at the store is no abandonment.
+        none_of=("short_outing",),
+        scope="message",
+    ),
+    # Round 8's families (docs/moderation.md, "r8").
+    # The child hides from a caregiver who drinks or frightens them.
+    ConceptRule(
+        "hides from someone at home who drinks or frightens them",
+        ABUSE,
+        ("hide_self", ("intoxicated", "fear", "drinks"), "abuser_adult"),
+        none_of=(*_STORY, "play", "laughter"),
         scope="message",
     ),
 )

@@ -4,6 +4,7 @@ from an adult to a student they are also grooming (the policy adds that category
 
 from __future__ import annotations
 
+from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 from .concepts import ConceptRule, apply_concept_rules
@@ -243,7 +244,89 @@ CONCEPT_RULES = (
         none_of=("literature",),
         adult_sender=False,
     ),
+    # Round 8's families (docs/moderation.md, "r8").
+    ConceptRule(
+        "offers to teach a student kissing or more",
+        CATEGORY,
+        ("teach_you", "intimate_act"),
+        none_of=("literature",),
+        window=6,
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks a student for a photo of the whole body",
+        CATEGORY,
+        # Clothes worn or how they look: a full-length photo of a poster is no request.
+        ("photo", "full_body", ("garment", "looks_good", "on_you", "just_for_me", "wearing")),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "offers to send a student something sexual",
+        CATEGORY,
+        ("offer_send", "sexy_word"),
+        none_of=("literature", "food"),
+        window=6,
+        adult_sender=True,
+    ),
+    # A student asked for nude pictures, or asking how to send them unrecognised.
+    ConceptRule(
+        "someone asks for nude pictures",
+        CATEGORY,
+        ("nudes", ("wants_sent", "hide_face")),
+        none_of=("literature",),
+        scope="message",
+    ),
+    # Emoji are tokens of the concept analysis: an adult's eggplant or peach at the reader, or
+    # a smirk beside a compliment, a photo, an age or an offer.
+    ConceptRule(
+        "sexual emoji aimed at a student",
+        CATEGORY,
+        (
+            "lewd_emoji",
+            ("you", "photo", "send_request", "offer_send", "sexy_word", "looks_good", "beauty"),
+        ),
+        none_of=("literature", "food"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "innuendo by a smirk",
+        CATEGORY,
+        (
+            "smirk",
+            (
+                "looks_good",
+                "beauty",
+                "body_compliment",
+                "wearing",
+                "photo",
+                "in_bed",
+                "age_frame",
+                "romance",
+                "teach_you",
+                "offer_send",
+                "kiss_you",
+            ),
+        ),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
 )
+
+
+def _lesson_warning(a: Analysis) -> bool:
+    """A lesson's warning ("our health class said never to send nudes"): a class or a story, a
+    negation, and no request to send anything."""
+    return (
+        a.has("literature")
+        and a.has("negation")
+        and not (a.has("send_request") or a.has("wants_sent") or a.has("not_a_story"))
+    )
 
 
 class SexualContentDetector(Detector):
@@ -251,6 +334,8 @@ class SexualContentDetector(Detector):
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         found = apply_rules(self.name, RULES, text, context)
+        if found and _lesson_warning(analyse(text, self.lexicon)):
+            found = []
         if not found:
             found = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         return found or find_disguised(

@@ -236,6 +236,40 @@ CONCEPT_RULES = (
         action="hold",
         kind="threat",
     ),
+    # Round 8's families (docs/moderation.md, "r8"): a weapon or an attack promised to whoever
+    # provokes again ("if he says one more thing", "si me vuelve a decir algo").
+    ConceptRule(
+        "threatens someone with a weapon if provoked",
+        CATEGORY,
+        ("weapon", "provoked", ("bring", "intent", "retribution", "violence_act")),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+        action="hold",
+    ),
+    ConceptRule(
+        "threatens to hurt someone if provoked",
+        CATEGORY,
+        ("violence_act", "provoked", ("intent", "retribution", "people_target", "staff_target")),
+        # "if my brother takes my charger one more time i'll kill him" is family hyperbole.
+        none_of=(*_NOT_REAL, "family_target"),
+        scope="message",
+        score=0.95,
+        priority="urgent",
+        action="hold",
+    ),
+    # A gathering at school weighed as the right moment, with no way out.
+    ConceptRule(
+        "weighs a crowd at school with no way out as a target",
+        CATEGORY,
+        ("ideal", "trapped_crowd", ("crowd_event", "school")),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.95,
+        priority="urgent",
+        action="hold",
+    ),
     ConceptRule(
         "warns others away from school",
         CATEGORY,
@@ -326,6 +360,15 @@ CONCEPT_RULES = (
         window=5,
         score=0.9,
         priority="high",
+    ),
+    # Someone degraded while others are made to laugh at them ("the whole table moos").
+    ConceptRule(
+        "degrades someone while others laugh",
+        CATEGORY,
+        ("insult", "mock_together"),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
     ),
     ConceptRule(
         "organises mockery of someone",
