@@ -1,0 +1,60 @@
+"""The learned detector: a linear classifier trained on the reviewable examples in
+moderation/training/ (moderation.learned), beside the rules. A cheap rules-stage detector (it runs
+with `--no-ml`); it only reports a category whose probability reaches the threshold that
+cross-validation chose for it. A threat of violence is reported as toxicity, held and urgent,
+like the rules' threats; self-harm and abuse are urgent by the policy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import learned
+from ..normalize import Normalized
+from .base import Context, Detector, Finding
+
+
+class LearnedDetector(Detector):
+    name = "learned"
+
+    def __init__(self, *, cache_dir: str = "", **options) -> None:
+        super().__init__(**options)
+        self.cache_dir = cache_dir
+        # A model given directly (evaluation, tests); otherwise the cached one.
+        self.given: learned.Model | None = None
+
+    @property
+    def model(self) -> learned.Model:
+        if self.given is not None:
+            return self.given
+        cache = self.cache_dir or str(learned.cache_dir())
+        return learned.get_model(cache, self.lexicon)
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        return self.detect_batch([text], [context])[0]
+
+    def detect_batch(
+        self, texts: Sequence[Normalized], contexts: Sequence[Context]
+    ) -> list[list[Finding]]:
+        results = []
+        for predictions in learned.predict(self.model, texts, self.lexicon):
+            findings = []
+            for p in predictions:
+                threat = p.label == "threat"
+                weighing = ", ".join(f"“{f}”" for f in p.features) or "its character n-grams"
+                findings.append(
+                    Finding(
+                        detector=self.name,
+                        category="toxicity" if threat else p.label,
+                        reason=(
+                            f"learned classifier: {'threat of violence' if threat else p.label} "
+                            f"with probability {p.probability:.2f} (threshold {p.threshold:.2f}); "
+                            f"weighing most: {weighing}"
+                        ),
+                        score=p.probability,
+                        action="hold" if threat else None,
+                        priority="urgent" if threat else None,
+                        details={"learned_label": p.label},
+                    )
+                )
+            results.append(findings)
+        return results
