@@ -15,10 +15,12 @@ from .base import Context, Detector, Finding
 
 class LearnedDetector(Detector):
     name = "learned"
+    supplementary = True
 
     def __init__(self, *, cache_dir: str = "", **options) -> None:
         super().__init__(**options)
-        self.cache_dir = cache_dir
+        # Read once, when the pipeline is built (detectors read no settings per message).
+        self.cache_dir = cache_dir or str(learned.cache_dir())
         # A model given directly (evaluation, tests); otherwise the cached one.
         self.given: learned.Model | None = None
 
@@ -26,8 +28,7 @@ class LearnedDetector(Detector):
     def model(self) -> learned.Model:
         if self.given is not None:
             return self.given
-        cache = self.cache_dir or str(learned.cache_dir())
-        return learned.get_model(cache, self.lexicon)
+        return learned.get_model(self.cache_dir, self.lexicon)
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
         return self.detect_batch([text], [context])[0]

@@ -7,7 +7,8 @@ text from the repository's labelled cases.
 
 `--collect` gathers the labelled cases of tests/moderation (cases.jsonl and the frozen rounds that
 were tuned on) and the turns of testkit.benign_conversations (as "none"). The evaluation files,
-the held-out halves and round 8, are never read (moderation.learned.EVALUATION_FILES).
+the held-out halves and round 8 (moderation.learned.is_evaluation_file), are read only to leave out
+a sentence that is in one of them too.
 """
 
 import json
@@ -53,12 +54,20 @@ class Command(BaseCommand):
 
         here = Path(settings.BASE_DIR) / "tests" / "moderation"
         paths = [here / "cases.jsonl", *sorted((here / "rounds").glob("*.jsonl"))]
+        # A sentence that is also in an evaluation file is left out (a few were written twice).
+        held = {
+            json.loads(line)["text"].casefold()
+            for path in paths
+            if learned.is_evaluation_file(path.name)
+            for line in path.read_text().splitlines()
+            if line.strip()
+        }
         rows = []
         for path in paths:
             if learned.is_evaluation_file(path.name):
                 continue
             for line in path.read_text().splitlines():
-                if line.strip():
+                if line.strip() and json.loads(line)["text"].casefold() not in held:
                     case = json.loads(line)
                     rows.append(
                         {
