@@ -116,7 +116,9 @@ def conversation_oof() -> tuple[int, int]:
     flagged = total = 0
     for fold in range(5):
         held = {2 * fold, 2 * fold + 1}
-        held_texts = {t for n, (_, turns) in enumerate(CONVERSATIONS) if n in held for _, t in turns}
+        held_texts = {
+            t for n, (_, turns) in enumerate(CONVERSATIONS) if n in held for _, t in turns
+        }
         model = learned.train([e for e in examples if e.text not in held_texts], lexicon)
         texts = [normalize(t) for t in sorted(held_texts)]
         predictions = learned.predict(model, texts, lexicon)
@@ -154,7 +156,13 @@ def main() -> None:
                 print("   added ff:", sorted(set(b["flagged"]) - set(a["flagged"])))
                 print("   still missed:", b["missed"])
     for lang in ("en", "es"):
-        print(row(f"evaluation files combined {lang}", combined[(lang, "rules")], combined[(lang, "learned")]))
+        print(
+            row(
+                f"evaluation files combined {lang}",
+                combined[(lang, "rules")],
+                combined[(lang, "learned")],
+            )
+        )
     for name in ("moderation-dev.jsonl", "moderation-dev-es.jsonl"):
         path = SHARED / "corpus" / name
         if path.is_file():
@@ -179,7 +187,13 @@ def main() -> None:
         from bench.davidson_eval import clean
 
         cases = [{"text": clean(t), "sender_role": "student", "expect": "deliver"} for t in tweets]
-        print(row(f"Davidson neither (sample of {len(tweets)})", score(plain, cases), score(both, cases)))
+        print(
+            row(
+                f"Davidson neither (sample of {len(tweets)})",
+                score(plain, cases),
+                score(both, cases),
+            )
+        )
     # Cost per message, one message at a time, every message different (the per-text caches
     # never help): the rules pipeline, and the rules with the learned detector.
     sample = [c["text"] for p in sorted(ROUNDS.glob("*.jsonl")) for c in load(p)][:800]

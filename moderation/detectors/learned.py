@@ -2,15 +2,24 @@
 moderation/training/ (moderation.learned), beside the rules. A cheap rules-stage detector (it runs
 with `--no-ml`); it only reports a category whose probability reaches the threshold that
 cross-validation chose for it. A threat of violence is reported as toxicity, held and urgent,
-like the rules' threats; self-harm and abuse are urgent by the policy."""
+like the rules' threats; self-harm and abuse are urgent by the policy.
+
+A message that carries one of the conversation-level weak signals (moderation.conversation_signals:
+a schedule question, "is anyone else reading this?", age talk, a gift, moving to another app) is
+left to the conversation's risk for grooming and contact details: such a move is delivered by
+itself and means something only together with others, so the model's reading of it as grooming is
+not a finding of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .. import learned
+from .. import conversation_signals, learned
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
+
+# Categories a weak conversation signal in the message leaves to the conversation's risk.
+WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
 
 class LearnedDetector(Detector):
@@ -37,8 +46,15 @@ class LearnedDetector(Detector):
         self, texts: Sequence[Normalized], contexts: Sequence[Context]
     ) -> list[list[Finding]]:
         results = []
-        for predictions in learned.predict(self.model, texts, self.lexicon):
+        tables = list(self.lexicon.signal_tables.values())
+        for text, predictions in zip(
+            texts, learned.predict(self.model, texts, self.lexicon), strict=True
+        ):
             findings = []
+            if any(p.label in WEAK_MOVE_CATEGORIES for p in predictions) and (
+                conversation_signals.extract_with(text.original, tables)
+            ):
+                predictions = [p for p in predictions if p.label not in WEAK_MOVE_CATEGORIES]
             for p in predictions:
                 threat = p.label == "threat"
                 weighing = ", ".join(f"“{f}”" for f in p.features) or "its character n-grams"

@@ -32,7 +32,10 @@ UNSEEN = [
      "abuse_disclosure", "urgent"),
     ("ya no aguanto, esta noche me tomo todas las pastillas y me despido", STUDENT,
      "self_harm", "urgent"),
+    ("i already picked out which bridge, friday after school", STUDENT, "self_harm", "urgent"),
 ]  # fmt: skip
+# Of those, the ones the rules alone miss (the learned detector is what finds them).
+RULES_MISS = [UNSEEN[1][0], UNSEEN[3][0], UNSEEN[4][0]]
 ORDINARY = [
     ("did you finish the lab report for chemistry? due friday", MENTOR),
     ("we won 2-0 and i had an assist!!", STUDENT),
@@ -63,8 +66,20 @@ def test_the_evaluation_files_are_never_training_text():
     evaluation = [p for p in rounds.glob("*.jsonl") if learned.is_evaluation_file(p.name)]
     assert len(evaluation) == 8
     seen = _training_texts()
-    texts = {json.loads(x)["text"].casefold() for p in evaluation for x in p.read_text().splitlines() if x.strip()}
+    texts = {
+        json.loads(x)["text"].casefold()
+        for p in evaluation
+        for x in p.read_text().splitlines()
+        if x.strip()
+    }
     assert not texts & seen
+
+
+def test_the_rules_alone_miss_some_of_them(pipelines):
+    rules, _ = pipelines
+    assert [rules.run(t, STUDENT, include_model=False).action for t in RULES_MISS] == [
+        "deliver"
+    ] * 3
 
 
 @pytest.mark.parametrize(("text", "context", "category", "priority"), UNSEEN)
@@ -75,16 +90,20 @@ def test_learned_detector_finds_unseen_phrasings(pipelines, text, context, categ
     assert verdict.priority == priority
     mine = [r for r in verdict.reasons if r["detector"] == "learned"]
     # Where the rules found the category too, the learned finding is not repeated.
-    if mine:
+    if text in RULES_MISS:
         assert mine[0]["category"] == category
-        assert "learned classifier" in mine[0]["reason"] and "probability" in mine[0]["reason"]
+        assert "learned classifier" in mine[0]["reason"]
+        assert "probability" in mine[0]["reason"]
 
 
 def test_a_threat_is_held_and_urgent():
     detector = LearnedDetector()
-    found = detector.detect(normalize("im bringing my cousins gun to school on monday, stay home"), STUDENT)
+    found = detector.detect(
+        normalize("im bringing my cousins gun to school on monday, stay home"), STUDENT
+    )
     threat = [f for f in found if f.details.get("learned_label") == "threat"]
-    assert threat and threat[0].category == "toxicity"
+    assert threat
+    assert threat[0].category == "toxicity"
     assert (threat[0].action, threat[0].priority) == ("hold", "urgent")
 
 
@@ -130,16 +149,20 @@ def test_model_is_cached_by_training_data_and_retrained_when_it_changes(tmp_path
     first, seconds = learned.train_or_load(cache_dir=cache, directory=data)
     assert seconds > 0
     again, seconds = learned.train_or_load(cache_dir=cache, directory=data)
-    assert seconds == 0.0 and again.key == first.key
+    assert seconds == 0.0
+    assert again.key == first.key
     assert again.thresholds == first.thresholds
     _, seconds = learned.train_or_load(cache_dir=cache, directory=data, force=True)
     assert seconds > 0
     with (data / "small.jsonl").open("a") as f:
         f.write(json.dumps({"text": "a new ordinary line about homework", "label": "none"}) + "\n")
     changed, seconds = learned.train_or_load(cache_dir=cache, directory=data)
-    assert seconds > 0 and changed.key != first.key
+    assert seconds > 0
+    assert changed.key != first.key
     # The model of the old data is gone from the cache.
-    assert [p.name for p in cache.glob("learned-*.pickle")] == [f"learned-{changed.key[:24]}.pickle"]
+    assert [p.name for p in cache.glob("learned-*.pickle")] == [
+        f"learned-{changed.key[:24]}.pickle"
+    ]
 
 
 def test_training_is_deterministic(tmp_path):
@@ -162,9 +185,18 @@ def test_the_setting_switches_the_detector(value, expected):
         "import django; django.setup(); from django.conf import settings; "
         "print(any('learned' in e['NAME'] for e in settings.MODERATION['DETECTORS']))"
     )
-    env = {**os.environ, "MODERATION_LEARNED_DETECTOR": value, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "MODERATION_LEARNED_DETECTOR": value,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     out = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == str(expected)
 
@@ -179,11 +211,13 @@ def test_moderate_no_ml_runs_the_learned_detector(settings):
     settings.MODERATION = {**settings.MODERATION, "DETECTORS": [*RULES, LEARNED]}
     _cached.cache_clear()
     stdin, stdout = sys.stdin, io.StringIO()
-    sys.stdin = io.StringIO(json.dumps({"text": UNSEEN[2][0], "sender_role": "student"}) + "\n")
+    sys.stdin = io.StringIO(json.dumps({"text": RULES_MISS[0], "sender_role": "student"}) + "\n")
     try:
         call_command("moderate", "--jsonl", "--no-ml", stdout=stdout)
     finally:
         sys.stdin = stdin
         _cached.cache_clear()
     verdict = json.loads(stdout.getvalue())
-    assert "abuse_disclosure" in verdict["categories"] and verdict["priority"] == "urgent"
+    assert "self_harm" in verdict["categories"]
+    assert verdict["priority"] == "urgent"
+    assert [r["detector"] for r in verdict["reasons"]] == ["learned"]
