@@ -11,9 +11,9 @@ Classes are "none", the six categories, and "threat" (violence threatened agains
 the detector reports as toxicity held at urgent, like the rules' threats.
 
 Per category, a threshold on the class probability is chosen by five-fold cross-validation on the
-training data only: the lowest (never under `MIN_THRESHOLD`) at which the out-of-fold predictions
-add at most `NONE_BUDGET` of the "none" examples as false flags and are right at least
-`MIN_PRECISION` of the time. A class no threshold satisfies is never reported.
+training data only: the lowest (never under `MIN_THRESHOLD`, a high probability) at which the
+out-of-fold predictions add at most `NONE_BUDGET` of the "none" examples as false flags and are
+right at least `MIN_PRECISION` of the time. A class no threshold satisfies is never reported.
 
 Training takes seconds, so the model is not in git: it is trained when first needed and pickled
 into a cache folder under a key made of the training files' bytes, the feature code's version and
@@ -69,7 +69,7 @@ LABELS = (
 REPORTED = frozenset(LABELS) - {"none", "toxicity"}
 # The evaluation files of tests/moderation/rounds: never training text.
 EVALUATION_MARKERS = ("-r8-", "heldout", "holdout")
-MIN_THRESHOLD = 0.5
+MIN_THRESHOLD = 0.7
 NONE_BUDGET = 0.003
 MIN_PRECISION = 0.9
 C = 10.0

@@ -82,7 +82,7 @@ class Pipeline:
             except Exception:
                 results = self._one_by_one(detector, norms, contexts, failures)
             for i, found in enumerate(results):
-                (extra if detector.supplementary else findings)[i].extend(found)
+                (extra if getattr(detector, "supplementary", False) else findings)[i].extend(found)
             if detector.uses_model:
                 scorer_name = getattr(detector, "scorer_name", "") or detector.name
         for i, found in enumerate(extra):

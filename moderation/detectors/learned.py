@@ -15,9 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import conversation_signals, learned
+from .. import lexicon as lexicon_module
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 
+# The rules' frames that stand a threat down (a book or a drill, a game, an idiom, a surprise
+# party): a threat the model reads in such a message is left to the rules.
+THREAT_FRAMES = ("literature", "play", "idiom", "surprise")
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -47,14 +51,21 @@ class LearnedDetector(Detector):
     ) -> list[list[Finding]]:
         results = []
         tables = list(self.lexicon.signal_tables.values())
-        for text, predictions in zip(
-            texts, learned.predict(self.model, texts, self.lexicon), strict=True
+        for text, context, predictions in zip(
+            texts, contexts, learned.predict(self.model, texts, self.lexicon), strict=True
         ):
             findings = []
             if any(p.label in WEAK_MOVE_CATEGORIES for p in predictions) and (
                 conversation_signals.extract_with(text.original, tables)
             ):
                 predictions = [p for p in predictions if p.label not in WEAK_MOVE_CATEGORIES]
+            if not context.adult_sender:
+                # Grooming is an adult's (or an older mentor's) conduct, as in the rules.
+                predictions = [p for p in predictions if p.label != "grooming"]
+            if any(p.label == "threat" for p in predictions):
+                present = lexicon_module.analyse(text, self.lexicon).present
+                if any(frame in present for frame in THREAT_FRAMES):
+                    predictions = [p for p in predictions if p.label != "threat"]
             for p in predictions:
                 threat = p.label == "threat"
                 weighing = ", ".join(f"“{f}”" for f in p.features) or "its character n-grams"
