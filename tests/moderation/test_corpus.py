@@ -41,13 +41,12 @@ ROUNDS = {
     "2026-12-02-r7-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     "2026-12-02-r7-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     # Held out of round 7's changes (docs/moderation.md, Rounds): the honest figures. The learned
-    # detector (on by default) adds one false flag of 16 to each (its recall gains are not
-    # asserted: docs/moderation.md, "The learned detector").
+    # detector (on by default) adds one false flag of 16 to the English half (its recall gains
+    # are not asserted: docs/moderation.md, "The learned detector").
     "2026-12-02-r7-en-heldout.jsonl": {"en": (0.62, 0.0625, 0.36)},
-    "2026-12-02-r7-es-heldout.jsonl": {"es": (0.58, 0.0625, 0.45)},
-    # Round 8, frozen and scored before any change made for it: its before-figures (the learned
-    # detector adds one false flag of 36 to the English half).
-    "2026-12-02-r8-en.jsonl": {"en": (0.72, 0.056, 0.65)},
+    "2026-12-02-r7-es-heldout.jsonl": {"es": (0.58, 0.0, 0.45)},
+    # Round 8, frozen and scored before any change made for it: its before-figures.
+    "2026-12-02-r8-en.jsonl": {"en": (0.72, 0.028, 0.65)},
     "2026-12-02-r8-es.jsonl": {"es": (0.70, 0.0, 0.69)},
     "2026-12-02-r8-en-heldout.jsonl": {"en": (0.54, 0.0625, 0.45)},
     "2026-12-02-r8-es-heldout.jsonl": {"es": (0.54, 0.0625, 0.63)},
