@@ -271,6 +271,8 @@ TRELLIS = {
 }
 
 # Moderation (docs/moderation.md). The detectors run in order, configured like password validators.
+# The learned detector is on unless MODERATION_LEARNED_DETECTOR=false (docs/moderation.md).
+LEARNED_DEFAULT = True
 MODERATION = {
     "DETECTORS": [
         {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
@@ -279,8 +281,16 @@ MODERATION = {
         {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
         {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
         {"NAME": "moderation.detectors.keywords.DistrictKeywordDetector"},
+        # The learned classifier beside the rules (moderation.learned; docs/moderation.md).
+        *(
+            [{"NAME": "moderation.detectors.learned.LearnedDetector"}]
+            if env.bool("MODERATION_LEARNED_DETECTOR", default=LEARNED_DEFAULT)
+            else []
+        ),
         {"NAME": "moderation.detectors.toxicity_model.ToxicityModelDetector"},
     ],
+    # Where the learned detector's trained model is cached (default BASE_DIR/.cache/moderation).
+    "LEARNED_CACHE_DIR": env.str("MODERATION_LEARNED_CACHE_DIR", default=""),
     # Languages the districts write in: lang-id chooses among them, and each needs a folder of
     # concept lexicons (moderation/lexicons/<code>/, or LEXICON_DIR/<code>/).
     "LANGUAGES": env.list("MODERATION_LANGUAGES", default=["en", "es"]),

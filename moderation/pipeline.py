@@ -70,6 +70,7 @@ class Pipeline:
         failures: list[list[str]] = [[] for _ in texts]
         unscored: str | None = None
         scorer_name = ""
+        extra: list[list[Finding]] = [[] for _ in texts]
         for detector in self.detectors:
             if detector.uses_model and not include_model:
                 continue
@@ -81,9 +82,11 @@ class Pipeline:
             except Exception:
                 results = self._one_by_one(detector, norms, contexts, failures)
             for i, found in enumerate(results):
-                findings[i].extend(found)
+                (extra if getattr(detector, "supplementary", False) else findings)[i].extend(found)
             if detector.uses_model:
                 scorer_name = getattr(detector, "scorer_name", "") or detector.name
+        for i, found in enumerate(extra):
+            findings[i].extend(_adds(found, findings[i]))
         verdicts = []
         for i, context in enumerate(contexts):
             model_scores: dict[str, float] = {}
@@ -121,6 +124,23 @@ class Pipeline:
                 failures[i].append(detector.name)
                 results.append([])
         return results
+
+
+_RANK = {None: 0, "low": 0, "normal": 1, "high": 2, "urgent": 3}
+
+
+def _adds(supplementary: list[Finding], found: list[Finding]) -> list[Finding]:
+    """The supplementary findings that add to the others: a category they did not find, or a
+    higher priority for one they did (a threat the rules read as an insult)."""
+    best: dict[str, int] = {}
+    for f in found:
+        if f.category:
+            best[f.category] = max(best.get(f.category, -1), _RANK.get(f.priority, 0))
+    return [
+        f
+        for f in supplementary
+        if f.category not in best or _RANK.get(f.priority, 0) > best[f.category]
+    ]
 
 
 def build_pipeline(

@@ -95,6 +95,9 @@ class Detector(abc.ABC):
     name = "detector"
     # A detector that runs a model: left out with `--no-ml`, scored in batches by the worker.
     uses_model = False
+    # A second opinion beside the rules: its finding of a category another detector already found
+    # for the message is dropped, unless it asks for a higher priority (moderation.pipeline).
+    supplementary = False
 
     def __init__(self, **options) -> None:
         self.options = options

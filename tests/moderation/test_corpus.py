@@ -40,8 +40,10 @@ ROUNDS = {
     # Fitted: round 7's families were written against these two files' misses.
     "2026-12-02-r7-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     "2026-12-02-r7-es.jsonl": {"es": (1.0, 0.0, 1.0)},
-    # Held out of round 7's changes (docs/moderation.md, Rounds): the honest figures.
-    "2026-12-02-r7-en-heldout.jsonl": {"en": (0.62, 0.0, 0.36)},
+    # Held out of round 7's changes (docs/moderation.md, Rounds): the honest figures. The learned
+    # detector (on by default) adds one false flag of 16 to the English half (its recall gains
+    # are not asserted: docs/moderation.md, "The learned detector").
+    "2026-12-02-r7-en-heldout.jsonl": {"en": (0.62, 0.0625, 0.36)},
     "2026-12-02-r7-es-heldout.jsonl": {"es": (0.58, 0.0, 0.45)},
     # Fitted: round 8's families were written against these two files' misses (before: 0.722
     # with 1/36 false flags, 0.704 with none).

@@ -1,0 +1,88 @@
+"""The learned detector: a linear classifier trained on the reviewable examples in
+moderation/training/ (moderation.learned), beside the rules. A cheap rules-stage detector (it runs
+with `--no-ml`); it only reports a category whose probability reaches the threshold that
+cross-validation chose for it. A threat of violence is reported as toxicity, held and urgent,
+like the rules' threats; self-harm and abuse are urgent by the policy.
+
+A message that carries one of the conversation-level weak signals (moderation.conversation_signals:
+a schedule question, "is anyone else reading this?", age talk, a gift, moving to another app) is
+left to the conversation's risk for grooming and contact details: such a move is delivered by
+itself and means something only together with others, so the model's reading of it as grooming is
+not a finding of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import conversation_signals, learned
+from .. import lexicon as lexicon_module
+from ..normalize import Normalized
+from .base import Context, Detector, Finding
+
+# The rules' frames that stand a threat down (a book or a drill, a game, an idiom, a surprise
+# party): a threat the model reads in such a message is left to the rules.
+THREAT_FRAMES = ("literature", "play", "idiom", "surprise")
+# Categories a weak conversation signal in the message leaves to the conversation's risk.
+WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
+
+
+class LearnedDetector(Detector):
+    name = "learned"
+    supplementary = True
+
+    def __init__(self, *, cache_dir: str = "", **options) -> None:
+        super().__init__(**options)
+        # Read once, when the pipeline is built (detectors read no settings per message).
+        self.cache_dir = cache_dir or str(learned.cache_dir())
+        # A model given directly (evaluation, tests); otherwise the cached one.
+        self.given: learned.Model | None = None
+
+    @property
+    def model(self) -> learned.Model:
+        if self.given is not None:
+            return self.given
+        return learned.get_model(self.cache_dir, self.lexicon)
+
+    def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        return self.detect_batch([text], [context])[0]
+
+    def detect_batch(
+        self, texts: Sequence[Normalized], contexts: Sequence[Context]
+    ) -> list[list[Finding]]:
+        results = []
+        tables = list(self.lexicon.signal_tables.values())
+        for text, context, predictions in zip(
+            texts, contexts, learned.predict(self.model, texts, self.lexicon), strict=True
+        ):
+            findings = []
+            if any(p.label in WEAK_MOVE_CATEGORIES for p in predictions) and (
+                conversation_signals.extract_with(text.original, tables)
+            ):
+                predictions = [p for p in predictions if p.label not in WEAK_MOVE_CATEGORIES]
+            if not context.adult_sender:
+                # Grooming is an adult's (or an older mentor's) conduct, as in the rules.
+                predictions = [p for p in predictions if p.label != "grooming"]
+            if any(p.label == "threat" for p in predictions):
+                present = lexicon_module.analyse(text, self.lexicon).present
+                if any(frame in present for frame in THREAT_FRAMES):
+                    predictions = [p for p in predictions if p.label != "threat"]
+            for p in predictions:
+                threat = p.label == "threat"
+                weighing = ", ".join(f"“{f}”" for f in p.features) or "its character n-grams"
+                findings.append(
+                    Finding(
+                        detector=self.name,
+                        category="toxicity" if threat else p.label,
+                        reason=(
+                            f"learned classifier: {'threat of violence' if threat else p.label} "
+                            f"with probability {p.probability:.2f} (threshold {p.threshold:.2f}); "
+                            f"weighing most: {weighing}"
+                        ),
+                        score=p.probability,
+                        action="hold" if threat else None,
+                        priority="urgent" if threat else None,
+                        details={"learned_label": p.label},
+                    )
+                )
+            results.append(findings)
+        return results
