@@ -13,7 +13,8 @@ that conversation-level accumulation can weigh them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..lexicon import Analysis, Hit, Lexicon, analyse
@@ -59,6 +60,9 @@ NEGATION = "negation"
 # Words that only look like a story: a place ("the film room") or watching ("reading every
 # word") do not make the message about a book or a film.
 VOIDED_BY = {"laughter": "serious", "play": "not_a_game", "literature": "not_a_story"}
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
 def _alternatives(group: Group) -> tuple[str, ...]:
@@ -163,6 +167,39 @@ def apply_concept_rules(
 
 def _first_concept(rule: ConceptRule, a: Analysis, hit: Hit) -> str:
     return hit.concept
+
+
+def asks_to_report(a: Analysis) -> bool:
+    """Someone else asking the student for something, and telling staff or a trusted adult about
+    it, in one message."""
+    return a.has("if_someone") and a.has("asks_you_to") and a.has("report_staff")
+
+
+def reporting_advice(a: Analysis, text: str) -> Callable[[Finding], bool]:
+    """Advice to report a request: someone else asking the student for something, and telling
+    staff or a trusted adult about it ("if anyone online asks you to move to another app, tell
+    your coordinator"; "si alguien te pide tu número, avísale a la coordinadora"). Returns a test
+    for a finding: true when what it found is the object of that request (after "asks you to" in
+    the same sentence), so the thing is named to be reported, not offered. Anything before the
+    advice, or in another sentence ("add me on insta. if anyone asks you to delete it, tell me"),
+    stays a finding."""
+    if not asks_to_report(a):
+        return _never
+    starts = [a.span(hit)[0] for hit in a.by_concept.get("asks_you_to", ())]
+    if not starts:
+        return _never
+
+    def reported(finding: Finding) -> bool:
+        if finding.span is None:
+            return False
+        at = finding.span[0]
+        return any(start <= at and not _SENTENCE_END.search(text, start, at) for start in starts)
+
+    return reported
+
+
+def _never(_finding: Finding) -> bool:
+    return False
 
 
 def signals(findings: Iterable[Finding]) -> set[str]:

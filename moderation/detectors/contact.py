@@ -14,7 +14,7 @@ import phonenumbers
 from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import ConceptRule, apply_concept_rules
+from .concepts import ConceptRule, apply_concept_rules, reporting_advice
 
 CATEGORY = "contact_info"
 
@@ -422,17 +422,24 @@ class ContactInfoDetector(Detector):
     name = "contact_info"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
+        a = analyse(text, self.lexicon)
         findings = [f for f in apply_rules(self.name, RULES, text, context) if not _advice(text, f)]
         if not findings:
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
-        if not _office_number(analyse(text, self.lexicon)):
-            findings.extend(self._phones(text))
-        findings.extend(self._emails(text))
-        findings.extend(self._links(text, context))
-        findings.extend(self._street(text))
-        findings.extend(self._disguised(text))
+        # Advice to report a request names an app or a detail as what someone else might ask
+        # for: that is no finding. A number, an e-mail, a link or a street written out is.
+        reported = reporting_advice(a, text.original)
+        findings = [f for f in findings if not reported(f)]
+        given = []
+        if not _office_number(a):
+            given.extend(self._phones(text))
+        given.extend(self._emails(text))
+        given.extend(self._links(text, context))
+        given.extend(self._street(text))
+        given.extend(self._disguised(text))
+        findings.extend(given)
         if not findings:
-            findings.extend(self._channel_in_clause(text))
+            findings.extend(f for f in self._channel_in_clause(text) if not reported(f))
         return findings
 
     def _channel_in_clause(self, text: Normalized) -> list[Finding]:

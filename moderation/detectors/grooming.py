@@ -16,7 +16,7 @@ import re
 from ..lexicon import analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
-from .concepts import ConceptRule, apply_concept_rules, signals
+from .concepts import ConceptRule, apply_concept_rules, reporting_advice, signals
 
 CATEGORY = "grooming"
 
@@ -395,6 +395,7 @@ SAFETY_ADVICE = re.compile(
     r"private (?:info|information)|your (?:account|address) online|strangers? online)\b"
 )
 SECRECY_REASONS = {"asks a student to keep a secret"}
+CHANNEL_REASONS = {"moves to a less watched channel"}
 
 
 # The same phenomena as concepts (moderation/lexicons/<lang>/grooming.toml), adult senders only.
@@ -713,6 +714,12 @@ class GroomingDetector(Detector):
         )
         if advice:
             findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]
+        # "If anyone asks you to switch apps, tell your coordinator": the channel is named to be
+        # reported, not offered.
+        reported = reporting_advice(a, text.original)
+        findings = [
+            f for f in findings if not (f.reason.split(":")[0] in CHANNEL_REASONS and reported(f))
+        ]
         if findings or not context.adult_sender or advice:
             return findings
         view = text.words

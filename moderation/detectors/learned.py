@@ -18,10 +18,17 @@ from .. import conversation_signals, learned
 from .. import lexicon as lexicon_module
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
+from .concepts import asks_to_report
 
-# The rules' frames that stand a threat down (a book or a drill, a game, an idiom, a surprise
-# party): a threat the model reads in such a message is left to the rules.
-THREAT_FRAMES = ("literature", "play", "idiom", "surprise")
+# The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
+# a surprise party): whatever the model reads in such a message is left to the rules.
+FRAMES = ("literature", "play", "idiom", "surprise")
+# The rules' threats stand down for these targets too ("my dog chewed my shoes, i'll kill him",
+# "my sister is so dead"), unless a weapon or the school is named: so does the model's.
+THREAT_TARGETS_NOT_REAL = ("pet", "family_target")
+# Online-safety advice, or advice to report a request ("if anyone asks you to switch apps, tell
+# the coordinator"), names apps, details and secrets: the rules decide on contact and grooming.
+ADVICE_CATEGORIES = frozenset({"grooming", "contact_info"})
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -62,10 +69,16 @@ class LearnedDetector(Detector):
             if not context.adult_sender:
                 # Grooming is an adult's (or an older mentor's) conduct, as in the rules.
                 predictions = [p for p in predictions if p.label != "grooming"]
-            if any(p.label == "threat" for p in predictions):
-                present = lexicon_module.analyse(text, self.lexicon).present
-                if any(frame in present for frame in THREAT_FRAMES):
+            if predictions:
+                a = lexicon_module.analyse(text, self.lexicon)
+                if any(frame in a.present for frame in FRAMES):
+                    predictions = []
+                if any(t in a.present for t in THREAT_TARGETS_NOT_REAL) and not (
+                    a.has("weapon") or a.has("school")
+                ):
                     predictions = [p for p in predictions if p.label != "threat"]
+                if a.has("safety_advice") or asks_to_report(a):
+                    predictions = [p for p in predictions if p.label not in ADVICE_CATEGORIES]
             for p in predictions:
                 threat = p.label == "threat"
                 weighing = ", ".join(f"“{f}”" for f in p.features) or "its character n-grams"
