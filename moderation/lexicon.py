@@ -352,7 +352,9 @@ def _lemma_aid(path: Path, lang: str, table: object) -> LemmaAid:
         value = table.get(key, []) if isinstance(table, dict) else None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise LexiconError(f"{path}: lemma_aids.{key} must be a list of strings")
-        return tuple(sorted({_strip_accents(v.casefold()) for v in value}, key=len, reverse=True))
+        return tuple(
+            sorted({_strip_accents(v.casefold()) for v in value}, key=lambda v: (-len(v), v))
+        )
 
     final_accent = table.get("final_accent", False) if isinstance(table, dict) else None
     if not isinstance(final_accent, bool):

@@ -1,5 +1,6 @@
 """Concept lexicons, language identification and the behaviour built on them."""
 
+import os
 import shutil
 
 import pytest
@@ -600,3 +601,24 @@ def test_spanish_concept_families_of_round_six(text, context, action, category, 
 def test_spanish_traps_of_round_six_pass(text, context):
     verdict = run(text, context)
     assert verdict.action == "deliver", verdict.reasons
+
+
+def test_the_policy_version_is_the_same_in_every_process():
+    """The version stored on each verdict names the lexicon's content, not the process: Python
+    orders sets differently per process (hash randomisation), and a server restart must not
+    look like a policy change."""
+    import subprocess
+    import sys
+
+    code = "from moderation import lexicon; print(lexicon.load().version)"
+    versions = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(versions) == 1, versions
