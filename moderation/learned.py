@@ -327,17 +327,29 @@ def train_or_load(
     model.key = key
     seconds = time.perf_counter() - started
     del model.oof
+    try:
+        _store(model, path)
+    except OSError as exc:
+        # A read-only checkout still screens messages: the model lives in this process only.
+        logger.warning("learned model trained in %.1f s, not cached at %s: %s", seconds, path, exc)
+        return model, seconds
+    logger.info("learned model trained in %.1f s, cached at %s", seconds, path)
+    return model, seconds
+
+
+def _store(model: Model, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside and renamed: a process reading it never sees half a file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(model, f)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(model, f)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     for stale in path.parent.glob("learned-*.pickle"):
         if stale != path:
             stale.unlink(missing_ok=True)  # models of earlier training data
-    logger.info("learned model trained in %.1f s, cached at %s", seconds, path)
-    return model, seconds
 
 
 @lru_cache(maxsize=4)

@@ -165,6 +165,16 @@ def test_model_is_cached_by_training_data_and_retrained_when_it_changes(tmp_path
     ]
 
 
+def test_a_cache_that_cannot_be_written_still_gives_a_model(tmp_path):
+    """A read-only checkout (or a cache path that is a file) trains and screens, uncached."""
+    data = _small_training_dir(tmp_path)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    model, seconds = learned.train_or_load(cache_dir=blocked / "cache", directory=data)
+    assert seconds > 0
+    assert model.thresholds
+
+
 def test_training_is_deterministic(tmp_path):
     data = _small_training_dir(tmp_path)
     a, _ = learned.train_or_load(cache_dir=tmp_path / "a", directory=data)
