@@ -81,12 +81,19 @@ class SignedInSocket(AsyncWebsocketConsumer):
             await self._cleanup()
 
     async def dispatch(self, message):
-        handler = get_handler_name(message)
-        if not handler.startswith("websocket_") and handler not in LAYER_HANDLERS:
+        name = get_handler_name(message)
+        if not name.startswith("websocket_") and name not in LAYER_HANDLERS:
             logger.warning("socket ignored a layer message of type %s", message.get("type"))
             return
+        handler = getattr(self, name, None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        # AsyncConsumer.dispatch would first hop to the database thread to close stale
+        # connections, for every frame and every event delivered to every socket (the sends
+        # queue behind those hops). Nothing here touches the database but through `db`, whose
+        # calls close stale connections before and after themselves (channels.db).
         async with self._serial:
-            await super().dispatch(message)
+            await handler(message)
 
     # -- hooks ----------------------------------------------------------------------------------
 
