@@ -29,7 +29,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
 from django.utils import translation
 
 from accounts.sessions import session_group, user_sockets_group
@@ -260,8 +260,32 @@ async def db(func, /, **kwargs):
     connection must not move between pool threads. A process therefore runs its database work on
     one thread; capacity grows with processes (docs/benchmarks.md)."""
     try:
-        return await database_sync_to_async(func)(**kwargs)
+        return await database_sync_to_async(_checked_call)(func, kwargs)
     except (DatabaseError, InterfaceError) as exc:
         realtime.stats["db_unavailable"] += 1
         logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
         raise Unavailable from exc
+
+
+# A connection that served a call without an error this recently skips the health check of the
+# next call (CONN_HEALTH_CHECKS: a `SELECT 1` round trip before the first statement of every
+# call, the socket's every frame). A session that died in between fails the call's first
+# statement instead: the call raises Unavailable (no ack, nothing stored or sent), and the
+# cleanup after it (channels.db) finds the error, tests the connection and closes it.
+HEALTH_TRUSTED_SECONDS = 1.0
+
+
+def _checked_call(func, kwargs):
+    conn = connections[DEFAULT_DB_ALIAS]
+    trusted = getattr(conn, "_trellis_served", None)
+    if (
+        trusted is not None
+        and conn.connection is trusted[0]
+        and not conn.errors_occurred
+        and time.monotonic() - trusted[1] < HEALTH_TRUSTED_SECONDS
+    ):
+        conn.health_check_done = True
+    result = func(**kwargs)
+    if conn.connection is not None and not conn.errors_occurred:
+        conn._trellis_served = (conn.connection, time.monotonic())
+    return result
