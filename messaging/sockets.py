@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import random
@@ -260,7 +261,7 @@ async def db(func, /, **kwargs):
     connection must not move between pool threads. A process therefore runs its database work on
     one thread; capacity grows with processes (docs/benchmarks.md)."""
     try:
-        return await database_sync_to_async(_checked_call)(func, kwargs)
+        return await database_sync_to_async(_checked(func))(**kwargs)
     except (DatabaseError, InterfaceError) as exc:
         realtime.stats["db_unavailable"] += 1
         logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
@@ -275,17 +276,24 @@ async def db(func, /, **kwargs):
 HEALTH_TRUSTED_SECONDS = 1.0
 
 
-def _checked_call(func, kwargs):
-    conn = connections[DEFAULT_DB_ALIAS]
-    trusted = getattr(conn, "_trellis_served", None)
-    if (
-        trusted is not None
-        and conn.connection is trusted[0]
-        and not conn.errors_occurred
-        and time.monotonic() - trusted[1] < HEALTH_TRUSTED_SECONDS
-    ):
-        conn.health_check_done = True
-    result = func(**kwargs)
-    if conn.connection is not None and not conn.errors_occurred:
-        conn._trellis_served = (conn.connection, time.monotonic())
-    return result
+@functools.lru_cache(maxsize=128)  # the module functions the sockets call
+def _checked(func):
+    """`func` as the database thread runs it for a socket (under its own name)."""
+
+    @functools.wraps(func)
+    def call(**kwargs):
+        conn = connections[DEFAULT_DB_ALIAS]
+        trusted = getattr(conn, "_trellis_served", None)
+        if (
+            trusted is not None
+            and conn.connection is trusted[0]
+            and not conn.errors_occurred
+            and time.monotonic() - trusted[1] < HEALTH_TRUSTED_SECONDS
+        ):
+            conn.health_check_done = True
+        result = func(**kwargs)
+        if conn.connection is not None and not conn.errors_occurred:
+            conn._trellis_served = (conn.connection, time.monotonic())
+        return result
+
+    return call
