@@ -53,7 +53,7 @@ def message_send(*, sender: User, conversation_id: int, client_id: str, body: st
     conversation = access.conversation
     context = screening_context(
         district_id=conversation.district_id,
-        moderation_version=conversation.district.moderation_version,
+        moderation_version=access.moderation_version,
         sender_role=sender.role,
         recipients=[(m.role, m.is_minor) for m in access.others(sender.pk)],
     )

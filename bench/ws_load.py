@@ -204,6 +204,13 @@ def server_env(*, database_url: str, prefix: str, layer: str, conn_max_age: int)
     }
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a process has used so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile_ms(sorted_seconds: list[float], p: float) -> float | None:
     """The p-quantile (0..1) of ascending durations in seconds, in milliseconds."""
     if not sorted_seconds:
@@ -352,6 +359,7 @@ async def _load(
     rate: float,
     warmup: float = 0,
     connect_over: float = 0,
+    profile: str | None = None,
 ) -> dict:
     tally = Tally()
     # Every socket connects, and its connection work (session, limits, the hello's database read)
@@ -378,7 +386,9 @@ async def _load(
                     connect_over=connect_over,
                 )
             )
+    cpu = asyncio.create_task(_server_cpu(servers, start, stop, profile))
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    cpu_seconds = await cpu
     failures = [r for r in results if isinstance(r, BaseException)]
     expected_pairs = sum(tally.expected.values())
     unique = sum(1 for c in tally.received.values() if c >= 1)
@@ -416,7 +426,38 @@ async def _load(
             round(handshakes[-1] * 1000, 1) if handshakes else None,
         ],
         "p50_p99_ms_by_send_time": slices,
+        # CPU time of the server processes while the clients sent, per message their senders saw
+        # back: what one message costs the servers (its deliveries included), less sensitive to
+        # other work on the machine than wall-clock throughput.
+        "server_cpu_s": round(cpu_seconds, 2),
+        "server_cpu_ms_per_message": round(cpu_seconds * 1000 / tally.echoed, 2)
+        if tally.echoed
+        else None,
     }
+
+
+async def _server_cpu(servers, start: float, stop: float, profile: str | None) -> float:
+    """CPU seconds the servers used between `start` and `stop` (perf_counter times); with
+    `profile` (a path prefix), py-spy records each server over the same window."""
+    import shutil
+
+    await asyncio.sleep(max(0.0, start - time.perf_counter()))
+    before = sum(process_cpu_seconds(s.process.pid) for s in servers)
+    spies = []
+    if profile:
+        spy = shutil.which("py-spy") or "py-spy"
+        for i, s in enumerate(servers):
+            command = [spy, "record", "--pid", str(s.process.pid), "--format", "raw"]
+            command += ["--duration", str(int(stop - start)), "--output", f"{profile}-{i}.txt"]
+            command += ["--nonblocking", "--threads", "--gil"]
+            spies.append(
+                await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL)
+            )
+    await asyncio.sleep(max(0.0, stop - time.perf_counter()))
+    after = sum(process_cpu_seconds(s.process.pid) for s in servers)
+    for spy_process in spies:
+        await asyncio.wait_for(spy_process.wait(), 30)
+    return after - before
 
 
 def run(args) -> list[dict]:
@@ -483,6 +524,7 @@ def run(args) -> list[dict]:
                             rate=args.rate,
                             warmup=args.warmup,
                             connect_over=args.connect_over,
+                            profile=f"{args.profile}-{target}-{round_}" if args.profile else None,
                         )
                     )
                 result.update(
@@ -559,6 +601,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=1, help="times the targets run, one after the other"
     )
+    parser.add_argument(
+        "--profile",
+        help="path prefix: record each server with py-spy (raw collapsed stacks) over the load",
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
         "REDIS_URL"
@@ -569,13 +615,13 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args)
     print()
     heads = ("round", "server", "layer", "target", "msg/s", "deliv/s", "p50 ms", "p99 ms")
-    heads += ("lost", "dup")
-    line = "{:>5} {:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4}"
+    heads += ("lost", "dup", "cpu ms/msg")
+    line = "{:>5} {:8} {:7} {:8} {:>8} {:>8} {:>7} {:>7} {:>5} {:>4} {:>10}"
     print(line.format(*heads))
     for r in results:
         row = (r["round"], r["server"], r["layer"], r["target"], r["messages_per_s"])
         row += (r["deliveries_per_s"], str(r["p50_ms"]), str(r["p99_ms"]), r["lost"])
-        print(line.format(*row, r["duplicated"]))
+        print(line.format(*row, r["duplicated"], str(r["server_cpu_ms_per_message"])))
     for row in ratios(results):
         print(json.dumps(row))
     bad = [r for r in results if r["lost"] or r["duplicated"] or r["client_failures"]]

@@ -12,11 +12,13 @@ whose adults are all active has meetings ahead.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
-from accounts.models import User
+from accounts.models import District, User
 
 from .models import Conversation, Match, Membership
 
@@ -52,11 +54,13 @@ class Member:
 
 @dataclass(frozen=True)
 class ConversationMembers:
-    """A conversation its member may read, with every member as of one read (`conversation`
-    carries its district, program and match)."""
+    """A conversation its member may read, with every member as of one read. `conversation`
+    has its own fields only (its district, program and match load on first use);
+    `moderation_version` is its district's (`District.moderation_version`), read with it."""
 
     conversation: Conversation
     members: tuple[Member, ...]
+    moderation_version: int
 
     @property
     def reader_ids(self) -> list[int]:
@@ -70,38 +74,67 @@ class ConversationMembers:
 
 def access_conversation_members(*, user: User, conversation_id: int) -> ConversationMembers:
     """As `access_conversation_as_member`, in one statement that also reads every member (role,
-    age, active): the send path's access check, moderation context and recipients share it."""
+    age, active) and the district's moderation version: the send path's access check, moderation
+    context and recipients share it. The user's own account must be active as of this read too
+    (an adult suspended while a socket is open sends nothing, even before the socket closes).
+
+    The statement is planned once per process (`_members_sql`): this runs on every send, and
+    compiling the equivalent queryset cost more CPU than the database's answer."""
     if not user.is_authenticated or not user.is_active:
         raise ConversationNotFound
     try:
-        rows = list(
-            Membership.objects.filter(conversation_id=conversation_id)
-            .select_related(
-                "conversation__district", "conversation__program", "conversation__match"
-            )
-            .annotate(
-                user_is_minor=F("user__is_minor"),
-                user_is_active=F("user__is_active"),
-            )
-            .order_by("pk")
-        )
+        conversation_id = Conversation._meta.pk.get_prep_value(conversation_id)
     except (ValueError, TypeError) as exc:
         raise ConversationNotFound from exc
-    if not any(row.user_id == user.pk for row in rows):
+    if not -(2**63) <= conversation_id < 2**63:
         raise ConversationNotFound
-    conversation = rows[0].conversation
-    if conversation.match is not None and conversation.match.status == Match.Status.CLOSED:
+    with connection.cursor() as cursor:
+        cursor.execute(_members_sql(), [conversation_id])
+        rows = cursor.fetchall()
+    if not any(row[0] == user.pk and row[3] for row in rows):
         raise ConversationNotFound
+    first = rows[0]
+    if first[4] is not None and first[4] == Match.Status.CLOSED:
+        raise ConversationNotFound
+    conversation = Conversation.from_db(connection.alias, _conversation_attnames(), first[6:])
     members = tuple(
-        Member(
-            user_id=row.user_id,
-            role=row.role,
-            is_minor=row.user_is_minor,
-            is_active=row.user_is_active,
-        )
-        for row in rows
+        Member(user_id=row[0], role=row[1], is_minor=row[2], is_active=row[3]) for row in rows
     )
-    return ConversationMembers(conversation=conversation, members=members)
+    return ConversationMembers(
+        conversation=conversation, members=members, moderation_version=first[5]
+    )
+
+
+@cache
+def _conversation_attnames() -> list[str]:
+    return [f.attname for f in Conversation._meta.concrete_fields]
+
+
+@cache
+def _members_sql() -> str:
+    """Per member (in membership order): user id, role, the user's is_minor and is_active, the
+    conversation's match status (NULL without a match), its district's moderation version, then
+    every column of the conversation."""
+    qn = connection.ops.quote_name
+    c, m, u, d, mt = (model._meta for model in (Conversation, Membership, User, District, Match))
+
+    def col(alias: str, meta, name: str) -> str:
+        return f"{alias}.{qn(meta.get_field(name).column)}"
+
+    conversation_columns = ", ".join(f"c.{qn(f.column)}" for f in c.concrete_fields)
+    return (
+        f"SELECT {col('m', m, 'user')}, {col('m', m, 'role')},"  # noqa: S608 (names from the models, the id a parameter)
+        f" {col('u', u, 'is_minor')}, {col('u', u, 'is_active')},"
+        f" {col('mt', mt, 'status')}, {col('d', d, 'moderation_version')},"
+        f" {conversation_columns}"
+        f" FROM {qn(m.db_table)} m"
+        f" JOIN {qn(c.db_table)} c ON c.{qn(c.pk.column)} = {col('m', m, 'conversation')}"
+        f" JOIN {qn(u.db_table)} u ON u.{qn(u.pk.column)} = {col('m', m, 'user')}"
+        f" JOIN {qn(d.db_table)} d ON d.{qn(d.pk.column)} = {col('c', c, 'district')}"
+        f" LEFT JOIN {qn(mt.db_table)} mt ON mt.{qn(mt.pk.column)} = {col('c', c, 'match')}"
+        f" WHERE {col('m', m, 'conversation')} = %s"
+        f" ORDER BY m.{qn(m.pk.column)}"
+    )
 
 
 def access_conversation_to_report(*, user: User, conversation_id: int) -> Conversation:

@@ -102,6 +102,10 @@ def _send_now(groups: list[str], event: dict) -> None:
 
 
 async def _fan_out(layer, groups: list[str], message: dict) -> list:
+    many = getattr(layer, "group_send_many", None)
+    if many is not None:
+        # The pub/sub layer (messaging.layers): serialized once, one round trip per Redis shard.
+        return await many(groups, message)
     return await asyncio.gather(
         *(layer.group_send(group, message) for group in groups), return_exceptions=True
     )

@@ -9,6 +9,7 @@ is actions.messages.message_send, above both (docs/adr/0005-layers.md).
 import hashlib
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from accounts.audit import audit_record
 from accounts.models import Program, User
 
-from . import realtime
+from . import realtime, rows
 from .access import access_conversation_as_member, member_ids, reader_ids
 from .models import Conversation, Match, MatchEvent, Membership, Message
 
@@ -330,20 +331,51 @@ def message_insert(
     a cleaned body; the verdict and the event are the caller's, in the same transaction.
     MessageRejected ("closed") when the conversation is not open; IntegrityError when the sender
     already used `client_id` (the caller's transaction is then unusable: roll it back).
+
+    One statement (`_numbered_insert_sql`): the UPDATE ... RETURNING that takes the next numbers,
+    and with them the conversation's row lock until commit, feeds the INSERT; a closed
+    conversation updates no row, so nothing is inserted.
     """
-    numbers = _next_numbers(conversation.pk, only_open=True)
-    if numbers is None:
-        raise MessageRejected(gettext("This conversation is not open for messages."), code="closed")
-    seq, change = numbers
-    return Message.objects.create(
+    message = Message(
         conversation=conversation,
         sender=sender,
-        seq=seq,
-        change=change,
+        seq=0,
+        change=0,
         client_id=client_id,
         body=body,
         body_sha256=digest,
         state=state,
+    )
+    params = [conversation.pk, *rows.row_params(message, skip=_NUMBERS)]
+    with connection.cursor() as cursor:
+        cursor.execute(_numbered_insert_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise MessageRejected(gettext("This conversation is not open for messages."), code="closed")
+    message.seq, message.change = row[1], row[2]
+    return rows.row_saved(message, row[0])
+
+
+_NUMBERS = frozenset({"seq", "change"})
+
+
+@cache
+def _numbered_insert_sql() -> str:
+    conversation, message = Conversation._meta, Message._meta
+    qn = connection.ops.quote_name
+    seq, change, is_open = (
+        qn(conversation.get_field(n).column) for n in ("last_seq", "last_change", "is_open")
+    )
+    columns = rows.row_columns(Message, skip=_NUMBERS)
+    values = rows.row_casts(Message, skip=_NUMBERS)
+    m_seq, m_change = (qn(message.get_field(n).column) for n in ("seq", "change"))
+    return (
+        f"WITH numbers AS (UPDATE {qn(conversation.db_table)}"  # noqa: S608 (names from the models, values parameters)
+        f" SET {seq} = {seq} + 1, {change} = {change} + 1"
+        f" WHERE {qn(conversation.pk.column)} = %s AND {is_open} RETURNING {seq}, {change})"
+        f" INSERT INTO {qn(message.db_table)} ({', '.join(columns)}, {m_seq}, {m_change})"
+        f" SELECT {', '.join(values)}, numbers.{seq}, numbers.{change} FROM numbers"
+        f" RETURNING {qn(message.pk.column)}, {m_seq}, {m_change}"
     )
 
 

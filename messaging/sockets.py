@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import random
@@ -29,7 +30,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
 from django.utils import translation
 
 from accounts.sessions import session_group, user_sockets_group
@@ -81,12 +82,19 @@ class SignedInSocket(AsyncWebsocketConsumer):
             await self._cleanup()
 
     async def dispatch(self, message):
-        handler = get_handler_name(message)
-        if not handler.startswith("websocket_") and handler not in LAYER_HANDLERS:
+        name = get_handler_name(message)
+        if not name.startswith("websocket_") and name not in LAYER_HANDLERS:
             logger.warning("socket ignored a layer message of type %s", message.get("type"))
             return
+        handler = getattr(self, name, None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        # AsyncConsumer.dispatch would first hop to the database thread to close stale
+        # connections, for every frame and every event delivered to every socket (the sends
+        # queue behind those hops). Nothing here touches the database but through `db`, whose
+        # calls close stale connections before and after themselves (channels.db).
         async with self._serial:
-            await super().dispatch(message)
+            await handler(message)
 
     # -- hooks ----------------------------------------------------------------------------------
 
@@ -253,8 +261,39 @@ async def db(func, /, **kwargs):
     connection must not move between pool threads. A process therefore runs its database work on
     one thread; capacity grows with processes (docs/benchmarks.md)."""
     try:
-        return await database_sync_to_async(func)(**kwargs)
+        return await database_sync_to_async(_checked(func))(**kwargs)
     except (DatabaseError, InterfaceError) as exc:
         realtime.stats["db_unavailable"] += 1
         logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
         raise Unavailable from exc
+
+
+# A connection that served a call without an error this recently skips the health check of the
+# next call (CONN_HEALTH_CHECKS: a `SELECT 1` round trip before the first statement of every
+# call, the socket's every frame). A session that died in between fails the call's first
+# statement instead: the call raises Unavailable (no ack, nothing stored or sent), and the
+# cleanup after it (channels.db) finds the error, tests the connection and closes it.
+HEALTH_TRUSTED_SECONDS = 1.0
+
+
+@functools.lru_cache(maxsize=128)  # the module functions the sockets call
+def _checked(func):
+    """`func` as the database thread runs it for a socket (under its own name)."""
+
+    @functools.wraps(func)
+    def call(**kwargs):
+        conn = connections[DEFAULT_DB_ALIAS]
+        trusted = getattr(conn, "_trellis_served", None)
+        if (
+            trusted is not None
+            and conn.connection is trusted[0]
+            and not conn.errors_occurred
+            and time.monotonic() - trusted[1] < HEALTH_TRUSTED_SECONDS
+        ):
+            conn.health_check_done = True
+        result = func(**kwargs)
+        if conn.connection is not None and not conn.errors_occurred:
+            conn._trellis_served = (conn.connection, time.monotonic())
+        return result
+
+    return call

@@ -42,6 +42,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import District
 from messaging.models import Conversation, Membership, Message
+from messaging.rows import row_insert
 from messaging.services import message_state_set, notify_message
 
 from . import conversation_risk, policy
@@ -205,18 +206,21 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
     """
     if not inserting and ModerationRecord.objects.filter(message=message).exists():
         return message
-    record = ModerationRecord.objects.create(
-        message=message,
-        action=verdict.action,
-        categories=verdict.categories,
-        priority=verdict.priority,
-        reasons=verdict.reasons,
-        scores=verdict.scores,
-        scorer=verdict.scorer,
-        language=verdict.language,
-        policy_version=verdict.policy_version,
-        signals=verdict.signals,
-        weak_signals=verdict.weak_signals,
+    # One planned INSERT (messaging.rows): this runs on every screened send.
+    record = row_insert(
+        ModerationRecord(
+            message=message,
+            action=verdict.action,
+            categories=verdict.categories,
+            priority=verdict.priority,
+            reasons=verdict.reasons,
+            scores=verdict.scores,
+            scorer=verdict.scorer,
+            language=verdict.language,
+            policy_version=verdict.policy_version,
+            signals=verdict.signals,
+            weak_signals=verdict.weak_signals,
+        )
     )
     if inserting:
         if message.state != STATE_FOR_ACTION[verdict.action]:

@@ -2,12 +2,15 @@
 the event loop, and a group that fails is counted without stopping the others."""
 
 import asyncio
+import socket
 import uuid
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from messaging import realtime
+from messaging.layers import BoundedPubSubChannelLayer
 
 
 async def _join(layer, groups):
@@ -41,7 +44,9 @@ async def test_an_event_for_three_groups_reaches_each_in_one_hop(monkeypatch):
 
 
 async def test_a_failing_group_is_counted_and_the_others_still_get_the_event(monkeypatch):
+    """A layer that sends group by group (the core layer): one failing group is counted."""
     layer = get_channel_layer()
+    monkeypatch.setattr(layer, "group_send_many", None, raising=False)
     groups = [f"fanout-{uuid.uuid4().hex[:8]}-{i}" for i in range(2)]
     channels = await _join(layer, groups)
     real_send = layer.group_send
@@ -57,3 +62,30 @@ async def test_a_failing_group_is_counted_and_the_others_still_get_the_event(mon
     received = await asyncio.wait_for(layer.receive(channels[1]), 5)
     assert received["event"] == {"type": "probe"}
     assert realtime.stats["events_failed"] - failed == 1
+
+
+async def test_a_dead_redis_shard_is_counted_and_the_live_one_still_gets_the_event(monkeypatch):
+    """The pub/sub layer sends to all groups in one pipelined round trip per Redis shard: the
+    groups of a shard that is down are counted as failed, the others get the event."""
+    live = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{s.getsockname()[1]}/0"
+    layer = BoundedPubSubChannelLayer(hosts=[live, dead], prefix=f"fanout{uuid.uuid4().hex[:6]}")
+    loop_layer = layer._get_layer()
+    names: dict[int, str] = {}
+    for i in range(64):
+        group = f"fanout-{i}"
+        shard = loop_layer._shards.index(loop_layer._get_shard(f"{layer.prefix}__group__{group}"))
+        names.setdefault(shard, group)
+    on_live, on_dead = names[0], names[1]
+    channel = await layer.new_channel()
+    await layer.group_add(on_live, channel)
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda: layer)
+    failed, sent = realtime.stats["events_failed"], realtime.stats["events_sent"]
+    await sync_to_async(realtime._send_now)([on_dead, on_live], {"type": "probe"})
+    received = await asyncio.wait_for(layer.receive(channel), 5)
+    assert received["event"] == {"type": "probe"}
+    assert realtime.stats["events_failed"] - failed == 1
+    assert realtime.stats["events_sent"] - sent == 1
+    await layer.flush()

@@ -79,6 +79,17 @@ def test_non_member_cannot_send(conversation, make_user, district):
     assert conversation.messages.count() == 0
 
 
+def test_a_sender_suspended_since_the_socket_opened_cannot_send(conversation, mentor, events):
+    """The socket holds the user it found at the handshake; the send's own read of the members
+    decides: an adult suspended in the meantime stores and sends nothing."""
+    type(mentor).objects.filter(pk=mentor.pk).update(is_active=False)
+    assert mentor.is_active  # the socket's copy, not reloaded
+    with pytest.raises(ConversationNotFound):
+        send(mentor, conversation)
+    assert conversation.messages.count() == 0
+    assert events == []
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
