@@ -39,9 +39,12 @@ DEBUG ?= true
 run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py moderation_train
 	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The learned detector's model is trained once (cached under .cache/) before any server starts.
 test: $(STAMP) browser messages
+	$(BIN)/python manage.py moderation_train >/dev/null
 	$(BIN)/python -m tests.services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Every main page per role at Chromebook and phone size, in English and Spanish (docs/screenshots/).
