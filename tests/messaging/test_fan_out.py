@@ -79,7 +79,14 @@ async def test_a_dead_redis_shard_is_counted_and_the_live_one_still_gets_the_eve
         shard = loop_layer._shards.index(loop_layer._get_shard(f"{layer.prefix}__group__{group}"))
         names.setdefault(shard, group)
     on_live, on_dead = names[0], names[1]
-    channel = await layer.new_channel()
+    # A receiving channel on the live shard (`new_channel` picks one at random: half would land
+    # on the dead one).
+    channel = next(
+        name
+        for name in (f"{layer.prefix}specific.probe{i}" for i in range(64))
+        if loop_layer._get_shard(name) is loop_layer._shards[0]
+    )
+    await loop_layer._subscribe_to_channel(channel)
     await layer.group_add(on_live, channel)
     monkeypatch.setattr(realtime, "get_channel_layer", lambda: layer)
     failed, sent = realtime.stats["events_failed"], realtime.stats["events_sent"]
