@@ -6,27 +6,8 @@ verbs, persons and registers), with the benign near-misses that must still pass.
 """
 
 import pytest
-from django.conf import settings
 
-from moderation.detectors.base import Context
-from moderation.pipeline import get_pipeline
-from moderation.policy import Verdict
-
-STUDENT = Context(
-    sender_role="student",
-    recipient_roles=("mentor",),
-    link_allowlist=tuple(settings.MODERATION["LINK_ALLOWLIST"]),
-)
-MENTOR = Context(sender_role="mentor", recipient_roles=("student",))
-
-
-def run(text: str, context: Context = STUDENT) -> Verdict:
-    return get_pipeline().run(text, context, include_model=False)
-
-
-def caught(verdict: Verdict, category: str) -> bool:
-    return verdict.action != "deliver" and category in verdict.categories
-
+from tests.moderation.families import MENTOR, STUDENT, caught, run
 
 SELF_HARM = [
     # a sharp means used again, on a part of the body kept hidden

@@ -7,27 +7,8 @@ movie's rating, health class, sports drills, a school office's number, a pet, a 
 """
 
 import pytest
-from django.conf import settings
 
-from moderation.detectors.base import Context
-from moderation.pipeline import get_pipeline
-from moderation.policy import Verdict
-
-STUDENT = Context(
-    sender_role="student",
-    recipient_roles=("mentor",),
-    link_allowlist=tuple(settings.MODERATION["LINK_ALLOWLIST"]),
-)
-MENTOR = Context(sender_role="mentor", recipient_roles=("student",))
-
-
-def run(text: str, context: Context = STUDENT) -> Verdict:
-    return get_pipeline().run(text, context, include_model=False)
-
-
-def caught(verdict: Verdict, category: str) -> bool:
-    return verdict.action != "deliver" and category in verdict.categories
-
+from tests.moderation.families import MENTOR, STUDENT, caught, run
 
 # (category, text) from a mentor to a student: held.
 FROM_ADULTS = [
