@@ -68,7 +68,7 @@ LABELS = (
 # tweets) the learned toxicity class flagged one in eight (docs/moderation.md).
 REPORTED = frozenset(LABELS) - {"none", "toxicity"}
 # The evaluation files of tests/moderation/rounds: never training text.
-EVALUATION_MARKERS = ("-r8-", "-r9-", "heldout", "holdout")
+EVALUATION_MARKERS = ("-r8-", "-r9-", "-r10-", "heldout", "holdout")
 MIN_THRESHOLD = 0.7
 NONE_BUDGET = 0.003
 MIN_PRECISION = 0.9
