@@ -346,12 +346,22 @@ def message_insert(
         body_sha256=digest,
         state=state,
     )
+    closed = MessageRejected(gettext("This conversation is not open for messages."), code="closed")
+    if connection.vendor != "postgresql":
+        # SQLite (`make run`) has no UPDATE inside WITH: the same two steps as two statements,
+        # in the caller's transaction (SQLite's write lock serialises them).
+        numbers = _next_numbers(conversation.pk, only_open=True)
+        if numbers is None:
+            raise closed
+        message.seq, message.change = numbers
+        message.save(force_insert=True)
+        return message
     params = [conversation.pk, *rows.row_params(message, skip=_NUMBERS)]
     with connection.cursor() as cursor:
         cursor.execute(_numbered_insert_sql(), params)
         row = cursor.fetchone()
     if row is None:
-        raise MessageRejected(gettext("This conversation is not open for messages."), code="closed")
+        raise closed
     message.seq, message.change = row[1], row[2]
     return rows.row_saved(message, row[0])
 
