@@ -332,9 +332,10 @@ def message_insert(
     MessageRejected ("closed") when the conversation is not open; IntegrityError when the sender
     already used `client_id` (the caller's transaction is then unusable: roll it back).
 
-    One statement (`_numbered_insert_sql`): the UPDATE ... RETURNING that takes the next numbers,
-    and with them the conversation's row lock until commit, feeds the INSERT; a closed
-    conversation updates no row, so nothing is inserted.
+    One statement on PostgreSQL (`_numbered_insert_sql`): the UPDATE ... RETURNING that takes the
+    next numbers, and with them the conversation's row lock until commit, feeds the INSERT; a
+    closed conversation updates no row, so nothing is inserted. Other databases (SQLite, `make
+    run`) have no UPDATE inside WITH and take the same two steps as two statements.
     """
     message = Message(
         conversation=conversation,
@@ -346,13 +347,11 @@ def message_insert(
         body_sha256=digest,
         state=state,
     )
-    closed = MessageRejected(gettext("This conversation is not open for messages."), code="closed")
     if connection.vendor != "postgresql":
-        # SQLite (`make run`) has no UPDATE inside WITH: the same two steps as two statements,
-        # in the caller's transaction (SQLite's write lock serialises them).
+        # In the caller's transaction: SQLite's write lock serialises the two statements.
         numbers = _next_numbers(conversation.pk, only_open=True)
         if numbers is None:
-            raise closed
+            raise _conversation_closed()
         message.seq, message.change = numbers
         message.save(force_insert=True)
         return message
@@ -361,9 +360,13 @@ def message_insert(
         cursor.execute(_numbered_insert_sql(), params)
         row = cursor.fetchone()
     if row is None:
-        raise closed
+        raise _conversation_closed()
     message.seq, message.change = row[1], row[2]
     return rows.row_saved(message, row[0])
+
+
+def _conversation_closed() -> MessageRejected:
+    return MessageRejected(gettext("This conversation is not open for messages."), code="closed")
 
 
 _NUMBERS = frozenset({"seq", "change"})

@@ -141,6 +141,24 @@ def test_embedded_default_runs_on_sqlite_and_in_memory_layer(tmp_path):
     ]
 
 
+def test_the_embedded_default_migrates_and_seeds_the_demo(tmp_path):
+    """The README's run command on SQLite: the demo's messages go through the send path, whose
+    numbered insert is PostgreSQL's own statement (SQLite takes the two-statement form)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert "Sign in at http://127.0.0.1:8000/accounts/login/" in result.stdout
+
+
 def test_environment_selects_postgres_and_redis(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     from channels_redis.pubsub import RedisPubSubChannelLayer
