@@ -134,6 +134,23 @@ RULES = (
 # farewells. A book, a history lesson or a health class being discussed lowers confidence.
 _STORY = ("literature", "idiom")
 CONCEPT_RULES = (
+    # Round 10 (moderation/lexicons/<lang>/veiled.toml): a hot object held on the child by an
+    # adult, with an injury or a punishment; a cover story taken back.
+    ConceptRule(
+        "an adult burns the child with a hot object",
+        ABUSE,
+        ("press_act", "hot_object", "abuser_adult", ("injury", "punish_cue")),
+        none_of=_STORY,
+        scope="message",
+        window=(6, 40, 40),
+    ),
+    ConceptRule(
+        "a cover story for an injury taken back",
+        ABUSE,
+        ("retract", "injury", ("abuser_adult", "said_before")),
+        none_of=(*_STORY, "medical"),
+        scope="message",
+    ),
     # Veiled forms (moderation/lexicons/<lang>/veiled.toml): not planning to be around, how deep
     # to cut, a past attempt and the wish it had worked; an adult who keeps the child alone and
     # swears them to secrecy; an injury with the words the child was told to say.
