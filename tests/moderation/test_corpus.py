@@ -64,8 +64,9 @@ ROUNDS = {
     "2026-12-02-r9-en-heldout.jsonl": {"en": (0.87, 1 / 16, 0.9)},
     "2026-12-02-r9-es-heldout.jsonl": {"es": (0.66, 1 / 16, 0.8)},
     # Round 10 at freeze (rules-7 and the learned detector, which never saw it): the before-figures
-    # (docs/moderation.md, Rounds), asserted until round 10's changes raise them.
-    "2026-12-02-r10-en.jsonl": {"en": (0.84, 0.0, 0.95)},
+    # (docs/moderation.md, Rounds), asserted until round 10's changes raise them. English fitted:
+    # round 10's English families were written against r10-en's misses (before: 0.850 at 0/40).
+    "2026-12-02-r10-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     "2026-12-02-r10-es.jsonl": {"es": (0.66, 2 / 40, 0.74)},
     "2026-12-02-r10-en-heldout.jsonl": {"en": (0.74, 2 / 16, 0.59)},
     "2026-12-02-r10-es-heldout.jsonl": {"es": (0.74, 1 / 16, 0.69)},

@@ -62,7 +62,10 @@ FROM_STUDENTS = [
     ("abuse_disclosure", "the bruise isn't from soccer like i told you, my stepdad did it"),
     ("abuse_disclosure", "i lied about the marks on my neck. it was my mom's boyfriend"),
     ("abuse_disclosure", "the black eye wasn't really from the door like i said, my dad hit me"),
-    ("abuse_disclosure", "i didn't really fall down the stairs, my uncle pushed me, thats the bruise"),
+    (
+        "abuse_disclosure",
+        "i didn't really fall down the stairs, my uncle pushed me, thats the bruise",
+    ),
 ]
 
 
@@ -88,6 +91,8 @@ def test_a_students_reports_and_disclosures_are_caught(category, text):
         # apps and handles that are school or harmless
         "Our class page is on the blue app the district uses, Schoology, search for Period 3",
         "Use your school email for the application, the counselor's office will reply there",
+        "If the portal won't load, email the program office at mentoring@eastlake.k12.tx.us",
+        "Locked out again? Write to help@springfieldisd.org and they'll reset your password",
         "The green app on your chromebook is the calculator, search for it in the launcher",
         # bedtimes and family sleep
         "Get some sleep tonight, your mom said you've been up late studying",
