@@ -481,7 +481,7 @@ def _mail(*, guardian: Guardian, subject: str, body: str) -> None:
     try:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[guardian.email])
     except Exception:
-        logger.warning("guardian digest e-mail failed for guardian=%s", guardian.pk)
+        logger.warning("guardian e-mail failed for guardian=%s", guardian.pk)
 
 
 def guardian_digests_send(*, now: datetime.datetime | None = None) -> int:
@@ -516,6 +516,81 @@ def guardian_digests_send(*, now: datetime.datetime | None = None) -> int:
             if guardian_digest_send(guardian=guardian, program=program, now=now):
                 sent += 1
     return sent
+
+
+# -- a match's change, told to the guardians ----------------------------------------------------
+
+MATCH_CHANGES = ("paused", "closed", "reassigned")
+
+
+def _match_change_message(*, change: str, student: str, mentor: str, contact: str):
+    """The subject and body of a match change for a guardian, in the active language: what
+    happened in plain words, never the coordinator's reason nor anything written."""
+    names = {"student": student, "mentor": mentor}
+    if change == "paused":
+        subject = _("The mentoring of %(student)s is paused") % names
+        body = (
+            _(
+                "The program's coordinator has paused the mentoring conversation of %(student)s "
+                "for now. While it is paused, %(student)s and the mentor do not write to each "
+                "other. The coordinator will tell you when it starts again or what happens next."
+            )
+            % names
+        )
+    elif change == "closed":
+        subject = _("The mentoring match of %(student)s has ended") % names
+        body = (
+            _(
+                "The program's coordinator has ended the mentoring match of %(student)s with their "
+                "mentor. Their conversation is closed, and they no longer write to each other."
+            )
+            % names
+        )
+    else:
+        subject = _("%(student)s has a new mentor") % names
+        body = (
+            _(
+                "The program's coordinator has matched %(student)s with a new mentor, %(mentor)s. "
+                "The match with the previous mentor has ended. The new conversation starts fresh: "
+                "the new mentor does not see the earlier messages."
+            )
+            % names
+        )
+    closing = _("If you have questions, please get in touch: %(contact)s") % {"contact": contact}
+    return subject, f"{body}\n\n{closing}\n"
+
+
+def guardian_match_change_notify(
+    *, match: Match, change: str, new_mentor: User | None = None
+) -> int:
+    """Tell each active guardian with an e-mail address of the match's student that the match
+    was paused, closed or reassigned (`change`, with `new_mentor` for a reassignment), in the
+    guardian's language, in plain words: the child's first name, the new mentor's public name,
+    the program's contact text; never the reason given nor any message. Sent after commit (a
+    rolled-back change tells nobody) whether or not the guardian unsubscribed from the progress
+    e-mails, which are a different thing. Returns the number of e-mails queued."""
+    if change not in MATCH_CHANGES:
+        raise ValueError(f"unknown change {change!r}")
+    program = match.program
+    student = match.student
+    guardians = Guardian.objects.filter(
+        student=student, is_active=True, district_id=program.school.district_id
+    ).exclude(email="")
+    queued = 0
+    for guardian in guardians.order_by("pk"):
+        language = guardian_language(guardian=guardian)
+        with translation.override(language):
+            subject, body = _match_change_message(
+                change=change,
+                student=student.first_name or student.public_name,
+                mentor=new_mentor.public_name if new_mentor else "",
+                contact=guardian_texts(program=program, language=language).contact,
+            )
+        transaction.on_commit(
+            lambda g=guardian, s=subject, b=body: _mail(guardian=g, subject=s, body=b)
+        )
+        queued += 1
+    return queued
 
 
 def guardian_unsubscribe(*, guardian: Guardian) -> GuardianUnsubscribe:
