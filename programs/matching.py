@@ -102,6 +102,33 @@ def _listed(items: frozenset[str]) -> str:
     return ", ".join(sorted(items))
 
 
+def peer_rule(
+    *, mentor_is_minor: bool, mentor_grade: int | None, student_grade: int | None
+) -> Reason | None:
+    """The peer rule, for a match and for a group alike: a peer mentor (a minor) mentors only
+    younger students, with both grades recorded. None when the pair may be together."""
+    if not mentor_is_minor:
+        return None
+    if mentor_grade is None or student_grade is None:
+        return Reason(
+            "peer_grade_unknown",
+            _(
+                "A peer mentor (a minor) mentors only younger students, and the "
+                "mentor's or the student's grade is not recorded."
+            ),
+        )
+    if mentor_grade <= student_grade:
+        return Reason(
+            "peer_not_younger",
+            _(
+                "A peer mentor (a minor) mentors only younger students: the mentor is "
+                "in grade %(mentor)d, the student in grade %(student)d."
+            )
+            % {"mentor": mentor_grade, "student": student_grade},
+        )
+    return None
+
+
 def exclusions_for(
     *, mentor: MentorFacts, student: StudentFacts, program: ProgramFacts
 ) -> list[Reason]:
@@ -140,28 +167,11 @@ def exclusions_for(
                 % {"taken": mentor.open_matches, "capacity": mentor.capacity},
             )
         )
-    if mentor.is_minor:
-        if mentor.grade is None or student.grade is None:
-            reasons.append(
-                Reason(
-                    "peer_grade_unknown",
-                    _(
-                        "A peer mentor (a minor) mentors only younger students, and the "
-                        "mentor's or the student's grade is not recorded."
-                    ),
-                )
-            )
-        elif mentor.grade <= student.grade:
-            reasons.append(
-                Reason(
-                    "peer_not_younger",
-                    _(
-                        "A peer mentor (a minor) mentors only younger students: the mentor is "
-                        "in grade %(mentor)d, the student in grade %(student)d."
-                    )
-                    % {"mentor": mentor.grade, "student": student.grade},
-                )
-            )
+    peer = peer_rule(
+        mentor_is_minor=mentor.is_minor, mentor_grade=mentor.grade, student_grade=student.grade
+    )
+    if peer is not None:
+        reasons.append(peer)
     if program.group_size is not None and mentor.open_in_program >= program.group_size:
         reasons.append(
             Reason(
