@@ -34,13 +34,19 @@ class MentorFacts:
     open_matches: int
     # Open matches of the mentor in this program (group programs).
     open_in_program: int
-    offers: frozenset[str] = frozenset()
+    careers: frozenset[str] = frozenset()
+    lived_experience: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     interests: frozenset[str] = frozenset()
     availability: frozenset[str] = frozenset()
     grade: int | None = None
     # The program's current mentor agreement acknowledged (True when the program has none).
     agreement_acknowledged: bool = True
+
+    @property
+    def offers(self) -> frozenset[str]:
+        """What the mentor can offer a student: career fields and lived experience."""
+        return self.careers | self.lived_experience
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class Candidate:
     score: int
     remaining: int
     reasons: tuple[Reason, ...]
+    # The student's stated needs this mentor's career or lived experience meets.
+    needs_met: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -265,6 +273,7 @@ def rank_mentors(
                 score=score,
                 remaining=mentor.capacity - mentor.open_matches,
                 reasons=tuple(reasons),
+                needs_met=student.needs & mentor.offers,
             )
         )
     ranking.candidates.sort(key=lambda c: (-c.score, -c.remaining, c.mentor_id))
