@@ -257,7 +257,8 @@ def checkin_scores(
 ) -> dict[datetime.date, CheckinWeekScores]:
     """The scores of the check-ins of these matches answered in each week, by week start (weeks
     with none are left out). The match's mentor answers for the mentor side, the student for
-    the student side. Unanswered check-ins and group check-ins (no match) count nowhere."""
+    the student side. Unanswered check-ins count nowhere; group check-ins (no match) count in
+    the group figures only (group_checkin_scores)."""
     if not weeks or not match_ids:
         return {}
     rows = (
