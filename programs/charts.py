@@ -172,7 +172,7 @@ def _table_value(value: object, percent: bool) -> str:
 
 def evaluation_charts(evaluation: Evaluation) -> list[Chart]:
     """The evaluation's charts, each with its data table. Check-in scores and school attendance
-    appear once there is something to show."""
+    appear once there is something to show; the group charts when the scope has a group."""
     weeks = evaluation.weeks
     labels = [w.week.start_date.strftime("%m-%d") for w in weeks]
     dates = [w.week.start_date.isoformat() for w in weeks]
@@ -193,12 +193,21 @@ def evaluation_charts(evaluation: Evaluation) -> list[Chart]:
           (_("Students"), "checkin_student_average")], False),
         ("chart-school-attendance", _("School attendance of matched students"),
          [(_("School attendance"), "school_attendance_rate")], True),
+        ("chart-groups", _("Groups: sessions held and check-ins answered"),
+         [(_("Group sessions held"), "group_sessions_held"),
+          (_("Group check-ins answered"), "group_checkin_responses")], False),
+        ("chart-group-attendance", _("Attendance at group sessions"),
+         [(_("Group attendance"), "group_attendance_rate")], True),
     ]  # fmt: skip
     optional = {"chart-checkins", "chart-school-attendance"}
+    # Shown for a scope with a group, even in weeks without a session (a zero is a figure).
+    for_groups = {"chart-groups", "chart-group-attendance"}
     charts = []
     for chart_id, heading, columns, percent in specs:
         series = [Series(str(name), [getattr(w, key) for w in weeks]) for name, key in columns]
         if chart_id in optional and all(v is None for s in series for v in s.values):
+            continue
+        if chart_id in for_groups and not evaluation.groups:
             continue
         description = _("%(what)s per week of %(scope)s, weeks starting on Monday (%(zone)s).") % {
             "what": heading,

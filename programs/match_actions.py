@@ -2,7 +2,8 @@
 
 Each write is one transaction: the transition (messaging.services), one audit entry (ids, codes;
 the reason in words stays on the MatchEvent), and a plain-words notice to each person affected,
-in the app (ProgramNotice, on their home page) and by e-mail after commit. A reassignment closes
+in the app (ProgramNotice, on their home page) and by e-mail after commit, and the student's
+guardians by e-mail (programs.guardians.guardian_match_change_notify). A reassignment closes
 the match, proposes the chosen mentor through the matching aid (programs.services.match_propose:
 same rules, same MatchDecision), activates the new match when consent and screening allow, and
 keeps a MatchHandover for the coordinator: the student's goals and the old match's history
@@ -29,6 +30,7 @@ from messaging.services import MatchNotActivatable, match_activate, match_close,
 from scheduling.models import Attendance, Meeting
 
 from .evaluation import AT_RISK_DAYS, matches_at_risk_now
+from .guardians import guardian_match_change_notify
 from .models import CheckIn, FollowUp, MatchHandover, ProgramNotice, StudentProfile
 from .services import match_propose
 
@@ -108,6 +110,7 @@ def match_pause_for_review(*, actor: User, program: Program, match: Match, reaso
             names={"name": other.public_name},
             kind="match_paused",
         )
+    guardian_match_change_notify(match=match, change="paused")
     return match
 
 
@@ -133,6 +136,7 @@ def match_close_for_review(*, actor: User, program: Program, match: Match, reaso
             names={"name": other.public_name},
             kind="match_closed",
         )
+    guardian_match_change_notify(match=match, change="closed")
     return match
 
 
@@ -270,6 +274,7 @@ def match_reassign(
         names={"name": student.public_name},
         kind="match_reassigned",
     )
+    guardian_match_change_notify(match=match, change="reassigned", new_mentor=new_mentor)
     return handover
 
 
