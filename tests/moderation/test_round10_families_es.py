@@ -20,7 +20,10 @@ FROM_ADULTS = [
     ("grooming", "¿Alguien más revisa esto? Pregunto para ver si puedo contarte cosas"),
     # maturity framed against the student's age, with adult topics
     ("grooming", "Pensás como una mujer grande, con vos se puede hablar de temas de adultos"),
-    ("grooming", "Eres bien madura, no como los de tu edad, contigo puedo platicar de cosas de grandes"),
+    (
+        "grooming",
+        "Eres bien madura, no como los de tu edad, contigo puedo platicar de cosas de grandes",
+    ),
     ("grooming", "you're not like girls your age, with you i can talk about adult stuff"),
     # an alibi for the parents and a ride
     ("grooming", "Dile a tu amá que vas a casa de tu prima y yo paso por ti a la esquina"),
@@ -36,7 +39,10 @@ FROM_ADULTS = [
     ("sexual", "Soñaba con vos anoche y no era nada inocente, ¿vos me ves así?"),
     ("sexual", "te soñé y no fue un sueño tan inocente 🙈"),
     # a put-down about the student's future
-    ("toxicity", "Así como vas, vas a acabar lavando platos. Ni sé para qué pierdo mi tiempo contigo"),
+    (
+        "toxicity",
+        "Así como vas, vas a acabar lavando platos. Ni sé para qué pierdo mi tiempo contigo",
+    ),
     ("toxicity", "Vas a terminar de sirvienta como tu tía, contigo no se puede"),
 ]
 
@@ -66,7 +72,10 @@ FROM_STUDENTS = [
     ("self_harm", "chequé a qué hora pasa el tren de carga, pronto ya no voy a sufrir"),
     # hit with an object by an adult
     ("abuse_disclosure", "mi padrastro me pega con el cable del cargador y me dejó marcas"),
-    ("abuse_disclosure", "mi apá me da con el cinto cuando no termino de trabajar en la construcción"),
+    (
+        "abuse_disclosure",
+        "mi apá me da con el cinto cuando no termino de trabajar en la construcción",
+    ),
     # an ambush that puts someone in hospital
     ("toxicity", "al de 8vo lo esperamos entre todos a la salida y lo mandamos al hospital"),
     ("toxicity", "le vamos a caer con mis carnales y lo vamos a dejar en silla de ruedas"),
