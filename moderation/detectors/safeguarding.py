@@ -631,7 +631,7 @@ CONCEPT_RULES = (
     ConceptRule(
         "looks up a train with nothing more to endure",
         SELF_HARM,
-        ("endure_end", ("rail_schedule", "height_means", "means")),
+        ("endure_end", ("rail_schedule", "height_means")),
         none_of=(*_STORY, "moving", "play"),
         scope="message",
         negatable=False,

@@ -485,9 +485,10 @@ CONCEPT_RULES = (
     ConceptRule(
         "mocks someone with an animal nickname",
         CATEGORY,
-        ("call_name", "animal_insult"),
+        # Said by a crowd, mocking or laughing: "le dicen la vaca lechera al camión" is a name.
+        ("call_name", "animal_insult", ("group_targets", "mock_together", "laughter")),
         none_of=("literature", "play"),
-        window=3,
+        window=(3, None),
         negatable=False,
     ),
 )

@@ -72,6 +72,7 @@ FROM_STUDENTS = [
     ("self_harm", "chequé a qué hora pasa el tren de carga, pronto ya no voy a sufrir"),
     # hit with an object by an adult
     ("abuse_disclosure", "mi padrastro me pega con el cable del cargador y me dejó marcas"),
+    ("abuse_disclosure", "mi mamá me pegó con la chancla y me dejó marcas"),
     (
         "abuse_disclosure",
         "mi apá me da con el cinto cuando no termino de trabajar en la construcción",
@@ -102,6 +103,11 @@ BENIGN_STUDENT = [
     # hyperbole
     "me muero de risa con tus memes",
     "te mato si no vienes a mi fiesta jaja",
+    # (these four were flagged while probing: the first two by the code before this round)
+    "te mato si no vienes",
+    "mi mamá me va a dar con la chancla jaja",
+    "le dicen la vaca lechera al camión del helado",
+    "esa negra es mi mejor amiga",
     # games
     "en minecraft quemé la aldea de mi hermano y se enojó bien feo",
     "en fortnite nos caímos bien feo del edificio jajaja",
@@ -133,6 +139,7 @@ BENIGN_MENTOR = [
     "Recuerda: si un desconocido en línea te pide fotos o que guardes secretos, avísale a un adulto de confianza.",
     # ordinary praise and planning
     "Qué linda foto de tu graduación, te ves muy contenta con tu familia",
+    "¡Qué linda foto! Pareces más grande con ese corte de pelo",
     "Aquí puedes hablar libremente, la coordinadora también lee el chat para cuidarte",
     "Eres muy madura para organizar tu tiempo, sigue así con la tarea",
     "Vas a terminar la carrera de enfermería si sigues así, estoy orgullosa",
