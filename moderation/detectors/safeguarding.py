@@ -615,7 +615,7 @@ CONCEPT_RULES = (
     ConceptRule(
         "sees no point in living and thinks how",
         SELF_HARM,
-        ("how_would", ("no_point", "go_on", "being_alive", "death_wish")),
+        ("how_would", ("no_point", "death_wish")),
         none_of=(*_STORY, "play"),
         scope="message",
         negatable=False,

@@ -130,6 +130,8 @@ BENIGN_STUDENT = [
     "mi tío me lleva a trabajar en la obra los sábados y me paga bien",
     "subimos la foto del equipo al grupo después del partido",
     "no le veo sentido a esta tarea de álgebra jaja",
+    "no sé cómo hacerlo, ¿puedo seguir aquí en la biblioteca?",
+    "we posted the photo of the changing leaves to the group chat",
 ]
 
 # Benign traps, from a mentor.
