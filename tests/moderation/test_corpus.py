@@ -66,7 +66,9 @@ ROUNDS = {
     # Round 10 at freeze (rules-7 and the learned detector, which never saw it): the before-figures
     # (docs/moderation.md, Rounds), asserted until round 10's changes raise them.
     "2026-12-02-r10-en.jsonl": {"en": (0.84, 0.0, 0.95)},
-    "2026-12-02-r10-es.jsonl": {"es": (0.66, 2 / 40, 0.74)},
+    # Fitted: round 10's Spanish families were written against this file's misses and false flags
+    # (before: 0.667 at 2/40, urgent 18/24; after: 1.000 at 0/40, urgent 24/24).
+    "2026-12-02-r10-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     "2026-12-02-r10-en-heldout.jsonl": {"en": (0.74, 2 / 16, 0.59)},
     "2026-12-02-r10-es-heldout.jsonl": {"es": (0.74, 1 / 16, 0.69)},
 }
