@@ -326,3 +326,45 @@ def test_the_sign_in_pages_are_in_spanish(path, mentor):
     # The setup key and link are data of the page, not words.
     text = re.sub(r"otpauth://\S+|\b[A-Z2-7]{16,}\b", " ", visible_text(html))
     assert english_words(text, data=data) == []
+
+
+# The second person of "tú" (students) and of "usted" (adults: mentors, guardians, staff).
+TU = re.compile(
+    r"\b(tú|tu|tus|ti|contigo|te|tienes|puedes|quieres|necesitas|estás|eres|escribiste|"
+    r"aceptaste|pediste|podrás|tengas|vuelves|sabes|has)\b",
+    re.I,
+)
+USTED = re.compile(r"\b(usted|ustedes)\b", re.I)
+
+
+def test_a_mentor_is_addressed_as_usted_and_a_student_as_tu(world):
+    """A page a mentor reads says "usted" throughout (no "tú" form), a page a student reads
+    "tú" (no "usted"); shared pages use each reader's form or one that addresses neither."""
+    found = {}
+    for role, pattern in (("mentor", TU), ("newcomer", TU), ("student", USTED)):
+        client = Client()
+        login_verified(client, world[role])
+        data = world["data"]
+        for path in paths_of(world)[role]:
+            text = visible_text(client.get(path).content.decode())
+            # What the coordinator wrote (the week's question, the agreement) is content, not
+            # the site's words: written here for students.
+            for written in ("¿Qué quieres aprender?", "Escribe solo en Trellis."):
+                text = text.replace(written, " ")
+            words = [w for w in pattern.findall(text) if w.lower() not in data]
+            if words:
+                found[f"{role} {path}"] = sorted(set(words))
+    assert found == {}, found
+
+
+@pytest.mark.parametrize("path", ["/accounts/otp/", "/accounts/otp/enrol/"])
+def test_the_authenticator_pages_say_usted(path, mentor):
+    """Only adults set up an authenticator."""
+    mentor.preferred_language = "es"
+    mentor.save()
+    client = Client(headers={"accept-language": "es"})
+    if path == "/accounts/otp/":
+        TOTPDevice.objects.create(user=mentor, name="phone", confirmed=True)
+    client.force_login(mentor)
+    text = visible_text(client.get(path).content.decode())
+    assert TU.findall(text) == []
