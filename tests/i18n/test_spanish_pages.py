@@ -368,3 +368,18 @@ def test_the_authenticator_pages_say_usted(path, mentor):
     client.force_login(mentor)
     text = visible_text(client.get(path).content.decode())
     assert TU.findall(text) == []
+
+
+def test_the_conversation_script_is_told_whom_it_addresses(world):
+    """The page tells its script the reader's register (conversation.js picks its words by it),
+    and says "only you can see this" in it."""
+    path = f"/conversations/{world['conversation'].pk}/"
+    for role, audience, only_you in (
+        ("student", "student", "Solo tú puedes ver esto"),
+        ("mentor", "adult", "Solo usted puede ver esto"),
+    ):
+        client = Client()
+        login_verified(client, world[role])
+        html = client.get(path).content.decode()
+        assert f'data-audience="{audience}"' in html, role
+        assert f'data-only-you="{only_you}"' in html, role

@@ -89,7 +89,9 @@ def test_make_run_on_a_fresh_clone_serves_spanish(clone: Path, tmp_path: Path):
         assert status == 200
         found = re.search(r"const newcatalog = (\{.*?\});", script, re.S)
         assert found, script[:500]
-        assert json.loads(found.group(1))["Write something first."] == "Primero escribe algo."
+        assert json.loads(found.group(1))["to a student\u0004Write something first."] == (
+            "Primero escribe algo."
+        )
 
         # English still for a browser that asks for it, on the same server.
         _status, english = _get(f"{base}/accounts/login/", **{"Accept-Language": "en"})
