@@ -2,9 +2,12 @@
 a `detail` in the reader's language (their `preferred_language`)."""
 
 import json
+import re
 
+import polib
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.test import Client
 
 from testkit.sessions import login_verified, session_cookie
@@ -103,3 +106,24 @@ async def test_the_socket_keeps_its_codes_and_translates_its_details(conversatio
         "'seq' debe ser un número entero.",
     ]
     await sock.close()
+
+
+# Second-person forms of "tú" and of "usted" in the Spanish of these details.
+ADDRESSING = re.compile(
+    r"\b(tú|tu|tus|te|vuelve|ve|cierra|inicia|usted|vuelva|cierre|inicie|vaya)\b", re.I
+)
+
+
+def test_the_details_address_neither_tu_nor_usted():
+    """The socket's and the API's details reach students and adults alike: their Spanish uses
+    forms that address neither ("hay que...", "se puede...")."""
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    sources = ("messaging/consumers.py", "messaging/views.py", "messaging/protocol.py")
+    addressing = {
+        entry.msgid: entry.msgstr
+        for entry in catalogue
+        if entry.occurrences
+        and all(path in sources for path, _line in entry.occurrences)
+        and ADDRESSING.search(entry.msgstr)
+    }
+    assert addressing == {}
