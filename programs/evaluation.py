@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Program, School, User
@@ -581,17 +582,23 @@ def school_evaluation(
     )
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, localize: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, tuple):
         return "; ".join(value)
+    if localize and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
     return str(value)
 
 
-def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list[str]]]:
+def evaluation_table(
+    evaluation: Evaluation, *, localize: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """The headings and the rows of the evaluation, as text: one table for the page, the CSV
-    file and the PDF report, so all three show the same numbers."""
+    file and the PDF report, so all three show the same numbers. `localize`: numbers as the
+    active language writes them (the page and the report: 3,5 in Spanish); without it, as a
+    spreadsheet reads them whatever its language (the CSV file: 3.5)."""
     headings = [str(label) for _key, label in COLUMNS]
     rows = []
     for figures in evaluation.weeks:
@@ -599,5 +606,5 @@ def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list[str]]
             "week": figures.week.start_date.isoformat(),
             **{key: getattr(figures, key) for key, _label in COLUMNS[1:]},
         }
-        rows.append([_cell(values[key]) for key, _label in COLUMNS])
+        rows.append([_cell(values[key], localize) for key, _label in COLUMNS])
     return headings, rows

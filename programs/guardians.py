@@ -22,9 +22,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.audit import audit_record
+from accounts.languages import language_for_district
 from accounts.models import Program, User
 from messaging.models import Conversation, Match, Membership, Message
 from scheduling.models import Attendance, Meeting
@@ -133,10 +134,12 @@ class GuardianLinkExpired(GuardianLinkInvalid):
 
 
 def guardian_language(*, guardian: Guardian) -> str:
-    """The guardian's language if the product speaks it, else the site's first language."""
-    spoken = [code for code, _name in settings.LANGUAGES]
+    """The guardian's language ("es-MX" -> "es") if the product speaks it, else their district's
+    default language (a roster may name a language Trellis does not speak, or none)."""
     language = language_part(guardian.preferred_language or "")
-    return language if language in spoken else spoken[0]
+    if language in {code for code, _name in settings.LANGUAGES}:
+        return language
+    return language_for_district(district=guardian.district)
 
 
 def guardian_settings(*, program: Program) -> GuardianSettings:
@@ -326,7 +329,9 @@ def guardian_agreement_acknowledge(
     `agreement_accept`. The caller has checked the signed link (access_guardian_link)."""
     current = agreement_current(program=program, audience=Agreement.Audience.STUDENT)
     if current is None or str(current.pk) != str(agreement_id):
-        raise AgreementRefused(_("This version has been replaced: read the current one."))
+        raise AgreementRefused(
+            pgettext("to an adult", "This version has been replaced: read the current one.")
+        )
     return agreement_accept(agreement=current, guardian=guardian)
 
 

@@ -19,7 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.audit import audit_record
 from accounts.languages import language_for_person
@@ -98,15 +98,33 @@ def match_pause_for_review(*, actor: User, program: Program, match: Match, reaso
         raise MatchActionRefused(_("Only an active or proposed match can be paused."))
     match = match_pause(match=match, actor=actor, reason=reason)
     _audit("match.pause", actor=actor, match=match, detail={"by": "coordinator"})
-    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
-        notice_send(
-            user=person,
-            subject=gettext_lazy("Your mentoring conversation is paused"),
-            body=gettext_lazy(
+    # Each in their own register: "tú" to the student, "usted" to the mentor (contexts).
+    texts = {
+        match.student: (
+            pgettext_lazy("to a student", "Your mentoring conversation is paused"),
+            pgettext_lazy(
+                "to a student",
                 "Your program's coordinator has paused your conversation with %(name)s for "
                 "now. You cannot send messages until it is resumed. The coordinator will "
-                "contact you about what happens next."
+                "contact you about what happens next.",
             ),
+        ),
+        match.mentor: (
+            pgettext_lazy("to an adult", "Your mentoring conversation is paused"),
+            pgettext_lazy(
+                "to an adult",
+                "Your program's coordinator has paused your conversation with %(name)s for "
+                "now. You cannot send messages until it is resumed. The coordinator will "
+                "contact you about what happens next.",
+            ),
+        ),
+    }
+    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
+        subject, body = texts[person]
+        notice_send(
+            user=person,
+            subject=subject,
+            body=body,
             names={"name": other.public_name},
             kind="match_paused",
         )
@@ -124,15 +142,32 @@ def match_close_for_review(*, actor: User, program: Program, match: Match, reaso
         raise MatchActionRefused(_("This match is already closed."))
     match = match_close(match=match, actor=actor, reason=reason)
     _audit("match.close", actor=actor, match=match, detail={"by": "coordinator"})
-    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
-        notice_send(
-            user=person,
-            subject=gettext_lazy("Your mentoring match has ended"),
-            body=gettext_lazy(
+    texts = {
+        match.student: (
+            pgettext_lazy("to a student", "Your mentoring match has ended"),
+            pgettext_lazy(
+                "to a student",
                 "Your program's coordinator has ended your match with %(name)s. You can no "
                 "longer send messages in that conversation. If you have questions, talk to "
-                "the coordinator."
+                "the coordinator.",
             ),
+        ),
+        match.mentor: (
+            pgettext_lazy("to an adult", "Your mentoring match has ended"),
+            pgettext_lazy(
+                "to an adult",
+                "Your program's coordinator has ended your match with %(name)s. You can no "
+                "longer send messages in that conversation. If you have questions, talk to "
+                "the coordinator.",
+            ),
+        ),
+    }
+    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
+        subject, body = texts[person]
+        notice_send(
+            user=person,
+            subject=subject,
+            body=body,
             names={"name": other.public_name},
             kind="match_closed",
         )

@@ -240,7 +240,7 @@ def _evaluation_of(request: HttpRequest, *, program_id=None, school_id=None):
 
 
 def _evaluation_context(evaluation, links, school) -> dict:
-    headings, rows = evaluation_table(evaluation)
+    headings, rows = evaluation_table(evaluation, localize=True)
     return {
         "evaluation": evaluation,
         "school": school,

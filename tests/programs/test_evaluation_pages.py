@@ -204,3 +204,53 @@ def test_no_group_charts_without_groups(client, seeded, verified_login):
     html = client.get(_url(seeded) + RANGE).content.decode()
     assert 'id="chart-groups"' not in html
     assert 'id="chart-group-attendance"' not in html
+
+
+def test_a_spanish_coordinator_reads_the_numbers_with_a_decimal_comma(
+    client, seeded_checkins, verified_login
+):
+    coordinator = seeded_checkins["coordinator"]
+    coordinator.preferred_language = "es"
+    coordinator.save(update_fields=["preferred_language"])
+    verified_login(client, coordinator)
+    html = client.get(_url(seeded_checkins) + RANGE).content.decode()
+    assert '<html lang="es">' in html
+    # The bars' titles, the tables beside the charts and the table of all figures.
+    assert "<title>11-16, Mentores: 3,33</title>" in html
+    assert '<th scope="row">2026-10-26</th><td>4,50</td><td>4,00</td><td>5,00</td>' in html
+    assert '<th scope="row">2026-11-02</th><td>67 %</td>' in html
+    assert "<td>3,50</td>" in html
+    assert "3.33" not in html
+    assert "4.50" not in html
+    # The CSV file stays machine-readable: a decimal point whatever the reader's language.
+    rows = list(
+        csv.reader(io.StringIO(client.get(_url(seeded_checkins, ".csv") + RANGE).content.decode()))
+    )
+    assert "4.50" in rows[1]
+    assert not any("," in cell for row in rows[1:] for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "axis"),
+    # Django's Spanish format groups thousands with a no-break space (1 234,5), as the RAE does.
+    [("en", "1,234.5", "2,000"), ("es", "1\xa0234,5", "2\xa0000")],
+)
+def test_chart_numbers_follow_the_active_language(language, shown, axis):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from programs.charts import Series, bar_chart
+
+    with translation.override(language):
+        svg = bar_chart(
+            chart_id="c",
+            title="t",
+            description="d",
+            labels=["11-16", "11-23"],
+            series=[Series("Messages", [Decimal("1234.5"), None])],
+        )
+    assert f"<title>11-16, Messages: {shown}</title>" in svg
+    assert f">{axis}</text>" in svg
+    if language == "es":
+        assert "11-23, Messages: sin datos" in svg

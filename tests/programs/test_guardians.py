@@ -558,3 +558,33 @@ def test_a_group_only_students_guardian_gets_the_digest_with_group_figures(
     # A closed group (is_open False) is no longer reported on.
     type(group).objects.filter(pk=group.pk).update(is_open=False)
     assert guardian_digests_send(now=now + datetime.timedelta(days=30)) == 0
+
+
+def test_a_spanish_guardian_told_of_a_replaced_version_is_addressed_as_usted(
+    client, family, coordinator
+):
+    first = _publish_student_text(family["program"], coordinator)
+    _publish_student_text(family["program"], coordinator)
+    token = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    html = client.post(f"/guardians/{token}/", {"agreement": first.pk}).content.decode()
+    assert "Esta versión fue reemplazada: lea la versión actual." in html
+    assert "lee la actual" not in html
+
+
+@pytest.mark.parametrize("tag", ["vi", "zh-Hant", "xx"])
+def test_a_guardian_whose_language_is_not_spoken_reads_the_districts_default(
+    client, family, district, tag, django_capture_on_commit_callbacks
+):
+    district.default_language = "es"
+    district.save(update_fields=["default_language"])
+    Guardian.objects.filter(pk=family["en"].pk).update(preferred_language=tag)
+    Guardian.objects.filter(pk=family["es"].pk).update(email="")
+    guardian = Guardian.objects.get(pk=family["en"].pk)
+    html = _info(client, guardian, family["program"]).content.decode()
+    assert '<html lang="es">' in html
+    assert "Usted puede hacer preguntas en cualquier momento" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guardian_digests_send(now=timezone.now()) == 1
+    [digest] = mail.outbox
+    assert digest.to == ["tom@example.org"]
+    assert "Comuníquese con el coordinador del programa" in digest.body

@@ -7,6 +7,7 @@ import base64
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -462,7 +463,7 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("Demo data ready: district 'Riverbend Unified'."))
         self.stdout.write(
-            "Sign in at http://127.0.0.1:8000/accounts/login/ with password "
+            f"Sign in at {settings.TRELLIS['PUBLIC_URL']}/accounts/login/ with password "
             f"'{DEMO_PASSWORD}' as one of:"
         )
         for username, name, role, _ in PEOPLE:
