@@ -1,5 +1,6 @@
 # Trellis: two commands for a fresh machine.
-#   make run    install, migrate, seed demo data, serve http://127.0.0.1:8000 (SQLite, in-memory layer)
+#   make run    install, migrate, seed demo data, serve http://127.0.0.1:8000 (SQLite, in-memory layer;
+#               make run PORT=8001 serves another port)
 #   make test   install, then the whole test suite (real PostgreSQL and Redis; see tests/services.py)
 PYTHON ?= python3.11
 VENV   ?= .venv
@@ -35,12 +36,16 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore='$(VENV)' --ignore='.git' >/dev/null
 
 # Debug mode (tracebacks) for the developer's own server; DEBUG=false make run turns it off.
+# PORT: where it serves (make run PORT=8001); the guardians' signed links name the same address
+# unless TRELLIS_PUBLIC_URL says otherwise.
 DEBUG ?= true
+PORT ?= 8000
+TRELLIS_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	TRELLIS_PUBLIC_URL=$(TRELLIS_PUBLIC_URL) $(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py moderation_train
-	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$(DEBUG) TRELLIS_PUBLIC_URL=$(TRELLIS_PUBLIC_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The learned detector's model is trained once (cached under .cache/) before any server starts.
 test: $(STAMP) browser messages

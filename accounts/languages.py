@@ -12,9 +12,9 @@ The order, first that names a language Trellis speaks (settings.LANGUAGES):
 `language_for_person` serves e-mails and other text made outside a request (nudges, reminders,
 alerts to staff): the person's preference, else their district's default.
 
-Content written by people (weekly prompts, letters to guardians) has a text per language in a
-JSON field beside the text as written; `text_in_language` picks the reader's
-(docs/adr/0008-translated-content.md).
+Content written by people has a text per language: a weekly prompt in a JSON field beside the
+text as written (`text_in_language` picks the reader's); crisis resources, guardian texts and
+agreements each in their own shape (docs/adr/0008-translated-content.md).
 """
 
 from django.conf import settings

@@ -46,9 +46,20 @@ def _by(actor: User) -> str:
     return _("%(name)s (coordinator)") % {"name": actor.public_name}
 
 
-def _owner_message(change: Change, *, when: str, by: str) -> tuple[str, str]:
-    after = _("If you did not ask for this, tell your program coordinator at once.")
+def _owner_message(change: Change, *, when: str, by: str, student: bool) -> tuple[str, str]:
+    """The owner's notice, in their register: "tú" to a student, "usted" to an adult (the
+    message contexts say which)."""
+    if student:
+        after = pgettext(
+            "to a student", "If you did not ask for this, tell your program coordinator at once."
+        )
+    else:
+        after = pgettext(
+            "to an adult", "If you did not ask for this, tell your program coordinator at once."
+        )
+    names = {"by": by, "when": when, "after": after}
     if change is Change.SECOND_FACTOR_ENROLLED:
+        # Only adults set up an authenticator (students sign in with a password alone).
         return _("Trellis: a new authenticator was set up for your account"), _(
             "A new authenticator app was set up for your Trellis account on %(when)s.\n\n"
             "If this was you, there is nothing to do. If it was not, someone who knows your "
@@ -58,11 +69,18 @@ def _owner_message(change: Change, *, when: str, by: str) -> tuple[str, str]:
         return _("Trellis: your authenticator was reset"), _(
             "The authenticator of your Trellis account was reset by %(by)s on %(when)s. You were "
             "signed out everywhere; your next sign-in sets up a new authenticator app.\n\n%(after)s"
-        ) % {"by": by, "when": when, "after": after}
-    return _("Trellis: your password was changed"), _(
-        "The password of your Trellis account was changed by %(by)s on %(when)s. You were signed "
-        "out everywhere.\n\n%(after)s"
-    ) % {"by": by, "when": when, "after": after}
+        ) % names
+    if student:
+        return pgettext("to a student", "Trellis: your password was changed"), pgettext(
+            "to a student",
+            "The password of your Trellis account was changed by %(by)s on %(when)s. You were "
+            "signed out everywhere.\n\n%(after)s",
+        ) % names
+    return pgettext("to an adult", "Trellis: your password was changed"), pgettext(
+        "to an adult",
+        "The password of your Trellis account was changed by %(by)s on %(when)s. You were "
+        "signed out everywhere.\n\n%(after)s",
+    ) % names
 
 
 def _guardian_message(change: Change, *, user: User, when: str, by: str) -> tuple[str, str]:
@@ -101,7 +119,9 @@ def notice_credential_changed(
     if user.email:
         with translation.override(language_for_person(user=user)):
             when, by = local_time(at, user), _by(actor)
-            mails.append((*_owner_message(change, when=when, by=by), [user.email]))
+            student = user.role == User.Role.STUDENT
+            message = _owner_message(change, when=when, by=by, student=student)
+            mails.append((*message, [user.email]))
     if change is not Change.SECOND_FACTOR_ENROLLED and (
         user.is_minor or user.role == User.Role.STUDENT
     ):
@@ -122,12 +142,33 @@ def notice_email_changed(*, user: User, old_email: str, at: datetime.datetime, a
     if not old_email:
         return
     with translation.override(language_for_person(user=user)):
-        subject = _("Trellis: the e-mail address of your account was changed")
-        body = _(
-            "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; "
-            "notices about your account now go to the new address, not this one.\n\n"
-            "If you did not ask for this, tell your program coordinator at once."
-        ) % {"by": _by(actor), "when": local_time(at, user)}
+        names = {"by": _by(actor), "when": local_time(at, user)}
+        if user.role == User.Role.STUDENT:
+            subject = pgettext(
+                "to a student", "Trellis: the e-mail address of your account was changed"
+            )
+            body = (
+                pgettext(
+                    "to a student",
+                    "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; "
+                    "notices about your account now go to the new address, not this one.\n\n"
+                    "If you did not ask for this, tell your program coordinator at once.",
+                )
+                % names
+            )
+        else:
+            subject = pgettext(
+                "to an adult", "Trellis: the e-mail address of your account was changed"
+            )
+            body = (
+                pgettext(
+                    "to an adult",
+                    "The e-mail address of your Trellis account was changed by %(by)s on %(when)s; "
+                    "notices about your account now go to the new address, not this one.\n\n"
+                    "If you did not ask for this, tell your program coordinator at once.",
+                )
+                % names
+            )
     transaction.on_commit(
         lambda: _send(subject, body, [old_email], user_id=user.pk, change="email_changed")
     )

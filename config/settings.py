@@ -35,6 +35,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
+    # Before the admin: its templates/admin/base_site.html adds the language switcher to the
+    # admin's header.
+    "frontend",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,7 +55,6 @@ INSTALLED_APPS = [
     "moderation",
     "scheduling",
     "programs",
-    "frontend",
 ]
 
 MIDDLEWARE = [

@@ -74,7 +74,7 @@ CLIENT_EVENTS: dict[str, dict[str, Field]] = {
 
 
 def _type_name(kind: type) -> str:
-    return {int: "an integer", str: "a string"}.get(kind, kind.__name__)
+    return {int: gettext("an integer"), str: gettext("a string")}.get(kind, kind.__name__)
 
 
 def parse_frame(text: str) -> dict:
@@ -157,6 +157,10 @@ def parse_frame(text: str) -> dict:
             )
         if spec.maximum is not None and value > spec.maximum:
             raise ProtocolError(
-                "wrong_type", f"{name!r} must be at most {spec.maximum}.", field=name, ref=ref
+                "wrong_type",
+                gettext("%(field)r must be at most %(maximum)s.")
+                % {"field": name, "maximum": spec.maximum},
+                field=name,
+                ref=ref,
             )
     return data

@@ -179,18 +179,11 @@ def matches_pause_for_user(*, user: User, actor: User | None, reason: str) -> in
     return count
 
 
-@transaction.atomic
-def group_conversation_create(
-    *, program: Program, title: str, mentors: list[User], students: list[User]
-) -> Conversation:
-    """A group (or peer) conversation: several mentors and students of one program.
-
-    Every member must be cleared the same way a match requires: screened mentors, consented minors.
-    """
+def _group_member_problems(*, program: Program, mentors: list[User], students: list[User]):
+    """Why these people may not be in a group of `program`: screened mentors, consented minors
+    on both sides, one district."""
     district_id = program.school.district_id
     problems: list[str] = []
-    if not mentors or not students:
-        problems.append("A group needs at least one mentor and one student.")
     for mentor in mentors:
         if mentor.role != User.Role.MENTOR or not mentor.is_screened():
             problems.append(f"Mentor {mentor.pk} is not a screened mentor.")
@@ -202,22 +195,61 @@ def group_conversation_create(
     for person in [*mentors, *students]:
         if person.district_id != district_id:
             problems.append(f"User {person.pk} belongs to another district.")
+    return problems
+
+
+def _memberships(conversation: Conversation, mentors: list[User], students: list[User]):
+    return [
+        Membership(conversation=conversation, user=m, role=Membership.Role.MENTOR) for m in mentors
+    ] + [
+        Membership(conversation=conversation, user=s, role=Membership.Role.STUDENT)
+        for s in students
+    ]
+
+
+@transaction.atomic
+def group_conversation_create(
+    *, program: Program, title: str, mentors: list[User], students: list[User]
+) -> Conversation:
+    """A group (or peer) conversation: several mentors and students of one program.
+
+    Every member must be cleared the same way a match requires: screened mentors, consented minors.
+    The program's own rules (a peer mentor only with younger students) are checked above this
+    layer (programs.services.group_create).
+    """
+    problems = _group_member_problems(program=program, mentors=mentors, students=students)
+    if not mentors or not students:
+        problems.insert(0, "A group needs at least one mentor and one student.")
     if problems:
         raise ValidationError(problems)
     conversation = Conversation.objects.create(
-        program=program, district_id=district_id, kind=Conversation.Kind.GROUP, title=title
+        program=program,
+        district_id=program.school.district_id,
+        kind=Conversation.Kind.GROUP,
+        title=title,
     )
-    Membership.objects.bulk_create(
-        [
-            Membership(conversation=conversation, user=m, role=Membership.Role.MENTOR)
-            for m in mentors
-        ]
-        + [
-            Membership(conversation=conversation, user=s, role=Membership.Role.STUDENT)
-            for s in students
-        ]
-    )
+    Membership.objects.bulk_create(_memberships(conversation, mentors, students))
     return conversation
+
+
+@transaction.atomic
+def group_members_add(
+    *, conversation: Conversation, mentors: list[User], students: list[User]
+) -> list[Membership]:
+    """Add mentors and students to a group, cleared as at its creation (ValidationError, nothing
+    written, otherwise). People already in the group are left as they are. Returns the new
+    memberships."""
+    if conversation.kind != Conversation.Kind.GROUP:
+        raise ValidationError(["Only a group takes new members."])
+    problems = _group_member_problems(
+        program=conversation.program, mentors=mentors, students=students
+    )
+    if problems:
+        raise ValidationError(problems)
+    present = set(conversation.memberships.values_list("user_id", flat=True))
+    mentors = [m for m in mentors if m.pk not in present]
+    students = [s for s in students if s.pk not in present]
+    return Membership.objects.bulk_create(_memberships(conversation, mentors, students))
 
 
 # -- messages ------------------------------------------------------------------------------------

@@ -103,21 +103,26 @@ def _int_param(
 
 def _json_body(request: HttpRequest, fields: dict[str, type]) -> dict:
     if len(request.body) > MAX_BODY_BYTES:
-        raise BadRequest("too_large", "The request body is too large.", 413)
+        raise BadRequest("too_large", gettext("The request body is too large."), 413)
     try:
         data = json.loads(request.body)
     except (ValueError, RecursionError) as exc:
-        raise BadRequest("invalid_json", "The body is not valid JSON.") from exc
+        raise BadRequest("invalid_json", gettext("The body is not valid JSON.")) from exc
     if not isinstance(data, dict):
-        raise BadRequest("invalid_frame", "The body must be a JSON object.")
+        raise BadRequest("invalid_frame", gettext("The body must be a JSON object."))
     extra = sorted(set(data) - set(fields))
     if extra:
-        raise BadRequest("unexpected_field", f"Unexpected field {extra[0][:40]!r}.")
+        raise BadRequest(
+            "unexpected_field",
+            gettext("Unexpected field %(field)r.") % {"field": extra[0][:40]},
+        )
     for name, kind in fields.items():
         if name not in data:
-            raise BadRequest("missing_field", f"{name!r} is required.")
+            raise BadRequest("missing_field", gettext("%(field)r is required.") % {"field": name})
         if not isinstance(data[name], kind) or isinstance(data[name], bool):
-            raise BadRequest("wrong_type", f"{name!r} has the wrong type.")
+            raise BadRequest(
+                "wrong_type", gettext("%(field)r has the wrong type.") % {"field": name}
+            )
     return data
 
 
@@ -137,9 +142,9 @@ def messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
     before = _int_param(request, "before_seq", minimum=1)
     limit = _int_param(request, "limit", default=50, minimum=1, maximum=LIMIT_MAX)
     if after is not None and before is not None:
-        raise BadRequest("invalid", "Give after_seq or before_seq, not both.")
+        raise BadRequest("invalid", gettext("Give after_seq or before_seq, not both."))
     if after_change is not None and after is None:
-        raise BadRequest("invalid", "after_change goes with after_seq.")
+        raise BadRequest("invalid", gettext("after_change goes with after_seq."))
     conversation = access_conversation_as_member(user=request.user, conversation_id=conversation_id)
     if after is not None:
         return JsonResponse(
@@ -175,7 +180,9 @@ def _send(request: HttpRequest, conversation_id: int) -> JsonResponse:
 def read(request: HttpRequest, conversation_id: int) -> JsonResponse:
     data = _json_body(request, {"seq": int})
     if data["seq"] < 0 or data["seq"] > INT_MAX:
-        raise BadRequest("wrong_type", "'seq' must be a non-negative integer.")
+        raise BadRequest(
+            "wrong_type", gettext("%(field)r must be a non-negative integer.") % {"field": "seq"}
+        )
     marker = services.messages_mark_read(
         user=request.user, conversation_id=conversation_id, seq=data["seq"]
     )

@@ -30,6 +30,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import tempfile
 import time
 from collections import Counter
@@ -67,8 +68,12 @@ LABELS = (
 # reported: the toxicity scorer covers it, and on ordinary social-media text (Davidson's "neither"
 # tweets) the learned toxicity class flagged one in eight (docs/moderation.md).
 REPORTED = frozenset(LABELS) - {"none", "toxicity"}
-# The evaluation files of tests/moderation/rounds: never training text.
-EVALUATION_MARKERS = ("-r8-", "-r9-", "-r10-", "heldout", "holdout")
+# The evaluation files of tests/moderation/rounds, never training text: every held-out half, and
+# every round from round 8 on, including rounds not yet written (a new round is evaluation text
+# unless someone decides otherwise here, never by forgetting to list it).
+HELD_OUT_MARKERS = ("heldout", "holdout")
+FIRST_EVALUATION_ROUND = 8
+ROUND_NUMBER = re.compile(r"-r(\d+)-")
 MIN_THRESHOLD = 0.7
 NONE_BUDGET = 0.003
 MIN_PRECISION = 0.9
@@ -83,7 +88,10 @@ def make_classifier():
 
 
 def is_evaluation_file(name: str) -> bool:
-    return any(marker in name for marker in EVALUATION_MARKERS)
+    if any(marker in name for marker in HELD_OUT_MARKERS):
+        return True
+    number = ROUND_NUMBER.search(name)
+    return number is not None and int(number.group(1)) >= FIRST_EVALUATION_ROUND
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.audit import audit_record
 from accounts.models import Program, User
@@ -92,7 +93,15 @@ def agreement_accept(
     district_id = agreement.program.school.district_id
     current = agreement_current(program=agreement.program, audience=agreement.audience)
     if current is None or current.pk != agreement.pk:
-        raise AgreementRefused(_("This version has been replaced: read the current one."))
+        if user is not None and user.role == User.Role.STUDENT:
+            replaced = pgettext(
+                "to a student", "This version has been replaced: read the current one."
+            )
+        else:
+            replaced = pgettext(
+                "to an adult", "This version has been replaced: read the current one."
+            )
+        raise AgreementRefused(replaced)
     if user is not None:
         if user.district_id != district_id or AUDIENCE_OF_ROLE.get(user.role) != agreement.audience:
             raise AgreementRefused(_("This text is not addressed to you."))

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .evaluation import Evaluation
 
@@ -29,9 +31,18 @@ class Series:
 
 
 def _fmt(value: Decimal | int | float, percent: bool) -> str:
+    """A figure as the reader's language writes it (1,234.5 in English, 1.234,5 in Spanish;
+    67% and 67 %)."""
     if percent:
-        return f"{Decimal(value) * 100:.0f}%"
-    return f"{value}"
+        return percent_format(Decimal(value) * 100)
+    return number_format(value, force_grouping=True)
+
+
+def percent_format(value: Decimal | float) -> str:
+    """A percentage, already multiplied by 100, to a whole number in the reader's language."""
+    return pgettext("a percentage", "%(number)s%%") % {
+        "number": number_format(round(Decimal(value)), force_grouping=True)
+    }
 
 
 def _n(value: float) -> str:
@@ -101,7 +112,9 @@ def bar_chart(
                 _n(y),
                 LEFT - 4,
                 _n(y + 4),
-                f"{top * fraction * 100:.0f}%" if percent else f"{top * fraction:g}",
+                percent_format(Decimal(top * fraction * 100))
+                if percent
+                else number_format(Decimal(f"{top * fraction:g}"), force_grouping=True),
             )
         )
     every = max(1, -(-len(labels) // 12))  # at most 12 week labels under the axis
@@ -110,7 +123,7 @@ def bar_chart(
         for j, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else None
             if value is None:
-                shown = f"{label}, {s.name}: no data"
+                shown = _("%(week)s, %(series)s: no data") % {"week": label, "series": s.name}
                 parts.append(format_html("<g><title>{}</title></g>", shown))
                 continue
             h = plot_h * min(float(value) / top, 1.0)
@@ -172,7 +185,7 @@ def _table_value(value: object, percent: bool) -> str:
 
 def evaluation_charts(evaluation: Evaluation) -> list[Chart]:
     """The evaluation's charts, each with its data table. Check-in scores and school attendance
-    appear once there is something to show."""
+    appear once there is something to show; the group charts when the scope has a group."""
     weeks = evaluation.weeks
     labels = [w.week.start_date.strftime("%m-%d") for w in weeks]
     dates = [w.week.start_date.isoformat() for w in weeks]
@@ -193,12 +206,21 @@ def evaluation_charts(evaluation: Evaluation) -> list[Chart]:
           (_("Students"), "checkin_student_average")], False),
         ("chart-school-attendance", _("School attendance of matched students"),
          [(_("School attendance"), "school_attendance_rate")], True),
+        ("chart-groups", _("Groups: sessions held and check-ins answered"),
+         [(_("Group sessions held"), "group_sessions_held"),
+          (_("Group check-ins answered"), "group_checkin_responses")], False),
+        ("chart-group-attendance", _("Attendance at group sessions"),
+         [(_("Group attendance"), "group_attendance_rate")], True),
     ]  # fmt: skip
     optional = {"chart-checkins", "chart-school-attendance"}
+    # Shown for a scope with a group, even in weeks without a session (a zero is a figure).
+    for_groups = {"chart-groups", "chart-group-attendance"}
     charts = []
     for chart_id, heading, columns, percent in specs:
         series = [Series(str(name), [getattr(w, key) for w in weeks]) for name, key in columns]
         if chart_id in optional and all(v is None for s in series for v in s.values):
+            continue
+        if chart_id in for_groups and not evaluation.groups:
             continue
         description = _("%(what)s per week of %(scope)s, weeks starting on Monday (%(zone)s).") % {
             "what": heading,

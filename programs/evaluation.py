@@ -12,8 +12,12 @@ is 167 or 169 hours long, as the calendar says. The definitions (docs/programs.m
 - **mentor response time**: for each run of student messages, from the first of them to the
   mentor's next message, counted in the week the student wrote; median and p90 (nearest rank) in
   hours; runs still unanswered are counted apart;
-- **meetings held**: meetings not cancelled, starting in the week, with someone recorded
-  present; **attendance**: present / all recorded (present, absent, excused) at those meetings;
+- **meetings held**: meetings of the one-to-one matches not cancelled, starting in the week,
+  with someone recorded present; **attendance**: present / all recorded (present, absent,
+  excused) at those meetings;
+- **group sessions held**, **group attendance**: the same for the meetings of the scope's groups
+  (kind `group` conversations); **group check-ins**: the group members' check-ins answered in the
+  week, how many and their mean;
 - **check-ins**: the scores (1-5) of the check-ins of these matches answered in the week
   (`programs.models.CheckIn`), how many, and their mean: overall, mentors' and students';
 - **at risk**: matches active at the week's end (or now) for more than AT_RISK_DAYS (14), with
@@ -34,10 +38,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Program, School, User
-from messaging.models import Match, MatchEvent, Message
+from messaging.models import Conversation, Match, MatchEvent, Message
 from scheduling.models import Holiday, Meeting
 
 from .models import CheckIn, SchoolAttendance
@@ -81,6 +86,12 @@ class WeekFigures:
     school_days_present: int
     school_days_recorded: int
     school_attendance_rate: Decimal | None
+    group_sessions_held: int = 0
+    group_attendance_present: int = 0
+    group_attendance_recorded: int = 0
+    group_attendance_rate: Decimal | None = None
+    group_checkin_responses: int = 0
+    group_checkin_average: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,8 @@ class Evaluation:
     # The matches at risk in the last week shown, for the coordinator to follow up.
     at_risk_matches: list[Match]
     attendance_changes: list[AttendanceChange] = field(default_factory=list)
+    # The scope's group conversations (any state): the group charts are shown when there is one.
+    groups: int = 0
 
 
 # The columns of the table, the CSV file and the PDF report, in order: (key, heading).
@@ -132,6 +145,10 @@ COLUMNS: list[tuple[str, object]] = [
     ("checkin_student_average", _("Check-in score, students")),
     ("at_risk", _("At risk")),
     ("school_attendance_rate", _("School attendance")),
+    ("group_sessions_held", _("Group sessions held")),
+    ("group_attendance_rate", _("Group attendance")),
+    ("group_checkin_responses", _("Group check-ins answered")),
+    ("group_checkin_average", _("Group check-in score")),
 ]
 
 
@@ -241,7 +258,8 @@ def checkin_scores(
 ) -> dict[datetime.date, CheckinWeekScores]:
     """The scores of the check-ins of these matches answered in each week, by week start (weeks
     with none are left out). The match's mentor answers for the mentor side, the student for
-    the student side. Unanswered check-ins and group check-ins (no match) count nowhere."""
+    the student side. Unanswered check-ins count nowhere; group check-ins (no match) count in
+    the group figures only (group_checkin_scores)."""
     if not weeks or not match_ids:
         return {}
     rows = (
@@ -265,6 +283,38 @@ def checkin_scores(
         day: CheckinWeekScores(mentor=tuple(s["mentor"]), student=tuple(s["student"]))
         for day, s in sides.items()
     }
+
+
+def group_checkin_scores(
+    *, programs: Sequence[Program], weeks: Sequence[EvaluationWeek]
+) -> dict[datetime.date, tuple[int, ...]]:
+    """The scores of the group check-ins (no match) of these programs answered in each week,
+    by week start (weeks with none are left out)."""
+    if not weeks:
+        return {}
+    rows = (
+        CheckIn.objects.filter(
+            program__in=programs,
+            match__isnull=True,
+            conversation__kind=Conversation.Kind.GROUP,
+            score__isnull=False,
+            answered_at__gte=weeks[0].start,
+            answered_at__lt=weeks[-1].end,
+        )
+        .order_by("answered_at", "pk")
+        .values_list("answered_at", "score")
+    )
+    by_week: dict[datetime.date, list[int]] = defaultdict(list)
+    starts = [week.start for week in weeks]
+    for answered_at, score in rows:
+        by_week[weeks[bisect.bisect_right(starts, answered_at) - 1].start_date].append(score)
+    return {day: tuple(scores) for day, scores in by_week.items()}
+
+
+def _held(meetings, week: EvaluationWeek) -> tuple[int, int, int]:
+    """Meetings held in the week (someone recorded present), present and recorded at them."""
+    held = [m for m in meetings if week.start <= m.starts_at < week.end and m.present]
+    return len(held), sum(m.present for m in held), sum(m.recorded for m in held)
 
 
 def _mean(scores: Sequence[int]) -> Decimal | None:
@@ -329,11 +379,16 @@ def _scope_evaluation(
             status=Meeting.Status.SCHEDULED,
             starts_at__gte=range_start,
             starts_at__lt=range_end,
-        ).annotate(
+        )
+        .annotate(
             present=Count("attendance", filter=Q(attendance__present=True)),
             recorded=Count("attendance"),
         )
+        .select_related("conversation")
     )
+    group_meetings = [m for m in meetings if m.conversation.kind == Conversation.Kind.GROUP]
+    meetings = [m for m in meetings if m.conversation.kind != Conversation.Kind.GROUP]
+    groups = Conversation.objects.filter(program__in=programs, kind=Conversation.Kind.GROUP).count()
     holidays = defaultdict(list)
     for day, name in Holiday.objects.filter(
         district_id=district_id,
@@ -349,6 +404,7 @@ def _scope_evaluation(
         )
     )
     scores = checkin_scores(match_ids=list(matches), weeks=weeks)
+    group_scores = group_checkin_scores(programs=programs, weeks=weeks)
 
     figures = []
     at_risk_last: list[Match] = []
@@ -366,10 +422,9 @@ def _scope_evaluation(
         total_messages = sum(week_messages.values())
         with_contact = sum(1 for n in week_messages.values() if n)
         week_waits = [s for since, s in waits if week.start <= since < week.end]
-        week_meetings = [m for m in meetings if week.start <= m.starts_at < week.end]
-        held = [m for m in week_meetings if m.present]
-        present = sum(m.present for m in held)
-        recorded = sum(m.recorded for m in held)
+        held, present, recorded = _held(meetings, week)
+        group_held, group_present, group_recorded = _held(group_meetings, week)
+        week_group_scores = group_scores.get(week.start_date, ())
         # At risk: judged at the week's end, or now for the week under way, over the
         # AT_RISK_DAYS before it (the dashboard's list, programs.match_actions, uses the same).
         at_risk = [
@@ -399,7 +454,7 @@ def _scope_evaluation(
                 response_p90_hours=(
                     _hours(percentile_nearest_rank(week_waits, 90)) if week_waits else None
                 ),
-                meetings_held=len(held),
+                meetings_held=held,
                 attendance_present=present,
                 attendance_recorded=recorded,
                 attendance_rate=ratio(present, recorded),
@@ -411,6 +466,12 @@ def _scope_evaluation(
                 school_days_present=days_present,
                 school_days_recorded=days_recorded,
                 school_attendance_rate=ratio(days_present, days_recorded),
+                group_sessions_held=group_held,
+                group_attendance_present=group_present,
+                group_attendance_recorded=group_recorded,
+                group_attendance_rate=ratio(group_present, group_recorded),
+                group_checkin_responses=len(week_group_scores),
+                group_checkin_average=_mean(week_group_scores),
             )
         )
     return Evaluation(
@@ -421,6 +482,7 @@ def _scope_evaluation(
         attendance_changes=_attendance_changes(
             matches=list(matches.values()), intervals=intervals, rows=school_rows, tz=tz
         ),
+        groups=groups,
     )
 
 
@@ -520,17 +582,23 @@ def school_evaluation(
     )
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, localize: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, tuple):
         return "; ".join(value)
+    if localize and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
     return str(value)
 
 
-def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list[str]]]:
+def evaluation_table(
+    evaluation: Evaluation, *, localize: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """The headings and the rows of the evaluation, as text: one table for the page, the CSV
-    file and the PDF report, so all three show the same numbers."""
+    file and the PDF report, so all three show the same numbers. `localize`: numbers as the
+    active language writes them (the page and the report: 3,5 in Spanish); without it, as a
+    spreadsheet reads them whatever its language (the CSV file: 3.5)."""
     headings = [str(label) for _key, label in COLUMNS]
     rows = []
     for figures in evaluation.weeks:
@@ -538,5 +606,5 @@ def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list[str]]
             "week": figures.week.start_date.isoformat(),
             **{key: getattr(figures, key) for key, _label in COLUMNS[1:]},
         }
-        rows.append([_cell(values[key]) for key, _label in COLUMNS])
+        rows.append([_cell(values[key], localize) for key, _label in COLUMNS])
     return headings, rows

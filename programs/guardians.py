@@ -17,15 +17,17 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.audit import audit_record
+from accounts.languages import language_for_district
 from accounts.models import Program, User
-from messaging.models import Match, Message
+from messaging.models import Conversation, Match, Membership, Message
 from scheduling.models import Attendance, Meeting
 
 from .agreements import AgreementRefused, agreement_accept, agreement_current
@@ -132,10 +134,12 @@ class GuardianLinkExpired(GuardianLinkInvalid):
 
 
 def guardian_language(*, guardian: Guardian) -> str:
-    """The guardian's language if the product speaks it, else the site's first language."""
-    spoken = [code for code, _name in settings.LANGUAGES]
+    """The guardian's language ("es-MX" -> "es") if the product speaks it, else their district's
+    default language (a roster may name a language Trellis does not speak, or none)."""
     language = language_part(guardian.preferred_language or "")
-    return language if language in spoken else spoken[0]
+    if language in {code for code, _name in settings.LANGUAGES}:
+        return language
+    return language_for_district(district=guardian.district)
 
 
 def guardian_settings(*, program: Program) -> GuardianSettings:
@@ -165,6 +169,37 @@ def guardian_texts_seed(*, program: Program) -> int:
         )
         created += int(made)
     return created
+
+
+# -- the student's place in the program ----------------------------------------------------------
+
+
+def student_conversations(*, program: Program, student_id: int):
+    """The conversations of the program the student is in as a student: the one-to-one matches'
+    and the groups'. A queryset of ids (a student of a group has no Match row)."""
+    return (
+        Conversation.objects.filter(program=program)
+        .filter(
+            Q(kind=Conversation.Kind.MATCH, match__student_id=student_id)
+            | Q(
+                kind=Conversation.Kind.GROUP,
+                memberships__user_id=student_id,
+                memberships__role=Membership.Role.STUDENT,
+            )
+        )
+        .values("pk")
+    )
+
+
+def _program_students(*, program: Program) -> Q:
+    """A filter on a student id: a student with a match or a group place in the program."""
+    return Q(student_id__in=Match.objects.filter(program=program).values("student_id")) | Q(
+        student_id__in=Membership.objects.filter(
+            conversation__program=program,
+            conversation__kind=Conversation.Kind.GROUP,
+            role=Membership.Role.STUDENT,
+        ).values("user_id")
+    )
 
 
 # -- signed links --------------------------------------------------------------------------------
@@ -203,7 +238,7 @@ def access_guardian_link(*, token: str, purpose: str) -> tuple[Guardian, Program
     program = Program.objects.filter(pk=payload.get("p")).select_related("school").first()
     if guardian is None or program is None or guardian.district_id != program.school.district_id:
         raise GuardianLinkInvalid
-    if not Match.objects.filter(program=program, student_id=guardian.student_id).exists():
+    if not student_conversations(program=program, student_id=guardian.student_id).exists():
         raise GuardianLinkInvalid
     max_age = datetime.timedelta(days=guardian_settings(program=program).link_max_age_days)
     try:
@@ -294,7 +329,9 @@ def guardian_agreement_acknowledge(
     `agreement_accept`. The caller has checked the signed link (access_guardian_link)."""
     current = agreement_current(program=program, audience=Agreement.Audience.STUDENT)
     if current is None or str(current.pk) != str(agreement_id):
-        raise AgreementRefused(_("This version has been replaced: read the current one."))
+        raise AgreementRefused(
+            pgettext("to an adult", "This version has been replaced: read the current one.")
+        )
     return agreement_accept(agreement=current, guardian=guardian)
 
 
@@ -320,13 +357,12 @@ def guardian_progress(
 ) -> GuardianProgress:
     """The student's figures in [start, end): meetings at school they attended (of those with
     attendance recorded), the school weeks in which the student and a mentor wrote to each
-    other (a message seen by the other side), and the milestones of the student's matches that
+    other (a message seen by the other side; in a group, any member's), and the milestones of
+    the student's matches and groups that
     staff marked in the period (so each is told once, whatever day it was reached on). Counts,
     titles and dates only, never content."""
     student_id = guardian.student_id
-    conversations = Match.objects.filter(program=program, student_id=student_id).values(
-        "conversation"
-    )
+    conversations = student_conversations(program=program, student_id=student_id)
     attendance = Attendance.objects.filter(
         user_id=student_id,
         meeting__conversation__in=conversations,
@@ -450,34 +486,116 @@ def _mail(*, guardian: Guardian, subject: str, body: str) -> None:
     try:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[guardian.email])
     except Exception:
-        logger.warning("guardian digest e-mail failed for guardian=%s", guardian.pk)
+        logger.warning("guardian e-mail failed for guardian=%s", guardian.pk)
 
 
 def guardian_digests_send(*, now: datetime.datetime | None = None) -> int:
     """The periodic job: every due digest, for every active guardian of a student with an active
-    or paused match in a running program. Returns the number sent."""
+    or paused match, or a place in an open group, in a running program. Returns the number
+    sent."""
     now = now or timezone.now()
     today = now.date()
-    sent = 0
-    matches = (
-        Match.objects.filter(status__in=[Match.Status.ACTIVE, Match.Status.PAUSED])
-        .filter(program__start_date__lte=today)
-        .exclude(program__end_date__lt=today)
-        .select_related("program__school__district")
-        .order_by("pk")
+    running = Program.objects.filter(start_date__lte=today).exclude(end_date__lt=today)
+    pairs = set(
+        Match.objects.filter(
+            status__in=[Match.Status.ACTIVE, Match.Status.PAUSED], program__in=running
+        ).values_list("student_id", "program_id")
+    ) | set(
+        Membership.objects.filter(
+            role=Membership.Role.STUDENT,
+            conversation__kind=Conversation.Kind.GROUP,
+            conversation__is_open=True,
+            conversation__program__in=running,
+        ).values_list("user_id", "conversation__program_id")
     )
-    seen: set[tuple[int, int]] = set()
-    for match in matches:
+    programs = Program.objects.select_related("school__district").in_bulk(
+        {program_id for _student, program_id in pairs}
+    )
+    sent = 0
+    for student_id, program_id in sorted(pairs, key=lambda pair: (pair[1], pair[0])):
+        program = programs[program_id]
         guardians = Guardian.objects.filter(
-            student_id=match.student_id, is_active=True
+            student_id=student_id, is_active=True, district_id=program.school.district_id
         ).select_related("student")
-        for guardian in guardians:
-            if (guardian.pk, match.program_id) in seen:
-                continue
-            seen.add((guardian.pk, match.program_id))
-            if guardian_digest_send(guardian=guardian, program=match.program, now=now):
+        for guardian in guardians.order_by("pk"):
+            if guardian_digest_send(guardian=guardian, program=program, now=now):
                 sent += 1
     return sent
+
+
+# -- a match's change, told to the guardians ----------------------------------------------------
+
+MATCH_CHANGES = ("paused", "closed", "reassigned")
+
+
+def _match_change_message(*, change: str, student: str, mentor: str, contact: str):
+    """The subject and body of a match change for a guardian, in the active language: what
+    happened in plain words, never the coordinator's reason nor anything written."""
+    names = {"student": student, "mentor": mentor}
+    if change == "paused":
+        subject = _("The mentoring of %(student)s is paused") % names
+        body = (
+            _(
+                "The program's coordinator has paused the mentoring conversation of %(student)s "
+                "for now. While it is paused, %(student)s and the mentor do not write to each "
+                "other. The coordinator will tell you when it starts again or what happens next."
+            )
+            % names
+        )
+    elif change == "closed":
+        subject = _("The mentoring match of %(student)s has ended") % names
+        body = (
+            _(
+                "The program's coordinator has ended the mentoring match of %(student)s with their "
+                "mentor. Their conversation is closed, and they no longer write to each other."
+            )
+            % names
+        )
+    else:
+        subject = _("%(student)s has a new mentor") % names
+        body = (
+            _(
+                "The program's coordinator has matched %(student)s with a new mentor, %(mentor)s. "
+                "The match with the previous mentor has ended. The new conversation starts fresh: "
+                "the new mentor does not see the earlier messages."
+            )
+            % names
+        )
+    closing = _("If you have questions, please get in touch: %(contact)s") % {"contact": contact}
+    return subject, f"{body}\n\n{closing}\n"
+
+
+def guardian_match_change_notify(
+    *, match: Match, change: str, new_mentor: User | None = None
+) -> int:
+    """Tell each active guardian with an e-mail address of the match's student that the match
+    was paused, closed or reassigned (`change`, with `new_mentor` for a reassignment), in the
+    guardian's language, in plain words: the child's first name, the new mentor's public name,
+    the program's contact text; never the reason given nor any message. Sent after commit (a
+    rolled-back change tells nobody) whether or not the guardian unsubscribed from the progress
+    e-mails, which are a different thing. Returns the number of e-mails queued."""
+    if change not in MATCH_CHANGES:
+        raise ValueError(f"unknown change {change!r}")
+    program = match.program
+    student = match.student
+    guardians = Guardian.objects.filter(
+        student=student, is_active=True, district_id=program.school.district_id
+    ).exclude(email="")
+    queued = 0
+    for guardian in guardians.order_by("pk"):
+        language = guardian_language(guardian=guardian)
+        with translation.override(language):
+            subject, body = _match_change_message(
+                change=change,
+                student=student.first_name or student.public_name,
+                mentor=new_mentor.public_name if new_mentor else "",
+                contact=guardian_texts(program=program, language=language).contact,
+            )
+        transaction.on_commit(
+            lambda g=guardian, s=subject, b=body: _mail(guardian=g, subject=s, body=b)
+        )
+        queued += 1
+    return queued
 
 
 def guardian_unsubscribe(*, guardian: Guardian) -> GuardianUnsubscribe:
@@ -489,11 +607,13 @@ def guardian_unsubscribe(*, guardian: Guardian) -> GuardianUnsubscribe:
 
 
 def program_guardian_list(*, program: Program) -> list[Guardian]:
-    """The active guardians of students with a match in the program, by student then name."""
-    students = Match.objects.filter(program=program).values("student_id")
+    """The active guardians of students with a match or a group place in the program, by student
+    then name."""
     return list(
         Guardian.objects.filter(
-            student_id__in=students, is_active=True, district_id=program.school.district_id
+            _program_students(program=program),
+            is_active=True,
+            district_id=program.school.district_id,
         )
         .select_related("student")
         .order_by("student__last_name", "student_id", "name", "pk")

@@ -2,7 +2,8 @@
 
 Each write is one transaction: the transition (messaging.services), one audit entry (ids, codes;
 the reason in words stays on the MatchEvent), and a plain-words notice to each person affected,
-in the app (ProgramNotice, on their home page) and by e-mail after commit. A reassignment closes
+in the app (ProgramNotice, on their home page) and by e-mail after commit, and the student's
+guardians by e-mail (programs.guardians.guardian_match_change_notify). A reassignment closes
 the match, proposes the chosen mentor through the matching aid (programs.services.match_propose:
 same rules, same MatchDecision), activates the new match when consent and screening allow, and
 keeps a MatchHandover for the coordinator: the student's goals and the old match's history
@@ -18,7 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.audit import audit_record
 from accounts.languages import language_for_person
@@ -29,6 +30,7 @@ from messaging.services import MatchNotActivatable, match_activate, match_close,
 from scheduling.models import Attendance, Meeting
 
 from .evaluation import AT_RISK_DAYS, matches_at_risk_now
+from .guardians import guardian_match_change_notify
 from .models import CheckIn, FollowUp, MatchHandover, ProgramNotice, StudentProfile
 from .services import match_propose
 
@@ -96,18 +98,37 @@ def match_pause_for_review(*, actor: User, program: Program, match: Match, reaso
         raise MatchActionRefused(_("Only an active or proposed match can be paused."))
     match = match_pause(match=match, actor=actor, reason=reason)
     _audit("match.pause", actor=actor, match=match, detail={"by": "coordinator"})
-    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
-        notice_send(
-            user=person,
-            subject=gettext_lazy("Your mentoring conversation is paused"),
-            body=gettext_lazy(
+    # Each in their own register: "tú" to the student, "usted" to the mentor (contexts).
+    texts = {
+        match.student: (
+            pgettext_lazy("to a student", "Your mentoring conversation is paused"),
+            pgettext_lazy(
+                "to a student",
                 "Your program's coordinator has paused your conversation with %(name)s for "
                 "now. You cannot send messages until it is resumed. The coordinator will "
-                "contact you about what happens next."
+                "contact you about what happens next.",
             ),
+        ),
+        match.mentor: (
+            pgettext_lazy("to an adult", "Your mentoring conversation is paused"),
+            pgettext_lazy(
+                "to an adult",
+                "Your program's coordinator has paused your conversation with %(name)s for "
+                "now. You cannot send messages until it is resumed. The coordinator will "
+                "contact you about what happens next.",
+            ),
+        ),
+    }
+    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
+        subject, body = texts[person]
+        notice_send(
+            user=person,
+            subject=subject,
+            body=body,
             names={"name": other.public_name},
             kind="match_paused",
         )
+    guardian_match_change_notify(match=match, change="paused")
     return match
 
 
@@ -121,18 +142,36 @@ def match_close_for_review(*, actor: User, program: Program, match: Match, reaso
         raise MatchActionRefused(_("This match is already closed."))
     match = match_close(match=match, actor=actor, reason=reason)
     _audit("match.close", actor=actor, match=match, detail={"by": "coordinator"})
-    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
-        notice_send(
-            user=person,
-            subject=gettext_lazy("Your mentoring match has ended"),
-            body=gettext_lazy(
+    texts = {
+        match.student: (
+            pgettext_lazy("to a student", "Your mentoring match has ended"),
+            pgettext_lazy(
+                "to a student",
                 "Your program's coordinator has ended your match with %(name)s. You can no "
                 "longer send messages in that conversation. If you have questions, talk to "
-                "the coordinator."
+                "the coordinator.",
             ),
+        ),
+        match.mentor: (
+            pgettext_lazy("to an adult", "Your mentoring match has ended"),
+            pgettext_lazy(
+                "to an adult",
+                "Your program's coordinator has ended your match with %(name)s. You can no "
+                "longer send messages in that conversation. If you have questions, talk to "
+                "the coordinator.",
+            ),
+        ),
+    }
+    for person, other in ((match.mentor, match.student), (match.student, match.mentor)):
+        subject, body = texts[person]
+        notice_send(
+            user=person,
+            subject=subject,
+            body=body,
             names={"name": other.public_name},
             kind="match_closed",
         )
+    guardian_match_change_notify(match=match, change="closed")
     return match
 
 
@@ -270,6 +309,7 @@ def match_reassign(
         names={"name": student.public_name},
         kind="match_reassigned",
     )
+    guardian_match_change_notify(match=match, change="reassigned", new_mentor=new_mentor)
     return handover
 
 

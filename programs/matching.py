@@ -34,13 +34,19 @@ class MentorFacts:
     open_matches: int
     # Open matches of the mentor in this program (group programs).
     open_in_program: int
-    offers: frozenset[str] = frozenset()
+    careers: frozenset[str] = frozenset()
+    lived_experience: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     interests: frozenset[str] = frozenset()
     availability: frozenset[str] = frozenset()
     grade: int | None = None
     # The program's current mentor agreement acknowledged (True when the program has none).
     agreement_acknowledged: bool = True
+
+    @property
+    def offers(self) -> frozenset[str]:
+        """What the mentor can offer a student: career fields and lived experience."""
+        return self.careers | self.lived_experience
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class Candidate:
     score: int
     remaining: int
     reasons: tuple[Reason, ...]
+    # The student's stated needs this mentor's career or lived experience meets.
+    needs_met: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,33 @@ def language_part(tag: str) -> str:
 
 def _listed(items: frozenset[str]) -> str:
     return ", ".join(sorted(items))
+
+
+def peer_rule(
+    *, mentor_is_minor: bool, mentor_grade: int | None, student_grade: int | None
+) -> Reason | None:
+    """The peer rule, for a match and for a group alike: a peer mentor (a minor) mentors only
+    younger students, with both grades recorded. None when the pair may be together."""
+    if not mentor_is_minor:
+        return None
+    if mentor_grade is None or student_grade is None:
+        return Reason(
+            "peer_grade_unknown",
+            _(
+                "A peer mentor (a minor) mentors only younger students, and the "
+                "mentor's or the student's grade is not recorded."
+            ),
+        )
+    if mentor_grade <= student_grade:
+        return Reason(
+            "peer_not_younger",
+            _(
+                "A peer mentor (a minor) mentors only younger students: the mentor is "
+                "in grade %(mentor)d, the student in grade %(student)d."
+            )
+            % {"mentor": mentor_grade, "student": student_grade},
+        )
+    return None
 
 
 def exclusions_for(
@@ -140,28 +175,11 @@ def exclusions_for(
                 % {"taken": mentor.open_matches, "capacity": mentor.capacity},
             )
         )
-    if mentor.is_minor:
-        if mentor.grade is None or student.grade is None:
-            reasons.append(
-                Reason(
-                    "peer_grade_unknown",
-                    _(
-                        "A peer mentor (a minor) mentors only younger students, and the "
-                        "mentor's or the student's grade is not recorded."
-                    ),
-                )
-            )
-        elif mentor.grade <= student.grade:
-            reasons.append(
-                Reason(
-                    "peer_not_younger",
-                    _(
-                        "A peer mentor (a minor) mentors only younger students: the mentor is "
-                        "in grade %(mentor)d, the student in grade %(student)d."
-                    )
-                    % {"mentor": mentor.grade, "student": student.grade},
-                )
-            )
+    peer = peer_rule(
+        mentor_is_minor=mentor.is_minor, mentor_grade=mentor.grade, student_grade=student.grade
+    )
+    if peer is not None:
+        reasons.append(peer)
     if program.group_size is not None and mentor.open_in_program >= program.group_size:
         reasons.append(
             Reason(
@@ -255,6 +273,7 @@ def rank_mentors(
                 score=score,
                 remaining=mentor.capacity - mentor.open_matches,
                 reasons=tuple(reasons),
+                needs_met=student.needs & mentor.offers,
             )
         )
     ranking.candidates.sort(key=lambda c: (-c.score, -c.remaining, c.mentor_id))

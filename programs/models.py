@@ -62,9 +62,15 @@ class MentorProfile(models.Model):
     capacity = models.PositiveSmallIntegerField(
         default=1, help_text=_("Students this mentor takes on at once, across programs.")
     )
-    # Lower-case tags, e.g. "law", "nursing", "first-generation student".
-    offers = models.JSONField(
-        default=list, blank=True, help_text=_("Career fields and lived experience.")
+    # Lower-case tags. What the mentor offers is their career and their lived experience, kept
+    # apart so that the matching page shows each (both meet a student's stated needs).
+    careers = models.JSONField(
+        default=list, blank=True, help_text=_("Career fields, e.g. law, nursing.")
+    )
+    lived_experience = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Lived experience, e.g. first-generation student, grew up bilingual."),
     )
     languages = models.JSONField(default=list, blank=True, help_text=_("Language codes: en, es."))
     interests = models.JSONField(default=list, blank=True)

@@ -85,7 +85,8 @@ def mentor_facts(*, program: Program) -> tuple[list[MentorFacts], dict[int, User
                 capacity=profile.capacity,
                 open_matches=mentor.open_matches,
                 open_in_program=mentor.open_in_program,
-                offers=_tags(profile.offers),
+                careers=_tags(profile.careers),
+                lived_experience=_tags(profile.lived_experience),
                 languages=_languages(profile.languages),
                 interests=_tags(profile.interests),
                 availability=_tags(profile.availability),
@@ -104,21 +105,28 @@ class MatchOptions:
     mentors: dict[int, User]
     # The student's open match in this program: no new one is proposed while it lasts.
     open_match: Match | None
+    # What the page shows beside each candidate: the student's stated asks, what the mentor
+    # offers (career, lived experience, languages).
+    student_facts: StudentFacts | None = None
+    mentor_facts: dict[int, MentorFacts] | None = None
 
 
 def match_options(*, program: Program, student: User) -> MatchOptions:
     """The ranked candidates and the excluded mentors for `student` in `program`."""
     facts, mentors = mentor_facts(program=program)
-    ranking = rank_mentors(
-        student=student_facts(student=student),
-        mentors=facts,
-        program=program_facts(program=program),
-    )
+    asks = student_facts(student=student)
+    ranking = rank_mentors(student=asks, mentors=facts, program=program_facts(program=program))
     open_match = Match.objects.filter(
         program=program, student=student, status__in=OPEN_STATUSES
     ).first()
     return MatchOptions(
-        program=program, student=student, ranking=ranking, mentors=mentors, open_match=open_match
+        program=program,
+        student=student,
+        ranking=ranking,
+        mentors=mentors,
+        open_match=open_match,
+        student_facts=asks,
+        mentor_facts={f.mentor_id: f for f in facts},
     )
 
 

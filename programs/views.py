@@ -94,6 +94,25 @@ def match_students(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
+def _listed(tags) -> str:
+    return ", ".join(sorted(tags))
+
+
+def _offer(facts, candidate) -> dict[str, str]:
+    """What a candidate offers, and which of the student's needs it meets, as the page lists it."""
+    return {
+        "needs_met": _listed(candidate.needs_met),
+        "careers": _listed(facts.careers),
+        "lived_experience": _listed(facts.lived_experience),
+        "languages": _listed(facts.languages),
+    }
+
+
+def _asks(facts) -> dict[str, str]:
+    """What the student stated they hope a mentor brings, as the page lists it."""
+    return {"needs": _listed(facts.needs), "interests": _listed(facts.interests)}
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -128,7 +147,11 @@ def match_student(request: HttpRequest, program_id: int, student_id: int) -> Htt
             "program": program,
             "student": student,
             "open_match": options.open_match,
-            "candidates": [(options.mentors[c.mentor_id], c) for c in options.ranking.candidates],
+            "candidates": [
+                (options.mentors[c.mentor_id], c, _offer(options.mentor_facts[c.mentor_id], c))
+                for c in options.ranking.candidates
+            ],
+            "asks": _asks(options.student_facts),
             "exclusions": [(options.mentors[e.mentor_id], e) for e in options.ranking.exclusions],
             "problems": problems,
         },
@@ -217,7 +240,7 @@ def _evaluation_of(request: HttpRequest, *, program_id=None, school_id=None):
 
 
 def _evaluation_context(evaluation, links, school) -> dict:
-    headings, rows = evaluation_table(evaluation)
+    headings, rows = evaluation_table(evaluation, localize=True)
     return {
         "evaluation": evaluation,
         "school": school,

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Program, User
-from messaging.models import Match, Message, WeeklyPrompt
+from messaging.models import Conversation, Match, Message, WeeklyPrompt
 from moderation.models import ReviewItem
 from programs.evaluation import program_evaluation
 from programs.models import CheckIn, FollowUp, Guardian, GuardianProgramText, Milestone
@@ -177,8 +177,9 @@ def test_seed_demo_is_idempotent(capsys):
     assert (User.objects.count(), Match.objects.count(), Message.objects.count()) == counts
     assert Match.objects.filter(status=Match.Status.ACTIVE).count() == 3
     # The demo shows each part of the product: a held message, a flagged one, next week's prompt.
-    # Five this week, fourteen in the four weeks before it (programs evaluation history).
-    assert Message.objects.filter(kind=Message.Kind.USER).count() == 19
+    # Five this week, fourteen in the four weeks before it (programs evaluation history), and
+    # the lunch club's two.
+    assert Message.objects.filter(kind=Message.Kind.USER).count() == 21
     assert Message.objects.filter(state=Message.State.HELD).count() == 1
     flagged = ReviewItem.objects.filter(source="pipeline", message__state=Message.State.FLAGGED)
     assert flagged.count() == 1
@@ -206,7 +207,17 @@ def test_seed_demo_has_weeks_of_history_for_the_evaluation(capsys):
     assert [w.school_days_recorded for w in weeks[-8:-1]] == [10] * 7
     assert Guardian.objects.filter(student__username__in=["student", "student2"]).count() == 2
     assert GuardianProgramText.objects.filter(program=program).count() == 2
+    # The lunch club (a group): a session a week with its attendance, and group check-ins.
+    evaluation = program_evaluation(program=program)
+    assert evaluation.groups == 1
+    earlier = evaluation.weeks[-5:-1]
+    assert [w.group_sessions_held for w in earlier] == [1, 1, 1, 1]
+    assert [w.group_attendance_rate for w in earlier] == [
+        Decimal("0.67"), Decimal("1.00"), Decimal("0.67"), Decimal("1.00")
+    ]  # fmt: skip
+    assert sum(w.group_checkin_responses for w in earlier) == 2
     call_command("seed_demo")
+    assert Conversation.objects.filter(kind=Conversation.Kind.GROUP).count() == 1
     assert [w.matches_with_contact for w in program_evaluation(program=program).weeks[-5:-1]] == [
         2, 2, 1, 1
     ]  # fmt: skip

@@ -414,6 +414,15 @@ CONCEPT_RULES = (
         none_of=_NOT_PERSONAL,
         scope="message",
     ),
+    # Round 10 (es): "agregame a ig", "seguime en insta", "add me en ig": a request to be added on
+    # an app (lexicons/es/veiled_r10.toml).
+    ConceptRule(
+        "asks to be added on another app",
+        CATEGORY,
+        ("add_me", ("app", "contact_noun")),
+        none_of=_NOT_PERSONAL,
+        window=4,
+    ),
 )
 
 

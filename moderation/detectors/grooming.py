@@ -396,6 +396,13 @@ SAFETY_ADVICE = re.compile(
 )
 SECRECY_REASONS = {"asks a student to keep a secret"}
 CHANNEL_REASONS = {"moves to a less watched channel"}
+# What a child is told to hide, when it is what someone else might ask for in advice to report it
+# ("si algún adulto te pide que no le cuentes a tus papás, avísale a la consejera").
+HIDING_REASONS = {
+    "asks a student to hide something from their people",
+    "asks a student to hide a gift, meeting or photo",
+    "asks a student to hide the conversation from their people",
+}
 
 
 # The same phenomena as concepts (moderation/lexicons/<lang>/grooming.toml), adult senders only.
@@ -607,6 +614,44 @@ CONCEPT_RULES = (
         scope="message",
         adult_sender=True,
     ),
+    # Round 10 (es) (lexicons/es/veiled_r10.toml): who reads the chat, asked so as to know how
+    # freely the sender can talk; maturity set against the student's age with adult topics; an
+    # alibi for the parents with a ride; looks with looking older than one's age.
+    ConceptRule(
+        "asks who reads the chat so as to talk freely",
+        CATEGORY,
+        ("speak_freely", ("read_verb", "check_verb", "supervision", "alone_check")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "says a student is mature enough for adult topics",
+        CATEGORY,
+        ("adult_topics", ("mature", "age_ref", "speak_freely")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "gives a student an alibi for their parents",
+        CATEGORY,
+        ("alibi", ("ride", "pickup", "visit_invite", "dont_tell", "just_us")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "says a student looks older than their age",
+        CATEGORY,
+        ("looks_older", ("beauty", "photo", "looks_good", "body_compliment")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation
 # (moderation.review), flagged here only when two different ones come in one message.
@@ -729,7 +774,9 @@ class GroomingDetector(Detector):
         # reported, not offered.
         reported = reporting_advice(a, text.original)
         findings = [
-            f for f in findings if not (f.reason.split(":")[0] in CHANNEL_REASONS and reported(f))
+            f
+            for f in findings
+            if not (f.reason.split(":")[0] in CHANNEL_REASONS | HIDING_REASONS and reported(f))
         ]
         if findings or not context.adult_sender or advice:
             return findings

@@ -618,6 +618,69 @@ CONCEPT_RULES = (
         none_of=(*_STORY, "play", "laughter"),
         scope="message",
     ),
+    # Round 10 (es) (lexicons/es/veiled_r10.toml): a household poison asked about as a way to
+    # die; no point in living with thinking how; belongings handed over for when one is gone; a
+    # train's timetable with nothing more to endure.
+    ConceptRule(
+        "asks about swallowing a household poison",
+        SELF_HARM,
+        ("household_poison", "ingest", ("painless", "method_question", "lethal")),
+        none_of=(*_STORY, "medical"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "sees no point in living and thinks how",
+        SELF_HARM,
+        ("how_would", ("no_point", "death_wish")),
+        none_of=(*_STORY, "play"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "hands belongings over for when they are gone",
+        SELF_HARM,
+        ("hand_over", "gone_for_good"),
+        none_of=(*_STORY, "moving"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "looks up a train with nothing more to endure",
+        SELF_HARM,
+        ("endure_end", ("rail_schedule", "height_means")),
+        none_of=(*_STORY, "moving", "play"),
+        scope="message",
+        negatable=False,
+    ),
+    # Not waking up, wished for with a plan or as a relief to others ("si ya no despierto nadie
+    # me va a extrañar"); not waking on time for a test is no wish.
+    ConceptRule(
+        "wishes not to wake up, with a plan or as a relief to others",
+        SELF_HARM,
+        ("not_waking_if", ("plan_made", "relief_to_others", "better_without_me")),
+        none_of=(*_STORY, "play"),
+        scope="message",
+        negatable=False,
+    ),
+    # Cut again and hidden ("otra vez me corté ... pa que no se vea"): a shaving blade named as
+    # the means is no shaving accident then.
+    ConceptRule(
+        "cut again and hides it",
+        SELF_HARM,
+        ("sh_act", "again", "hide_cue"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    # An adult in the child's life hits them with an object ("me da con la manguera").
+    ConceptRule(
+        "is hit with an object by an adult",
+        ABUSE,
+        ("hit_with", "implement", ("abuser_adult", "injury")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+    ),
 )
 
 

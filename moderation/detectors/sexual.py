@@ -371,6 +371,45 @@ CONCEPT_RULES = (
         adult_sender=True,
         negatable=False,
     ),
+    # Round 10 (es) (lexicons/es/veiled_r10.toml): undressing asked for on camera (for a game's
+    # currency too); someone who showed the student porn and asked to try it.
+    ConceptRule(
+        "asks someone to undress on camera",
+        CATEGORY,
+        ("camera_on", ("undressed", "intimate_clothing"), "undress_ask"),
+        none_of=("literature",),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks a student to be undressed on camera",
+        CATEGORY,
+        ("camera_on", "undressed"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "offers a game's currency for the camera",
+        CATEGORY,
+        ("game_currency", "offered", "camera_on"),
+        none_of=("literature",),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "someone showed a student porn and asked to try it",
+        CATEGORY,
+        (
+            "showed_porn",
+            ("porn", "intimate", "explicit"),
+            ("try_it", "abuser_adult", "abuser_peer"),
+        ),
+        none_of=("literature",),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 

@@ -348,7 +348,13 @@ CONCEPT_RULES = (
         priority="high",
     ),
     ConceptRule(
-        "insults someone", CATEGORY, ("insult", ("you", "people_target")), window=4, score=0.85
+        "insults someone",
+        CATEGORY,
+        ("insult", ("you", "people_target")),
+        # "se enojó bien feo": an adverb of intensity, not said of a person.
+        none_of=("feo_adverb",),
+        window=4,
+        score=0.85,
     ),
     ConceptRule(
         "insults someone", CATEGORY, ("insult_phrase",), none_of=("literature",), score=0.85
@@ -415,6 +421,74 @@ CONCEPT_RULES = (
         ("go_back",),
         score=0.9,
         priority="high",
+        negatable=False,
+    ),
+    # Round 10 (es) (lexicons/es/veiled_r10.toml): an ambush that puts someone in hospital; a
+    # person said to be "retrasado" (never the delay alone); an identity word as a label with a
+    # degrading claim or exclusion; a put-down about the reader's future; a photo taken in a
+    # changing room and passed round; an animal nickname.
+    ConceptRule(
+        "threatens to put someone in hospital",
+        CATEGORY,
+        ("hospital_result", ("ambush", "threat_intent", "intent", "violence_act")),
+        none_of=("literature", "play", "hospital_visit"),
+        scope="message",
+        score=0.9,
+        priority="urgent",
+        kind="threat",
+    ),
+    ConceptRule(
+        "calls someone retarded",
+        CATEGORY,
+        ("likens", "delay_word"),
+        none_of=("literature",),
+        window=2,
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "degrades someone by who they are",
+        CATEGORY,
+        ("label_identity", ("degrading_person", "exclusion")),
+        none_of=("literature",),
+        scope="message",
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "degrades people by where they are from",
+        CATEGORY,
+        # The degrading word first, so "no son mareros" is a negation of it.
+        ("degrading_group", "group_noun"),
+        none_of=("literature",),
+        window=4,
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "puts the reader down about their future",
+        CATEGORY,
+        ("doomed_future", ("menial_put", "wasted_effort")),
+        none_of=("literature",),
+        scope="message",
+    ),
+    ConceptRule(
+        "passes round a photo taken in a changing room",
+        CATEGORY,
+        ("photo", "private_space", "share_group"),
+        none_of=("literature",),
+        scope="message",
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "mocks someone with an animal nickname",
+        CATEGORY,
+        # Said by a crowd, mocking or laughing: "le dicen la vaca lechera al camión" is a name.
+        ("call_name", "animal_insult", ("group_targets", "mock_together", "laughter")),
+        none_of=("literature", "play"),
+        window=(3, None),
         negatable=False,
     ),
 )

@@ -63,14 +63,14 @@ def test_a_spanish_speaking_student_uses_trellis_in_spanish(
 
     # Home.
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("heading", name="Tus conversaciones")).to_be_visible()
+    expect(page.get_by_role("heading", name="Conversaciones", exact=True)).to_be_visible()
     expect(page.locator("#next-meeting-title")).to_have_text("Próxima reunión en la escuela")
     expect(page.locator("#get-help")).to_contain_text("Línea de Prevención del Suicidio")
 
     # Meetings: the day and month in Spanish words.
     page.get_by_role("link", name="Reuniones", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tus reuniones en la escuela")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reuniones en la escuela")
     expect(page.locator("ul.meetings")).to_contain_text("Almuerzo de carreras")
     expect(page.get_by_role("button", name="Voy").first).to_be_visible()
 
@@ -78,7 +78,7 @@ def test_a_spanish_speaking_student_uses_trellis_in_spanish(
     page.goto(f"{server.http}/conversations/{conversation.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator("#connection-status")).to_have_text("Conectado", timeout=15000)
-    page.get_by_label("Tu mensaje").fill("¡Hola! Me gustó la visita al tribunal.")
+    page.get_by_label("Mensaje", exact=True).fill("¡Hola! Me gustó la visita al tribunal.")
     page.get_by_role("button", name="Enviar").click()
     mine = page.locator("#messages .message.mine")
     expect(mine.locator(".body")).to_have_text(["¡Hola! Me gustó la visita al tribunal."])
@@ -109,7 +109,7 @@ def test_a_spanish_speaking_student_uses_trellis_in_spanish(
     # Help: the district's help lines in Spanish, and a crisis message answered in Spanish.
     expect(page.locator("#get-help-title")).to_have_text("Pedir ayuda")
     expect(page.locator("#get-help")).to_contain_text("envía HOME al 741741")
-    page.get_by_label("Tu mensaje").fill("a veces quiero morirme")
+    page.get_by_label("Mensaje", exact=True).fill("a veces quiero morirme")
     page.get_by_role("button", name="Enviar").click()
     card = page.locator("#messages .message.card.support")
     expect(card).to_have_count(1, timeout=15000)

@@ -53,3 +53,34 @@ def test_a_spanish_owner_is_told_in_spanish_while_staff_work_in_english(
     told = _mail_to("old@example.org")
     assert told.subject == "Trellis: se cambió la dirección de correo electrónico de su cuenta"
     assert "diciembre" in told.body
+
+
+def test_a_spanish_student_is_told_with_tu_and_an_adult_with_usted(
+    make_user, district, coordinator, django_capture_on_commit_callbacks
+):
+    student = make_user(
+        User.Role.STUDENT, district, email="alumna@example.org", preferred_language="es"
+    )
+    mentor = make_user(
+        User.Role.MENTOR, district, email="mentor@example.org", preferred_language="es"
+    )
+    GuardianConsent.objects.filter(student=student).update(guardian_email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in (student, mentor):
+            notice_credential_changed(
+                user=user, change=Change.PASSWORD_SET, at=AT, actor=coordinator
+            )
+        notice_email_changed(user=student, old_email="vieja@example.org", at=AT, actor=coordinator)
+    to_student = _mail_to("alumna@example.org")
+    assert to_student.subject == "Trellis: se cambió tu contraseña"
+    assert "de tu cuenta" in to_student.body
+    assert (
+        "Si no lo pediste, avisa de inmediato a la coordinación de tu programa." in to_student.body
+    )
+    assert "usted" not in to_student.body.lower()
+    to_mentor = _mail_to("mentor@example.org")
+    assert to_mentor.subject == "Trellis: se cambió su contraseña"
+    assert "Si usted no lo pidió" in to_mentor.body
+    old = _mail_to("vieja@example.org")
+    assert old.subject == "Trellis: se cambió la dirección de correo electrónico de tu cuenta"
+    assert "Si no lo pediste" in old.body

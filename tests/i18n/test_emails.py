@@ -52,8 +52,9 @@ def test_a_spanish_mentor_is_nudged_in_spanish(
     with django_capture_on_commit_callbacks(execute=True):
         assert cadence.nudges_send_due(now=now) == 1
     [sent] = mail.outbox
-    assert sent.subject == "Tu estudiante está esperando tu respuesta en Trellis"
-    assert "Inicia sesión para responder" in sent.body
+    # A mentor is an adult: "usted".
+    assert sent.subject == "Su estudiante está esperando su respuesta en Trellis"
+    assert "Inicie sesión para responder" in sent.body
 
 
 def test_an_english_mentor_is_nudged_in_english(

@@ -69,8 +69,9 @@ def test_a_close_tells_each_person_in_their_language(
             actor=coordinator, program=program, match=active_match, reason="No contact"
         )
     spanish = _mail_to("m@example.org")
-    assert spanish.subject == "Tu pareja de mentoría ha terminado"
-    assert "Ya no puedes enviar mensajes en esa conversación" in spanish.body
+    # The mentor, an adult, is addressed as "usted".
+    assert spanish.subject == "Su mentoría ha terminado"
+    assert "Ya no puede enviar mensajes en esa conversación" in spanish.body
     assert _mail_to("s@example.org").subject == "Your mentoring match has ended"
     assert _notice(mentor).body == spanish.body
 
@@ -97,8 +98,8 @@ def test_a_reassignment_tells_the_three_people_in_their_languages(
     assert "tu nuevo mentor no ve tus mensajes anteriores" in to_student.body
     assert "Nadia" in to_student.body
     to_new = _mail_to("new@example.org")
-    assert to_new.subject == "Te han asignado un estudiante"
-    assert "Abre Trellis para empezar" in to_new.body
+    assert to_new.subject == "Se le asignó un estudiante"
+    assert "Abra Trellis para empezar su conversación" in to_new.body
 
 
 def test_a_guardian_reads_the_progress_email_in_spanish(
@@ -128,3 +129,29 @@ def test_a_guardian_reads_the_progress_email_in_spanish(
     assert "Semanas en las que Ana y su mentor se escribieron: 1 de" in digest.body
     assert "Para no recibir más estos correos:" in digest.body
     assert "Weeks in which" not in digest.body
+
+
+def test_spanish_notices_say_tu_to_the_student_and_usted_to_the_mentor(
+    program, active_match, make_user, coordinator, django_capture_on_commit_callbacks
+):
+    mentor, student = active_match.mentor, active_match.student
+    _speaks(mentor, "m@example.org", "es")
+    _speaks(student, "s@example.org", "es")
+    with django_capture_on_commit_callbacks(execute=True):
+        match_pause_for_review(actor=coordinator, program=program, match=active_match, reason="r")
+    to_student, to_mentor = _mail_to("s@example.org"), _mail_to("m@example.org")
+    assert to_student.subject == "Tu conversación de mentoría está en pausa"
+    assert "No puedes enviar mensajes" in to_student.body
+    assert to_mentor.subject == "Su conversación de mentoría está en pausa"
+    assert "No puede enviar mensajes" in to_mentor.body
+    assert "contigo" not in to_mentor.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        match_close_for_review(actor=coordinator, program=program, match=active_match, reason="r")
+    to_student, to_mentor = _mail_to("s@example.org"), _mail_to("m@example.org")
+    assert to_student.subject == "Tu mentoría ha terminado"
+    assert "Si tienes preguntas" in to_student.body
+    assert to_mentor.subject == "Su mentoría ha terminado"
+    assert "Si tiene preguntas" in to_mentor.body
+    # "Pareja" is the coordinators' word for a match; to the people in it, it reads as a couple.
+    assert "pareja" not in (to_student.subject + to_student.body + to_mentor.body).lower()

@@ -26,6 +26,9 @@ def test_the_scripts_catalogue_is_spanish_for_a_spanish_browser():
     assert response.status_code == 200
     body = response.content.decode()
     catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", body, re.S).group(1))
-    assert catalog["Write something first."] == "Primero escribe algo."
+    # The page script addresses a student as "tú", a mentor or staff member as "usted".
+    assert catalog["to a student\u0004Write something first."] == "Primero escribe algo."
+    assert catalog["to an adult\u0004Write something first."] == "Primero escriba algo."
+    assert catalog["to an adult\u0004Your match"] == "Su estudiante"
     english = Client().get("/jsi18n/").content.decode()
     assert "Primero escribe algo." not in english

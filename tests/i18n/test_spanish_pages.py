@@ -326,3 +326,60 @@ def test_the_sign_in_pages_are_in_spanish(path, mentor):
     # The setup key and link are data of the page, not words.
     text = re.sub(r"otpauth://\S+|\b[A-Z2-7]{16,}\b", " ", visible_text(html))
     assert english_words(text, data=data) == []
+
+
+# The second person of "tú" (students) and of "usted" (adults: mentors, guardians, staff).
+TU = re.compile(
+    r"\b(tú|tu|tus|ti|contigo|te|tienes|puedes|quieres|necesitas|estás|eres|escribiste|"
+    r"aceptaste|pediste|podrás|tengas|vuelves|sabes|has)\b",
+    re.I,
+)
+USTED = re.compile(r"\b(usted|ustedes)\b", re.I)
+
+
+def test_a_mentor_is_addressed_as_usted_and_a_student_as_tu(world):
+    """A page a mentor reads says "usted" throughout (no "tú" form), a page a student reads
+    "tú" (no "usted"); shared pages use each reader's form or one that addresses neither."""
+    found = {}
+    for role, pattern in (("mentor", TU), ("newcomer", TU), ("student", USTED)):
+        client = Client()
+        login_verified(client, world[role])
+        data = world["data"]
+        for path in paths_of(world)[role]:
+            text = visible_text(client.get(path).content.decode())
+            # What the coordinator wrote (the week's question, the agreement) is content, not
+            # the site's words: written here for students.
+            for written in ("¿Qué quieres aprender?", "Escribe solo en Trellis."):
+                text = text.replace(written, " ")
+            words = [w for w in pattern.findall(text) if w.lower() not in data]
+            if words:
+                found[f"{role} {path}"] = sorted(set(words))
+    assert found == {}, found
+
+
+@pytest.mark.parametrize("path", ["/accounts/otp/", "/accounts/otp/enrol/"])
+def test_the_authenticator_pages_say_usted(path, mentor):
+    """Only adults set up an authenticator."""
+    mentor.preferred_language = "es"
+    mentor.save()
+    client = Client(headers={"accept-language": "es"})
+    if path == "/accounts/otp/":
+        TOTPDevice.objects.create(user=mentor, name="phone", confirmed=True)
+    client.force_login(mentor)
+    text = visible_text(client.get(path).content.decode())
+    assert TU.findall(text) == []
+
+
+def test_the_conversation_script_is_told_whom_it_addresses(world):
+    """The page tells its script the reader's register (conversation.js picks its words by it),
+    and says "only you can see this" in it."""
+    path = f"/conversations/{world['conversation'].pk}/"
+    for role, audience, only_you in (
+        ("student", "student", "Solo tú puedes ver esto"),
+        ("mentor", "adult", "Solo usted puede ver esto"),
+    ):
+        client = Client()
+        login_verified(client, world[role])
+        html = client.get(path).content.decode()
+        assert f'data-audience="{audience}"' in html, role
+        assert f'data-only-you="{only_you}"' in html, role

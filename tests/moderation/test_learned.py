@@ -231,3 +231,20 @@ def test_moderate_no_ml_runs_the_learned_detector(settings):
     assert "self_harm" in verdict["categories"]
     assert verdict["priority"] == "urgent"
     assert [r["detector"] for r in verdict["reasons"]] == ["learned"]
+
+
+@pytest.mark.parametrize(
+    ("name", "evaluation"),
+    [
+        ("2026-12-01-r7-en.jsonl", False),
+        ("2026-12-02-r7-en-heldout.jsonl", True),
+        ("2026-12-01-r6-en-holdout.jsonl", True),
+        ("2026-12-02-r8-es.jsonl", True),
+        ("2026-12-02-r10-en.jsonl", True),
+        # A round not written yet is evaluation text by default, not training text by omission.
+        ("2026-12-09-r11-es.jsonl", True),
+        ("2027-01-15-r23-en.jsonl", True),
+    ],
+)
+def test_which_round_files_are_evaluation_text(name, evaluation):
+    assert learned.is_evaluation_file(name) is evaluation

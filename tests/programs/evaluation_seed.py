@@ -191,3 +191,60 @@ def seeded_checkins(seeded):
         for conversation, match, user, period, score, answered in rows
     ]
     return {**seeded, "checkins": checkins}
+
+
+@pytest.fixture
+def seeded_groups(seeded, make_user):
+    """A group on top of `seeded`: a lunch club of one mentor and A's and B's students, with
+    sessions (one held in the DST week, one with no attendance recorded, one cancelled, one
+    held on 18 November) and check-ins answered in the week of 16 November. Expected figures
+    in tests/programs/test_evaluation.py (test_group_figures_week_by_week)."""
+    program = seeded["program"]
+    (_mA, sA), (_mB, sB) = seeded["people"]["A"], seeded["people"]["B"]
+    club_mentor = make_user("mentor", seeded["district"])
+    club = messaging.group_conversation_create(
+        program=program, title="Lunch club", mentors=[club_mentor], students=[sA, sB]
+    )
+    venue = Venue.objects.get(school=seeded["school"], name="Library")
+
+    def session(day, status=Meeting.Status.SCHEDULED):
+        starts = at(day.year, day.month, day.day, 12)
+        return Meeting.objects.create(
+            conversation=club,
+            venue=venue,
+            local_date=day,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=40),
+            status=status,
+        )
+
+    coordinator = seeded["coordinator"]
+    for day, states in [
+        # 27 October (the DST week): the mentor and A's student came, B's student did not.
+        (datetime.date(2026, 10, 27), [(club_mentor, "present"), (sA, "present"), (sB, "absent")]),
+        (datetime.date(2026, 11, 3), []),  # nothing recorded: not held
+        (datetime.date(2026, 11, 18), [(sA, "present"), (sB, "excused")]),
+    ]:
+        meeting = session(day)
+        for user, state in states:
+            scheduling.attendance_record(
+                meeting_id=meeting.pk, user_id=user.pk, state=state, actor=coordinator
+            )
+    session(datetime.date(2026, 11, 10), status=Meeting.Status.CANCELLED)
+    period = datetime.date(2026, 11, 16)
+    for user, score, answered in [
+        (sA, 3, at(2026, 11, 17, 10)),
+        (club_mentor, 5, at(2026, 11, 18, 16)),
+        (sB, None, None),
+    ]:
+        CheckIn.objects.create(
+            program=program,
+            conversation=club,
+            match=None,
+            user=user,
+            period_start=period,
+            opened_at=at(2026, 11, 16, 6),
+            score=score,
+            answered_at=answered,
+        )
+    return {**seeded, "club": club, "club_mentor": club_mentor}

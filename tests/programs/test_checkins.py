@@ -224,3 +224,27 @@ def test_a_coordinator_closes_a_follow_up_with_a_note(running, make_user, distri
     assert (follow_up.note, follow_up.closed_by_id) == ("Called the family.", coordinator.pk)
     assert follow_up.closed_at is not None
     assert AuditEntry.objects.filter(action="followup.close").count() == 1
+
+
+def test_a_group_members_comment_is_screened_in_spanish_and_opens_a_follow_up(
+    running, make_user, district
+):
+    """The comment of a group's check-in (no match) passes the same pipeline: a Spanish
+    disclosure in "what went well" reaches the moderators and the coordinator."""
+    mentor, student = make_user("mentor", district), make_user("student", district)
+    group = messaging.group_conversation_create(
+        program=running, title="Lunch club", mentors=[mentor], students=[student]
+    )
+    type(group).objects.filter(pk=group.pk).update(created_at=_at(START - datetime.timedelta(1)))
+    checkins_open_due(now=_at(START + datetime.timedelta(days=1)))
+    checkin = CheckIn.objects.get(user=student, conversation=group)
+    assert checkin.match_id is None
+    text = "ya no quiero vivir"
+    checkin_answer(user=student, checkin_id=checkin.pk, score=4, went_well=text)
+    checkin.refresh_from_db()
+    assert checkin.flagged is True
+    item = ReviewItem.objects.get()
+    assert (item.conversation_id, item.priority) == (group.pk, "urgent")
+    assert "checkin" in item.categories
+    follow_up = FollowUp.objects.get(checkin=checkin)
+    assert (follow_up.match_id, follow_up.reasons) == (None, ["flagged"])

@@ -31,6 +31,7 @@ from .evaluation_seed import (  # noqa: F401 - fixtures
     say,
     seeded,
     seeded_checkins,
+    seeded_groups,
 )
 
 D = Decimal
@@ -197,7 +198,7 @@ def test_evaluation_table_is_the_same_numbers_as_text(seeded):
     assert headings[0] == "Week of"
     assert rows == [
         ["2026-11-23", "Thanksgiving", "2", "0", "0.00", "0.00", "", "", "0", "0", "", "0", "",
-         "", "", "1", ""]
+         "", "", "1", "", "0", "", "0", ""]
     ]  # fmt: skip
 
 
@@ -317,4 +318,76 @@ def test_attendance_import_dry_run_rerun_and_row_errors(district, make_district,
         school_attendance_import(district=district, data=b"pupil,day\nx,y\n", dry_run=False)
     assert caught.value.report.errors == [
         "attendance.csv:1: student='': required column is missing (student, and date or week)"
+    ]
+
+
+def test_group_figures_week_by_week(seeded_groups):
+    evaluation = program_evaluation(
+        program=seeded_groups["program"],
+        first=datetime.date(2026, 10, 26),
+        last=datetime.date(2026, 11, 23),
+        now=NOW,
+    )
+    assert evaluation.groups == 1
+    assert {
+        w.week.start_date.isoformat(): (
+            w.meetings_held,
+            w.attendance_rate,
+            w.group_sessions_held,
+            w.group_attendance_present,
+            w.group_attendance_recorded,
+            w.group_attendance_rate,
+            w.group_checkin_responses,
+            w.group_checkin_average,
+            w.checkin_responses,
+        )
+        for w in evaluation.weeks
+    } == {
+        # The match's meeting and the club's session are counted apart: the club's 2 of 3
+        # present does not change the match's attendance.
+        "2026-10-26": (1, D("1.00"), 1, 2, 3, D("0.67"), 0, None, 0),
+        # The club's session on the 3rd has no attendance recorded: not held.
+        "2026-11-02": (1, D("0.50"), 0, 0, 0, None, 0, None, 0),
+        # The session on the 10th was cancelled.
+        "2026-11-09": (1, D("0.50"), 0, 0, 0, None, 0, None, 0),
+        # One present, one excused; A's student's 3 and the club mentor's 5 (B's student did not
+        # answer); the match check-ins stay 0.
+        "2026-11-16": (0, None, 1, 1, 2, D("0.50"), 2, D("4.00"), 0),
+        "2026-11-23": (0, None, 0, 0, 0, None, 0, None, 0),
+    }
+
+
+def test_a_scope_without_groups_says_so(seeded):
+    evaluation = program_evaluation(
+        program=seeded["program"],
+        first=datetime.date(2026, 10, 26),
+        last=datetime.date(2026, 10, 26),
+        now=NOW,
+    )
+    assert evaluation.groups == 0
+    [week] = evaluation.weeks
+    assert (week.group_sessions_held, week.group_attendance_rate) == (0, None)
+
+
+def test_evaluation_table_carries_the_group_figures(seeded_groups):
+    headings, rows = evaluation_table(
+        program_evaluation(
+            program=seeded_groups["program"],
+            first=datetime.date(2026, 10, 26),
+            last=datetime.date(2026, 11, 16),
+            now=NOW,
+        )
+    )
+    start = headings.index("Group sessions held")
+    assert headings[start:] == [
+        "Group sessions held",
+        "Group attendance",
+        "Group check-ins answered",
+        "Group check-in score",
+    ]
+    assert [row[start:] for row in rows] == [
+        ["1", "0.67", "0", ""],
+        ["0", "", "0", ""],
+        ["0", "", "0", ""],
+        ["1", "0.50", "2", "4.00"],
     ]

@@ -5,6 +5,7 @@ and that all three carry the same numbers."""
 import csv
 import datetime
 import io
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -16,7 +17,7 @@ from messaging.models import MatchEvent
 from programs.evaluation import evaluation_table, program_evaluation
 from programs.models import SchoolAttendance
 
-from .evaluation_seed import NOW, seeded, seeded_checkins  # noqa: F401 - fixtures
+from .evaluation_seed import NOW, seeded, seeded_checkins, seeded_groups  # noqa: F401 - fixtures
 
 RANGE = "?from=2026-10-26&to=2026-11-23"
 
@@ -48,7 +49,8 @@ def test_page_shows_the_checkin_chart_once_answered(client, seeded_checkins, ver
     verified_login(client, seeded_checkins["coordinator"])
     response = client.get(_url(seeded_checkins) + RANGE)
     html = response.content.decode()
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 8
+    # 8, and the two group charts: the fixture's lunch club has a check-in.
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 10
     assert 'id="chart-checkins"' in html
     assert "<title>11-16, Mentors: 3.33</title>" in html
     assert '<th scope="row">2026-10-26</th><td>4.50</td><td>4.00</td><td>5.00</td>' in html
@@ -164,3 +166,91 @@ def test_week_page_shows_this_weeks_headline_figures(
     assert '<dd id="headline-contact">1 of 2 (50%)</dd>' in html
     assert '<dd id="headline-at-risk">1</dd>' in html
     assert f'href="/coordinator/programs/{program.pk}/evaluation/" id="headline-evaluation"' in html
+
+
+def test_page_csv_and_pdf_carry_the_group_figures(client, seeded_groups, verified_login, tmp_path):
+    verified_login(client, seeded_groups["coordinator"])
+    html = client.get(_url(seeded_groups) + RANGE).content.decode()
+    # A groups chart and the group attendance chart, each with its numbers beside it.
+    assert 'id="chart-groups"' in html
+    assert 'id="chart-group-attendance"' in html
+    assert "<title>10-26, Group sessions held: 1</title>" in html
+    assert "<title>11-16, Group check-ins answered: 2</title>" in html
+    assert '<th scope="row">2026-10-26</th><td>67%</td>' in html
+    rows = list(
+        csv.reader(io.StringIO(client.get(_url(seeded_groups, ".csv") + RANGE).content.decode()))
+    )
+    start = rows[0].index("Group sessions held")
+    assert [row[start:] for row in rows[1:]] == [
+        ["1", "0.67", "0", ""],
+        ["0", "", "0", ""],
+        ["0", "", "0", ""],
+        ["1", "0.50", "2", "4.00"],
+        ["0", "", "0", ""],
+    ]
+    pdf = client.get(_url(seeded_groups, ".pdf") + RANGE)
+    assert pdf.status_code == 200
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Group sessions held" in text
+    assert "Attendance at group sessions" in text
+
+
+def test_no_group_charts_without_groups(client, seeded, verified_login):
+    verified_login(client, seeded["coordinator"])
+    html = client.get(_url(seeded) + RANGE).content.decode()
+    assert 'id="chart-groups"' not in html
+    assert 'id="chart-group-attendance"' not in html
+
+
+def test_a_spanish_coordinator_reads_the_numbers_with_a_decimal_comma(
+    client, seeded_checkins, verified_login
+):
+    coordinator = seeded_checkins["coordinator"]
+    coordinator.preferred_language = "es"
+    coordinator.save(update_fields=["preferred_language"])
+    verified_login(client, coordinator)
+    html = client.get(_url(seeded_checkins) + RANGE).content.decode()
+    assert '<html lang="es">' in html
+    # The bars' titles, the tables beside the charts and the table of all figures.
+    assert "<title>11-16, Mentores: 3,33</title>" in html
+    assert '<th scope="row">2026-10-26</th><td>4,50</td><td>4,00</td><td>5,00</td>' in html
+    assert '<th scope="row">2026-11-02</th><td>67 %</td>' in html
+    assert "<td>3,50</td>" in html
+    assert "3.33" not in html
+    assert "4.50" not in html
+    # The CSV file stays machine-readable: a decimal point whatever the reader's language.
+    rows = list(
+        csv.reader(io.StringIO(client.get(_url(seeded_checkins, ".csv") + RANGE).content.decode()))
+    )
+    assert "4.50" in rows[1]
+    assert not any("," in cell for row in rows[1:] for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "axis"),
+    # Django's Spanish format groups thousands with a no-break space (1 234,5), as the RAE does.
+    [("en", "1,234.5", "2,000"), ("es", "1\xa0234,5", "2\xa0000")],
+)
+def test_chart_numbers_follow_the_active_language(language, shown, axis):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from programs.charts import Series, bar_chart
+
+    with translation.override(language):
+        svg = bar_chart(
+            chart_id="c",
+            title="t",
+            description="d",
+            labels=["11-16", "11-23"],
+            series=[Series("Messages", [Decimal("1234.5"), None])],
+        )
+    assert f"<title>11-16, Messages: {shown}</title>" in svg
+    assert f">{axis}</text>" in svg
+    if language == "es":
+        assert "11-23, Messages: sin datos" in svg

@@ -36,7 +36,7 @@ from programs.models import (
     Milestone,
 )
 from scheduling import services as scheduling
-from scheduling.models import Venue
+from scheduling.models import Attendance, Meeting, Venue
 
 
 @pytest.fixture
@@ -484,3 +484,107 @@ def test_progress_names_computed_milestones_in_the_guardians_language(family, co
         end=now,
     )
     assert "- First meeting (2026-02-05)" in body
+
+
+@pytest.fixture
+def group_family(program, make_user, district, mentor):
+    """A student who is only in a group of the program (no one-to-one match), with a guardian."""
+    pupil = make_user(User.Role.STUDENT, district, first_name="Lía")
+    group = messaging.group_conversation_create(
+        program=program, title="Lunch club", mentors=[mentor], students=[pupil]
+    )
+    guardian = Guardian.objects.create(
+        district=district,
+        student=pupil,
+        sourced_id="g-group",
+        name="Marta Ruiz",
+        email="marta@example.org",
+        preferred_language="es",
+    )
+    return {"guardian": guardian, "group": group, "student": pupil, "program": program}
+
+
+def test_a_group_only_students_guardian_gets_the_page_and_letter(
+    client, group_family, coordinator, verified_login
+):
+    guardian, program = group_family["guardian"], group_family["program"]
+    page = _info(client, guardian, program)
+    assert page.status_code == 200
+    assert "Marta Ruiz" in page.content.decode()
+    assert _info(client, guardian, program, purpose="letter").status_code == 200
+    verified_login(client, coordinator)
+    url = f"/coordinator/programs/{program.pk}/guardians/"
+    assert "Marta Ruiz" in client.get(url).content.decode()
+    letter = client.get(f"{url}{guardian.pk}/letter.pdf")
+    assert letter.status_code == 200
+    assert letter.content.startswith(b"%PDF-")
+
+
+def test_a_group_only_students_guardian_gets_the_digest_with_group_figures(
+    group_family, mentor, coordinator, django_capture_on_commit_callbacks
+):
+    group, pupil = group_family["group"], group_family["student"]
+    program = group_family["program"]
+    now = timezone.now()
+    secret = "teal-otter-51c2 the group secret"
+    for i, (who, body) in enumerate([(pupil, secret), (mentor, "Welcome to the club")]):
+        sent = message_send(
+            sender=who, conversation_id=group.pk, client_id=f"g{i}", body=body
+        ).message
+        Message.objects.filter(pk=sent.pk).update(created_at=now - datetime.timedelta(days=3))
+    venue = Venue.objects.create(school=program.school, name="Cafeteria", approved=True)
+    start = now - datetime.timedelta(days=4)
+    meeting = Meeting.objects.create(
+        conversation=group,
+        venue=venue,
+        local_date=start.date(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    Attendance.objects.create(meeting=meeting, user=pupil, present=True, recorded_by=coordinator)
+    progress = guardian_progress(
+        guardian=group_family["guardian"],
+        program=program,
+        start=now - datetime.timedelta(days=14),
+        end=now,
+    )
+    assert (progress.meetings_held, progress.meetings_attended) == (1, 1)
+    assert progress.weeks_with_contact == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guardian_digests_send(now=now) == 1
+    assert [m.to[0] for m in mail.outbox] == ["marta@example.org"]
+    assert secret not in mail.outbox[0].body
+    assert "teal-otter" not in mail.outbox[0].body
+    # A closed group (is_open False) is no longer reported on.
+    type(group).objects.filter(pk=group.pk).update(is_open=False)
+    assert guardian_digests_send(now=now + datetime.timedelta(days=30)) == 0
+
+
+def test_a_spanish_guardian_told_of_a_replaced_version_is_addressed_as_usted(
+    client, family, coordinator
+):
+    first = _publish_student_text(family["program"], coordinator)
+    _publish_student_text(family["program"], coordinator)
+    token = guardian_token(guardian=family["es"], program=family["program"], purpose="information")
+    html = client.post(f"/guardians/{token}/", {"agreement": first.pk}).content.decode()
+    assert "Esta versión fue reemplazada: lea la versión actual." in html
+    assert "lee la actual" not in html
+
+
+@pytest.mark.parametrize("tag", ["vi", "zh-Hant", "xx"])
+def test_a_guardian_whose_language_is_not_spoken_reads_the_districts_default(
+    client, family, district, tag, django_capture_on_commit_callbacks
+):
+    district.default_language = "es"
+    district.save(update_fields=["default_language"])
+    Guardian.objects.filter(pk=family["en"].pk).update(preferred_language=tag)
+    Guardian.objects.filter(pk=family["es"].pk).update(email="")
+    guardian = Guardian.objects.get(pk=family["en"].pk)
+    html = _info(client, guardian, family["program"]).content.decode()
+    assert '<html lang="es">' in html
+    assert "Usted puede hacer preguntas en cualquier momento" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guardian_digests_send(now=timezone.now()) == 1
+    [digest] = mail.outbox
+    assert digest.to == ["tom@example.org"]
+    assert "Comuníquese con el coordinador del programa" in digest.body

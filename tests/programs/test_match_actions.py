@@ -318,3 +318,84 @@ def test_the_dashboard_shows_at_risk_first_and_the_manage_page_reassigns(
     assert stranger.get(response["Location"]).status_code == 404
     # The old match is closed now: nothing more to pause.
     assert client.post(url, {"action": "pause", "reason": "Again"}).status_code == 400
+
+
+@pytest.fixture
+def guardians(active_match, district):
+    from programs.models import Guardian
+
+    active_match.student.first_name = "Ana"
+    active_match.student.save(update_fields=["first_name"])
+    made = {
+        language: Guardian.objects.create(
+            district=district,
+            student=active_match.student,
+            sourced_id=f"g-{language}",
+            name=name,
+            email=email,
+            preferred_language=language,
+        )
+        for language, name, email in (
+            ("es-MX", "Rosa", "rosa@example.org"),
+            ("en", "Tom", "tom@example.org"),
+        )
+    }
+    # Without an address a guardian cannot be written to; nothing fails for it.
+    Guardian.objects.create(
+        district=district, student=active_match.student, sourced_id="g-none", name="Noemí"
+    )
+    return made
+
+
+def _guardian_mail():
+    return {m.to[0]: m for m in mail.outbox if m.to[0] in ("rosa@example.org", "tom@example.org")}
+
+
+@pytest.mark.parametrize("action", ["pause", "close"])
+def test_guardians_are_told_of_a_pause_or_close_in_their_language_without_the_reason(
+    program, active_match, coordinator, guardians, django_capture_on_commit_callbacks, action
+):
+    secret = "orange-heron-88 what they wrote"
+    message_send(
+        sender=active_match.student,
+        conversation_id=active_match.conversation.pk,
+        client_id="s1",
+        body=secret,
+    )
+    act = match_pause_for_review if action == "pause" else match_close_for_review
+    with django_capture_on_commit_callbacks(execute=True):
+        act(actor=coordinator, program=program, match=active_match, reason="Worried about Ana")
+    sent = _guardian_mail()
+    assert sorted(sent) == ["rosa@example.org", "tom@example.org"]
+    english, spanish = sent["tom@example.org"], sent["rosa@example.org"]
+    expected = {
+        "pause": ("paused", "pausado"),
+        "close": ("ended", "terminado"),
+    }[action]
+    assert expected[0] in english.subject.lower() or expected[0] in english.body
+    assert "Ana" in english.body
+    assert expected[1] in spanish.body
+    assert "usted" in spanish.body.lower()
+    for message in sent.values():
+        assert "Worried about" not in message.body
+        assert "orange-heron" not in message.body
+        assert "orange-heron" not in message.subject
+
+
+def test_guardians_are_told_of_a_reassignment_with_the_new_mentors_name(
+    program, active_match, coordinator, guardians, new_mentor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match_reassign(
+            actor=coordinator,
+            program=program,
+            match=active_match,
+            mentor_id=new_mentor.pk,
+            reason="No contact for weeks",
+        )
+    sent = _guardian_mail()
+    assert sorted(sent) == ["rosa@example.org", "tom@example.org"]
+    assert "Nadia" in sent["tom@example.org"].body
+    assert "new mentor" in sent["tom@example.org"].body
+    assert "nuevo mentor" in sent["rosa@example.org"].body
+    assert all("No contact for weeks" not in m.body for m in sent.values())

@@ -133,7 +133,7 @@ def test_ranking_scores_every_reason_and_the_guardians_language_ranks_up():
     engineer = _mentor(
         20,
         interests=frozenset({"robotics"}),
-        offers=frozenset({"engineering"}),
+        careers=frozenset({"engineering"}),
         languages=frozenset({"en"}),
         availability=frozenset({"tue-afternoon"}),
     )
@@ -141,7 +141,7 @@ def test_ranking_scores_every_reason_and_the_guardians_language_ranks_up():
     bilingual = _mentor(
         21,
         interests=frozenset({"robotics"}),
-        offers=frozenset({"engineering"}),
+        careers=frozenset({"engineering"}),
         languages=frozenset({"en", "es"}),
         availability=frozenset({"tue-afternoon"}),
     )
@@ -149,7 +149,7 @@ def test_ranking_scores_every_reason_and_the_guardians_language_ranks_up():
         22,
         capacity=3,
         open_matches=1,
-        offers=frozenset({"college applications"}),
+        lived_experience=frozenset({"college applications"}),
         interests=frozenset({"soccer", "robotics"}),
         languages=frozenset({"en"}),
         availability=frozenset({"tue-afternoon", "thu-afternoon"}),
@@ -211,7 +211,7 @@ def seeded(program, make_user, district):
     MentorProfile.objects.create(mentor=plain, capacity=2, languages=["en"], interests=["chess"])
     full = make_user(User.Role.MENTOR, district)
     MentorProfile.objects.create(
-        mentor=full, capacity=1, offers=["first-generation student"], languages=["es"]
+        mentor=full, capacity=1, lived_experience=["first-generation student"], languages=["es"]
     )
     unscreened = make_user(User.Role.MENTOR, district, cleared=False)
     MentorProfile.objects.create(mentor=unscreened, capacity=3, interests=["robotics", "chess"])
@@ -515,3 +515,40 @@ def test_the_students_page_of_another_district_is_404(
     client = Client()
     verified_login(client, make_user(User.Role.COORDINATOR, make_district()))
     assert client.get(f"/coordinator/programs/{program.pk}/match/").status_code == 404
+
+
+def test_each_candidate_shows_the_students_asks_and_what_the_mentor_offers(
+    seeded, program, coordinator_client, make_user, district
+):
+    nurse = make_user(User.Role.MENTOR, district, display_name="Nurse Nia")
+    MentorProfile.objects.create(
+        mentor=nurse,
+        capacity=2,
+        careers=["nursing"],
+        lived_experience=["first-generation student", "grew up bilingual"],
+        languages=["en", "es"],
+    )
+    html = coordinator_client.get(_url(program, seeded["student"])).content.decode()
+    start = html.index(f'data-mentor="{nurse.pk}"')
+    row = html[start : html.index("</article>", start)]
+    # What the mentor offers, career and lived experience apart, and the languages spoken.
+    assert '<dd class="careers">nursing</dd>' in row
+    assert '<dd class="lived-experience">first-generation student, grew up bilingual</dd>' in row
+    assert '<dd class="languages">en, es</dd>' in row
+    # The student's stated asks and needs beside each candidate, and which this mentor meets.
+    assert '<dd class="student-needs">first-generation student</dd>' in row
+    assert '<dd class="student-interests">chess, robotics</dd>' in row
+    assert '<dd class="needs-met">first-generation student</dd>' in row
+    # Lived experience meets a need like a career does (+3).
+    assert "Can meet: first-generation student (+3)" in row
+
+
+def test_career_and_lived_experience_both_meet_needs():
+    student = _student(needs=frozenset({"nursing", "first-generation student"}))
+    both = _mentor(
+        30,
+        careers=frozenset({"nursing"}),
+        lived_experience=frozenset({"first-generation student"}),
+    )
+    [candidate] = rank_mentors(student=student, mentors=[both], program=PROGRAM).candidates
+    assert candidate.score == 6

@@ -7,6 +7,7 @@ import base64
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -19,12 +20,13 @@ from actions.checkins import checkin_answer
 from actions.messages import message_send
 from messaging import cadence
 from messaging import services as messaging
-from messaging.models import Match, MatchEvent, Message
+from messaging.models import Conversation, Match, MatchEvent, Message
 from programs.attendance import school_attendance_import
 from programs.checkins import period_start
 from programs.guardians import guardian_texts_seed
 from programs.milestones import milestone_mark
 from programs.models import CheckIn, FollowUp, Guardian, Milestone, ProgramRules
+from programs.services import group_create
 from scheduling import services as scheduling
 from scheduling.models import Attendance, Meeting, Venue
 
@@ -97,6 +99,22 @@ CHECKINS = [
     (("mentor2", "student"), 1, 2, 18, "student", None, "", ""),
 ]  # fmt: skip
 CHECKIN_EVERY_WEEKS = 2
+
+# The lunch club, a group of Maya and both students: a session every Wednesday for the four weeks
+# before this one, with attendance (Riley excused the first week, Sam absent the third), two
+# messages and two answered group check-ins, so the evaluation's group figures show something.
+CLUB_TITLE = "Lunch club"
+CLUB_ABSENT = {(0, "student2"): "excused", (2, "student"): "absent"}
+CLUB_MESSAGES = [
+    # weeks before this one, day of the week, hour, who, text
+    (1, 0, 10, "mentor", "Lunch club on Wednesday: bring one question about a job you'd try."),
+    (1, 1, 14, "student2", "I will ask what engineers and nurses do together."),
+]
+CLUB_CHECKINS = [
+    # weeks before this one, day of the week, hour, who, score
+    (1, 3, 15, "mentor", 4),
+    (1, 3, 16, "student2", 5),
+]
 
 GUARDIANS = [
     # student, sourcedId, name, e-mail, language
@@ -242,6 +260,80 @@ class Command(BaseCommand):
             actor=coordinator, conversation=weekly.conversation, kind=Milestone.Kind.FIRST_MEETING
         )
 
+    def _club(self, program, users, coordinator):
+        """The lunch club (a group) with its earlier sessions, attendance, messages and answered
+        check-ins, once."""
+        if Conversation.objects.filter(
+            program=program, kind=Conversation.Kind.GROUP, title=CLUB_TITLE
+        ).exists():
+            return
+        tz = program.school.tz
+        this_week = cadence.program_week(program=program, at=timezone.now()).start_date
+        started = datetime.datetime.combine(
+            this_week - datetime.timedelta(weeks=4), datetime.time(8), tzinfo=tz
+        )
+        club = group_create(
+            actor=coordinator,
+            program=program,
+            title=CLUB_TITLE,
+            mentors=[users["mentor"]],
+            students=[users["student"], users["student2"]],
+        )
+        Conversation.objects.filter(pk=club.pk).update(created_at=started)
+        club.refresh_from_db()
+        cafeteria, _ = Venue.objects.get_or_create(
+            school=program.school, name="Cafeteria", defaults={"approved": True}
+        )
+        scheduling.series_create(
+            conversation=club,
+            venue=cafeteria,
+            title=CLUB_TITLE,
+            rule="FREQ=WEEKLY;BYDAY=WE;COUNT=8",
+            first_date=this_week - datetime.timedelta(weeks=4, days=-2),  # a Wednesday
+            start_time=datetime.time(12, 0),
+            duration_minutes=30,
+            actor=coordinator,
+            now=started - datetime.timedelta(days=1),
+        )
+        earlier = Meeting.objects.filter(
+            conversation=club,
+            starts_at__lt=datetime.datetime.combine(this_week, datetime.time.min, tzinfo=tz),
+        ).order_by("starts_at")
+        for n, meeting in enumerate(earlier):
+            for who in ("mentor", "student", "student2"):
+                scheduling.attendance_record(
+                    meeting_id=meeting.pk,
+                    user_id=users[who].pk,
+                    state=CLUB_ABSENT.get((n, who), Attendance.State.PRESENT),
+                    actor=coordinator,
+                )
+        for i, (weeks, day, hour, who, text) in enumerate(CLUB_MESSAGES):
+            when = datetime.datetime.combine(
+                this_week - datetime.timedelta(weeks=weeks, days=-day),
+                datetime.time(hour),
+                tzinfo=tz,
+            )
+            sent = message_send(
+                sender=users[who], conversation_id=club.pk, client_id=f"demo-club-{i}", body=text
+            ).message
+            Message.objects.filter(pk=sent.pk).update(created_at=when, state_changed_at=when)
+        for weeks, day, hour, who, score in CLUB_CHECKINS:
+            when = datetime.datetime.combine(
+                this_week - datetime.timedelta(weeks=weeks, days=-day),
+                datetime.time(hour),
+                tzinfo=tz,
+            )
+            checkin = CheckIn.objects.create(
+                program=program,
+                conversation=club,
+                match=None,
+                user=users[who],
+                period_start=period_start(program=program, on=when.date()),
+                opened_at=when - datetime.timedelta(days=2),
+            )
+            checkin_answer(user=users[who], checkin_id=checkin.pk, score=score)
+            CheckIn.objects.filter(pk=checkin.pk).update(answered_at=when)
+
     def _checkins(self, program, users, matches, this_week):
         """Earlier weeks' check-ins, answered through the real action (comments screened, a
         follow-up for the low score), then dated back to the day they were answered. Once."""
@@ -344,6 +436,7 @@ class Command(BaseCommand):
                 match=match, actor=coordinator, reason="Demo"
             )
         self._history(program, users, coordinator, matches)
+        self._club(program, users, coordinator)
         first = Match.objects.get(
             program=program,
             mentor=users["mentor"],
@@ -370,7 +463,7 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("Demo data ready: district 'Riverbend Unified'."))
         self.stdout.write(
-            "Sign in at http://127.0.0.1:8000/accounts/login/ with password "
+            f"Sign in at {settings.TRELLIS['PUBLIC_URL']}/accounts/login/ with password "
             f"'{DEMO_PASSWORD}' as one of:"
         )
         for username, name, role, _ in PEOPLE:

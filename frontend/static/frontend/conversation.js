@@ -9,7 +9,7 @@
 // Message text is only ever put into the page with textContent.
 // Times go through the one formatter (when.js), in the school zone the page names (body data-tz).
 
-import { gettext, interpolate } from "./i18n.js";
+import { gettext, interpolate, pgettext } from "./i18n.js";
 import { dayKey, formatDay, timeElement } from "./when.js";
 
 const root = document.getElementById("conversation");
@@ -22,11 +22,30 @@ const form = document.getElementById("composer");
 const input = document.getElementById("body");
 const formError = document.getElementById("composer-error");
 const olderButton = document.getElementById("older");
+// Students are addressed as "tú", mentors and staff as "usted" (data-audience, set by the page).
+const toStudent = root.dataset.audience === "student";
+const WORDS = toStudent
+  ? {
+      held: pgettext("to a student", "Held for review: only you can see this"),
+      other: pgettext("to a student", "Your match"),
+      empty: pgettext("to a student", "Write something first."),
+      typing: pgettext("to a student", "Your match is typing…"),
+      quick: pgettext("to a student", "You are sending quickly; your message will go in a moment."),
+      ended: pgettext("to a student", "Your session ended. Please sign in again."),
+    }
+  : {
+      held: pgettext("to an adult", "Held for review: only you can see this"),
+      other: pgettext("to an adult", "Your match"),
+      empty: pgettext("to an adult", "Write something first."),
+      typing: pgettext("to an adult", "Your match is typing…"),
+      quick: pgettext("to an adult", "You are sending quickly; your message will go in a moment."),
+      ended: pgettext("to an adult", "Your session ended. Please sign in again."),
+    };
 
 const STATE_LABELS = {
   sending: gettext("Sending…"),
   pending: gettext("Waiting for review"),
-  held: gettext("Held for review: only you can see this"),
+  held: WORDS.held,
   delivered: gettext("Sent"),
   flagged: gettext("Sent"),
   released: gettext("Sent"),
@@ -77,7 +96,7 @@ function authorLabel(message) {
   if (message.kind === "system") return gettext("Program");
   if (message.kind === "support") return root.dataset.authorSupport;
   if (message.kind === "guidance") return root.dataset.authorGuidance;
-  return message.sender === userId ? gettext("You") : gettext("Your match");
+  return message.sender === userId ? gettext("You") : WORDS.other;
 }
 
 function renderState(li, state) {
@@ -319,7 +338,7 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = input.value;
   if (!body.trim()) {
-    formError.textContent = gettext("Write something first.");
+    formError.textContent = WORDS.empty;
     input.focus();
     return;
   }
@@ -427,7 +446,7 @@ const handlers = {
   },
   typing(event) {
     if (event.conversation !== conversationId || event.user === userId) return;
-    typingLine.textContent = gettext("Your match is typing…");
+    typingLine.textContent = WORDS.typing;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
       typingLine.textContent = "";
@@ -435,7 +454,7 @@ const handlers = {
   },
   rate_limited(event) {
     if (!outbox.has(event.client_id)) return;
-    formError.textContent = gettext("You are sending quickly; your message will go in a moment.");
+    formError.textContent = WORDS.quick;
     setTimeout(() => {
       const body = outbox.get(event.client_id);
       if (body !== undefined) {
@@ -465,7 +484,7 @@ const handlers = {
     if (event.code === "unavailable") setStatus(gettext("The service is busy; retrying…"));
   },
   closing() {
-    setStatus(gettext("Your session ended. Please sign in again."));
+    setStatus(WORDS.ended);
   },
   conversations(event) {
     // Sent after the server caught this socket up: resume if this conversation is still behind.
@@ -508,7 +527,7 @@ function connect() {
   socket.addEventListener("close", (event) => {
     resumeInFlight = false;
     if (NO_RECONNECT.has(event.code)) {
-      setStatus(gettext("Your session ended. Please sign in again."));
+      setStatus(WORDS.ended);
       return;
     }
     // Exponential backoff with jitter, so that a restarted server is not stampeded.

@@ -5,6 +5,8 @@
 const catalog = globalThis;
 
 export const gettext = catalog.gettext || ((text) => text);
+// `context` tells translators whom the words address ("to a student": tú; "to an adult": usted).
+export const pgettext = catalog.pgettext || ((context, text) => text);
 export const ngettext = catalog.ngettext || ((one, many, count) => (count === 1 ? one : many));
 export const interpolate =
   catalog.interpolate ||
