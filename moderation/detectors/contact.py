@@ -268,6 +268,13 @@ def _school_address(address: str) -> bool:
     return _SCHOOL_EMAIL_DOMAIN.search(domain) is not None
 
 
+def school_addresses_only(text: Normalized) -> bool:
+    """The message writes out e-mail addresses, and every one is on a school domain (the rules
+    hold none of them: a school account is one the district watches)."""
+    found = [m.group(0) for m in _EMAIL.finditer(text.folded.text)]
+    return bool(found) and all(_school_address(address) for address in found)
+
+
 _URL = re.compile(
     r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:com|net|org|io|gg|me|"
     r"ly|co|app|edu|gov|us|tv|xyz|link|site|online|info|biz|chat|social|club|fm|live|page|"

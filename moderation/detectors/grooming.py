@@ -408,6 +408,17 @@ HIDING_REASONS = {
 # The same phenomena as concepts (moderation/lexicons/<lang>/grooming.toml), adult senders only.
 _STORY = ("literature",)
 CONCEPT_RULES = (
+    # Round 10 (moderation/lexicons/<lang>/veiled.toml): a call or a chat timed to when the
+    # student's family is asleep ("text me once your parents go to bed").
+    ConceptRule(
+        "times a call or chat to when the student's family is asleep",
+        CATEGORY,
+        ("household", "asleep_state", ("talk_verb", "app", "visit_invite")),
+        none_of=(*_STORY, "night_help", "safety_advice"),
+        scope="message",
+        adult_sender=True,
+        window=(4, 15),
+    ),
     # Isolation and a special bond (moderation/lexicons/<lang>/veiled.toml).
     ConceptRule(
         "claims to know the student better than their people",

@@ -19,6 +19,7 @@ from .. import lexicon as lexicon_module
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report
+from .contact import school_addresses_only
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
 # a surprise party): whatever the model reads in such a message is left to the rules.
@@ -79,6 +80,9 @@ class LearnedDetector(Detector):
                     predictions = [p for p in predictions if p.label != "threat"]
                 if a.has("safety_advice") or asks_to_report(a):
                     predictions = [p for p in predictions if p.label not in ADVICE_CATEGORIES]
+                if school_addresses_only(text):
+                    # A school e-mail address is no contact detail to the rules: nor to the model.
+                    predictions = [p for p in predictions if p.label != "contact_info"]
             for p in predictions:
                 threat = p.label == "threat"
                 weighing = ", ".join(f"“{f}”" for f in p.features) or "its character n-grams"

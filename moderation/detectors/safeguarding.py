@@ -134,6 +134,23 @@ RULES = (
 # farewells. A book, a history lesson or a health class being discussed lowers confidence.
 _STORY = ("literature", "idiom")
 CONCEPT_RULES = (
+    # Round 10 (moderation/lexicons/<lang>/veiled.toml): a hot object held on the child by an
+    # adult, with an injury or a punishment; a cover story taken back.
+    ConceptRule(
+        "an adult burns the child with a hot object",
+        ABUSE,
+        ("press_act", "hot_object", "abuser_adult", ("injury", "punish_cue")),
+        none_of=_STORY,
+        scope="message",
+        window=(6, 40, 40),
+    ),
+    ConceptRule(
+        "a cover story for an injury taken back",
+        ABUSE,
+        ("retract", "injury", ("abuser_adult", "said_before")),
+        none_of=(*_STORY, "medical"),
+        scope="message",
+    ),
     # Veiled forms (moderation/lexicons/<lang>/veiled.toml): not planning to be around, how deep
     # to cut, a past attempt and the wish it had worked; an adult who keeps the child alone and
     # swears them to secrecy; an injury with the words the child was told to say.
@@ -633,6 +650,16 @@ CONCEPT_RULES = (
         SELF_HARM,
         ("endure_end", ("rail_schedule", "height_means")),
         none_of=(*_STORY, "moving", "play"),
+        scope="message",
+        negatable=False,
+    ),
+    # Not waking up, wished for with a plan or as a relief to others ("si ya no despierto nadie
+    # me va a extrañar"); not waking on time for a test is no wish.
+    ConceptRule(
+        "wishes not to wake up, with a plan or as a relief to others",
+        SELF_HARM,
+        ("not_waking_if", ("plan_made", "relief_to_others", "better_without_me")),
+        none_of=(*_STORY, "play"),
         scope="message",
         negatable=False,
     ),

@@ -42,6 +42,61 @@ DISGUISED_TERMS = ("nude", "naked", "sext", "horny", "porn", "boobs", "dickpic",
 
 # Innuendo and requests as concepts (moderation/lexicons/<lang>/sexual.toml).
 CONCEPT_RULES = (
+    # Round 10 (moderation/lexicons/<lang>/veiled.toml): revealing clothes seen on a call or in a
+    # picture and remarked on, looking older than one's age in a photo, kissing talk and intimate
+    # questions from an adult; from anyone: pictures of private parts, what someone says he wants
+    # to do to the student in bed.
+    ConceptRule(
+        "remarks on revealing clothes a student wore on a call or in a picture",
+        CATEGORY,
+        ("revealing_clothing", ("garment_seen", "photo"), "wow_remark"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "says a student looks older than their age in a photo",
+        CATEGORY,
+        ("look_older", ("photo", "garment_seen"), "age_ref"),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "says a student looks older than their age in a photo",
+        CATEGORY,
+        ("look_of_age", ("photo", "garment_seen")),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "talks about kissing with a student",
+        CATEGORY,
+        ("kiss_talk",),
+        none_of=("literature",),
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks an intimate question about the body, underwear or sleep",
+        CATEGORY,
+        ("intimate_question",),
+        none_of=("literature",),
+    ),
+    ConceptRule(
+        "pictures of someone's private parts",
+        CATEGORY,
+        ("private_parts", "photo"),
+        none_of=("literature",),
+        scope="message",
+    ),
+    ConceptRule(
+        "says what someone wants to do to the student in bed",
+        CATEGORY,
+        ("wants_do_to_me", ("in_bed", "bed_together", "alone_room", "explicit")),
+        none_of=("literature",),
+        scope="message",
+    ),
     ConceptRule(
         "asks for or describes an intimate photo",
         CATEGORY,

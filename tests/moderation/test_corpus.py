@@ -64,13 +64,14 @@ ROUNDS = {
     "2026-12-02-r9-en-heldout.jsonl": {"en": (0.87, 1 / 16, 0.9)},
     "2026-12-02-r9-es-heldout.jsonl": {"es": (0.66, 1 / 16, 0.8)},
     # Round 10 at freeze (rules-7 and the learned detector, which never saw it): the before-figures
-    # (docs/moderation.md, Rounds), asserted until round 10's changes raise them.
-    "2026-12-02-r10-en.jsonl": {"en": (0.84, 0.0, 0.95)},
-    # Fitted: round 10's Spanish families were written against this file's misses and false flags
-    # (before: 0.667 at 2/40, urgent 18/24; after: 1.000 at 0/40, urgent 24/24).
+    # (docs/moderation.md, Rounds). Fitted: round 10's families were written against these two
+    # files' misses (before: 0.850 at 0/40 and 0.667 at 2/40, urgent 23/24 and 18/24).
+    "2026-12-02-r10-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     "2026-12-02-r10-es.jsonl": {"es": (1.0, 0.0, 1.0)},
+    # Held out of round 10's changes (texts unread): the honest figures after them, English
+    # unchanged at 0.750 (2/16, urgent 6/10), Spanish 0.750 to 0.792 (1/16, urgent 7/10).
     "2026-12-02-r10-en-heldout.jsonl": {"en": (0.74, 2 / 16, 0.59)},
-    "2026-12-02-r10-es-heldout.jsonl": {"es": (0.74, 1 / 16, 0.69)},
+    "2026-12-02-r10-es-heldout.jsonl": {"es": (0.79, 1 / 16, 0.69)},
 }
 
 
