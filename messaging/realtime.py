@@ -136,8 +136,12 @@ class Publisher:
         self._draining: asyncio.Task | None = None
 
     def submit(self, groups: list[str], event: dict) -> None:
-        """Queue `event` for `groups` (thread-safe)."""
-        self.loop.call_soon_threadsafe(self._add, groups, event)
+        """Queue `event` for `groups` (thread-safe). A loop that has closed (the server is
+        stopping) gets nothing: the event counts as failed, never as an error of the send."""
+        try:
+            self.loop.call_soon_threadsafe(self._add, groups, event)
+        except RuntimeError:
+            _count(groups, event, [RuntimeError("event loop closed")] * len(groups))
 
     def _add(self, groups: list[str], event: dict) -> None:
         self._pending.append((groups, event))

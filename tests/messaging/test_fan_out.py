@@ -171,3 +171,13 @@ async def test_a_batch_of_events_goes_out_in_order_and_a_failure_is_counted(monk
     assert [n for call in calls[1:] for n in call] == [2, 3, 4]
     assert realtime.stats["events_failed"] - failed == 1
     assert realtime.stats["events_sent"] - sent == 3
+
+
+def test_an_event_for_a_closed_loop_counts_as_failed_and_does_not_raise():
+    """A server that is stopping: its loop is closed when a last call commits. The send is
+    stored; its event is counted as failed, never raised into the send."""
+    loop = asyncio.new_event_loop()
+    loop.close()
+    failed = realtime.stats["events_failed"]
+    realtime.Publisher(loop).submit(["g1", "g2"], {"type": "probe"})
+    assert realtime.stats["events_failed"] - failed == 2
