@@ -88,25 +88,37 @@ class BoundedPubSubLoopLayer(RedisPubSubLoopLayer):
     async def group_send_many(self, groups: list[str], message: dict) -> list:
         """One message to several groups: serialized once, and one pipelined round trip per
         Redis shard instead of one round trip per group. Per group: None, or the exception."""
-        data = self.channel_layer.serialize(message)
+        (results,) = await self.group_send_batch([(groups, message)])
+        return results
+
+    async def group_send_batch(self, items: list[tuple[list[str], dict]]) -> list[list]:
+        """Several messages, each to its groups, in one pipelined round trip per Redis shard,
+        published in the order given. Per item, per group: None, or the exception."""
+        publishes: list[tuple[str, bytes]] = []
+        for groups, message in items:
+            data = self.channel_layer.serialize(message)
+            publishes += [(self._get_group_channel_name(group), data) for group in groups]
         by_shard: dict[int, list[int]] = {}
-        names = [self._get_group_channel_name(group) for group in groups]
-        for index, name in enumerate(names):
+        for index, (name, _data) in enumerate(publishes):
             by_shard.setdefault(id(self._get_shard(name)), []).append(index)
-        results: list = [None] * len(groups)
+        flat: list = [None] * len(publishes)
         for indexes in by_shard.values():
-            shard = self._get_shard(names[indexes[0]])
+            shard = self._get_shard(publishes[indexes[0]][0])
             try:
                 async with shard._lock:
                     shard._ensure_redis()
                     pipe = shard._redis.pipeline(transaction=False)
                     for index in indexes:
-                        pipe.publish(names[index], data)
+                        pipe.publish(*publishes[index])
                     replies = await pipe.execute(raise_on_error=False)
             except Exception as exc:
                 replies = [exc] * len(indexes)
             for index, reply in zip(indexes, replies, strict=True):
-                results[index] = reply if isinstance(reply, BaseException) else None
+                flat[index] = reply if isinstance(reply, BaseException) else None
+        results, start = [], 0
+        for groups, _message in items:
+            results.append(flat[start : start + len(groups)])
+            start += len(groups)
         return results
 
 
@@ -122,6 +134,10 @@ class BoundedPubSubChannelLayer(RedisPubSubChannelLayer):
     async def group_send_many(self, groups: list[str], message: dict) -> list:
         """`group_send` to each of `groups` in one pipelined round trip (per Redis shard)."""
         return await self._get_layer().group_send_many(groups, message)
+
+    async def group_send_batch(self, items: list[tuple[list[str], dict]]) -> list[list]:
+        """Several `group_send_many` in order, in one pipelined round trip (per Redis shard)."""
+        return await self._get_layer().group_send_batch(items)
 
     def _get_layer(self):
         loop = asyncio.get_running_loop()

@@ -6,7 +6,10 @@ number they saw. A failure to send is therefore logged and counted, never raised
 """
 
 import asyncio
+import contextlib
+import contextvars
 import logging
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 
@@ -83,22 +86,111 @@ def notify_after_commit(*, groups: Iterable[str], event: dict) -> None:
 
 
 def _send_now(groups: list[str], event: dict) -> None:
-    """Fan `event` out to `groups` in one hop to the event loop (the caller is the database
-    thread, which waits: one hop per event, not one per group, keeps that wait short)."""
+    """Fan `event` out to `groups`. Called on a socket's database call (`publishing_from`), it is
+    handed to that event loop's `Publisher` and the database thread goes on at once; elsewhere
+    it makes one hop to the event loop and waits for the publish (one hop per event, not one per
+    group)."""
+    if not groups:
+        return
+    publisher = _publisher.get()
+    if publisher is not None:
+        publisher.submit(groups, event)
+        return
     layer = get_channel_layer()
-    if layer is None or not groups:
+    if layer is None:
         return
     try:
         results = async_to_sync(_fan_out)(layer, groups, {"type": "trellis.event", "event": event})
     except Exception as exc:
         results = [exc] * len(groups)
+    # The message is stored; members recover it on resume. One line per group, no traceback.
+    _count(groups, event, results)
+
+
+def _count(groups: list[str], event: dict, results: list) -> None:
     for group, result in zip(groups, results, strict=True):
         if isinstance(result, BaseException):
-            # The message is stored; members recover it on resume. One line, no traceback storm.
             stats["events_failed"] += 1
             logger.warning("event fan-out failed for group=%s type=%s", group, event.get("type"))
         else:
             stats["events_sent"] += 1
+
+
+class Publisher:
+    """One event loop's after-commit events, published by the loop in the order the database
+    thread committed them, without the database thread waiting for the publish.
+
+    A socket's database call (messaging.sockets.db) runs on the process's one database thread,
+    which used to block in every after-commit fan-out until the event loop had found the time to
+    publish and answer: under load, a wait for a busy loop on the path every send of the process
+    queues behind. `submit` (any thread) only queues the event; one task at a time empties the
+    queue in order (so events of one conversation leave in sequence order, as before), each
+    batch in one pipelined round trip where the layer can (`group_send_batch`). Failures are
+    counted and logged as before; the database stays the mailbox (a lost event is recovered by
+    resume), and nothing is submitted before its transaction committed (`notify_after_commit`).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self._pending: list[tuple[list[str], dict]] = []
+        self._draining: asyncio.Task | None = None
+
+    def submit(self, groups: list[str], event: dict) -> None:
+        """Queue `event` for `groups` (thread-safe). A loop that has closed (the server is
+        stopping) gets nothing: the event counts as failed, never as an error of the send."""
+        try:
+            self.loop.call_soon_threadsafe(self._add, groups, event)
+        except RuntimeError:
+            _count(groups, event, [RuntimeError("event loop closed")] * len(groups))
+
+    def _add(self, groups: list[str], event: dict) -> None:
+        self._pending.append((groups, event))
+        if self._draining is None:
+            self._draining = self.loop.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                await self._publish(batch)
+        finally:
+            self._draining = None
+
+    async def _publish(self, batch: list[tuple[list[str], dict]]) -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        items = [(groups, {"type": "trellis.event", "event": event}) for groups, event in batch]
+        try:
+            many = getattr(layer, "group_send_batch", None)
+            if many is not None:
+                results = await many(items)
+            else:
+                results = [await _fan_out(layer, groups, message) for groups, message in items]
+        except Exception as exc:
+            results = [[exc] * len(groups) for groups, _ in items]
+        for (groups, event), result in zip(batch, results, strict=True):
+            _count(groups, event, result)
+
+
+_publisher: contextvars.ContextVar[Publisher | None] = contextvars.ContextVar(
+    "trellis_publisher", default=None
+)
+_publishers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def publishing_from(loop: asyncio.AbstractEventLoop):
+    """Within this block (and the database calls it makes, which copy the context), after-commit
+    events go to `loop`'s Publisher. Enter it on the loop's own thread."""
+    publisher = _publishers.get(loop)
+    if publisher is None:
+        publisher = _publishers[loop] = Publisher(loop)
+    token = _publisher.set(publisher)
+    try:
+        yield
+    finally:
+        _publisher.reset(token)
 
 
 async def _fan_out(layer, groups: list[str], message: dict) -> list:

@@ -14,6 +14,7 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -357,6 +358,7 @@ def message_insert(
     body: str,
     digest: str,
     state: str = Message.State.PENDING,
+    companion: Model | None = None,
 ) -> Message:
     """Store a member's message with the conversation's next numbers and its `state` (the
     screening's, decided before: actions.messages.message_send). Call inside a transaction, with
@@ -368,6 +370,11 @@ def message_insert(
     next numbers, and with them the conversation's row lock until commit, feeds the INSERT; a
     closed conversation updates no row, so nothing is inserted. Other databases (SQLite, `make
     run`) have no UPDATE inside WITH and take the same two steps as two statements.
+
+    `companion`: a new row of another model with a foreign key to Message (the verdict), stored
+    with the message, its key set to it: on PostgreSQL by the same statement, so that the message
+    and its companion are stored together or not at all even outside a transaction
+    (`message_insert_is_one_statement`); elsewhere by a second INSERT in the caller's transaction.
     """
     message = Message(
         conversation=conversation,
@@ -386,15 +393,40 @@ def message_insert(
             raise _conversation_closed()
         message.seq, message.change = numbers
         message.save(force_insert=True)
+        if companion is not None:
+            setattr(companion, _message_key(type(companion)).name, message)
+            rows.row_insert(companion)
         return message
     params = [conversation.pk, *rows.row_params(message, skip=_NUMBERS)]
+    if companion is not None:
+        key = _message_key(type(companion))
+        params += rows.row_params(companion, skip=frozenset({key.attname}))
     with connection.cursor() as cursor:
-        cursor.execute(_numbered_insert_sql(), params)
+        cursor.execute(_numbered_insert_sql(None if companion is None else type(companion)), params)
         row = cursor.fetchone()
     if row is None:
         raise _conversation_closed()
     message.seq, message.change = row[1], row[2]
-    return rows.row_saved(message, row[0])
+    rows.row_saved(message, row[0])
+    if companion is not None:
+        setattr(companion, key.name, message)
+        rows.row_saved(companion, row[3])
+    return message
+
+
+def message_insert_is_one_statement() -> bool:
+    """Whether `message_insert` (with its companion) is a single statement on this database, and
+    so atomic without a transaction of its own (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+@cache
+def _message_key(model: type[Model]):
+    """`model`'s one foreign key (or one-to-one) to Message."""
+    (key,) = (
+        f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Message
+    )
+    return key
 
 
 def _conversation_closed() -> MessageRejected:
@@ -405,7 +437,10 @@ _NUMBERS = frozenset({"seq", "change"})
 
 
 @cache
-def _numbered_insert_sql() -> str:
+def _numbered_insert_sql(companion: type[Model] | None = None) -> str:
+    """The numbers' UPDATE feeding the message's INSERT; with a `companion` model, its INSERT
+    fed by the message's key as a third part of the same statement. Returns the message's id,
+    seq and change (and the companion's id)."""
     conversation, message = Conversation._meta, Message._meta
     qn = connection.ops.quote_name
     seq, change, is_open = (
@@ -413,14 +448,33 @@ def _numbered_insert_sql() -> str:
     )
     columns = rows.row_columns(Message, skip=_NUMBERS)
     values = rows.row_casts(Message, skip=_NUMBERS)
-    m_seq, m_change = (qn(message.get_field(n).column) for n in ("seq", "change"))
-    return (
-        f"WITH numbers AS (UPDATE {qn(conversation.db_table)}"  # noqa: S608 (names from the models, values parameters)
+    m_pk, m_seq, m_change = (
+        qn(message.pk.column),
+        *(qn(message.get_field(n).column) for n in ("seq", "change")),
+    )
+    numbers = (
+        f"numbers AS (UPDATE {qn(conversation.db_table)}"  # noqa: S608 (names from the models, values parameters)
         f" SET {seq} = {seq} + 1, {change} = {change} + 1"
         f" WHERE {qn(conversation.pk.column)} = %s AND {is_open} RETURNING {seq}, {change})"
-        f" INSERT INTO {qn(message.db_table)} ({', '.join(columns)}, {m_seq}, {m_change})"
+    )
+    insert = (
+        f"INSERT INTO {qn(message.db_table)} ({', '.join(columns)}, {m_seq}, {m_change})"  # noqa: S608 (as above)
         f" SELECT {', '.join(values)}, numbers.{seq}, numbers.{change} FROM numbers"
-        f" RETURNING {qn(message.pk.column)}, {m_seq}, {m_change}"
+        f" RETURNING {m_pk}, {m_seq}, {m_change}"
+    )
+    if companion is None:
+        return f"WITH {numbers} {insert}"
+    meta, key = companion._meta, _message_key(companion)
+    c_pk, skip = qn(meta.pk.column), frozenset({key.attname})
+    c_columns = rows.row_columns(companion, skip=skip)
+    c_values = rows.row_casts(companion, skip=skip)
+    return (
+        f"WITH {numbers}, inserted AS ({insert}),"  # noqa: S608 (as above)
+        f" companion AS (INSERT INTO {qn(meta.db_table)} ({', '.join(c_columns)}, {qn(key.column)})"
+        f" SELECT {', '.join(c_values)}, inserted.{m_pk} FROM inserted"
+        f" RETURNING {c_pk})"
+        f" SELECT inserted.{m_pk}, inserted.{m_seq}, inserted.{m_change}, companion.{c_pk}"
+        f" FROM inserted, companion"
     )
 
 

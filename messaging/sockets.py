@@ -255,13 +255,18 @@ def error(code: str, detail: str, *, field=None, ref=None, extra=None) -> dict:
 
 
 async def db(func, /, **kwargs):
-    """Run `func(**kwargs)` on the database thread; Unavailable when the database fails.
+    """Run `func(**kwargs)` on the database thread; Unavailable when the database fails. Its
+    after-commit events are published by the event loop, in commit order, without the database
+    thread waiting for them (messaging.realtime.publishing_from).
 
     Thread-sensitive (the default): Django keeps connections per async context, so the same
     connection must not move between pool threads. A process therefore runs its database work on
     one thread; capacity grows with processes (docs/benchmarks.md)."""
     try:
-        return await database_sync_to_async(_checked(func))(**kwargs)
+        # After-commit events of the call go to this loop's publisher: the database thread
+        # does not wait for them to be published (messaging.realtime.Publisher).
+        with realtime.publishing_from(asyncio.get_running_loop()):
+            return await database_sync_to_async(_checked(func))(**kwargs)
     except (DatabaseError, InterfaceError) as exc:
         realtime.stats["db_unavailable"] += 1
         logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)

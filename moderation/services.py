@@ -165,6 +165,37 @@ def screening_store(*, message: Message, screening: Screening) -> Message:
     return verdict_store(message=message, verdict=screening.verdict, inserting=True)
 
 
+def screening_record(*, screening: Screening) -> ModerationRecord | None:
+    """The verdict's row, unsaved, when storing `screening` is that row alone (a delivered verdict
+    with no weak signals: no review item, audit entry, crisis answer or conversation signal), for
+    the send path to insert with the message in one statement (messaging.services.message_insert's
+    `companion`). None: the caller stores it with `screening_store`.
+
+    The same row `verdict_store` would insert (tests/messaging/test_send_cost.py compares them)."""
+    verdict = screening.verdict
+    if verdict is None or verdict.action != "deliver" or verdict.weak_signals:
+        return None
+    if screening.state != STATE_FOR_ACTION[verdict.action]:
+        raise ValueError("A message is inserted in its verdict's state (screening_store).")
+    return _verdict_row(verdict)
+
+
+def _verdict_row(verdict: policy.Verdict, message: Message | None = None) -> ModerationRecord:
+    return ModerationRecord(
+        message=message,
+        action=verdict.action,
+        categories=verdict.categories,
+        priority=verdict.priority,
+        reasons=verdict.reasons,
+        scores=verdict.scores,
+        scorer=verdict.scorer,
+        language=verdict.language,
+        policy_version=verdict.policy_version,
+        signals=verdict.signals,
+        weak_signals=verdict.weak_signals,
+    )
+
+
 def _enqueue_scoring(run_after: datetime.datetime | None = None) -> None:
     from django_tasks.backends.immediate import ImmediateBackend
 
@@ -207,21 +238,7 @@ def verdict_store(*, message: Message, verdict: policy.Verdict, inserting: bool 
     if not inserting and ModerationRecord.objects.filter(message=message).exists():
         return message
     # One planned INSERT (messaging.rows): this runs on every screened send.
-    record = row_insert(
-        ModerationRecord(
-            message=message,
-            action=verdict.action,
-            categories=verdict.categories,
-            priority=verdict.priority,
-            reasons=verdict.reasons,
-            scores=verdict.scores,
-            scorer=verdict.scorer,
-            language=verdict.language,
-            policy_version=verdict.policy_version,
-            signals=verdict.signals,
-            weak_signals=verdict.weak_signals,
-        )
-    )
+    record = row_insert(_verdict_row(verdict, message))
     if inserting:
         if message.state != STATE_FOR_ACTION[verdict.action]:
             raise ValueError("A message is inserted in its verdict's state (screening_store).")

@@ -5,6 +5,7 @@ import asyncio
 import socket
 import uuid
 
+import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -96,3 +97,87 @@ async def test_a_dead_redis_shard_is_counted_and_the_live_one_still_gets_the_eve
     assert realtime.stats["events_failed"] - failed == 1
     assert realtime.stats["events_sent"] - sent == 1
     await layer.flush()
+
+
+def _notify_two(groups):
+    # Outside a transaction: each event leaves at once, in this order.
+    realtime.notify_after_commit(groups=groups, event={"type": "probe", "n": 1})
+    realtime.notify_after_commit(groups=groups, event={"type": "probe", "n": 2})
+    return "done"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_database_call_does_not_wait_for_its_events_to_be_published(monkeypatch):
+    """The database thread hands a socket call's after-commit events to the event loop and goes
+    on: it must not wait for the publish (every send of the process queues behind that thread).
+    The events still leave, in commit order, and are counted."""
+    from messaging.sockets import db
+
+    layer = get_channel_layer()
+    groups = [f"fanout-{uuid.uuid4().hex[:8]}-{i}" for i in range(2)]
+    channels = await _join(layer, groups)
+    release = asyncio.Event()
+    real_batch = getattr(layer, "group_send_batch", None)
+
+    async def held_batch(items):
+        await release.wait()  # the publish cannot finish before the call has returned
+        return await real_batch(items)
+
+    async def held_many(groups_, message):
+        await release.wait()
+        return await layer.__class__.group_send_many(layer, groups_, message)
+
+    if real_batch is not None:
+        monkeypatch.setattr(layer, "group_send_batch", held_batch, raising=False)
+    monkeypatch.setattr(layer, "group_send_many", held_many, raising=False)
+    sent = realtime.stats["events_sent"]
+    assert await asyncio.wait_for(db(_notify_two, groups=groups), 5) == "done"
+    release.set()
+    for channel in channels:
+        first = await asyncio.wait_for(layer.receive(channel), 5)
+        second = await asyncio.wait_for(layer.receive(channel), 5)
+        assert (first["event"]["n"], second["event"]["n"]) == (1, 2)
+    for _ in range(50):
+        if realtime.stats["events_sent"] - sent == 4:
+            break
+        await asyncio.sleep(0.02)
+    assert realtime.stats["events_sent"] - sent == 4
+
+
+async def test_a_batch_of_events_goes_out_in_order_and_a_failure_is_counted(monkeypatch):
+    """Submitted events leave in order (a batch holds whatever queued while the last publish was
+    in flight); a failing publish is counted per group and the next batch still goes."""
+    groups = [f"fanout-{uuid.uuid4().hex[:8]}"]
+    layer = get_channel_layer()
+    (channel,) = await _join(layer, groups)
+    publisher = realtime.Publisher(asyncio.get_running_loop())
+    real_batch = layer.group_send_batch
+    calls = []
+
+    async def batch(items):
+        calls.append([message["event"]["n"] for _groups, message in items])
+        if len(calls) == 1:
+            raise ConnectionError("redis went away")
+        return await real_batch(items)
+
+    monkeypatch.setattr(layer, "group_send_batch", batch)
+    failed, sent = realtime.stats["events_failed"], realtime.stats["events_sent"]
+    for n in range(1, 5):
+        await sync_to_async(publisher.submit)(groups, {"type": "probe", "n": n})
+    for n in range(2, 5):
+        received = await asyncio.wait_for(layer.receive(channel), 5)
+        assert received["event"]["n"] == n
+    assert calls[0] == [1]
+    assert [n for call in calls[1:] for n in call] == [2, 3, 4]
+    assert realtime.stats["events_failed"] - failed == 1
+    assert realtime.stats["events_sent"] - sent == 3
+
+
+def test_an_event_for_a_closed_loop_counts_as_failed_and_does_not_raise():
+    """A server that is stopping: its loop is closed when a last call commits. The send is
+    stored; its event is counted as failed, never raised into the send."""
+    loop = asyncio.new_event_loop()
+    loop.close()
+    failed = realtime.stats["events_failed"]
+    realtime.Publisher(loop).submit(["g1", "g2"], {"type": "probe"})
+    assert realtime.stats["events_failed"] - failed == 2
