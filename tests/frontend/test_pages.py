@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.permissions import coordinator_admin_grant
 from actions.messages import message_send
 from messaging.models import Message, WeeklyPrompt
 from moderation.models import Action, ReviewItem, SafeguardingAlert
@@ -65,15 +67,50 @@ def test_a_chicago_lunch_reads_1215_with_its_zone_on_every_page(
     label = chicago_label(lunch.starts_at)
     assert label.endswith(("12:15 CST", "12:15 CDT"))
     utc_clock = lunch.starts_at.astimezone(datetime.UTC).strftime("%H:%M")
+    User.objects.filter(pk=coordinator.pk).update(is_staff=True)
+    coordinator.refresh_from_db()
+    coordinator_admin_grant(user=coordinator)
     for user, path in [
         (student, "/"),
         (mentor, "/"),
         (student, "/meetings/"),
+        (mentor, "/meetings/"),
+        (coordinator, f"/meetings/{lunch.pk}/change/"),
         (coordinator, f"/coordinator/programs/{program.pk}/week/"),
+        # The admin pages coordinators plan with, in the meeting's school zone too.
+        (coordinator, "/admin/scheduling/meeting/"),
+        (coordinator, f"/admin/scheduling/meeting/{lunch.pk}/change/"),
     ]:
-        page = text_of(signed_in(user).get(path))
+        response = signed_in(user).get(path)
+        assert response.status_code == 200, (user.role, path)
+        page = text_of(response)
         assert label in page, (user.role, path)
         assert f", {utc_clock}" not in page, (user.role, path)
+        assert f" {utc_clock} " not in page, (user.role, path)
+
+
+def test_the_admin_meeting_form_reads_and_writes_the_school_clock(lunch, coordinator):
+    User.objects.filter(pk=coordinator.pk).update(is_staff=True)
+    coordinator.refresh_from_db()
+    coordinator_admin_grant(user=coordinator)
+    client = signed_in(coordinator)
+    form = client.get(f"/admin/scheduling/meeting/{lunch.pk}/change/").content.decode()
+    assert 'name="starts_at_1" value="12:15:00"' in form
+    local = lunch.starts_at.astimezone(zoneinfo.ZoneInfo("America/Chicago"))
+    response = client.post(
+        f"/admin/scheduling/meeting/{lunch.pk}/change/",
+        {
+            "venue": lunch.venue_id,
+            "starts_at_0": local.date().isoformat(),
+            "starts_at_1": "13:30:00",
+            "expected_version": lunch.version,
+        },
+    )
+    assert response.status_code == 302
+    lunch.refresh_from_db()
+    assert lunch.starts_at.astimezone(zoneinfo.ZoneInfo("America/Chicago")).time() == (
+        datetime.time(13, 30)
+    )
 
 
 def test_each_role_has_its_navigation(student, mentor, moderator, coordinator, conversation):
