@@ -206,6 +206,39 @@ def test_an_alert_names_the_student_category_and_an_excerpt(
     assert "Review item #" in page
 
 
+@pytest.mark.parametrize(
+    ("action", "button"), [("pause", "confirm-pause"), ("suspend", "confirm-suspend")]
+)
+def test_pausing_the_match_and_suspending_the_sender_take_a_second_step(
+    moderator, make_item_urgent, conversation, mentor, action, button
+):
+    client = signed_in(moderator)
+    url = f"/staff/items/{make_item_urgent.pk}/{action}/"
+    first = client.post(url, {"reason": "unsafe contact"})
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert f'id="{button}"' in page
+    assert 'name="reason" value="unsafe contact"' in page
+    # Nothing happened yet: the match is active, the sender active, no action recorded.
+    conversation.match.refresh_from_db()
+    mentor.refresh_from_db()
+    assert (conversation.match.status, mentor.is_active) == ("active", True)
+    assert make_item_urgent.actions.filter(kind=action).count() == 0
+    refused = client.post(url, {"reason": "unsafe contact"}, HTTP_ACCEPT="application/json")
+    assert (refused.status_code, refused.json()["error"]) == (409, "confirm")
+    assert make_item_urgent.actions.filter(kind=action).count() == 0
+
+    second = client.post(url, {"reason": "unsafe contact", "confirm": "yes"})
+    assert second.status_code == 302
+    assert make_item_urgent.actions.filter(kind=action).count() == 1
+    conversation.match.refresh_from_db()
+    mentor.refresh_from_db()
+    if action == "pause":
+        assert conversation.match.status == "paused"
+    else:
+        assert mentor.is_active is False
+
+
 def test_dismissing_an_urgent_item_takes_a_second_step(moderator, make_item_urgent):
     Message.objects.filter(pk=make_item_urgent.message_id).update(state=Message.State.DELIVERED)
     client = signed_in(moderator)
