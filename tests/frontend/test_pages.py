@@ -120,7 +120,7 @@ def test_each_role_has_its_navigation(student, mentor, moderator, coordinator, c
     assert 'href="/meetings/"' in student_page
     assert 'href="/staff/"' not in student_page
     assert 'href="/admin/"' not in student_page
-    coordinator_page = signed_in(coordinator).get("/").content.decode()
+    coordinator_page = signed_in(coordinator).get("/", follow=True).content.decode()
     assert 'href="/staff/"' in coordinator_page
     assert 'href="/admin/"' in coordinator_page
     assert 'href="/meetings/"' in coordinator_page
@@ -143,12 +143,25 @@ def make_item_urgent(conversation, mentor):
     return moderate(message, action=Action.HOLD, priority="urgent", categories=["grooming"])
 
 
-def test_coordinator_home_leads_to_the_week_and_the_admin(coordinator, program):
-    page = signed_in(coordinator).get("/").content.decode()
-    assert f'href="/coordinator/programs/{program.pk}/week/"' in page
+def test_a_coordinator_with_one_program_lands_on_its_dashboard(coordinator, program):
+    client = signed_in(coordinator)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/coordinator/programs/{program.pk}/week/"
+    page = client.get(response["Location"]).content.decode()
+    # The dashboard leads to the admin pages a coordinator needs, as the programs list does.
     assert 'href="/admin/messaging/match/"' in page
     assert 'href="/admin/accounts/guardianconsent/"' in page
     assert "You have no conversations yet" not in page
+
+
+def test_a_coordinator_with_several_programs_chooses_one(coordinator, program, make_program):
+    other = make_program(program.school.district)
+    page = signed_in(coordinator).get("/").content.decode()
+    assert f'href="/coordinator/programs/{program.pk}/week/"' in page
+    assert f'href="/coordinator/programs/{other.pk}/week/"' in page
+    assert 'href="/admin/messaging/match/"' in page
+    assert 'href="/admin/accounts/guardianconsent/"' in page
 
 
 def test_student_home_shows_mentor_prompt_meeting_and_help(
