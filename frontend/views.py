@@ -29,7 +29,8 @@ from . import health as health_checks
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
     """A home per role: members see their matches, week and next meeting; a moderator starts at
-    the queue; a coordinator at the program week pages."""
+    the queue; a coordinator at their program's dashboard (the week page), or the list of
+    programs when they run several."""
     user = request.user
     if user.role == User.Role.MODERATOR:
         return redirect("moderation:queue")
@@ -37,6 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
         programs = Program.objects.filter(school__district_id=user.district_id).select_related(
             "school"
         )
+        only = list(programs.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            # One program: its dashboard is the coordinator's home.
+            return redirect("program-week", program_id=only[0])
         return render(
             request, "frontend/home_coordinator.html", {"programs": programs.order_by("name")}
         )

@@ -10,7 +10,8 @@ signing out that session, the idle sweep, "sign out all devices" or a suspension
 which also count as activity.
 
 Server to client: `review.item`, `review.urgent`, `review.updated`, `review.escalated`,
-`safeguarding.alert`, `item`, `queue`, `error`. Client to server: `{"type": "queue"}`,
+`safeguarding.alert`, `item`, `queue` (the items, and the time-to-first-action table rendered
+from the queue page's own template), `error`. Client to server: `{"type": "queue"}`,
 `{"type": "item.get", "item": <id>}`.
 
 Live events ride on Redis pub/sub, which forgets what it could not hand over (a socket between
@@ -22,8 +23,11 @@ not the moderator's activity, so an unattended console still idles out.
 
 import json
 
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts.languages import language_for_person
 from accounts.models import User
 from messaging.realtime import staff_group
 from messaging.sockets import (
@@ -38,7 +42,7 @@ from messaging.sockets import (
 
 from .access import NotStaff, ReviewItemNotFound, access_review_item, access_staff
 from .review.payloads import item_summary
-from .review_selectors import review_queue
+from .review_selectors import review_queue, service_levels
 
 __all__ = [
     "CLOSE_POLICY",
@@ -61,12 +65,26 @@ def _fresh_staff(user_id: int) -> User:
     return access_staff(user=user, what="staff_socket")
 
 
+def _levels_html(user: User) -> str:
+    """The time-to-first-action table as the queue page renders it (one template), in the
+    staff member's language, so the console redraws it live from the same markup."""
+    levels = service_levels(
+        district_id=user.district_id, urgent_sla_minutes=user.district.urgent_sla_minutes
+    )
+    with translation.override(language_for_person(user=user)):
+        return render_to_string("moderation/_levels.html", {"levels": levels})
+
+
 def _handle(user_id: int, frame: dict) -> dict:
     user = _fresh_staff(user_id)
     kind = frame.get("type")
     if kind == "queue":
         items = review_queue(district_id=user.district_id)
-        return {"type": "queue", "items": [item_summary(i) for i in items]}
+        return {
+            "type": "queue",
+            "items": [item_summary(i) for i in items],
+            "levels_html": _levels_html(user),
+        }
     if kind == "item.get":
         try:
             item = access_review_item(user=user, item_id=frame.get("item"))

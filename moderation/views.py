@@ -218,24 +218,40 @@ ACTIONS = {
 }
 
 
+def _needs_second_step(action: str, item) -> bool:
+    """Whether the action is destructive enough to be confirmed first (the item page shows the
+    step, a JSON client sends confirm=yes)."""
+    if action == "dismiss":
+        return item.priority == Priority.URGENT
+    return action in ("pause", "suspend")
+
+
 @require_POST
 @staff_view
 def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
     item = access_review_item(user=request.user, item_id=item_id)
     if action not in ACTIONS:
         raise Http404
-    if (
-        action == "dismiss"
-        and item.priority == Priority.URGENT
-        and request.POST.get("confirm") != "yes"
-    ):
-        # Dismissing an urgent item (self-harm, abuse, grooming) takes a second, explicit step.
+    if _needs_second_step(action, item) and request.POST.get("confirm") != "yes":
+        # A destructive action takes a second, explicit step: dismissing an urgent item
+        # (self-harm, abuse, grooming), pausing the match, suspending the sender.
         if _wants_json(request):
             return JsonResponse(
-                {"error": "confirm", "detail": gettext("Send confirm=yes to dismiss.")},
+                {
+                    "error": "confirm",
+                    "detail": gettext("Send confirm=yes to %(action)s.") % {"action": action},
+                },
                 status=409,
             )
-        return _render_item(request, item, confirm={"reason": request.POST.get("reason", "")})
+        return _render_item(
+            request,
+            item,
+            confirm={
+                "action": action,
+                "reason": request.POST.get("reason", ""),
+                "user": request.POST.get("user", ""),
+            },
+        )
     try:
         ACTIONS[action](request, item)
     except ValidationError as exc:

@@ -9,10 +9,12 @@ refusal is a form error and nothing is written.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import DistrictScopedAdmin
+from accounts.clock import when_text
 
 from . import services
 from .models import Attendance, Holiday, Meeting, MeetingSeries, Venue
@@ -73,7 +75,7 @@ class SeriesForm(_ActorForm):
 class MeetingSeriesAdmin(_ServiceFormAdmin):
     district_path = "conversation__district"
     form = SeriesForm
-    list_display = ["title", "conversation", "venue", "rule", "first_date", "start_time", "active"]
+    list_display = ["title", "conversation", "venue", "rule", "first_date", "school_time", "active"]
     ordering = ["-pk"]
     list_filter = ["active", "venue"]
     search_fields = ["title"]
@@ -98,6 +100,11 @@ class MeetingSeriesAdmin(_ServiceFormAdmin):
         "start_time",
         "duration_minutes",
     )
+
+    @admin.display(description=gettext_lazy("time (school time)"), ordering="start_time")
+    def school_time(self, obj: MeetingSeries) -> str:
+        # A series' time is the school's wall clock; its zone is named (not the admin's UTC).
+        return f"{obj.start_time:%H:%M} ({obj.timezone})"
 
     def get_readonly_fields(self, request, obj=None):
         fixed = self._fixed_once_created if obj is not None else ("active",)
@@ -162,21 +169,51 @@ class MeetingForm(_ActorForm):
 class MeetingAdmin(_ServiceFormAdmin):
     district_path = "conversation__district"
     form = MeetingForm
-    list_display = ["id", "series", "starts_at", "venue", "status", "version"]
+    list_display = ["id", "series", "starts", "venue", "status", "version"]
     list_filter = ["status", "venue"]
+    list_select_related = ["series", "venue__school"]
     fields = [
         "series",
         "conversation",
         "local_date",
         "venue",
         "starts_at",
-        "ends_at",
+        "ends",
         "status",
         "version",
         "expected_version",
     ]
-    readonly_fields = ["series", "conversation", "local_date", "ends_at", "version", "status"]
+    readonly_fields = ["series", "conversation", "local_date", "ends", "version", "status"]
     actions = ["cancel"]
+
+    # A meeting happens at its school's clock: the list shows it there with the zone's name, and
+    # the change form reads and writes the time there (the rest of the admin stays in UTC,
+    # frontend.viewer).
+    @admin.display(description=gettext_lazy("starts (school time)"), ordering="starts_at")
+    def starts(self, obj: Meeting) -> str:
+        return when_text(obj.starts_at, obj.venue.school.tz)
+
+    @admin.display(description=gettext_lazy("ends (school time)"))
+    def ends(self, obj: Meeting) -> str:
+        return when_text(obj.ends_at, obj.venue.school.tz) if obj.pk else ""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        meeting = self.get_object(request, object_id) if object_id else None
+        if meeting is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(meeting.venue.school.tz):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # A TemplateResponse renders later, outside this zone: render it here.
+            return response.render() if hasattr(response, "render") else response
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "starts_at" in form.base_fields:
+            tz = obj.venue.school.tz
+            form.base_fields["starts_at"].help_text = _(
+                "At the school's clock: %(zone)s (%(abbreviation)s)."
+            ) % {"zone": tz.key, "abbreviation": obj.starts_at.astimezone(tz).tzname()}
+        return form
 
     def has_add_permission(self, request):
         return False  # meetings come from a series

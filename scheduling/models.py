@@ -7,7 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.clock import when_text
 
 from . import recurrence
 
@@ -174,7 +177,11 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"Meeting {self.pk} at {self.starts_at.isoformat()}"
+        # At its school's clock, labelled, as every page shows it (the admin's titles and choices).
+        return gettext("Meeting %(id)s, %(when)s") % {
+            "id": self.pk,
+            "when": when_text(self.starts_at, self.venue.school.tz),
+        }
 
 
 class Rsvp(models.Model):

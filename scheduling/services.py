@@ -172,6 +172,8 @@ def series_create(
         created_by=actor,
     )
     meetings_materialize(series=series, now=now)
+    told = reader_ids(conversation=conversation)
+    transaction.on_commit(lambda: _email_series_planned(series, told))
     return series
 
 
@@ -280,10 +282,22 @@ def meeting_reschedule(
     venue: Venue | None = None,
 ) -> Meeting:
     """Move one meeting (to another time, and to `venue` when given; it keeps its length).
-    Exactly one of racing reschedules/cancels wins; the others get MeetingConflict."""
+    Exactly one of racing reschedules/cancels wins; the others get MeetingConflict. Its people
+    are told in-app and by e-mail (the old and the new time) after commit."""
+    meeting = _locked(meeting_id, expected_version, actor)
+    old = (meeting.starts_at, meeting.venue)
+    meeting = _reschedule_locked(meeting, starts_at=starts_at, venue=venue)
+    told = reader_ids(conversation=meeting.conversation)
+    transaction.on_commit(lambda: _email_moved(meeting, old, told))
+    return meeting
+
+
+def _reschedule_locked(
+    meeting: Meeting, *, starts_at: datetime.datetime, venue: Venue | None
+) -> Meeting:
+    """Move a meeting the caller locked, and tell its readers in-app (not by e-mail)."""
     if timezone.is_naive(starts_at):
         raise ValidationError(gettext("The new time must carry its time zone."))
-    meeting = _locked(meeting_id, expected_version, actor)
     venue = venue if venue is not None else meeting.venue
     duration = meeting.ends_at - meeting.starts_at
     venue_check(
@@ -373,22 +387,28 @@ def meeting_reschedule_following(
     venue for the meetings it makes later. All or nothing: one refusal (venue hours) moves none.
     Returns how many were moved."""
     first = _locked(meeting_id, expected_version, actor)
+    old = (first.starts_at, first.venue)
     ids = _following(first) if first.series_id else [first.pk]
     moved = 0
     for pk in ids:
-        meeting = Meeting.objects.select_for_update().select_related("venue__school").get(pk=pk)
-        tz = (venue or meeting.venue).school.tz
-        meeting_reschedule(
-            meeting_id=pk,
-            expected_version=meeting.version,
-            starts_at=recurrence.place(meeting.local_date, start_time, tz),
-            venue=venue,
-            actor=actor,
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("venue__school", "conversation")
+            .get(pk=pk)
         )
+        tz = (venue or meeting.venue).school.tz
+        meeting = _reschedule_locked(
+            meeting, starts_at=recurrence.place(meeting.local_date, start_time, tz), venue=venue
+        )
+        if pk == first.pk:
+            first = meeting
         moved += 1
     if first.series_id:
         changes = {"start_time": start_time, **({"venue": venue} if venue else {})}
         MeetingSeries.objects.filter(pk=first.series_id).update(**changes)
+    told = reader_ids(conversation=first.conversation)
+    # One e-mail per person for the whole run of meetings, not one per meeting.
+    transaction.on_commit(lambda: _email_moved(first, old, told, count=moved))
     return moved
 
 
@@ -400,12 +420,16 @@ def meeting_create(
     start_time: datetime.time,
     duration_minutes: int,
     actor: User,
+    not_emailed: tuple[int, ...] = (),
 ) -> Meeting:
     """One meeting outside any series, at `start_time` on `local_date` in the venue's school zone.
     Scheduled by the district's coordinators, or by a mentor of the conversation where the
     program lets mentors schedule directly (`Program.mentors_schedule_directly`). The same rules
     as a series: a conversation with meetings ahead, the length, an approved venue of the
-    district in its hours, and a time ahead. Its people are told in-app after commit."""
+    district in its hours, and a time ahead. Its people are told in-app and by e-mail after
+    commit: its members other than `actor` (a mentor scheduling directly knows), and the
+    district's coordinators when a mentor scheduled it. `not_emailed` are left out of the e-mail
+    (a proposer told of the approval in its own words)."""
     with transaction.atomic():
         if not _may_schedule_directly(actor, conversation):
             _require_coordinator(actor, conversation)
@@ -424,6 +448,11 @@ def meeting_create(
             ends_at=start + datetime.timedelta(minutes=duration_minutes),
         )
         _notify_meeting(meeting, "created")
+        told = set(reader_ids(conversation=conversation))
+        if actor.role == User.Role.MENTOR:
+            told |= set(_coordinator_ids(conversation.district_id))
+        told -= {actor.pk, *not_emailed}
+        transaction.on_commit(lambda: _email_planned(meeting, sorted(told)))
     return meeting
 
 
@@ -700,6 +729,88 @@ def _cancel_with_notice(meeting_id: int, *, actor: User | None, cause: str) -> b
         )
         transaction.on_commit(lambda: _email_cancelled(meeting, told))
     return True
+
+
+def _email_series_planned(series: MeetingSeries, user_ids: list[int]) -> None:
+    meetings = list(
+        series.meetings.filter(status=Meeting.Status.SCHEDULED)
+        .select_related("venue__school")
+        .order_by("starts_at")
+    )
+    if not meetings:
+        return
+    first = meetings[0]
+    _email_users(
+        user_ids,
+        lambda: (
+            gettext("Trellis: your mentoring meetings are planned"),
+            gettext(
+                "Meetings are planned for you: %(title)s at %(venue)s, the first on %(when)s "
+                "(%(count)d meetings planned so far).\n\n"
+                "You can see them and say whether you will come on Trellis."
+            )
+            % {
+                "title": series.title,
+                "venue": first.venue.name,
+                "when": _local_when(first),
+                "count": len(meetings),
+            },
+        ),
+    )
+
+
+def _email_planned(meeting: Meeting, user_ids: list[int]) -> None:
+    _email_users(
+        user_ids,
+        lambda: (
+            gettext("Trellis: a meeting is planned"),
+            gettext(
+                "A meeting is planned on %(when)s at %(venue)s.\n\n"
+                "You can see it and say whether you will come on Trellis."
+            )
+            % {"when": _local_when(meeting), "venue": meeting.venue.name},
+        ),
+    )
+
+
+def _email_moved(
+    meeting: Meeting,
+    old: tuple[datetime.datetime, Venue],
+    user_ids: list[int],
+    *,
+    count: int = 1,
+) -> None:
+    """`old` is the (first) meeting's start and venue before the move; `count` how many moved."""
+    old_start, old_venue = old
+
+    def compose():
+        values = {
+            "old_when": _when_words(old_start, old_venue.school.tz),
+            "old_venue": old_venue.name,
+            "when": _local_when(meeting),
+            "venue": meeting.venue.name,
+            "count": count,
+        }
+        if count == 1:
+            return (
+                gettext("Trellis: a meeting is moved"),
+                gettext(
+                    "The meeting on %(old_when)s at %(old_venue)s is moved to %(when)s at "
+                    "%(venue)s."
+                )
+                % values,
+            )
+        return (
+            gettext("Trellis: meetings are moved"),
+            gettext(
+                "The meeting on %(old_when)s at %(old_venue)s and the ones after it "
+                "(%(count)d meetings in all) are moved: the first is now on %(when)s at "
+                "%(venue)s, and the others at the same time on their own days."
+            )
+            % values,
+        )
+
+    _email_users(user_ids, compose)
 
 
 def _email_cancelled(meeting: Meeting, user_ids: list[int]) -> None:
@@ -984,6 +1095,7 @@ def _proposal_approve(proposal: MeetingProposal, *, actor: User) -> MeetingPropo
         start_time=proposal.start_time,
         duration_minutes=proposal.duration_minutes,
         actor=actor,
+        not_emailed=(proposal.proposed_by_id,),
     )
     proposal.status = MeetingProposal.Status.APPROVED
     proposal.meeting = meeting

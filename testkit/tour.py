@@ -3,7 +3,7 @@
 One list serves the accessibility scan (tests/browser/test_accessibility.py) and the screenshots
 (`python -m testkit.screenshots`), so that both visit the same pages. Paths are computed from the
 database after seeding: the demo's first conversation, its held message's review item, its
-program and its next meeting.
+program, school and next meeting, and the student's open check-in.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import dataclasses
 from accounts.models import Program, User
 from messaging.models import Conversation, Match
 from moderation.models import ReviewItem
+from programs.checkins import checkins_open_for
 from programs.guardians import guardian_token
 from programs.models import Guardian
 from scheduling.models import Meeting
@@ -99,6 +100,18 @@ def demo_stops() -> list[Stop]:
         Stop(COORD, "families", f"{p}/guardians/", COORD),
         Stop(COORD, "attendance-import", "/coordinator/attendance/", COORD),
     ]
+    school_page = f"/coordinator/schools/{program.school_id}/evaluation/"
+    stops += [
+        Stop(COORD, "review-queue", "/staff/", COORD),
+        Stop(COORD, "milestones", f"{p}/conversations/{conversation.pk}/milestones/", COORD),
+        Stop(COORD, "school-evaluation", school_page, COORD),
+        Stop(COORD, "guardian-texts", f"{p}/guardians/texts/es/", COORD),
+    ]
+    # A page a member reaches from home when the demo has one: an open check-in.
+    for who in ("student", "mentor"):
+        checkin = next(iter(checkins_open_for(user=User.objects.get(username=who))), None)
+        if checkin is not None:
+            stops.append(Stop(who, "check-in", f"/checkins/{checkin.pk}/", who))
     if item is not None:
         stops.insert(10, Stop("moderator", "review-item", f"/staff/items/{item.pk}/", "moderator"))
     if meeting is not None:

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Program, User
+from messaging import cadence
 from messaging.models import Conversation, Match, Message, WeeklyPrompt
 from moderation.models import ReviewItem
 from programs.evaluation import program_evaluation
@@ -183,7 +185,16 @@ def test_seed_demo_is_idempotent(capsys):
     assert Message.objects.filter(state=Message.State.HELD).count() == 1
     flagged = ReviewItem.objects.filter(source="pipeline", message__state=Message.State.FLAGGED)
     assert flagged.count() == 1
-    assert WeeklyPrompt.objects.count() == 1
+    # The weekly cadence: this week's prompt, posted once into each active match, and next week's.
+    assert WeeklyPrompt.objects.count() == 2
+    this_week, next_week = WeeklyPrompt.objects.order_by("week_start")
+    assert this_week.posted_at is not None
+    assert next_week.posted_at is None
+    assert this_week.week_start == (
+        cadence.program_week(program=this_week.program, at=timezone.now()).start_date
+    )
+    posted = Message.objects.filter(kind=Message.Kind.SYSTEM, body__contains=this_week.body)
+    assert posted.count() == 3
     assert "Sign in at http://127.0.0.1:8000/accounts/login/" in capsys.readouterr().out
 
 

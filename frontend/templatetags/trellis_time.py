@@ -12,9 +12,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
+from accounts.clock import WHEN_FORMAT
+
 register = template.Library()
 
-WHEN_FORMAT = "D j M, H:i T"  # Wed 3 Dec, 12:15 CST
 CLOCK_FORMAT = "H:i T"  # 13:00 CST
 
 

@@ -72,3 +72,38 @@ def test_every_main_page_of_every_role_passes_axe(browser, server):
                     failures.append(f"{stop.slug} at {size}:\n{describe(found)}")
             context.close()
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_tour_visits_every_main_page_of_each_role():
+    """The scan and the screenshots cover each role's main pages, the ones their navigation and
+    home lead to (a new page joins testkit.tour)."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    slugs = {s.slug for s in demo_stops()}
+    expected = {
+        "student-home",
+        "student-conversation",
+        "student-meetings",
+        "student-check-in",
+        "mentor-home",
+        "mentor-conversation",
+        "mentor-meetings",
+        "mentor-propose-meeting",
+        "moderator-queue",
+        "moderator-review-item",
+        "moderator-conversations",
+        "moderator-service-levels",
+        "moderator-quality",
+        "coordinator-program-week",
+        "coordinator-review-queue",
+        "coordinator-alerts",
+        "coordinator-plan-meetings",
+        "coordinator-new-series",
+        "coordinator-change-meeting",
+        "coordinator-proposals",
+        "coordinator-milestones",
+        "coordinator-evaluation",
+        "coordinator-school-evaluation",
+        "coordinator-guardian-texts",
+        "coordinator-families",
+    }
+    assert expected - slugs == set()

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.permissions import coordinator_admin_grant
 from actions.messages import message_send
 from messaging.models import Message, WeeklyPrompt
 from moderation.models import Action, ReviewItem, SafeguardingAlert
@@ -65,15 +67,50 @@ def test_a_chicago_lunch_reads_1215_with_its_zone_on_every_page(
     label = chicago_label(lunch.starts_at)
     assert label.endswith(("12:15 CST", "12:15 CDT"))
     utc_clock = lunch.starts_at.astimezone(datetime.UTC).strftime("%H:%M")
+    User.objects.filter(pk=coordinator.pk).update(is_staff=True)
+    coordinator.refresh_from_db()
+    coordinator_admin_grant(user=coordinator)
     for user, path in [
         (student, "/"),
         (mentor, "/"),
         (student, "/meetings/"),
+        (mentor, "/meetings/"),
+        (coordinator, f"/meetings/{lunch.pk}/change/"),
         (coordinator, f"/coordinator/programs/{program.pk}/week/"),
+        # The admin pages coordinators plan with, in the meeting's school zone too.
+        (coordinator, "/admin/scheduling/meeting/"),
+        (coordinator, f"/admin/scheduling/meeting/{lunch.pk}/change/"),
     ]:
-        page = text_of(signed_in(user).get(path))
+        response = signed_in(user).get(path)
+        assert response.status_code == 200, (user.role, path)
+        page = text_of(response)
         assert label in page, (user.role, path)
         assert f", {utc_clock}" not in page, (user.role, path)
+        assert f" {utc_clock} " not in page, (user.role, path)
+
+
+def test_the_admin_meeting_form_reads_and_writes_the_school_clock(lunch, coordinator):
+    User.objects.filter(pk=coordinator.pk).update(is_staff=True)
+    coordinator.refresh_from_db()
+    coordinator_admin_grant(user=coordinator)
+    client = signed_in(coordinator)
+    form = client.get(f"/admin/scheduling/meeting/{lunch.pk}/change/").content.decode()
+    assert 'name="starts_at_1" value="12:15:00"' in form
+    local = lunch.starts_at.astimezone(zoneinfo.ZoneInfo("America/Chicago"))
+    response = client.post(
+        f"/admin/scheduling/meeting/{lunch.pk}/change/",
+        {
+            "venue": lunch.venue_id,
+            "starts_at_0": local.date().isoformat(),
+            "starts_at_1": "13:30:00",
+            "expected_version": lunch.version,
+        },
+    )
+    assert response.status_code == 302
+    lunch.refresh_from_db()
+    assert lunch.starts_at.astimezone(zoneinfo.ZoneInfo("America/Chicago")).time() == (
+        datetime.time(13, 30)
+    )
 
 
 def test_each_role_has_its_navigation(student, mentor, moderator, coordinator, conversation):
@@ -83,7 +120,7 @@ def test_each_role_has_its_navigation(student, mentor, moderator, coordinator, c
     assert 'href="/meetings/"' in student_page
     assert 'href="/staff/"' not in student_page
     assert 'href="/admin/"' not in student_page
-    coordinator_page = signed_in(coordinator).get("/").content.decode()
+    coordinator_page = signed_in(coordinator).get("/", follow=True).content.decode()
     assert 'href="/staff/"' in coordinator_page
     assert 'href="/admin/"' in coordinator_page
     assert 'href="/meetings/"' in coordinator_page
@@ -106,12 +143,25 @@ def make_item_urgent(conversation, mentor):
     return moderate(message, action=Action.HOLD, priority="urgent", categories=["grooming"])
 
 
-def test_coordinator_home_leads_to_the_week_and_the_admin(coordinator, program):
-    page = signed_in(coordinator).get("/").content.decode()
-    assert f'href="/coordinator/programs/{program.pk}/week/"' in page
+def test_a_coordinator_with_one_program_lands_on_its_dashboard(coordinator, program):
+    client = signed_in(coordinator)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/coordinator/programs/{program.pk}/week/"
+    page = client.get(response["Location"]).content.decode()
+    # The dashboard leads to the admin pages a coordinator needs, as the programs list does.
     assert 'href="/admin/messaging/match/"' in page
     assert 'href="/admin/accounts/guardianconsent/"' in page
     assert "You have no conversations yet" not in page
+
+
+def test_a_coordinator_with_several_programs_chooses_one(coordinator, program, make_program):
+    other = make_program(program.school.district)
+    page = signed_in(coordinator).get("/").content.decode()
+    assert f'href="/coordinator/programs/{program.pk}/week/"' in page
+    assert f'href="/coordinator/programs/{other.pk}/week/"' in page
+    assert 'href="/admin/messaging/match/"' in page
+    assert 'href="/admin/accounts/guardianconsent/"' in page
 
 
 def test_student_home_shows_mentor_prompt_meeting_and_help(
@@ -167,6 +217,39 @@ def test_an_alert_names_the_student_category_and_an_excerpt(
     assert "grooming" in page
     assert "meet me alone" in page
     assert "Review item #" in page
+
+
+@pytest.mark.parametrize(
+    ("action", "button"), [("pause", "confirm-pause"), ("suspend", "confirm-suspend")]
+)
+def test_pausing_the_match_and_suspending_the_sender_take_a_second_step(
+    moderator, make_item_urgent, conversation, mentor, action, button
+):
+    client = signed_in(moderator)
+    url = f"/staff/items/{make_item_urgent.pk}/{action}/"
+    first = client.post(url, {"reason": "unsafe contact"})
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert f'id="{button}"' in page
+    assert 'name="reason" value="unsafe contact"' in page
+    # Nothing happened yet: the match is active, the sender active, no action recorded.
+    conversation.match.refresh_from_db()
+    mentor.refresh_from_db()
+    assert (conversation.match.status, mentor.is_active) == ("active", True)
+    assert make_item_urgent.actions.filter(kind=action).count() == 0
+    refused = client.post(url, {"reason": "unsafe contact"}, HTTP_ACCEPT="application/json")
+    assert (refused.status_code, refused.json()["error"]) == (409, "confirm")
+    assert make_item_urgent.actions.filter(kind=action).count() == 0
+
+    second = client.post(url, {"reason": "unsafe contact", "confirm": "yes"})
+    assert second.status_code == 302
+    assert make_item_urgent.actions.filter(kind=action).count() == 1
+    conversation.match.refresh_from_db()
+    mentor.refresh_from_db()
+    if action == "pause":
+        assert conversation.match.status == "paused"
+    else:
+        assert mentor.is_active is False
 
 
 def test_dismissing_an_urgent_item_takes_a_second_step(moderator, make_item_urgent):

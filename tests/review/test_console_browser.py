@@ -163,3 +163,25 @@ def test_an_item_whose_live_event_was_lost_still_appears_and_in_queue_order(
     )
     assert order == [high.pk, newer.pk]
     page.context.close()
+
+
+def test_the_time_to_first_action_table_updates_live_as_a_reload_renders_it(
+    conversation, mentor, moderator, make_item, server, browser
+):
+    from playwright.sync_api import expect
+
+    from moderation.review.actions import review_claim
+
+    item = in_thread(lambda: make_item("call me at 555 0100", priority="normal"))
+    page = _console(browser, server, moderator)
+    normal = page.locator('#levels tr[data-priority="normal"]')
+    assert normal.locator("td").nth(2).inner_text() == "0"  # acted on
+    assert normal.locator("td").nth(3).inner_text() == "1"  # waiting
+
+    in_thread(lambda: review_claim(item=item, actor=moderator))
+    expect(normal.locator("td").nth(2)).to_have_text("1", timeout=15000)
+    expect(normal.locator("td").nth(3)).to_have_text("0")
+    live = page.locator("#levels").inner_html()
+    page.reload()
+    assert page.locator("#levels").inner_html() == live
+    page.context.close()

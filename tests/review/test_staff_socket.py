@@ -111,7 +111,10 @@ async def test_asking_for_another_districts_item_is_refused_and_audited(foreign_
         )
         await communicator.send_json_to({"type": "queue"})
         queue = await communicator.receive_json_from(timeout=5)
-        assert queue == {"type": "queue", "items": []}
+        # The other district's item is in neither the list nor the figures.
+        assert (queue["type"], queue["items"]) == ("queue", [])
+        assert '<table class="console" id="levels">' in queue["levels_html"]
+        assert '<tr data-priority="urgent"><td>Urgent</td><td>0</td>' in queue["levels_html"]
     finally:
         await communicator.disconnect()
 

@@ -120,7 +120,8 @@ def test_admin_series_change_keeps_its_schedule_and_venue(staff, series, program
 
 
 def _meeting_post(meeting, starts_at: datetime.datetime, venue=None, version=None) -> dict:
-    local = starts_at.astimezone(datetime.UTC)  # the admin's forms are in UTC (TIME_ZONE)
+    # The meeting form reads and writes its school's clock (the rest of the admin is in UTC).
+    local = starts_at.astimezone((venue or meeting.venue).school.tz)
     return {
         "venue": (venue or meeting.venue).pk,
         "starts_at_0": local.date().isoformat(),

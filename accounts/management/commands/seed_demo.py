@@ -20,7 +20,7 @@ from actions.checkins import checkin_answer
 from actions.messages import message_send
 from messaging import cadence
 from messaging import services as messaging
-from messaging.models import Conversation, Match, MatchEvent, Message
+from messaging.models import Conversation, Match, MatchEvent, Message, WeeklyPrompt
 from programs.attendance import school_attendance_import
 from programs.checkins import period_start
 from programs.guardians import guardian_texts_seed
@@ -51,6 +51,14 @@ HISTORY = [
     ("student", "ugh my group project partner is such an idiot, he did nothing"),
     ("mentor", "Text me instead, my cell is 555 201 7788"),
 ]
+THIS_PROMPT = (
+    "This week: share one place you would like to visit one day, and ask your mentor what they "
+    "would show you there."
+)
+THIS_PROMPT_ES = (
+    "Esta semana: cuéntale a tu mentor un lugar que te gustaría visitar algún día y pregúntale "
+    "qué te mostraría allí."
+)
 NEXT_PROMPT = (
     "This week: tell your mentor about one thing you tried for the first time, and ask them "
     "about the first job they ever had."
@@ -452,8 +460,19 @@ class Command(BaseCommand):
             )
 
         self._meetings(school, first, coordinator)
-        # The weekly cadence: next week's prompt, posted into every active match when it starts.
+        # The weekly cadence: this week's prompt, posted into every active match now (as the
+        # periodic job does when a week starts), and next week's, posted when it starts.
         this_week = cadence.program_week(program=program, at=timezone.now())
+        WeeklyPrompt.objects.get_or_create(
+            program=program,
+            week_start=this_week.start_date,
+            defaults={
+                "body": THIS_PROMPT,
+                "body_translations": {"es": THIS_PROMPT_ES},
+                "created_by": coordinator,
+            },
+        )
+        cadence.prompts_post_due()
         cadence.prompt_schedule(
             program=program,
             week_start=this_week.start_date + datetime.timedelta(days=7),

@@ -87,6 +87,16 @@ function upsertRow(item) {
   showEmptyIfNone();
 }
 
+// The time-to-first-action table, rendered by the server from the queue page's own template
+// (moderation/_levels.html), so a live table reads exactly as a reloaded one. The markup is the
+// server's (numbers and its own labels, no user text); it is parsed inert, never run.
+function redrawLevels(html) {
+  const current = document.querySelector("#levels tbody");
+  if (!html || !current) return;
+  const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("#levels tbody");
+  if (fresh) current.replaceWith(document.adoptNode(fresh));
+}
+
 // The whole queue, as the server has it now: the table becomes exactly that.
 function redraw(items) {
   const rows = items.filter((item) => item.status !== "resolved").map(buildRow);
@@ -133,10 +143,23 @@ function connect(delay) {
       if (document.visibilityState === "visible") ask(true);
     }, refreshMs);
   });
+  // An item added or acted on changes the figures: ask for them (and the queue) again, once
+  // for a burst of events. Not the moderator's activity ("auto").
+  let levelsTimer = null;
+  const askLevels = () => {
+    clearTimeout(levelsTimer);
+    levelsTimer = setTimeout(() => ask(true), 250);
+  };
   socket.addEventListener("message", (e) => {
     const event = JSON.parse(e.data);
-    if (event.type === "queue") redraw(event.items);
-    if (event.type === "review.item" || event.type === "review.updated") upsertRow(event.item);
+    if (event.type === "queue") {
+      redraw(event.items);
+      redrawLevels(event.levels_html);
+    }
+    if (event.type === "review.item" || event.type === "review.updated") {
+      upsertRow(event.item);
+      askLevels();
+    }
     if (event.type === "review.urgent") raise(interpolate(gettext("New urgent item #%(id)s needs review now."), { id: event.item.id }, true), event.item);
     if (event.type === "safeguarding.alert") raise(interpolate(gettext("Safeguarding alert on item #%(id)s."), { id: event.item.id }, true), event.item, true);
     if (event.type === "review.escalated" && event.repeat) {
