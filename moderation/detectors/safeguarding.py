@@ -663,6 +663,18 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # A place to jump already chosen, with a day or a time set ("already picked out which
+    # bridge, friday after school"; "ya escogí cuál puente, el viernes"): a plan. Choosing one to
+    # draw, tour or photograph, or for a class project, is not (`visit_plan`; "after school" is a
+    # time, so school words do not stand it down).
+    ConceptRule(
+        "has chosen a place to jump and set a time",
+        SELF_HARM,
+        ("chose_place", "height_means", "when_set"),
+        none_of=(*_STORY, "play", "visit_plan"),
+        scope="message",
+        negatable=False,
+    ),
     # Cut again and hidden ("otra vez me corté ... pa que no se vea"): a shaving blade named as
     # the means is no shaving accident then.
     ConceptRule(

@@ -34,8 +34,10 @@ UNSEEN = [
      "self_harm", "urgent"),
     ("i already picked out which bridge, friday after school", STUDENT, "self_harm", "urgent"),
 ]  # fmt: skip
-# Of those, the ones the rules alone miss (the learned detector is what finds them).
-RULES_MISS = [UNSEEN[1][0], UNSEEN[3][0], UNSEEN[4][0]]
+# Of those, the ones the rules alone miss (the learned detector is what finds them). The chosen
+# bridge (UNSEEN[4]) was one until the retrained model let it fall under its threshold; it is a
+# rule family now (test_chosen_place.py, docs/moderation.md "A place chosen, with a time").
+RULES_MISS = [UNSEEN[1][0], UNSEEN[3][0]]
 ORDINARY = [
     ("did you finish the lab report for chemistry? due friday", MENTOR),
     ("we won 2-0 and i had an assist!!", STUDENT),
@@ -64,7 +66,7 @@ def test_the_test_phrasings_are_not_training_text():
 def test_the_evaluation_files_are_never_training_text():
     rounds = Path(__file__).parent / "rounds"
     evaluation = [p for p in rounds.glob("*.jsonl") if learned.is_evaluation_file(p.name)]
-    assert len(evaluation) == 16  # rounds 8, 9 and 10, and every held-out half
+    assert len(evaluation) == 20  # rounds 8 to 11, and every held-out half
     seen = _training_texts()
     texts = {
         json.loads(x)["text"].casefold()
@@ -79,7 +81,7 @@ def test_the_rules_alone_miss_some_of_them(pipelines):
     rules, _ = pipelines
     assert [rules.run(t, STUDENT, include_model=False).action for t in RULES_MISS] == [
         "deliver"
-    ] * 3
+    ] * 2
 
 
 @pytest.mark.parametrize(("text", "context", "category", "priority"), UNSEEN)
