@@ -834,7 +834,20 @@ def milestones_page(request: HttpRequest, program_id: int, conversation_id: int)
 
 
 class _PeopleField(forms.ModelMultipleChoiceField):
+    """People chosen by checkbox among those offered; anyone else (another district's, or not
+    cleared) is refused with the reason."""
+
     widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": gettext_lazy(
+            "Someone chosen is not one of the program's cleared people (of this district, "
+            "screened or with a guardian's consent, and not already in the group)."
+        ),
+        "invalid_pk_value": gettext_lazy(
+            "Someone chosen is not one of the program's cleared people (of this district, "
+            "screened or with a guardian's consent, and not already in the group)."
+        ),
+    }
 
     def label_from_instance(self, obj: User) -> str:
         return obj.public_name

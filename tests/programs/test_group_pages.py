@@ -2,6 +2,8 @@
 people, and a group's page to add people; the peer rule and the district shown as form errors;
 nobody but the program's own coordinators reaches them."""
 
+import html
+
 import pytest
 from django.test import Client
 
@@ -39,9 +41,13 @@ def _groups_count():
     return Conversation.objects.filter(kind=Conversation.Kind.GROUP).count()
 
 
-def test_the_dashboard_links_to_the_groups_page(staff, program):
+def test_the_dashboard_links_to_the_groups_page_and_each_group(staff, coordinator, program, people):
+    group = _make_group(coordinator, program, people)
     page = staff.get(f"/coordinator/programs/{program.pk}/week/").content.decode()
     assert f'href="{_groups(program)}"' in page
+    row = page[page.index(f'data-conversation="{group.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert f'href="{_groups(program)}{group.pk}/"' in row
 
 
 def test_a_coordinator_makes_a_group_from_the_form_and_it_is_listed(staff, program, people):
@@ -103,6 +109,7 @@ def test_a_person_of_another_district_cannot_be_chosen(
         {"title": "Across", "mentors": [people["adult"].pk], "students": [stranger.pk]},
     )
     assert response.status_code == 400
+    assert "is not one of the program's cleared people" in html.unescape(response.content.decode())
     assert _groups_count() == 0
 
 
@@ -149,6 +156,18 @@ def test_adding_an_older_student_to_a_peer_group_is_a_form_error(
     assert response.status_code == 400
     assert "A peer mentor (a minor) mentors only younger students" in response.content.decode()
     assert not Membership.objects.filter(conversation=group, user=people["older"]).exists()
+
+
+def test_nobody_is_added_to_a_closed_group(staff, coordinator, program, people):
+    group = _make_group(coordinator, program, people)
+    Conversation.objects.filter(pk=group.pk).update(is_open=False)
+    page = staff.get(f"{_groups(program)}{group.pk}/").content.decode()
+    assert "Add to the group" not in page
+    response = staff.post(f"{_groups(program)}{group.pk}/", {"mentors": [people["adult"].pk]})
+    assert response.status_code == 400
+    assert "This group is closed" in response.content.decode()
+    assert group.memberships.count() == 2
+    assert not AuditEntry.objects.filter(action="group.members_add").exists()
 
 
 def test_adding_nobody_is_a_form_error(staff, coordinator, program, people):
