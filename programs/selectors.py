@@ -4,7 +4,7 @@ program's groups with the people who may join them."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import GuardianConsent, Program, User
 from messaging.models import Conversation, Match, Membership, Message
@@ -150,8 +150,9 @@ def students_to_match(*, program: Program) -> list[User]:
 
 def group_mentors_eligible(*, program: Program) -> QuerySet[User]:
     """Mentors who may be put in a group of `program`: active, of its district, screened
-    (background check and orientation), and a minor only with guardian consent. The services
-    check the same again (messaging.services), and the peer rule besides."""
+    (background check and orientation), and a minor only with guardian consent; each with
+    `grade` (recorded for a peer mentor, else None). The services check the same again
+    (messaging.services), and the peer rule besides."""
     return (
         User.objects.filter(
             role=User.Role.MENTOR,
@@ -161,19 +162,21 @@ def group_mentors_eligible(*, program: Program) -> QuerySet[User]:
             screening__orientation_completed_on__isnull=False,
         )
         .filter(Q(is_minor=False) | Exists(_active_consent()))
+        .annotate(grade=F("mentor_profile__grade"))
         .order_by("last_name", "first_name", "display_name", "pk")
     )
 
 
 def group_students_eligible(*, program: Program) -> QuerySet[User]:
     """Students who may be put in a group of `program`: active, of its district, at its school
-    (or with no school recorded), with guardian consent."""
+    (or with no school recorded), with guardian consent; each with `grade` (None: unknown)."""
     return (
         User.objects.filter(
             role=User.Role.STUDENT, district_id=program.school.district_id, is_active=True
         )
         .filter(Q(student_profile__school=program.school) | Q(student_profile__school__isnull=True))
         .filter(Exists(_active_consent()))
+        .annotate(grade=F("student_profile__grade"))
         .order_by("last_name", "first_name", "display_name", "pk")
     )
 

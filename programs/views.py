@@ -850,7 +850,13 @@ class _PeopleField(forms.ModelMultipleChoiceField):
     }
 
     def label_from_instance(self, obj: User) -> str:
-        return obj.public_name
+        # What the peer rule looks at: a peer mentor (a minor) and the grades recorded.
+        facts = []
+        if obj.role == User.Role.MENTOR and obj.is_minor:
+            facts.append(_("peer mentor"))
+        if getattr(obj, "grade", None) is not None:
+            facts.append(_("grade %(grade)d") % {"grade": obj.grade})
+        return f"{obj.public_name} ({', '.join(facts)})" if facts else obj.public_name
 
 
 class GroupCreateForm(forms.Form):

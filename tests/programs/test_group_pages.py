@@ -55,6 +55,10 @@ def test_a_coordinator_makes_a_group_from_the_form_and_it_is_listed(staff, progr
     # Only the program's cleared people are offered.
     assert f'value="{people["peer"].pk}"' in form
     assert f'value="{people["younger"].pk}"' in form
+    # With what the peer rule looks at: a peer mentor marked, and the grades.
+    assert "Peer Pat (peer mentor, grade 11)" in form
+    assert "Adult Ada</label>" in form
+    assert "Young Yan (grade 7)" in form
     response = staff.post(
         _groups(program) + "new/",
         {
