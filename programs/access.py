@@ -8,6 +8,7 @@ accounts.middleware.AccessDeniedAuditMiddleware audits with the ids asked for).
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.models import District, Program, School, User
+from messaging.models import Conversation
 
 
 class ProgramNotFound(ObjectDoesNotExist):
@@ -73,3 +74,22 @@ def access_school_as_coordinator(*, user: User, school_id: object) -> School:
         )
     except (School.DoesNotExist, TypeError, ValueError) as exc:
         raise SchoolNotFound from exc
+
+
+class GroupNotFound(ObjectDoesNotExist):
+    """No such group in the program, or the program is not the coordinator's (the same)."""
+
+
+def access_group_as_coordinator(
+    *, user: User, program_id: object, group_id: object
+) -> tuple[Program, Conversation]:
+    """The program and one of its groups, if `user` is an active coordinator of the program's
+    district; else GroupNotFound."""
+    try:
+        program = access_program_as_coordinator(user=user, program_id=program_id)
+        group = Conversation.objects.get(
+            pk=int(group_id), program=program, kind=Conversation.Kind.GROUP
+        )
+    except (ProgramNotFound, Conversation.DoesNotExist, TypeError, ValueError) as exc:
+        raise GroupNotFound from exc
+    return program, group

@@ -1,12 +1,13 @@
-"""Reads for running a program: the facts the matching aid ranks (programs.matching)."""
+"""Reads for running a program: the facts the matching aid ranks (programs.matching), and the
+program's groups with the people who may join them."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.models import Program, User
-from messaging.models import Match
+from accounts.models import GuardianConsent, Program, User
+from messaging.models import Conversation, Match, Membership, Message
 
 from .agreements import mentors_oriented
 from .matching import MentorFacts, ProgramFacts, Ranking, StudentFacts, language_part, rank_mentors
@@ -144,4 +145,65 @@ def students_to_match(*, program: Program) -> list[User]:
             )
         )
         .order_by("last_name", "first_name", "pk")
+    )
+
+
+def group_mentors_eligible(*, program: Program) -> QuerySet[User]:
+    """Mentors who may be put in a group of `program`: active, of its district, screened
+    (background check and orientation), and a minor only with guardian consent; each with
+    `grade` (recorded for a peer mentor, else None). The services check the same again
+    (messaging.services), and the peer rule besides."""
+    return (
+        User.objects.filter(
+            role=User.Role.MENTOR,
+            district_id=program.school.district_id,
+            is_active=True,
+            screening__background_check_cleared_on__isnull=False,
+            screening__orientation_completed_on__isnull=False,
+        )
+        .filter(Q(is_minor=False) | Exists(_active_consent()))
+        .annotate(grade=F("mentor_profile__grade"))
+        .order_by("last_name", "first_name", "display_name", "pk")
+    )
+
+
+def group_students_eligible(*, program: Program) -> QuerySet[User]:
+    """Students who may be put in a group of `program`: active, of its district, at its school
+    (or with no school recorded), with guardian consent; each with `grade` (None: unknown)."""
+    return (
+        User.objects.filter(
+            role=User.Role.STUDENT, district_id=program.school.district_id, is_active=True
+        )
+        .filter(Q(student_profile__school=program.school) | Q(student_profile__school__isnull=True))
+        .filter(Exists(_active_consent()))
+        .annotate(grade=F("student_profile__grade"))
+        .order_by("last_name", "first_name", "display_name", "pk")
+    )
+
+
+def _active_consent():
+    return GuardianConsent.objects.filter(student=OuterRef("pk"), revoked_at__isnull=True)
+
+
+def program_groups(*, program: Program) -> QuerySet[Conversation]:
+    """The groups of `program`, newest first, each with its memberships (and their people) and
+    `last`: when a member last wrote a message the others could see (None: nobody yet)."""
+    return (
+        Conversation.objects.filter(program=program, kind=Conversation.Kind.GROUP)
+        .annotate(
+            last=Max(
+                "messages__created_at",
+                filter=Q(
+                    messages__kind=Message.Kind.USER,
+                    messages__state__in=Message.VISIBLE_STATES,
+                ),
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("user").order_by("role", "user_id"),
+            )
+        )
+        .order_by("-created_at", "-pk")
     )

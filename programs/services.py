@@ -161,7 +161,8 @@ def group_members_add(
     mentors: list[User] = (),
     students: list[User] = (),
 ) -> int:
-    """Add people to a group of `program` under the same rules as `group_create`: the peer rule
+    """Add people to an open group of `program` under the same rules as `group_create` (a closed
+    group takes nobody: GroupRefused `group_closed`): the peer rule
     is checked for the new mentors with every student of the group and for the group's mentors
     with every new student. Returns the number of people added (those already in the group
     are left as they are); audited (`group.members_add`) when someone was added."""
@@ -173,6 +174,8 @@ def group_members_add(
     )
     if group is None:
         raise GroupRefused([Reason("other_program", _("No such group in this program."))])
+    if not group.is_open:
+        raise GroupRefused([Reason("group_closed", _("This group is closed: nobody can join it."))])
     members = {
         role: list(User.objects.filter(memberships__conversation=group, memberships__role=role))
         for role in ("mentor", "student")

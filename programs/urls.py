@@ -107,3 +107,20 @@ urlpatterns += [
         name="program-guardian-texts",
     ),
 ]
+urlpatterns += [
+    path(
+        "coordinator/programs/<int:program_id>/groups/",
+        views.program_groups_page,
+        name="program-groups",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/groups/new/",
+        views.program_group_create,
+        name="program-group-create",
+    ),
+    path(
+        "coordinator/programs/<int:program_id>/groups/<int:group_id>/",
+        views.program_group_page,
+        name="program-group",
+    ),
+]

@@ -1,4 +1,5 @@
-"""Coordinator pages for running a program: the matching aid, the roster upload, the evaluation."""
+"""Coordinator pages for running a program: the matching aid, the roster upload, the evaluation,
+the program's groups."""
 
 import csv
 import datetime
@@ -12,20 +13,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.middleware import second_factor_exempt
+from accounts.models import Program, User
 from actions.checkins import checkin_answer
 from messaging.models import Conversation, Match
 
 from .access import (
+    GroupNotFound,
     ProgramNotFound,
     SchoolNotFound,
     StudentNotFound,
     access_district_as_coordinator,
+    access_group_as_coordinator,
     access_program_as_coordinator,
     access_school_as_coordinator,
     access_student_for_program,
@@ -71,8 +75,14 @@ from .models import Agreement, FollowUp, GuardianProgramText, MatchHandover, Mil
 from .oneroster import BundleUnreadable, read_bundle
 from .pdf import html_to_pdf
 from .roster import ENTITIES, RosterRejected, roster_import
-from .selectors import match_options, students_to_match
-from .services import MatchNotProposable, match_propose
+from .selectors import (
+    group_mentors_eligible,
+    group_students_eligible,
+    match_options,
+    program_groups,
+    students_to_match,
+)
+from .services import MatchNotProposable, group_create, group_members_add, match_propose
 
 # An upload larger than this is refused before it is opened (a district roster is a few MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -817,4 +827,158 @@ def milestones_page(request: HttpRequest, program_id: int, conversation_id: int)
             "problems": problems,
         },
         status=400 if problems else 200,
+    )
+
+
+# -- groups ----------------------------------------------------------------------------------------
+
+
+class _PeopleField(forms.ModelMultipleChoiceField):
+    """People chosen by checkbox among those offered; anyone else (another district's, or not
+    cleared) is refused with the reason."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": gettext_lazy(
+            "Someone chosen is not one of the program's cleared people (of this district, "
+            "screened or with a guardian's consent, and not already in the group)."
+        ),
+        "invalid_pk_value": gettext_lazy(
+            "Someone chosen is not one of the program's cleared people (of this district, "
+            "screened or with a guardian's consent, and not already in the group)."
+        ),
+    }
+
+    def label_from_instance(self, obj: User) -> str:
+        # What the peer rule looks at: a peer mentor (a minor) and the grades recorded.
+        facts = []
+        if obj.role == User.Role.MENTOR and obj.is_minor:
+            facts.append(_("peer mentor"))
+        if getattr(obj, "grade", None) is not None:
+            facts.append(_("grade %(grade)d") % {"grade": obj.grade})
+        return f"{obj.public_name} ({', '.join(facts)})" if facts else obj.public_name
+
+
+class GroupCreateForm(forms.Form):
+    """A new group: a title, and mentors and students from the program's cleared people."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    mentors = _PeopleField(queryset=User.objects.none(), label=gettext_lazy("Mentors"))
+    students = _PeopleField(queryset=User.objects.none(), label=gettext_lazy("Students"))
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].queryset = group_mentors_eligible(program=program)
+        self.fields["students"].queryset = group_students_eligible(program=program)
+
+
+class GroupMembersAddForm(forms.Form):
+    """People to add to a group: the program's cleared people who are not in it yet."""
+
+    mentors = _PeopleField(
+        queryset=User.objects.none(), label=gettext_lazy("Mentors"), required=False
+    )
+    students = _PeopleField(
+        queryset=User.objects.none(), label=gettext_lazy("Students"), required=False
+    )
+
+    def __init__(self, *args, program: Program, group: Conversation, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = group.memberships.values("user_id")
+        self.fields["mentors"].queryset = group_mentors_eligible(program=program).exclude(
+            pk__in=present
+        )
+        self.fields["students"].queryset = group_students_eligible(program=program).exclude(
+            pk__in=present
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("mentors") and not data.get("students"):
+            raise ValidationError(_("Choose at least one mentor or student to add."))
+        return data
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def program_groups_page(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's groups: title, mentors, students, open or closed, last contact."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "programs/groups.html",
+        {"program": program, "groups": program_groups(program=program)},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def program_group_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A coordinator makes a group of the program; the program's rules refusing these people
+    together (the peer rule, the district) are shown on the form and nothing is made."""
+    try:
+        program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    except ProgramNotFound as exc:
+        raise Http404 from exc
+    form = GroupCreateForm(request.POST if request.method == "POST" else None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = group_create(
+                actor=request.user,
+                program=program,
+                title=form.cleaned_data["title"],
+                mentors=list(form.cleaned_data["mentors"]),
+                students=list(form.cleaned_data["students"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("program-group", program_id=program.pk, group_id=group.pk)
+    return render(
+        request,
+        "programs/group_create.html",
+        {"program": program, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def program_group_page(request: HttpRequest, program_id: int, group_id: int) -> HttpResponse:
+    """One group for its coordinator: who is in it, and a form to add mentors and students
+    under the same rules as making it. (There is no service to close a group yet.)"""
+    try:
+        program, group = access_group_as_coordinator(
+            user=request.user, program_id=program_id, group_id=group_id
+        )
+    except GroupNotFound as exc:
+        raise Http404 from exc
+    form = GroupMembersAddForm(
+        request.POST if request.method == "POST" else None, program=program, group=group
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_members_add(
+                actor=request.user,
+                program=program,
+                group=group,
+                mentors=list(form.cleaned_data["mentors"]),
+                students=list(form.cleaned_data["students"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect(request.path)
+    group = program_groups(program=program).get(pk=group.pk)
+    return render(
+        request,
+        "programs/group.html",
+        {"program": program, "group": group, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -3,7 +3,7 @@
 One list serves the accessibility scan (tests/browser/test_accessibility.py) and the screenshots
 (`python -m testkit.screenshots`), so that both visit the same pages. Paths are computed from the
 database after seeding: the demo's first conversation, its held message's review item, its
-program, school and next meeting, and the student's open check-in.
+program, school and next meeting, the program's group, and the student's open check-in.
 """
 
 from __future__ import annotations
@@ -106,7 +106,17 @@ def demo_stops() -> list[Stop]:
         Stop(COORD, "milestones", f"{p}/conversations/{conversation.pk}/milestones/", COORD),
         Stop(COORD, "school-evaluation", school_page, COORD),
         Stop(COORD, "guardian-texts", f"{p}/guardians/texts/es/", COORD),
+        Stop(COORD, "groups", f"{p}/groups/", COORD),
+        Stop(COORD, "new-group", f"{p}/groups/new/", COORD),
     ]
+    # The demo's group (the lunch club), when the program has one.
+    group = (
+        Conversation.objects.filter(program=program, kind=Conversation.Kind.GROUP)
+        .order_by("pk")
+        .first()
+    )
+    if group is not None:
+        stops.append(Stop(COORD, "group", f"{p}/groups/{group.pk}/", COORD))
     # A page a member reaches from home when the demo has one: an open check-in.
     for who in ("student", "mentor"):
         checkin = next(iter(checkins_open_for(user=User.objects.get(username=who))), None)

@@ -105,5 +105,8 @@ def test_the_tour_visits_every_main_page_of_each_role():
         "coordinator-school-evaluation",
         "coordinator-guardian-texts",
         "coordinator-families",
+        "coordinator-groups",
+        "coordinator-new-group",
+        "coordinator-group",
     }
     assert expected - slugs == set()

@@ -23,6 +23,7 @@ from programs.agreements import agreement_accept, agreement_publish
 from programs.guardians import guardian_token
 from programs.milestones import milestone_mark
 from programs.models import Agreement, CheckIn, Guardian, Milestone
+from programs.services import group_create
 from scheduling import services as scheduling
 from scheduling.models import Venue
 from testkit.sessions import login_verified
@@ -184,6 +185,14 @@ def world(
         title="Feria de ciencias",
         achieved_on=today,
     )
+    # A group of the program, so that its pages (list, new group, the group) are read too.
+    group = group_create(
+        actor=coordinator,
+        program=program,
+        title="Club de lectura",
+        mentors=[mentor],
+        students=[student],
+    )
     guardian = Guardian.objects.create(
         district=district,
         student=student,
@@ -206,6 +215,7 @@ def world(
         program.school.name,
         district.name,
         conversation.title,
+        group.title,
     )
     return {
         "conversation": conversation,
@@ -220,6 +230,7 @@ def world(
         "meeting": meeting,
         "match": active_match,
         "checkin": checkin,
+        "group": group,
         "guardian_links": {
             purpose: guardian_token(guardian=guardian, program=program, purpose=purpose)
             for purpose in ("information", "unsubscribe")
@@ -282,6 +293,9 @@ def paths_of(world) -> dict[str, list[str]]:
             "/staff/settings-changes/",
             f"/coordinator/programs/{p}/guardians/",
             f"/coordinator/programs/{p}/guardians/texts/es/",
+            f"/coordinator/programs/{p}/groups/",
+            f"/coordinator/programs/{p}/groups/new/",
+            f"/coordinator/programs/{p}/groups/{world['group'].pk}/",
         ],
     }
 

@@ -130,3 +130,21 @@ def test_a_group_of_another_program_is_refused(
             group=group,
             students=[people["unknown"]],
         )
+
+
+def test_nobody_joins_a_closed_group(program, coordinator, people):
+    group = group_create(
+        actor=coordinator,
+        program=program,
+        title="Lunch club",
+        mentors=[people["adult"]],
+        students=[people["older"]],
+    )
+    Conversation.objects.filter(pk=group.pk).update(is_open=False)
+    with pytest.raises(GroupRefused) as refused:
+        group_members_add(
+            actor=coordinator, program=program, group=group, students=[people["unknown"]]
+        )
+    assert refused.value.codes == ["group_closed"]
+    assert Membership.objects.filter(conversation=group).count() == 2
+    assert not AuditEntry.objects.filter(action="group.members_add").exists()
