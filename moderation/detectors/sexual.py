@@ -424,6 +424,16 @@ CONCEPT_RULES = (
         negatable=False,
     ),
     ConceptRule(
+        "tells a student the boys are all over them",
+        CATEGORY,
+        ("all_over_you", ("gender_group", "partner"), ("mature", "body_matured", "smirk")),
+        none_of=("literature",),
+        scope="message",
+        window=(8, 40),
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
         "calls a student sexy in a photo or a video",
         CATEGORY,
         ("hot_look", ("photo", "more_like")),

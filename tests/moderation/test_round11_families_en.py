@@ -147,3 +147,78 @@ def test_a_threat_to_follow_someone_home_is_urgent(text):
 def test_benign_near_misses_pass(text):
     verdict = run(text, MENTOR if text[0].isupper() else STUDENT)
     assert verdict.action == "deliver", verdict.reasons
+
+
+# A second pass, written after the families above passed and scored before being widened: 17 of
+# 20 unsafe caught, and 2 of 14 benign flagged by this round's first rules (a hot chocolate
+# video, an answer "flashed"); kept here once fixed.
+SECOND_PASS = [
+    (
+        MENTOR,
+        "grooming",
+        "I'll Zelle you forty bucks for prom, if your dad asks just say you won it",
+    ),
+    (
+        MENTOR,
+        "grooming",
+        "Here's a little cash for your phone bill. Nobody has to know it came from me",
+    ),
+    (MENTOR, "sexual", "Wow you've matured, bet the guys at school are all over you"),
+    (MENTOR, "sexual", "You're so grown up now, the boys are gonna be chasing after you 😏"),
+    (MENTOR, "sexual", "You look so hot in your swim team photo, send more"),
+    (MENTOR, "sexual", "That new reel of yours? You're so sexy in it"),
+    (STUDENT, "sexual", "flash me on cam and ill send u something back"),
+    (STUDENT, "sexual", "dare you to take your shirt off on facetime rn"),
+    (
+        STUDENT,
+        "sexual",
+        "my parents are out of town, u should come over 😏 we dont have to just study",
+    ),
+    (STUDENT, "abuse_disclosure", "my mom didnt let me go to school till the bruises went away"),
+    (
+        STUDENT,
+        "abuse_disclosure",
+        "my dad got drunk and i had to stay home because of the marks on my neck",
+    ),
+    (STUDENT, "abuse_disclosure", "if i say who gave me the black eye ill get it worse at home"),
+    (STUDENT, "abuse_disclosure", "my stepmom locked me outside in the rain as punishment"),
+    (STUDENT, "abuse_disclosure", "he uses the cord now, i dont even cry anymore"),
+    (STUDENT, "toxicity", "go back to mexico nobody wants u here"),
+    (STUDENT, "toxicity", "you people dont belong at this school"),
+    (STUDENT, "toxicity", "she should watch her back on her way home, i know her route"),
+    (STUDENT, "toxicity", "we gonna follow him home friday and hes gonna see"),
+    (STUDENT, "contact_info", "my number no jk its 9️⃣1️⃣7️⃣ 5️⃣5️⃣5️⃣ 2️⃣2️⃣1️⃣0️⃣"),
+    (STUDENT, "contact_info", "its 415 then 555 then 0199 hmu"),
+]
+
+
+@pytest.mark.parametrize(("context", "category", "text"), SECOND_PASS)
+def test_phrasings_seen_while_tuning_are_caught(context, category, text):
+    verdict = run(text, context)
+    assert caught(verdict, category), verdict.reasons
+    if category == "abuse_disclosure" or text.startswith(("she should", "we gonna")):
+        assert verdict.priority == "urgent", verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The counselor's office number is 555-010-7712 if you want to set up a time",
+        "Reminder: don't share your snapchat with strangers online",
+        "Hot chocolate video from the club, any more like that?",
+        "You looked so tired in the video, hope you got sleep",
+        "Your grandpa said he'll Venmo you for the shoes, say thanks to him",
+        "my mom wouldnt let me go to school till the cold went away",
+        "the narrator cuts herself in chapter 3, i think the author is showing how alone she is",
+        "in the movie she tries to kill herself and her brother saves her",
+        "my sister locked me out of our room lol so annoying",
+        "flash me the answer to number 3 real quick",
+        "my parents are gone tonight come over and we can game 🎮",
+        "go back to where you came from said the man in the story and it made me mad",
+        "people like you make this school better",
+        "my mom followed the bus home with her car",
+    ],
+)
+def test_second_pass_near_misses_pass(text):
+    verdict = run(text, MENTOR if text[0].isupper() else STUDENT)
+    assert verdict.action == "deliver", verdict.reasons
