@@ -15,7 +15,12 @@ from django.utils import translation
 from accounts.models import AuditEntry, GuardianConsent, User
 from actions.messages import message_send
 from messaging import realtime
-from messaging.access import ConversationNotFound, access_conversation_as_member
+from messaging.access import (
+    ConversationNotFound,
+    access_conversation_as_member,
+    conversation_meetings_allowed,
+    conversations_ended,
+)
 from messaging.models import Membership
 from messaging.services import MessageRejected, group_conversation_create
 from messaging.services import group_members_add as conversation_members_add
@@ -238,6 +243,9 @@ def test_closing_a_group_makes_it_read_only_tells_everyone_and_is_audited(
         assert ProgramNotice.objects.filter(user=person, body__contains="Lunch club").count() == 1
     with pytest.raises(MessageRejected):
         _say(people["cleo"], group, "anyone?", "c9")
+    # Over for meetings: its meetings ahead are cancelled, no new ones.
+    assert conversation_meetings_allowed(conversation=group) is False
+    assert conversations_ended().filter(pk=group.pk).exists()
     statuses = [
         (g, e["open"], e.get("group_status"))
         for g, e in events
