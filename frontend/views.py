@@ -11,7 +11,7 @@ from accounts.models import Program, User
 from messaging import cadence
 from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Conversation, WeeklyPrompt
-from messaging.selectors import conversations_for_user
+from messaging.selectors import conversations_for_user, group_senders
 from moderation.crisis import crisis_resources
 from programs.agreements import agreements_pending
 from programs.checkins import checkins_open_for
@@ -119,6 +119,9 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     except ConversationNotFound as exc:
         raise Http404 from exc
     context = {"conversation": found, "conversations": conversations_for_user(user=user)}
+    if found.kind == Conversation.Kind.GROUP:
+        # Each member's messages carry their first name and role (conversation.js).
+        context["senders"] = group_senders(conversation=found)
     if user.role == User.Role.STUDENT:
         # "Get help": the district's help lines, and a request to staff (moderation.reports).
         context["can_ask_help"] = True
