@@ -19,8 +19,9 @@ from programs.dashboard import program_dashboard
 from programs.evaluation import program_evaluation
 from programs.milestones import milestones_for
 from programs.models import ProgramNotice
+from scheduling import services as scheduling_services
 from scheduling.models import Meeting, Rsvp
-from scheduling.selectors import meetings_for_user
+from scheduling.selectors import meeting_changes_for, meetings_for_user
 
 from . import health as health_checks
 
@@ -48,7 +49,13 @@ def home(request: HttpRequest) -> HttpResponse:
     # A mentor or student first acknowledges the program's current boundaries text.
     if agreements_pending(user=user):
         return redirect("agreements-accept")
-    return render(request, "frontend/home.html", _member_home(user))
+    context = _member_home(user)
+    response = render(request, "frontend/home.html", context)
+    # The meeting changes this page showed as new are seen from now on.
+    scheduling_services.meeting_changes_seen(
+        user=user, change_ids=[c.pk for c in context["meeting_changes"] if c.unread]
+    )
+    return response
 
 
 def _member_home(user: User) -> dict:
@@ -98,6 +105,7 @@ def _member_home(user: User) -> dict:
         "milestones": milestones_for(user=user),
         "matches": matches,
         "conversations": rows,
+        "meeting_changes": meeting_changes_for(user=user),
         "upcoming": upcoming,
         "next_meeting": upcoming[0] if upcoming else None,
         "next_answer": answer,
