@@ -360,6 +360,7 @@ async def _load(
     warmup: float = 0,
     connect_over: float = 0,
     profile: str | None = None,
+    profile_mode: str = "gil",
 ) -> dict:
     tally = Tally()
     # Every socket connects, and its connection work (session, limits, the hello's database read)
@@ -386,7 +387,7 @@ async def _load(
                     connect_over=connect_over,
                 )
             )
-    cpu = asyncio.create_task(_server_cpu(servers, start, stop, profile))
+    cpu = asyncio.create_task(_server_cpu(servers, start, stop, profile, profile_mode))
     results = await asyncio.gather(*tasks, return_exceptions=True)
     cpu_seconds = await cpu
     failures = [r for r in results if isinstance(r, BaseException)]
@@ -436,20 +437,32 @@ async def _load(
     }
 
 
-async def _server_cpu(servers, start: float, stop: float, profile: str | None) -> float:
-    """CPU seconds the servers used between `start` and `stop` (perf_counter times); with
-    `profile` (a path prefix), py-spy records each server over the same window."""
+def _py_spy() -> str:
+    """py-spy: the dev dependency installs it next to the interpreter running the bench."""
     import shutil
 
+    beside = os.path.join(os.path.dirname(sys.executable), "py-spy")
+    return beside if os.path.exists(beside) else shutil.which("py-spy") or "py-spy"
+
+
+async def _server_cpu(
+    servers, start: float, stop: float, profile: str | None, profile_mode: str = "gil"
+) -> float:
+    """CPU seconds the servers used between `start` and `stop` (perf_counter times); with
+    `profile` (a path prefix), py-spy records each server over the same window."""
     await asyncio.sleep(max(0.0, start - time.perf_counter()))
     before = sum(process_cpu_seconds(s.process.pid) for s in servers)
     spies = []
     if profile:
-        spy = shutil.which("py-spy") or "py-spy"
+        spy = _py_spy()
         for i, s in enumerate(servers):
             command = [spy, "record", "--pid", str(s.process.pid), "--format", "raw"]
             command += ["--duration", str(int(stop - start)), "--output", f"{profile}-{i}.txt"]
-            command += ["--nonblocking", "--threads", "--gil"]
+            # No --idle, every thread, no native frames; "gil": only the thread holding the GIL
+            # (Python's CPU time), "active": every thread not sleeping (includes waiting in
+            # system calls and for a CPU on a loaded machine).
+            command += ["--nonblocking", "--threads", "--rate", "200"]
+            command += ["--gil"] if profile_mode == "gil" else []
             spies.append(
                 await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL)
             )
@@ -525,6 +538,7 @@ def run(args) -> list[dict]:
                             warmup=args.warmup,
                             connect_over=args.connect_over,
                             profile=f"{args.profile}-{target}-{round_}" if args.profile else None,
+                            profile_mode=args.profile_mode,
                         )
                     )
                 result.update(
@@ -604,6 +618,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         help="path prefix: record each server with py-spy (raw collapsed stacks) over the load",
+    )
+    parser.add_argument(
+        "--profile-mode",
+        default="gil",
+        choices=["gil", "active"],
+        help="py-spy samples: the thread holding the GIL (CPU in Python), or every thread "
+        "not sleeping",
     )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(

@@ -86,6 +86,7 @@ class UserSocketConsumer(SignedInSocket):
             groups=groups,
             dispatch=self.dispatch,
             send=self._send_json,
+            send_text=self._send_text,
             resume_page=resume,
             conversations=conversations,
         )
@@ -123,6 +124,11 @@ class UserSocketConsumer(SignedInSocket):
             await self.delivery.message(event["message"])
         else:
             await self._send_json(event)
+
+    async def trellis_message(self, message):
+        # The layer message carries the message's conversation, seq and state beside its frame.
+        if not self._closing:
+            await self.delivery.message(message, frame=message["frame"])
 
     async def trellis_overflow(self, message):
         if not self._closing:

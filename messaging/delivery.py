@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 RESUME_MAX_PAGES = 50
 
 Send = Callable[[dict], Awaitable[None]]
+SendText = Callable[[str], Awaitable[None]]
 ResumePage = Callable[[int, int], Awaitable[dict]]  # (conversation, after_seq) -> page
 Conversations = Callable[[], Awaitable[list[dict]]]
 
@@ -48,6 +50,7 @@ class Delivery:
         groups: Iterable[str],
         dispatch: Callable[[dict], Awaitable[None]],
         send: Send,
+        send_text: SendText | None = None,
         resume_page: ResumePage | None = None,
         conversations: Conversations | None = None,
         layer=None,
@@ -59,6 +62,7 @@ class Delivery:
         self.order = DeliveryOrder()
         self._dispatch = dispatch
         self._send = send
+        self._send_text = send_text
         self._resume_page = resume_page
         self._conversations = conversations
         self._has_channel = asyncio.Event()
@@ -144,9 +148,11 @@ class Delivery:
         if not page["more"]:
             self.order.cover(page["conversation"], page["through_seq"])
 
-    async def message(self, payload: dict) -> None:
+    async def message(self, payload: dict, *, frame: str | None = None) -> None:
         """Deliver a message event in sequence order per conversation (messaging.ordering):
-        drop a duplicate, fill a gap from the database first."""
+        drop a duplicate, fill a gap from the database first. `frame`: the event already
+        encoded (messaging.realtime.layer_message), sent as it is; `payload` then needs only
+        the message's conversation, seq and state."""
         arrival = self.order.check(payload)
         if arrival is Arrival.DUPLICATE:
             realtime.stats["duplicates_dropped"] += 1
@@ -157,13 +163,13 @@ class Delivery:
                 await self.catch_up(conversation, pages=1)
             except (Unavailable, ConversationNotFound):
                 # Pass it on as it is; the client sees the gap and resumes later.
-                await self._deliver(payload)
+                await self._deliver(payload, frame)
                 self.order.cover(conversation, payload["seq"])
                 return
             realtime.stats["gaps_filled"] += 1
             if self.order.check(payload) is Arrival.DUPLICATE:
                 return
-        await self._deliver(payload)
+        await self._deliver(payload, frame)
 
     async def catch_up(self, conversation: int, *, pages: int) -> None:
         """Deliver, from the database, the conversation's messages after the last one this socket
@@ -194,6 +200,11 @@ class Delivery:
             return
         await self._send({"type": "conversations", "conversations": rows})
 
-    async def _deliver(self, payload: dict) -> None:
-        await self._send({"type": "message", "message": payload})
+    async def _deliver(self, payload: dict, frame: str | None = None) -> None:
+        if frame is None:
+            await self._send({"type": "message", "message": payload})
+        elif self._send_text is not None:
+            await self._send_text(frame)
+        else:
+            await self._send(json.loads(frame))
         self.order.delivered(payload)

@@ -19,6 +19,7 @@ more. Five hundred sockets connecting at once used to open a connection each and
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 import threading
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 import redis
 from django.conf import settings
 from redis import asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 2)
 return wait_ms
 """
+_BUCKET_SHA = hashlib.sha1(_BUCKET_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's script id)
+
 
 _SOCKET_ADD = """
 local t = redis.call('TIME')
@@ -221,7 +224,12 @@ def send_rate_check(*, user_id: int) -> None:
     wait: float | None = None
     if client is not None:
         try:
-            wait_ms = client.eval(_BUCKET_SCRIPT, 1, f"{key_prefix()}:rate:{user_id}", rate, burst)
+            key = f"{key_prefix()}:rate:{user_id}"
+            try:
+                # By its id: the script's text is not sent (and hashed by Redis) on every send.
+                wait_ms = client.evalsha(_BUCKET_SHA, 1, key, rate, burst)
+            except NoScriptError:  # a restarted Redis has forgotten it
+                wait_ms = client.eval(_BUCKET_SCRIPT, 1, key, rate, burst)
             wait = int(wait_ms) / 1000
         except (TimeoutError, RedisError, OSError) as exc:
             _degraded("rate", exc)

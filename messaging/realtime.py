@@ -8,6 +8,7 @@ number they saw. A failure to send is therefore logged and counted, never raised
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
 import weakref
 from collections import Counter
@@ -76,6 +77,30 @@ def ack_payload(message: Message) -> dict:
     }
 
 
+def layer_message(event: dict) -> dict:
+    """What the channel layer carries for `event`.
+
+    A message event is encoded once, here, as the text frame every socket it reaches sends on
+    unchanged (`trellis.message`): one JSON encoding per event instead of one per socket, and a
+    string for each socket's layer to unpack instead of the nested payload. Beside the frame it
+    carries what a socket orders messages by (conversation, seq, state: messaging.ordering).
+    The frame is the text the socket would have encoded itself (`json.dumps` of the same event,
+    ensure_ascii=False). Every other event goes as it is (`trellis.event`)."""
+    message = event.get("message")
+    if event.get("type") == "message" and isinstance(message, dict):
+        try:
+            order = {key: message[key] for key in ("conversation", "seq", "state")}
+        except KeyError:
+            pass
+        else:
+            return {
+                "type": "trellis.message",
+                "frame": json.dumps(event, ensure_ascii=False),
+                **order,
+            }
+    return {"type": "trellis.event", "event": event}
+
+
 def notify_after_commit(*, groups: Iterable[str], event: dict) -> None:
     """Send `event` to each group once the current transaction commits (never if it rolls back).
 
@@ -100,7 +125,7 @@ def _send_now(groups: list[str], event: dict) -> None:
     if layer is None:
         return
     try:
-        results = async_to_sync(_fan_out)(layer, groups, {"type": "trellis.event", "event": event})
+        results = async_to_sync(_fan_out)(layer, groups, layer_message(event))
     except Exception as exc:
         results = [exc] * len(groups)
     # The message is stored; members recover it on resume. One line per group, no traceback.
@@ -160,7 +185,7 @@ class Publisher:
         layer = get_channel_layer()
         if layer is None:
             return
-        items = [(groups, {"type": "trellis.event", "event": event}) for groups, event in batch]
+        items = [(groups, layer_message(event)) for groups, event in batch]
         try:
             many = getattr(layer, "group_send_batch", None)
             if many is not None:

@@ -53,7 +53,9 @@ TOUCH_SECONDS = 5
 # Refreshes what expires by itself (group memberships after a Redis restart, socket counts).
 HEARTBEAT_SECONDS = 30
 # Layer messages a socket accepts; anything else is logged and dropped.
-LAYER_HANDLERS = frozenset({"trellis_event", "trellis_close", "trellis_overflow"})
+LAYER_HANDLERS = frozenset(
+    {"trellis_event", "trellis_message", "trellis_close", "trellis_overflow"}
+)
 
 
 class SignedInSocket(AsyncWebsocketConsumer):
@@ -148,7 +150,9 @@ class SignedInSocket(AsyncWebsocketConsumer):
         ]
 
     def make_delivery(self, groups: list[str]) -> Delivery:
-        return Delivery(groups=groups, dispatch=self.dispatch, send=self._send_json)
+        return Delivery(
+            groups=groups, dispatch=self.dispatch, send=self._send_json, send_text=self._send_text
+        )
 
     async def disconnect(self, code):
         await self._cleanup()
@@ -176,6 +180,15 @@ class SignedInSocket(AsyncWebsocketConsumer):
 
     async def _send_json(self, payload: dict):
         await self.send(text_data=json.dumps(payload, ensure_ascii=False))
+
+    async def _send_text(self, text: str):
+        await self.send(text_data=text)
+
+    async def trellis_message(self, message):
+        """A message event, encoded once by its publisher (messaging.realtime.layer_message):
+        its frame goes out as it is. The user socket orders it first (messaging.consumers)."""
+        if not self._closing:
+            await self._send_text(message["frame"])
 
     # -- the session ----------------------------------------------------------------------------
 

@@ -128,6 +128,38 @@ async def test_send_is_acked_and_delivered_to_members_only(
         await sock.close()
 
 
+async def test_a_message_event_is_encoded_once_not_once_per_socket(
+    cookies, conversation, mentor, monkeypatch
+):
+    """Each socket a message reaches forwards the same text, encoded once when it was published
+    (realtime.layer_message), not re-encoded by every socket."""
+    m = await connect(cookies["mentor"])
+    s = await connect(cookies["student"])
+    s2 = await connect(cookies["student"])
+    real_dumps, encoded = json.dumps, []
+
+    def dumps(obj, *args, **kwargs):
+        if isinstance(obj, dict) and obj.get("type") == "message":
+            encoded.append(obj["message"]["seq"])
+        return real_dumps(obj, *args, **kwargs)
+
+    monkeypatch.setattr(json, "dumps", dumps)
+    await m.send(
+        type="send", conversation=conversation.pk, client_id="once", body="Hola, ¿qué tal?"
+    )
+    await m.recv_type("ack")
+    frames = [await sock.comm.receive_from(3) for sock in (s, s2)]
+    mine = await m.recv_type("message")
+    assert frames[0] == frames[1]
+    stored = await sync_to_async(Message.objects.get)(sender=mentor, client_id="once")
+    expected = {"type": "message", "message": realtime.message_payload(stored)}
+    assert json.loads(frames[0]) == expected == mine
+    assert "¿qué tal?" in frames[0]  # as text, not escaped
+    assert encoded == [1]  # three sockets, one encoding
+    for sock in (m, s, s2):
+        await sock.close()
+
+
 async def test_resend_gets_the_same_ack_and_stores_nothing(cookies, conversation, mentor):
     m = await connect(cookies["mentor"])
     frame = {"type": "send", "conversation": conversation.pk, "client_id": "dup", "body": "Once"}

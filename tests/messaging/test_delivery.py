@@ -3,6 +3,7 @@ bounded Redis pub/sub layer), and in-order delivery with gap-fill and overflow r
 list of stored messages instead of the database."""
 
 import asyncio
+import json
 import uuid
 
 import pytest
@@ -178,3 +179,43 @@ async def test_the_bounded_layer_overflow_marker_reaches_dispatch():
     assert kept in ([0, 1], [0, 1, 2])
     await delivery.close()
     await layer.flush()
+
+
+async def test_a_pre_encoded_message_goes_out_as_its_frame_in_order_and_once():
+    """A message event encoded once by its publisher (realtime.layer_message) is sent as that
+    text, unchanged; ordering, duplicates and gap-fill work from the fields beside it."""
+    sent: list[dict] = []
+    texts: list[str] = []
+
+    async def send_text(text):
+        texts.append(text)
+
+    store = Store({1: [_msg(n) for n in range(1, 6)]}, page=10)
+    delivery = _delivery(store, sent, layer=InMemoryChannelLayer(), send_text=send_text)
+    delivery.baseline([{"id": 1, "last_seq": 1}])
+    for seq in (2, 2, 5):
+        layer_message = realtime.layer_message({"type": "message", "message": _msg(seq)})
+        await delivery.message(layer_message, frame=layer_message["frame"])
+    # The duplicate 2 is dropped; the gap is filled from the store (3, 4 and 5 itself), so the
+    # live 5 is then a duplicate too.
+    assert texts == [json.dumps({"type": "message", "message": _msg(2)}, ensure_ascii=False)]
+    assert _seqs(sent) == [3, 4, 5]
+    store.down = True  # a gap the store cannot fill: the frame is passed on as it is
+    layer_message = realtime.layer_message({"type": "message", "message": _msg(8)})
+    await delivery.message(layer_message, frame=layer_message["frame"])
+    assert texts[1:] == [layer_message["frame"]]
+    assert delivery.order.through(1) == 8
+
+
+def test_a_message_event_is_encoded_once_for_the_layer_and_other_events_go_as_they_are():
+    payload = {"id": 7, "conversation": 3, "seq": 2, "state": "delivered", "body": "¿Qué tal? ✓"}
+    event = {"type": "message", "message": payload}
+    assert realtime.layer_message(event) == {
+        "type": "trellis.message",
+        "frame": json.dumps(event, ensure_ascii=False),
+        "conversation": 3,
+        "seq": 2,
+        "state": "delivered",
+    }
+    read = {"type": "read", "conversation": 3, "user": 1, "seq": 2}
+    assert realtime.layer_message(read) == {"type": "trellis.event", "event": read}

@@ -181,3 +181,32 @@ def test_an_event_for_a_closed_loop_counts_as_failed_and_does_not_raise():
     failed = realtime.stats["events_failed"]
     realtime.Publisher(loop).submit(["g1", "g2"], {"type": "probe"})
     assert realtime.stats["events_failed"] - failed == 2
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis")
+async def test_a_batch_reaches_every_group_in_order_when_redis_does_not_know_the_script(
+    monkeypatch,
+):
+    """The batch is one command per shard (a script run by its id); a Redis that does not know
+    the script (restarted) gets its text, and every group still gets every message in order."""
+    from messaging import layers
+
+    layer = BoundedPubSubChannelLayer(
+        hosts=[settings.REDIS_URL], prefix=f"trellis_test_{uuid.uuid4().hex[:8]}"
+    )
+    groups = [f"fanout-{uuid.uuid4().hex[:8]}-{i}" for i in range(3)]
+    channels = await _join(layer, groups)
+    try:
+        for unknown in (True, False):
+            if unknown:  # an id no Redis has seen, as after a restart
+                monkeypatch.setattr(layers, "_PUBLISH_SHA", uuid.uuid4().hex + "00000000")
+            else:
+                monkeypatch.undo()
+            items = [(groups, {"type": "probe", "n": 1}), (groups[1:], {"type": "probe", "n": 2})]
+            assert await layer.group_send_batch(items) == [[None] * 3, [None] * 2]
+            for index, channel in enumerate(channels):
+                expected = [1] if index == 0 else [1, 2]
+                got = [(await asyncio.wait_for(layer.receive(channel), 5))["n"] for _ in expected]
+                assert got == expected
+    finally:
+        await layer.flush()

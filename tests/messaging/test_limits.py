@@ -50,6 +50,22 @@ def test_message_send_refuses_over_the_rate_with_the_time_until_the_next_token(
     assert events == []
 
 
+def test_the_rate_is_kept_when_redis_does_not_know_the_script(
+    db, conversation, mentor, slow_rate, monkeypatch
+):
+    """The bucket's script runs by its id; a Redis that does not know it (restarted) is sent its
+    text, and the shared bucket still refuses the third send."""
+    from messaging import limits
+
+    monkeypatch.setattr(limits, "_BUCKET_SHA", "0" * 40)
+    for i in range(2):
+        message_send(sender=mentor, conversation_id=conversation.pk, client_id=f"k{i}", body="x")
+    with pytest.raises(RateLimited):
+        message_send(sender=mentor, conversation_id=conversation.pk, client_id="k2", body="x")
+    degraded = limits._local.buckets.get(mentor.pk)
+    assert degraded is None  # Redis answered: no per-process fallback
+
+
 def test_the_rate_is_checked_before_anything_is_read(
     db, conversation, mentor, slow_rate, django_assert_num_queries
 ):

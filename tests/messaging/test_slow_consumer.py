@@ -6,6 +6,7 @@ message it missed from the database, in order, once.
 """
 
 import asyncio
+import json
 import logging
 import time
 import uuid
@@ -118,7 +119,21 @@ def slow_link(monkeypatch):
             await gate.wait()
         await real_send(self, payload)
 
+    # A live message arrives encoded already (messaging.realtime.layer_message) and is sent as
+    # text; messages from the database (the catch-up) go through _send_json.
+    real_send_text = UserSocketConsumer._send_text
+
+    async def send_text(self, text):
+        if (
+            self.user is not None
+            and self.user.pk == slow["user"]
+            and json.loads(text).get("type") == "message"
+        ):
+            await gate.wait()
+        await real_send_text(self, text)
+
     monkeypatch.setattr(UserSocketConsumer, "_send_json", send_json)
+    monkeypatch.setattr(UserSocketConsumer, "_send_text", send_text)
     return gate, slow
 
 
