@@ -169,8 +169,15 @@ def _align(new: str, old_text: str, old: list[int]) -> list[int] | None:
     return out
 
 
+# Symbols for a number that NFKC leaves alone. The keycap digits (0️⃣ to 9️⃣: a digit, a variation
+# selector and the combining keycap) already come out as their digit, the marks being removed.
+NUMBER_SYMBOLS = {"\U0001f51f": "10"}  # the keycap ten
+
+
 def _clean_char(ch: str) -> str:
     """What one original character becomes in `clean` (often itself, sometimes nothing)."""
+    if ch in NUMBER_SYMBOLS:
+        return NUMBER_SYMBOLS[ch]
     cat = unicodedata.category(ch)
     if cat in ("Cf", "Cs", "Co", "Cn") or (cat == "Cc" and ch not in "\t\n\r"):
         return ""  # zero-width joiners, direction overrides, NUL, lone surrogates
@@ -349,10 +356,21 @@ def _digits(chars: Chars) -> Chars:
         out.extend(origin[pos:])
         chars = ("".join(pieces), out)
     # Letters that stand for digits inside a run of digits: "2O9", "555-Ol87".
-    return _sub(chars, _DIGIT_RUN, lambda m: m.group(0).translate(_DIGIT_LOOKALIKES))
+    chars = _sub(chars, _DIGIT_RUN, lambda m: m.group(0).translate(_DIGIT_LOOKALIKES))
+    # Groups of digits read out one after another ("718 then 290 then 3356"): one run.
+    return _sub(chars, _DIGIT_GROUP_JOINER, lambda m: " ")
 
 
 _DIGIT_RUN = re.compile(r"(?<![a-z])[0-9oil]*\d[0-9oil]*(?![a-z])")
+# Words that join groups of two or more digits read out in turn, in every configured language
+# ("then", "and then", "next"; "luego", "y luego", "después"; accents are gone by now).
+DIGIT_GROUP_JOINERS = (
+    "and then", "then", "next", "after that", "followed by", "y luego", "luego", "y despues",
+    "despues",
+)  # fmt: skip
+_DIGIT_GROUP_JOINER = re.compile(
+    r"(?<=\d\d)\s*,?\s+(?:" + "|".join(DIGIT_GROUP_JOINERS) + r")\s*,?\s+(?=\d\d)"
+)
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
 
 

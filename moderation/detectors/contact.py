@@ -371,7 +371,9 @@ def _advice(text: Normalized, finding: Finding) -> bool:
     if finding.span is None:
         return False
     before = text.original[: finding.span[0]]
-    clause = re.split(r"[.!?;\n]", before)[-1].casefold().replace("\u2019", "'")
+    # A lead-in before a colon ("Quick tip: never share ...", "Safety reminder: don't post ...")
+    # opens the advice, as a sentence would.
+    clause = re.split(r"[.!?;:\n]", before)[-1].casefold().replace("\u2019", "'")
     return _ADVICE.search(clause) is not None
 
 
@@ -473,7 +475,9 @@ class ContactInfoDetector(Detector):
             if channel is None:
                 continue
             found = trigger.search(part)
-            if found and not _ADVICE.search(part[: found.start()]):
+            # The advice may follow a lead-in with a colon ("Quick tip: don't give ...").
+            lead = part[: found.start()].rsplit(":", 1)[-1] if found else ""
+            if found and not _ADVICE.search(lead):
                 start = clause.start() + channel.start()
                 span = view.span(start, clause.start() + channel.end())
                 return [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..lexicon import analyse
+from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
 from .concepts import ConceptRule, apply_concept_rules, reporting_advice, signals
@@ -32,6 +32,8 @@ PARENTS = (
     r"step ?(?:mom|dad)|sister|brother|teachers?|anyone|any ?body|someone|no ?one|nobody)"
 )
 
+# The reason of the phrase rule for gifts and money (a parent's gift passed on is none).
+GIFT_REASON = "offers a student gifts or money"
 RULES = (
     # Secrecy.
     Rule(
@@ -319,7 +321,7 @@ RULES = (
             r"cash ?app|paypal|zelle) you|(?:buy|bought|got) (?:you|u) (?:something|a (?:little )?"
             r"(?:gift|present|surprise))",
         ),
-        "offers a student gifts or money",
+        GIFT_REASON,
         CATEGORY,
         adult_sender=True,
     ),
@@ -652,6 +654,17 @@ CONCEPT_RULES = (
         adult_sender=True,
         negatable=False,
     ),
+    # Round 11 (en) (lexicons/en/veiled_r11.toml): money for the student, with what to say about
+    # where it came from ("just say a friend paid", "don't say where it came from").
+    ConceptRule(
+        "offers money and a story for where it came from",
+        CATEGORY,
+        ("cover_source", ("gift", "money_word")),
+        none_of=(*_STORY, "surprise"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation
 # (moderation.review), flagged here only when two different ones come in one message.
@@ -727,6 +740,26 @@ SIGNAL_RULES = (
 )
 
 
+def _gift_from_family(a: Analysis, finding: Finding) -> bool:
+    """Round 11 (en): a gift or money from the student's own people, passed on by the adult
+    ("your mom said she'll send you some money for the trip"): the student's people named before
+    the offer in its sentence, and the sender ("i", "me") nowhere between them."""
+    if not finding.reason.startswith(GIFT_REASON) or finding.span is None:
+        return False
+    start = finding.span[0]
+    at = next((i for i, s in enumerate(a.spans) if s[0] >= start), None)
+    if at is None:
+        return False
+    clause = a.clauses[at]
+    givers = [h for h in a.by_concept.get("your_people", ()) if h.clause == clause and h.end <= at]
+    if not givers:
+        return False
+    first = min(h.end for h in givers)
+    return not any(
+        h.clause == clause and first <= h.start < at for h in a.by_concept.get("self", ())
+    )
+
+
 class GroomingDetector(Detector):
     name = "grooming"
 
@@ -759,12 +792,14 @@ class GroomingDetector(Detector):
         return weak
 
     def _strong(self, text: Normalized, context: Context) -> list[Finding]:
-        findings = apply_rules(self.name, RULES, text, context)
+        a = analyse(text, self.lexicon)
+        findings = [
+            f for f in apply_rules(self.name, RULES, text, context) if not _gift_from_family(a, f)
+        ]
         if not findings:
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         # A surprise for the student's own people ("keep the surprise party a secret from your
         # sister") is secrecy with the family, not from it.
-        a = analyse(text, self.lexicon)
         advice = SAFETY_ADVICE.search(text.words.text) is not None or (
             a.has("surprise") or a.has("safety_advice")
         )

@@ -693,6 +693,41 @@ CONCEPT_RULES = (
         none_of=(*_STORY, "play", "laughter"),
         scope="message",
     ),
+    # Round 11 (en) (lexicons/en/veiled_r11.toml): marks from an adult that kept the child home or
+    # out of sight; an injury the child may not explain; shut out of the home as a punishment or
+    # all night; a worse implement used on the child, told with resignation.
+    ConceptRule(
+        "an injury from an adult kept the child home from school",
+        ABUSE,
+        ("injury", "kept_home", ("abuser_adult", "anger")),
+        none_of=(*_STORY, "play", "illness", "medical"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "may not say how an injury happened",
+        ABUSE,
+        ("not_allowed_tell", "injury"),
+        none_of=(*_STORY, "play", "laughter", "surprise", "medical", "illness"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "is shut out of the home as a punishment",
+        ABUSE,
+        ("shut_out", ("night_cold", "punish_cue")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an adult uses a worse implement on the child",
+        ABUSE,
+        ("strike_end", ("resigned", "harm_act", "severe_act", "injury", "on_me"), "abuser_adult"),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 
@@ -744,7 +779,29 @@ class SafeguardingDetector(Detector):
         found += apply_concept_rules(self.name, rules, text, context, self.lexicon)
         if _hyperbole(a):
             found = [f for f in found if f.category != SELF_HARM]
+        found = [f for f in found if not _about_a_character(a, f)]
         return [f for f in found if not _inside_idiom(a, f)]
+
+
+def _about_a_character(a: Analysis, finding: Finding) -> bool:
+    """Round 11 (en): a self-harm finding about someone in a book, a show or a film ("the girl
+    in the book i'm reading self harms"): a story named, a third person before the finding in its
+    clause, the word just before it not the student's own ("i", "my"), and nothing that says the
+    student does it too ("me too", "like me")."""
+    if finding.category != SELF_HARM or finding.span is None:
+        return False
+    if not a.has("literature") or a.has("not_a_story") or a.has("same_as_me"):
+        return False
+    start = finding.span[0]
+    at = next((i for i, s in enumerate(a.spans) if s[0] >= start), None)
+    if at is None:
+        return False
+    clause = a.clauses[at]
+    if at and any(
+        h.start <= at - 1 < h.end for h in a.by_concept.get("self", ()) if h.clause == clause
+    ):
+        return False
+    return any(h.clause == clause and h.end <= at for h in a.by_concept.get("story_person", ()))
 
 
 def _inside_idiom(a: Analysis, finding: Finding) -> bool:

@@ -410,6 +410,61 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Round 11 (en) (lexicons/en/veiled_r11.toml): an adult telling a student how others will want
+    # them, with their growing up, a smirk or their looks; a sexual word for how the student
+    # looks in a photo or a video, or more like it asked for; a dare to flash or to show oneself
+    # on a camera; a visit while the parents are away that is "not just to study".
+    ConceptRule(
+        "tells a student how others will want them",
+        CATEGORY,
+        ("appeal_to_others", ("mature", "body_matured", "smirk", "attractive", "beauty")),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "tells a student the boys are all over them",
+        CATEGORY,
+        ("all_over_you", ("gender_group", "partner"), ("mature", "body_matured", "smirk")),
+        none_of=("literature",),
+        scope="message",
+        window=(8, 40),
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "calls a student sexy in a photo or a video",
+        CATEGORY,
+        ("hot_look", ("photo", "more_like")),
+        none_of=("literature", "weather", "food"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks for more photos like a sexy one",
+        CATEGORY,
+        ("hot_word", "photo", "more_like"),
+        none_of=("literature", "weather", "food", "pet"),
+        scope="message",
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "dares someone to flash or show themselves on camera",
+        CATEGORY,
+        ("flash_ask", ("video_call", "camera_on", "dare")),
+        none_of=("literature", "not_body"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "invites a visit while the parents are away, with innuendo",
+        CATEGORY,
+        (("visit_invite", "pickup"), ("parents_away", "nobody_around"), ("not_just", "smirk")),
+        none_of=("literature",),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 

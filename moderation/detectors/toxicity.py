@@ -491,6 +491,52 @@ CONCEPT_RULES = (
         window=(3, None),
         negatable=False,
     ),
+    # Round 11 (en) (lexicons/en/veiled_r11.toml): told to go back where they came from, or that
+    # their kind is not wanted; a warning to watch oneself on the way home, or a plan to follow
+    # someone home (a threat of violence: urgent). Care about ice or the dark stands it down.
+    ConceptRule(
+        "tells someone to go back where they came from",
+        CATEGORY,
+        ("go_back_origin",),
+        none_of=_NOT_REAL,
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "says someone's kind is not wanted",
+        CATEGORY,
+        ("your_kind", "unwanted_here"),
+        none_of=_NOT_REAL,
+        scope="message",
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "warns someone to watch themselves on their way home",
+        CATEGORY,
+        ("watch_back", ("route_known", "way_home", "follow_home")),
+        none_of=(*_NOT_REAL, "safety_care"),
+        scope="message",
+        score=0.9,
+        priority="urgent",
+        action="hold",
+        kind="threat",
+        negatable=False,
+    ),
+    ConceptRule(
+        "plans to follow someone home",
+        CATEGORY,
+        ("follow_home", ("threat_intent", "intent", "serious", "route_known")),
+        none_of=(*_NOT_REAL, "safety_care"),
+        scope="message",
+        score=0.9,
+        priority="urgent",
+        action="hold",
+        kind="threat",
+        negatable=False,
+    ),
 )
 
 
