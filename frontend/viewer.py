@@ -5,6 +5,10 @@ program; staff, and members without a program, in their district's zone. `Viewer
 activates it for the request, so Django's `date` filter and the `when` filter
 (frontend.templatetags.trellis_time) both render in it, and `base.html` hands it to the page's
 scripts (`data-tz`) for rows that arrive live.
+
+The admin too: its lists and forms show, and its date-time inputs read, times in the staff
+member's district zone, which its header names (frontend/templates/admin/base_site.html); a
+meeting's change form overrides it with the meeting's school zone (scheduling.admin).
 """
 
 import zoneinfo
@@ -15,7 +19,6 @@ from accounts.models import User
 from messaging.access import conversations_readable_by
 
 FALLBACK_ZONE = "UTC"
-ADMIN_PREFIX = "/admin/"
 
 
 def viewer_zone_name(*, user: User) -> str:
@@ -46,11 +49,6 @@ class ViewerTimezoneMiddleware:
     def __call__(self, request):
         name = viewer_zone_name(user=getattr(request, "user", None))
         request.viewer_zone = name
-        if request.path.startswith(ADMIN_PREFIX):
-            # The admin's forms read and write times in UTC today (its pages say nothing else);
-            # moving them to the school zone changes what an entered time means, a change of its
-            # own (docs/review.md, "Times").
-            return self.get_response(request)
         timezone.activate(zoneinfo.ZoneInfo(name))
         try:
             return self.get_response(request)

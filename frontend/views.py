@@ -11,7 +11,7 @@ from accounts.models import Program, User
 from messaging import cadence
 from messaging.access import ConversationNotFound, access_conversation_as_member
 from messaging.models import Conversation, WeeklyPrompt
-from messaging.selectors import conversations_for_user
+from messaging.selectors import conversations_for_user, group_senders
 from moderation.crisis import crisis_resources
 from programs.agreements import agreements_pending
 from programs.checkins import checkins_open_for
@@ -19,8 +19,9 @@ from programs.dashboard import program_dashboard
 from programs.evaluation import program_evaluation
 from programs.milestones import milestones_for
 from programs.models import ProgramNotice
+from scheduling import services as scheduling_services
 from scheduling.models import Meeting, Rsvp
-from scheduling.selectors import meetings_for_user
+from scheduling.selectors import meeting_changes_for, meetings_for_user
 
 from . import health as health_checks
 
@@ -48,7 +49,13 @@ def home(request: HttpRequest) -> HttpResponse:
     # A mentor or student first acknowledges the program's current boundaries text.
     if agreements_pending(user=user):
         return redirect("agreements-accept")
-    return render(request, "frontend/home.html", _member_home(user))
+    context = _member_home(user)
+    response = render(request, "frontend/home.html", context)
+    # The meeting changes this page showed as new are seen from now on.
+    scheduling_services.meeting_changes_seen(
+        user=user, change_ids=[c.pk for c in context["meeting_changes"] if c.unread]
+    )
+    return response
 
 
 def _member_home(user: User) -> dict:
@@ -98,6 +105,7 @@ def _member_home(user: User) -> dict:
         "milestones": milestones_for(user=user),
         "matches": matches,
         "conversations": rows,
+        "meeting_changes": meeting_changes_for(user=user),
         "upcoming": upcoming,
         "next_meeting": upcoming[0] if upcoming else None,
         "next_answer": answer,
@@ -119,6 +127,9 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     except ConversationNotFound as exc:
         raise Http404 from exc
     context = {"conversation": found, "conversations": conversations_for_user(user=user)}
+    if found.kind == Conversation.Kind.GROUP:
+        # Each member's messages carry their first name and role (conversation.js).
+        context["senders"] = group_senders(conversation=found)
     if user.role == User.Role.STUDENT:
         # "Get help": the district's help lines, and a request to staff (moderation.reports).
         context["can_ask_help"] = True

@@ -7,8 +7,10 @@ Removed people (docs/security.md, "Removed adults"): a member reads a conversati
 account is active and the conversation's match, if it has one, is not closed. A paused match stays
 readable (its conversation takes no messages: `Conversation.is_open`); a closed match, or a
 suspended or deactivated account, answers exactly as a non-member does. Meetings follow the same
-rule (`conversation_meetings_allowed`, `conversations_ended`): only an active match, or a group,
-whose adults are all active has meetings ahead.
+rule (`conversation_meetings_allowed`, `conversations_ended`): only an active match, or an open
+group, whose adults are all active has meetings ahead. A member taken out of a group has no
+membership any more, so every read answers as to a non-member; a closed group stays readable by
+its members and takes no messages.
 """
 
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from .models import Conversation, Match, Membership
 _READABLE = Q(match__isnull=True) | ~Q(match__status=Match.Status.CLOSED)
 # The adults of a conversation are its mentor members (a peer mentor who is a minor included).
 _REMOVED_ADULT = Q(role=Membership.Role.MENTOR, user__is_active=False)
+# A group has no pause: once it does not take messages it is closed for good (read-only).
+_CLOSED_GROUP = Q(kind=Conversation.Kind.GROUP, is_open=False)
 
 
 class ConversationNotFound(ObjectDoesNotExist):
@@ -190,10 +194,12 @@ def reader_ids(*, conversation: Conversation) -> list[int]:
 
 
 def conversations_ended() -> QuerySet[Conversation]:
-    """Conversations that are over for meetings: the match is closed, or an adult member is
-    suspended or deactivated. Their future meetings are cancelled (scheduling.services)."""
+    """Conversations that are over for meetings: the match is closed, the group is closed, or an
+    adult member is suspended or deactivated. Their future meetings are cancelled
+    (scheduling.services)."""
     return Conversation.objects.filter(
         Q(match__status=Match.Status.CLOSED)
+        | _CLOSED_GROUP
         | Q(pk__in=Membership.objects.filter(_REMOVED_ADULT).values("conversation_id"))
     )
 
@@ -207,4 +213,6 @@ def conversation_meetings_allowed(*, conversation: Conversation) -> bool:
         and not Match.objects.filter(pk=conversation.match_id, status=Match.Status.ACTIVE).exists()
     ):
         return False
+    if conversation.kind == Conversation.Kind.GROUP and not conversation.is_open:
+        return False  # a closed group (programs.group_actions.group_close)
     return not Membership.objects.filter(_REMOVED_ADULT, conversation=conversation).exists()

@@ -210,3 +210,29 @@ def history_page(
         "through_change": through_change,
         "messages": [message_payload(m) for m in rows],
     }
+
+
+def sender_label(*, user: User, role: str) -> dict:
+    """What a group's members see of a sender beside each message: the first name (the public
+    name when none is recorded) and the role in the group (`mentor`, `student`)."""
+    return {"name": user.first_name or user.public_name, "role": role}
+
+
+def group_senders(*, conversation: Conversation) -> dict[int, dict]:
+    """For a group's page: every person whose messages its members may see labelled, by user id,
+    as `sender_label` gives it (first name, role). The members, and anyone taken out
+    of the group whose earlier messages stay in it (by their account's role)."""
+    labels = {
+        m.user_id: sender_label(user=m.user, role=m.role)
+        for m in Membership.objects.filter(conversation=conversation).select_related("user")
+    }
+    former = (
+        Message.objects.filter(conversation=conversation, sender__isnull=False)
+        .exclude(sender_id__in=list(labels))
+        .values_list("sender_id", flat=True)
+        .distinct()
+    )
+    for user in User.objects.filter(pk__in=list(former)):
+        role = Membership.Role.MENTOR if user.role == User.Role.MENTOR else Membership.Role.STUDENT
+        labels[user.pk] = sender_label(user=user, role=role)
+    return labels

@@ -24,6 +24,7 @@ from accounts.models import Program, User
 from . import realtime, rows
 from .access import access_conversation_as_member, member_ids, reader_ids
 from .models import Conversation, Match, MatchEvent, Membership, Message
+from .selectors import sender_label
 
 CLIENT_ID_MAX = 64
 
@@ -44,23 +45,35 @@ def match_activation_problems(*, match: Match) -> list[str]:
     problems: list[str] = []
     mentor, student, district = match.mentor, match.student, match.program.school.district_id
     if student.role != User.Role.STUDENT:
-        problems.append("The student side of a match must be a student.")
+        problems.append(gettext("The student side of a match must be a student."))
     if mentor.role != User.Role.MENTOR:
-        problems.append("The mentor side of a match must be a mentor.")
-    for person, label in ((mentor, "mentor"), (student, "student")):
+        problems.append(gettext("The mentor side of a match must be a mentor."))
+    sides = (
+        (
+            mentor,
+            gettext("The mentor belongs to another district than the program."),
+            gettext("The mentor's account is disabled."),
+        ),
+        (
+            student,
+            gettext("The student belongs to another district than the program."),
+            gettext("The student's account is disabled."),
+        ),
+    )
+    for person, other_district, disabled in sides:
         if person.district_id != district:
-            problems.append(f"The {label} belongs to another district than the program.")
+            problems.append(other_district)
         if not person.is_active:
-            problems.append(f"The {label}'s account is disabled.")
+            problems.append(disabled)
     if not student.has_active_consent():
-        problems.append("The student has no recorded guardian consent.")
+        problems.append(gettext("The student has no recorded guardian consent."))
     if not mentor.is_screened():
         problems.append(
-            "The mentor's screening (background check and orientation) is not complete."
+            gettext("The mentor's screening (background check and orientation) is not complete.")
         )
     # Peer mentoring: a mentor who is a minor needs a guardian's consent too.
     if mentor.is_minor and not mentor.has_active_consent():
-        problems.append("The mentor is a minor and has no recorded guardian consent.")
+        problems.append(gettext("The mentor is a minor and has no recorded guardian consent."))
     return problems
 
 
@@ -136,7 +149,7 @@ def match_activate(*, match: Match, actor: User | None = None, reason: str = "")
         .get(pk=match.pk)
     )
     if match.status == Match.Status.CLOSED:
-        raise MatchNotActivatable("A closed match cannot be reopened; create a new one.")
+        raise MatchNotActivatable(gettext("A closed match cannot be reopened; create a new one."))
     problems = match_activation_problems(match=match)
     if problems:
         raise MatchNotActivatable(problems)
@@ -181,21 +194,28 @@ def matches_pause_for_user(*, user: User, actor: User | None, reason: str) -> in
 
 
 def _group_member_problems(*, program: Program, mentors: list[User], students: list[User]):
-    """Why these people may not be in a group of `program`: screened mentors, consented minors
-    on both sides, one district."""
+    """Why these people may not be in a group of `program` (screened mentors, consented minors
+    on both sides, one district), as sentences in the active language that name each person the
+    way the coordinator's pages do (`public_name`)."""
     district_id = program.school.district_id
     problems: list[str] = []
     for mentor in mentors:
+        names = {"name": mentor.public_name}
         if mentor.role != User.Role.MENTOR or not mentor.is_screened():
-            problems.append(f"Mentor {mentor.pk} is not a screened mentor.")
+            problems.append(gettext("%(name)s is not a screened mentor.") % names)
         if mentor.is_minor and not mentor.has_active_consent():
-            problems.append(f"Mentor {mentor.pk} is a minor without guardian consent.")
+            problems.append(gettext("%(name)s is a minor without guardian consent.") % names)
     for student in students:
         if student.role != User.Role.STUDENT or not student.has_active_consent():
-            problems.append(f"Student {student.pk} has no recorded guardian consent.")
+            problems.append(
+                gettext("%(name)s has no recorded guardian consent.")
+                % {"name": student.public_name}
+            )
     for person in [*mentors, *students]:
         if person.district_id != district_id:
-            problems.append(f"User {person.pk} belongs to another district.")
+            problems.append(
+                gettext("%(name)s belongs to another district.") % {"name": person.public_name}
+            )
     return problems
 
 
@@ -220,7 +240,7 @@ def group_conversation_create(
     """
     problems = _group_member_problems(program=program, mentors=mentors, students=students)
     if not mentors or not students:
-        problems.insert(0, "A group needs at least one mentor and one student.")
+        problems.insert(0, gettext("A group needs at least one mentor and one student."))
     if problems:
         raise ValidationError(problems)
     conversation = Conversation.objects.create(
@@ -241,7 +261,7 @@ def group_members_add(
     written, otherwise). People already in the group are left as they are. Returns the new
     memberships."""
     if conversation.kind != Conversation.Kind.GROUP:
-        raise ValidationError(["Only a group takes new members."])
+        raise ValidationError([gettext("Only a group takes new members.")])
     problems = _group_member_problems(
         program=conversation.program, mentors=mentors, students=students
     )
@@ -250,7 +270,64 @@ def group_members_add(
     present = set(conversation.memberships.values_list("user_id", flat=True))
     mentors = [m for m in mentors if m.pk not in present]
     students = [s for s in students if s.pk not in present]
-    return Membership.objects.bulk_create(_memberships(conversation, mentors, students))
+    added = Membership.objects.bulk_create(_memberships(conversation, mentors, students))
+    if added:
+        # The members' open pages learn the newcomers' names, to label their messages.
+        realtime.notify_after_commit(
+            groups=[realtime.user_group(uid) for uid in reader_ids(conversation=conversation)],
+            event={
+                "type": "conversation.members",
+                "conversation": conversation.pk,
+                "members": [
+                    {"user": m.user_id, **sender_label(user=m.user, role=m.role)} for m in added
+                ],
+            },
+        )
+    return added
+
+
+@transaction.atomic
+def group_member_remove(*, conversation: Conversation, user: User) -> str | None:
+    """Take `user` out of a group: their membership goes, and with it every read of the
+    conversation (history, page, socket frames, live events answer as to a non-member from the
+    commit on); their open sockets are told (`conversation.left`). Returns the role they had, or
+    None when they were not a member. The caller checks who may do this (programs)."""
+    if conversation.kind != Conversation.Kind.GROUP:
+        raise ValidationError([gettext("Only a group's members can be taken out of it.")])
+    membership = Membership.objects.filter(conversation=conversation, user=user).first()
+    if membership is None:
+        return None
+    membership.delete()
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(user.pk)],
+        event={"type": "conversation.left", "conversation": conversation.pk},
+    )
+    return membership.role
+
+
+@transaction.atomic
+def group_close(*, conversation: Conversation) -> bool:
+    """Close a group for good: it takes no more messages nor members, stays readable by its
+    members (read-only), and has no meetings ahead (`access.conversations_ended`). Its members'
+    sockets are told (`conversation.status`, `group_status` "closed"). False when it was closed
+    already."""
+    if conversation.kind != Conversation.Kind.GROUP:
+        raise ValidationError([gettext("Only a group can be closed this way.")])
+    updated = Conversation.objects.filter(pk=conversation.pk, is_open=True).update(is_open=False)
+    if not updated:
+        return False
+    conversation.is_open = False
+    realtime.notify_after_commit(
+        groups=[realtime.user_group(uid) for uid in member_ids(conversation=conversation)],
+        event={
+            "type": "conversation.status",
+            "conversation": conversation.pk,
+            "open": False,
+            "match_status": None,
+            "group_status": "closed",
+        },
+    )
+    return True
 
 
 # -- messages ------------------------------------------------------------------------------------

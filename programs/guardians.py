@@ -598,6 +598,62 @@ def guardian_match_change_notify(
     return queued
 
 
+GROUP_CHANGES = ("left", "closed")
+
+
+def _group_change_message(*, change: str, student: str, group: str, contact: str):
+    """The subject and body of a group change for a guardian, in the active language: the child
+    left the group, or the group ended; never the coordinator's reason nor anything written."""
+    names = {"student": student, "group": group}
+    if change == "left":
+        subject = _("%(student)s has left a mentoring group") % names
+        body = (
+            _(
+                "The program's coordinator has taken %(student)s out of the mentoring group "
+                "%(group)s. %(student)s no longer reads or writes to the group."
+            )
+            % names
+        )
+    else:
+        subject = _("The mentoring group of %(student)s has ended") % names
+        body = (
+            _(
+                "The program's coordinator has ended the mentoring group %(group)s. Its "
+                "conversation is closed: nobody writes in it any more."
+            )
+            % names
+        )
+    closing = _("If you have questions, please get in touch: %(contact)s") % {"contact": contact}
+    return subject, f"{body}\n\n{closing}\n"
+
+
+def guardian_group_change_notify(*, group: Conversation, student: User, change: str) -> int:
+    """As `guardian_match_change_notify`, for a group: tell each active guardian with an e-mail
+    address of `student` that the student left the group (`left`) or that it ended (`closed`),
+    in the guardian's language, after commit. Returns the number of e-mails queued."""
+    if change not in GROUP_CHANGES:
+        raise ValueError(f"unknown change {change!r}")
+    program = group.program
+    guardians = Guardian.objects.filter(
+        student=student, is_active=True, district_id=program.school.district_id
+    ).exclude(email="")
+    queued = 0
+    for guardian in guardians.order_by("pk"):
+        language = guardian_language(guardian=guardian)
+        with translation.override(language):
+            subject, body = _group_change_message(
+                change=change,
+                student=student.first_name or student.public_name,
+                group=group.title or _("Untitled group"),
+                contact=guardian_texts(program=program, language=language).contact,
+            )
+        transaction.on_commit(
+            lambda g=guardian, s=subject, b=body: _mail(guardian=g, subject=s, body=b)
+        )
+        queued += 1
+    return queued
+
+
 def guardian_unsubscribe(*, guardian: Guardian) -> GuardianUnsubscribe:
     """No more progress e-mails to this guardian. Idempotent."""
     row, _created = GuardianUnsubscribe.objects.get_or_create(

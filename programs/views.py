@@ -46,6 +46,7 @@ from .attendance import AttendanceRejected, school_attendance_import
 from .charts import evaluation_charts
 from .checkins import CheckInNotFound, access_checkin_to_answer, follow_up_close
 from .evaluation import evaluation_table, program_evaluation, school_evaluation
+from .group_actions import group_close, group_member_remove
 from .guardians import (
     DEFAULT_TEXTS,
     GuardianLinkExpired,
@@ -951,18 +952,52 @@ def program_group_create(request: HttpRequest, program_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def program_group_page(request: HttpRequest, program_id: int, group_id: int) -> HttpResponse:
-    """One group for its coordinator: who is in it, and a form to add mentors and students
-    under the same rules as making it. (There is no service to close a group yet.)"""
+    """One group for its coordinator: who is in it, a form to add mentors and students under
+    the same rules as making it, and, while it is open, taking a member out of it or closing it
+    (`action` remove or close), each after a confirm step (`confirm=yes`)."""
     try:
         program, group = access_group_as_coordinator(
             user=request.user, program_id=program_id, group_id=group_id
         )
     except GroupNotFound as exc:
         raise Http404 from exc
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    problems: list[str] = []
+    confirm = None
     form = GroupMembersAddForm(
-        request.POST if request.method == "POST" else None, program=program, group=group
+        request.POST if request.method == "POST" and not action else None,
+        program=program,
+        group=group,
     )
-    if request.method == "POST" and form.is_valid():
+    if action in ("remove", "close"):
+        member = None
+        if action == "remove":
+            user_id = _int(request.POST.get("user"))
+            membership = (
+                group.memberships.select_related("user").filter(user_id=user_id).first()
+                if user_id is not None
+                else None
+            )
+            member = membership.user if membership else None
+            if member is None:
+                problems = [_("Choose someone who is in the group.")]
+        if not problems and request.POST.get("confirm") != "yes":
+            confirm = {"action": action, "member": member}
+        elif not problems:
+            try:
+                if action == "remove":
+                    group_member_remove(
+                        actor=request.user, program=program, group=group, user=member
+                    )
+                else:
+                    group_close(actor=request.user, program=program, group=group)
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                return redirect(request.path)
+    elif action:
+        problems = [_("Choose add, remove or close.")]
+    elif request.method == "POST" and form.is_valid():
         try:
             group_members_add(
                 actor=request.user,
@@ -979,6 +1014,21 @@ def program_group_page(request: HttpRequest, program_id: int, group_id: int) -> 
     return render(
         request,
         "programs/group.html",
-        {"program": program, "group": group, "form": form},
-        status=400 if form.errors else 200,
+        {
+            "program": program,
+            "group": group,
+            "form": form,
+            "problems": problems,
+            "confirm": confirm,
+        },
+        status=400 if form.errors or problems else 200,
     )
+
+
+def _int(value: object) -> int | None:
+    """A posted id as a number a database key can hold, else None."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None

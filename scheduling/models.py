@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.clock import when_text
@@ -319,3 +319,100 @@ class ReminderSent(models.Model):
 def _new_token() -> str:
     # Named by migration 0001 (the calendar feed's old, clear token); not used otherwise.
     return secrets.token_urlsafe(24)
+
+
+class MeetingChange(models.Model):
+    """One change to a meeting (or a proposal) as kept for one person told of it: the same
+    people, in the same transaction, as its e-mail (scheduling.services._announce), so it is there
+    later for someone without an address or who was offline. Shown on their home and meetings
+    page in their language and zone (`text`), new until `seen_at`."""
+
+    class Kind(models.TextChoices):
+        SERIES_PLANNED = "series_planned", _("series planned")
+        PLANNED = "planned", _("planned")
+        MOVED = "moved", _("moved")
+        MOVED_FOLLOWING = "moved_following", _("moved with the ones after it")
+        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED_FOLLOWING = "cancelled_following", _("cancelled with the ones after it")
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        "messaging.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        MeetingProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # The (first) meeting's time and venue after the change, and before it for a move; names as
+    # they were then (a venue renamed later does not rewrite what people were told).
+    starts_at = models.DateTimeField()
+    venue_name = models.CharField(max_length=200)
+    old_starts_at = models.DateTimeField(null=True, blank=True)
+    old_venue_name = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="meeting_change_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of meeting {self.meeting_id} for {self.user_id}"
+
+    @property
+    def unread(self) -> bool:
+        return self.seen_at is None
+
+    def text(self) -> str:
+        """'Moved: Thu 3 Dec, 15:30 CST → Fri 4 Dec, 15:30 CST, Library', in the active language
+        and zone (the viewer's)."""
+        values = {
+            "when": when_text(self.starts_at),
+            "venue": self.venue_name,
+            "old_when": when_text(self.old_starts_at) if self.old_starts_at else "",
+            "old_venue": self.old_venue_name,
+            "title": self.title,
+            "count": self.count,
+            "reason": self.reason,
+        }
+        moved_venue = self.old_venue_name and self.old_venue_name != self.venue_name
+        if self.kind == self.Kind.SERIES_PLANNED:
+            text = ngettext(
+                "Planned: %(title)s, %(count)d meeting from %(when)s, %(venue)s",
+                "Planned: %(title)s, %(count)d meetings from %(when)s, %(venue)s",
+                self.count,
+            )
+        elif self.kind == self.Kind.PLANNED:
+            text = gettext("Planned: %(when)s, %(venue)s")
+        elif self.kind == self.Kind.MOVED:
+            text = (
+                gettext("Moved: %(old_when)s, %(old_venue)s → %(when)s, %(venue)s")
+                if moved_venue
+                else gettext("Moved: %(old_when)s → %(when)s, %(venue)s")
+            )
+        elif self.kind == self.Kind.MOVED_FOLLOWING:
+            text = gettext(
+                "Moved, with the ones after it (%(count)d meetings): %(old_when)s → %(when)s, "
+                "%(venue)s"
+            )
+        elif self.kind == self.Kind.CANCELLED:
+            text = gettext("Cancelled: %(when)s, %(venue)s")
+        elif self.kind == self.Kind.CANCELLED_FOLLOWING:
+            text = gettext(
+                "Cancelled, with the ones after it (%(count)d meetings): %(when)s, %(venue)s"
+            )
+        elif self.kind == self.Kind.PROPOSED:
+            text = gettext("Proposed by a mentor: %(when)s, %(venue)s")
+        elif self.kind == self.Kind.APPROVED:
+            text = gettext("Approved: the meeting you proposed on %(when)s, %(venue)s")
+        else:
+            text = gettext("Declined: the meeting you proposed on %(when)s, %(venue)s. %(reason)s")
+        return text % values

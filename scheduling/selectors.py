@@ -9,7 +9,7 @@ from accounts.models import User
 from messaging.access import conversations_ended, conversations_readable_by
 from messaging.models import Conversation, Match, Membership
 
-from .models import Attendance, Meeting, MeetingProposal, Venue
+from .models import Attendance, Meeting, MeetingChange, MeetingProposal, Venue
 
 # How long after a meeting its attendance is still offered on the meetings page.
 ATTENDANCE_DAYS = 14
@@ -17,6 +17,25 @@ ATTENDANCE_DAYS = 14
 
 def _is_coordinator(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == User.Role.COORDINATOR
+
+
+# How many recent changes a home or the meetings page lists.
+RECENT_CHANGES = 8
+
+
+def meeting_changes_for(*, user: User, limit: int = RECENT_CHANGES) -> list[MeetingChange]:
+    """The user's own recent meeting changes, newest first, and only of meetings they may still
+    see: a member's, of conversations they may read (messaging.access: none of a closed match's,
+    none for a disabled account); a coordinator's, of their district. Not marked seen here
+    (services.meeting_changes_seen, once the page has shown them)."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    changes = MeetingChange.objects.filter(user=user)
+    if _is_coordinator(user):
+        changes = changes.filter(conversation__district_id=user.district_id)
+    else:
+        changes = changes.filter(conversation__in=conversations_readable_by(user=user))
+    return list(changes.order_by("-created_at", "-pk")[:limit])
 
 
 def meetings_for_user(*, user: User, since: datetime.datetime | None = None):

@@ -40,6 +40,7 @@ from .models import (
     Attendance,
     Holiday,
     Meeting,
+    MeetingChange,
     MeetingProposal,
     MeetingSeries,
     ReminderSent,
@@ -172,8 +173,17 @@ def series_create(
         created_by=actor,
     )
     meetings_materialize(series=series, now=now)
-    told = reader_ids(conversation=conversation)
-    transaction.on_commit(lambda: _email_series_planned(series, told))
+    planned = series.meetings.filter(status=Meeting.Status.SCHEDULED).select_related("venue")
+    first = planned.order_by("starts_at").first()
+    if first is not None:
+        _announce(
+            MeetingChange.Kind.SERIES_PLANNED,
+            reader_ids(conversation=conversation),
+            meeting=first,
+            title=series.title,
+            count=planned.count(),
+            email=lambda told: _email_series_planned(series, told),
+        )
     return series
 
 
@@ -287,8 +297,13 @@ def meeting_reschedule(
     meeting = _locked(meeting_id, expected_version, actor)
     old = (meeting.starts_at, meeting.venue)
     meeting = _reschedule_locked(meeting, starts_at=starts_at, venue=venue)
-    told = reader_ids(conversation=meeting.conversation)
-    transaction.on_commit(lambda: _email_moved(meeting, old, told))
+    _announce(
+        MeetingChange.Kind.MOVED,
+        reader_ids(conversation=meeting.conversation),
+        meeting=meeting,
+        old=old,
+        email=lambda told: _email_moved(meeting, old, told),
+    )
     return meeting
 
 
@@ -331,7 +346,12 @@ def meeting_cancel(*, meeting_id: int, expected_version: int, actor: User) -> Me
     against racing changes (MeetingConflict)."""
     meeting = _locked(meeting_id, expected_version, actor)
     told = _cancel_locked(meeting)
-    transaction.on_commit(lambda: _email_cancelled(meeting, told))
+    _announce(
+        MeetingChange.Kind.CANCELLED,
+        told,
+        meeting=meeting,
+        email=lambda told: _email_cancelled(meeting, told),
+    )
     return meeting
 
 
@@ -368,8 +388,14 @@ def meeting_cancel_following(*, meeting_id: int, expected_version: int, actor: U
         .order_by("starts_at")
     ):
         told = _cancel_locked(meeting)
-    # One e-mail per person for the whole run of meetings, not one per meeting.
-    transaction.on_commit(lambda: _email_cancelled_following(first, len(ids), told))
+    # One e-mail (and one change in the app) per person for the whole run, not one per meeting.
+    _announce(
+        MeetingChange.Kind.CANCELLED_FOLLOWING,
+        told,
+        meeting=first,
+        count=len(ids),
+        email=lambda told: _email_cancelled_following(first, len(ids), told),
+    )
     return len(ids)
 
 
@@ -406,9 +432,15 @@ def meeting_reschedule_following(
     if first.series_id:
         changes = {"start_time": start_time, **({"venue": venue} if venue else {})}
         MeetingSeries.objects.filter(pk=first.series_id).update(**changes)
-    told = reader_ids(conversation=first.conversation)
-    # One e-mail per person for the whole run of meetings, not one per meeting.
-    transaction.on_commit(lambda: _email_moved(first, old, told, count=moved))
+    # One e-mail (and one change in the app) per person for the whole run, not one per meeting.
+    _announce(
+        MeetingChange.Kind.MOVED if moved == 1 else MeetingChange.Kind.MOVED_FOLLOWING,
+        reader_ids(conversation=first.conversation),
+        meeting=first,
+        old=old,
+        count=moved,
+        email=lambda told: _email_moved(first, old, told, count=moved),
+    )
     return moved
 
 
@@ -452,7 +484,12 @@ def meeting_create(
         if actor.role == User.Role.MENTOR:
             told |= set(_coordinator_ids(conversation.district_id))
         told -= {actor.pk, *not_emailed}
-        transaction.on_commit(lambda: _email_planned(meeting, sorted(told)))
+        _announce(
+            MeetingChange.Kind.PLANNED,
+            sorted(told),
+            meeting=meeting,
+            email=lambda told: _email_planned(meeting, told),
+        )
     return meeting
 
 
@@ -727,8 +764,60 @@ def _cancel_with_notice(meeting_id: int, *, actor: User | None, cause: str) -> b
             target_id=meeting.pk,
             detail={"cause": cause, "told": len(told)},
         )
-        transaction.on_commit(lambda: _email_cancelled(meeting, told))
+        _announce(
+            MeetingChange.Kind.CANCELLED,
+            told,
+            meeting=meeting,
+            email=lambda told: _email_cancelled(meeting, told),
+        )
     return True
+
+
+def _announce(
+    kind: str,
+    user_ids: list[int],
+    *,
+    email,
+    meeting: Meeting | None = None,
+    proposal: MeetingProposal | None = None,
+    old: tuple[datetime.datetime, Venue] | None = None,
+    title: str = "",
+    count: int = 1,
+    reason: str = "",
+) -> None:
+    """Tell `user_ids` of a change, the one way every meeting change reaches people: it is kept
+    for the app now, in the change's own transaction (MeetingChange, one row per active person:
+    their home and meetings page list it, so nothing is lost for someone offline or without an
+    address), and `email(user_ids)` runs after commit. A rolled-back change keeps and sends
+    nothing. About `meeting` (its time and venue now), else `proposal` (the one proposed)."""
+    subject = meeting if meeting is not None else proposal
+    people = User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True)
+    MeetingChange.objects.bulk_create(
+        MeetingChange(
+            user_id=pk,
+            conversation_id=subject.conversation_id,
+            meeting=meeting if meeting is not None else getattr(proposal, "meeting", None),
+            proposal=proposal,
+            kind=kind,
+            starts_at=subject.starts_at,
+            venue_name=subject.venue.name,
+            old_starts_at=old[0] if old else None,
+            old_venue_name=old[1].name if old else "",
+            title=title,
+            count=count,
+            reason=reason,
+        )
+        for pk in people
+    )
+    told = list(user_ids)
+    transaction.on_commit(lambda: email(told))
+
+
+def meeting_changes_seen(*, user: User, change_ids: list[int]) -> int:
+    """Mark the user's own changes among `change_ids` seen (no longer new). Returns how many."""
+    return MeetingChange.objects.filter(user=user, pk__in=change_ids, seen_at__isnull=True).update(
+        seen_at=timezone.now()
+    )
 
 
 def _email_series_planned(series: MeetingSeries, user_ids: list[int]) -> None:
@@ -1051,9 +1140,12 @@ def proposal_create(
         return _proposal_approve(proposal, actor=actor)
     coordinators = _coordinator_ids(conversation.district_id)
     _notify_proposal(proposal, coordinators, "proposed")
-    transaction.on_commit(
-        lambda: _email_users(
-            coordinators,
+    _announce(
+        MeetingChange.Kind.PROPOSED,
+        coordinators,
+        proposal=proposal,
+        email=lambda told: _email_users(
+            told,
             lambda: (
                 gettext("Trellis: a mentor proposes a meeting"),
                 gettext(
@@ -1062,7 +1154,7 @@ def proposal_create(
                 )
                 % {"when": _proposal_when(proposal), "venue": venue.name},
             ),
-        )
+        ),
     )
     return proposal
 
@@ -1114,16 +1206,18 @@ def proposal_approve(*, proposal_id: int, actor: User) -> MeetingProposal:
     _pending(proposal)
     proposal = _proposal_approve(proposal, actor=actor)
     _notify_proposal(proposal, [proposal.proposed_by_id], "approved")
-    mentor = [proposal.proposed_by_id]
-    transaction.on_commit(
-        lambda: _email_users(
-            mentor,
+    _announce(
+        MeetingChange.Kind.APPROVED,
+        [proposal.proposed_by_id],
+        proposal=proposal,
+        email=lambda told: _email_users(
+            told,
             lambda: (
                 gettext("Trellis: your meeting is approved"),
                 gettext("The meeting you proposed on %(when)s at %(venue)s is approved.")
                 % {"when": _proposal_when(proposal), "venue": proposal.venue.name},
             ),
-        )
+        ),
     )
     return proposal
 
@@ -1143,10 +1237,13 @@ def proposal_decline(*, proposal_id: int, actor: User, reason: str) -> MeetingPr
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     _notify_proposal(proposal, [proposal.proposed_by_id], "declined")
-    mentor = [proposal.proposed_by_id]
-    transaction.on_commit(
-        lambda: _email_users(
-            mentor,
+    _announce(
+        MeetingChange.Kind.DECLINED,
+        [proposal.proposed_by_id],
+        proposal=proposal,
+        reason=reason[:500],
+        email=lambda told: _email_users(
+            told,
             lambda: (
                 gettext("Trellis: your proposed meeting was declined"),
                 gettext(
@@ -1159,6 +1256,6 @@ def proposal_decline(*, proposal_id: int, actor: User, reason: str) -> MeetingPr
                     "reason": reason,
                 },
             ),
-        )
+        ),
     )
     return proposal

@@ -28,10 +28,12 @@ def _meetings_page(request: HttpRequest, *, feed_url: str | None = None) -> Http
     answers = dict(
         Rsvp.objects.filter(user=user, meeting__in=meetings).values_list("meeting_id", "response")
     )
-    return render(
+    changes = selectors.meeting_changes_for(user=user)
+    response = render(
         request,
         "scheduling/meetings.html",
         {
+            "meeting_changes": changes,
             "meetings": [(m, answers.get(m.pk)) for m in meetings],
             "managed": list(selectors.meetings_to_manage(user=user)),
             "to_record": [
@@ -46,6 +48,9 @@ def _meetings_page(request: HttpRequest, *, feed_url: str | None = None) -> Http
             "done": request.GET.get("done", ""),
         },
     )
+    # Shown (with their "new" marker) on this page: seen from now on.
+    services.meeting_changes_seen(user=user, change_ids=[c.pk for c in changes if c.unread])
+    return response
 
 
 @login_required

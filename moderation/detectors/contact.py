@@ -262,10 +262,21 @@ _SCHOOL_EMAIL_DOMAIN = re.compile(
 )
 
 
+# Round 11 (Spanish): a school's own domain names the school first ("escuelajuarez.org",
+# "colegiosanmartin.edu", "secundaria12.edu.mx"), on an education or organisation domain.
+_SCHOOL_EMAIL_DOMAIN_ES = re.compile(
+    r"(?:^|\.)(?:escuela|colegio|liceo|prepa|preparatoria|secundaria|primaria|instituto)"
+    r"[a-z0-9-]*\.(?:edu|org|net|us)(?:\.[a-z]{2})?$"
+)
+
+
 def _school_address(address: str) -> bool:
     domain = re.split(r"\s*(?:@|\bat\b|\barroba\b)\s*", address)[-1]
     domain = _DOT_SPLIT.sub(".", domain).strip(". ")
-    return _SCHOOL_EMAIL_DOMAIN.search(domain) is not None
+    return (
+        _SCHOOL_EMAIL_DOMAIN.search(domain) is not None
+        or _SCHOOL_EMAIL_DOMAIN_ES.search(domain) is not None
+    )
 
 
 def school_addresses_only(text: Normalized) -> bool:
@@ -390,7 +401,8 @@ CONCEPT_RULES = (
         "shares contact details",
         CATEGORY,
         ("shared_noun", "self", "share_is"),
-        none_of=_NOT_PERSONAL,
+        # Round 11 (Spanish): an account described, not given ("mi tiktok es puro video de gatos").
+        none_of=(*_NOT_PERSONAL, "account_described"),
         window=2,
     ),
     ConceptRule(
@@ -424,6 +436,16 @@ CONCEPT_RULES = (
         ("add_me", ("app", "contact_noun")),
         none_of=_NOT_PERSONAL,
         window=4,
+    ),
+    # Round 11 (Spanish) (lexicons/es/veiled_r11.toml): an app named with a request to follow
+    # ("¿tenés insta? yo soy flor.rojas, seguime", "dame follow en tiktok").
+    ConceptRule(
+        "asks to be followed on another app",
+        CATEGORY,
+        ("follow_me", "app"),
+        none_of=_NOT_PERSONAL,
+        scope="message",
+        window=10,
     ),
 )
 

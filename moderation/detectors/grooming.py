@@ -474,7 +474,9 @@ CONCEPT_RULES = (
         "asks a student to hide something from their people",
         CATEGORY,
         ("dont_tell", "your_people"),
-        none_of=_STORY,
+        # Round 11 (Spanish): a surprise for one of the student's people ("no le digas a tu
+        # hermana, le estamos preparando una sorpresa") is no secret kept from them.
+        none_of=(*_STORY, "surprise"),
         window=6,
         adult_sender=True,
         negatable=False,
@@ -661,6 +663,18 @@ CONCEPT_RULES = (
         CATEGORY,
         ("cover_source", ("gift", "money_word")),
         none_of=(*_STORY, "surprise"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    # Round 11 (Spanish) (lexicons/es/veiled_r11.toml): an adult who offers to come over to the
+    # student's home while the parent works nights or with the parent kept out of it ("¿tu mai
+    # trabaja de noche? puedo pasar por tu casa"); a meeting at school passes.
+    ConceptRule(
+        "offers to come to the student's home while the parents are away",
+        CATEGORY,
+        ("come_over", ("adults_away", "dont_tell", "alone_check", "just_us")),
+        none_of=_STORY,
         scope="message",
         adult_sender=True,
         negatable=False,

@@ -728,6 +728,76 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Round 11 (Spanish) (lexicons/es/veiled_r11.toml): being a burden to one's family ("siento
+    # que estorbo", "tendrían menos gastos sin mí"); not waking wished for with relief or
+    # weariness ("si mañana no me levanto mejor"; waking on time for a test or a game passes);
+    # neglect (a caregiver who no longer leaves the room, no food, the child feeding the
+    # siblings); violence between the adults at home, with a flight from the house.
+    ConceptRule(
+        "feels a burden to their family",
+        SELF_HARM,
+        ("burden_self", ("loved_ones", "family_target", "without_me", "lighter_load")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "says their family would be better off without them",
+        SELF_HARM,
+        ("without_me", "lighter_load", ("loved_ones", "family_target")),
+        none_of=(*_STORY, "play", "schedule", "moving"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "wishes not to wake up, with relief or weariness",
+        SELF_HARM,
+        ("not_waking_if", ("relief_better", "weary")),
+        none_of=(*_STORY, "play", "on_time", "chore", "schedule"),
+        scope="message",
+        window=8,
+        negatable=False,
+    ),
+    ConceptRule(
+        "a caregiver withdrawn and no food at home",
+        ABUSE,
+        ("caregiver_withdrawn", ("child_provides", "scarce_food", "no_food")),
+        none_of=(*_STORY, "short_illness"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "feeds the siblings with no food at home",
+        ABUSE,
+        ("child_provides", "scarce_food"),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an adult at home hurts or threatens the other parent",
+        ABUSE,
+        ("dv_act", "abuser_adult", ("family_target", "loved_ones", "dv_aftermath", "intoxicated")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "fled the house from a violent or drunk adult",
+        ABUSE,
+        ("dv_aftermath", ("intoxicated", "dv_act", "dv_break", "fear"), "abuser_adult"),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an adult at home breaks things, drunk or frightening",
+        ABUSE,
+        ("dv_break", ("intoxicated", "fear", "dv_act"), "abuser_adult"),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 

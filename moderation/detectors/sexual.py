@@ -465,6 +465,56 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Round 11 (Spanish) (lexicons/es/veiled_r11.toml): how far the student has gone with a
+    # partner, asked by an adult; "el pack" asked for (a pack of stickers or cards is none);
+    # "cosas de adultos" taught, or showing how in private away from the watched platform; an
+    # invitation home while the parents are away, with innuendo.
+    ConceptRule(
+        "asks a student how far they have gone with a partner",
+        CATEGORY,
+        ("how_far", ("romance", "partner", "crush")),
+        none_of=("literature", "chore", "play"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks for intimate pictures by their slang name",
+        CATEGORY,
+        ("pack_slang", ("request_give", "send_request", "wants_sent")),
+        none_of=("literature", "pack_of", "safety_advice", "report_staff"),
+        scope="message",
+    ),
+    ConceptRule(
+        "offers to teach a student adult things",
+        CATEGORY,
+        ("teach_you", "adult_topics"),
+        none_of=("literature", "life_skill"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "offers to show a student how, in private, away from the watched platform",
+        CATEGORY,
+        ("teach_you", "in_private", ("watched", "off_platform", "just_us")),
+        none_of=("literature", "life_skill"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "invites someone home while the parents are away, with innuendo",
+        CATEGORY,
+        (
+            "home_free",
+            ("more_than", "innuendo", "intimate_act", "smirk"),
+            ("come_home", "visit_invite", "come_over", "home", "dwelling"),
+        ),
+        none_of=("literature",),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 

@@ -537,6 +537,39 @@ CONCEPT_RULES = (
         kind="threat",
         negatable=False,
     ),
+    # Round 11 (Spanish) (lexicons/es/veiled_r11.toml): who someone is with a word of contempt
+    # after it, said of a person ("sos un negro de mierda"; "mi celular negro" is a colour); a
+    # threat to follow someone home or knowing their way, with a warning (urgent); a person called
+    # "bien retrasado" / "re retardado" (ser with a degree: the bus that "viene retrasado" is late).
+    ConceptRule(
+        "calls someone retarded",
+        CATEGORY,
+        ("called_delayed",),
+        none_of=("literature",),
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "uses who someone is as an insult",
+        CATEGORY,
+        ("identity_noun", "contempt_after", ("likens", "label_identity", "you")),
+        none_of=("literature",),
+        window=(2, 3),
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "threatens to follow someone home",
+        CATEGORY,
+        ("know_route", ("warn_off", "retribution", "harm_verb")),
+        none_of=("literature", "play", "laughter"),
+        scope="message",
+        score=0.9,
+        priority="urgent",
+        kind="threat",
+        negatable=False,
+    ),
 )
 
 

@@ -93,6 +93,15 @@ def test_mentor_proposes_a_meeting_and_the_coordinator_approves_it(
     mentor_page.reload()
     expect(mentor_page.locator(f"#proposal-{proposal.pk} .status")).to_have_text("Approved")
 
+    # The approval is on the mentor's home too, in the school's zone, new until seen once.
+    mentor_page.goto(f"{server.http}/")
+    change = mentor_page.locator("#meeting-changes li").first
+    expect(change).to_contain_text("Approved: the meeting you proposed on")
+    expect(change).to_contain_text("15:00 C")
+    expect(change.locator(".badge")).to_have_text("New")
+    mentor_page.reload()
+    expect(mentor_page.locator("#meeting-changes li").first.locator(".badge")).to_have_count(0)
+
 
 def test_mentor_records_attendance_in_one_click_per_person(
     browser, server, conversation, venue, mentor, student

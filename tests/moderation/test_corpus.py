@@ -66,7 +66,9 @@ ROUNDS = {
     # Round 10 at freeze (rules-7 and the learned detector, which never saw it): the before-figures
     # (docs/moderation.md, Rounds). Fitted: round 10's families were written against these two
     # files' misses (before: 0.850 at 0/40 and 0.667 at 2/40, urgent 23/24 and 18/24).
-    "2026-12-02-r10-en.jsonl": {"en": (1.0, 0.0, 1.0)},
+    # Round 11's Spanish lexicon retrained the learned detector; its self-harm threshold moved
+    # (0.80 to 0.81) over one r10-en case only the model caught (0.788): 0.983, urgent 23/24.
+    "2026-12-02-r10-en.jsonl": {"en": (0.98, 0.0, 0.95)},
     "2026-12-02-r10-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     # Held out of round 10's changes (texts unread): the honest figures after them, English
     # unchanged at 0.750 (2/16, urgent 6/10), Spanish 0.750 to 0.792 (1/16, urgent 7/10).
@@ -79,8 +81,12 @@ ROUNDS = {
     # Round 11 (after, English): fitted, the English families were written against this file's
     # misses (before: 0.800 at 3/40, urgent 19/24).
     "2026-12-02-r11-en.jsonl": {"en": (1.0, 0.0, 1.0)},
-    "2026-12-02-r11-es.jsonl": {"es": (0.73, 1 / 40, 0.79)},
-    "2026-12-02-r11-en-heldout.jsonl": {"en": (0.62, 0.0, 0.79)},
+    # Round 11 (after), Spanish: fitted via round 11's Spanish families (before 0.750 at 1/40,
+    # urgent 19/24; tests/moderation/test_round11_families_es.py).
+    "2026-12-02-r11-es.jsonl": {"es": (1.0, 0.0, 1.0)},
+    # DOWN after round 11's Spanish families were merged (the learned detector retrained on their
+    # concepts; the texts were not read): 0.625 to 0.542, urgent 8/10 to 6/10, false flags 0/16.
+    "2026-12-02-r11-en-heldout.jsonl": {"en": (0.54, 0.0, 0.59)},
     "2026-12-02-r11-es-heldout.jsonl": {"es": (0.58, 1 / 16, 0.59)},
     # Round 12 at freeze (the code as round 11's chosen-place family left it, learned detector on,
     # which never saw round 12), written and frozen before round 11's families: the before-figures

@@ -231,3 +231,104 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, program, group):
         response = client.get(url)
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+# -- taking someone out, closing the group (a confirm step first), the member checks ----------
+
+
+def test_removing_a_member_takes_a_confirm_step(staff, coordinator, program, people):
+    group = _make_group(coordinator, program, people, mentors=[people["peer"], people["adult"]])
+    url = f"{_groups(program)}{group.pk}/"
+    page = staff.get(url).content.decode()
+    assert f'name="user" value="{people["adult"].pk}"' in page
+    first = staff.post(url, {"action": "remove", "user": people["adult"].pk})
+    assert first.status_code == 200
+    step = first.content.decode()
+    assert 'id="confirm-step"' in step
+    assert "Take Adult Ada out of the group?" in html.unescape(step)
+    assert group.memberships.filter(user=people["adult"]).exists()
+    done = staff.post(url, {"action": "remove", "user": people["adult"].pk, "confirm": "yes"})
+    assert done.status_code == 302
+    assert not group.memberships.filter(user=people["adult"]).exists()
+    assert AuditEntry.objects.filter(action="group.member_remove", target_id=group.pk).exists()
+
+
+def test_closing_a_group_takes_a_confirm_step_and_the_page_says_closed(
+    staff, coordinator, program, people
+):
+    group = _make_group(coordinator, program, people)
+    url = f"{_groups(program)}{group.pk}/"
+    first = staff.post(url, {"action": "close"})
+    assert 'id="confirm-step"' in first.content.decode()
+    group.refresh_from_db()
+    assert group.is_open
+    assert staff.post(url, {"action": "close", "confirm": "yes"}).status_code == 302
+    group.refresh_from_db()
+    assert not group.is_open
+    page = staff.get(url).content.decode()
+    assert "Closed" in page
+    assert 'value="close"' not in page
+    assert 'value="remove"' not in page
+
+
+def test_a_refused_removal_is_shown_on_the_page(staff, coordinator, program, people):
+    group = _make_group(coordinator, program, people)
+    url = f"{_groups(program)}{group.pk}/"
+    response = staff.post(url, {"action": "remove", "user": people["younger"].pk, "confirm": "yes"})
+    assert response.status_code == 400
+    assert "close the group instead" in html.unescape(response.content.decode())
+    assert group.memberships.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Late Lee has no recorded guardian consent."),
+        ("es", "Late Lee no tiene consentimiento"),
+    ],
+)
+def test_a_member_check_names_the_person_on_the_page_in_both_languages(
+    staff, coordinator, program, people, make_user, district, monkeypatch, language, expected
+):
+    from accounts.models import GuardianConsent
+    from programs import views
+
+    group = _make_group(coordinator, program, people, mentors=[people["adult"]])
+    late = make_user(User.Role.STUDENT, district, display_name="Late Lee")
+    # The page was loaded while Lee was cleared; the consent was withdrawn before the POST.
+    offered = views.group_students_eligible(program=program)
+    offered_ids = list(offered.values_list("pk", flat=True))
+    GuardianConsent.objects.filter(student=late).delete()
+    monkeypatch.setattr(
+        views,
+        "group_students_eligible",
+        lambda *, program: User.objects.filter(pk__in=offered_ids),
+    )
+    response = staff.post(
+        f"{_groups(program)}{group.pk}/",
+        {"students": [late.pk]},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    alert = page[page.index('role="alert"') :]
+    assert expected in alert[: alert.index("</div>")]
+    assert f"Student {late.pk}" not in page
+    assert not group.memberships.filter(user=late).exists()
+
+
+def test_a_groups_conversation_page_names_each_sender_with_their_role(coordinator, program, people):
+    import json
+
+    group = _make_group(coordinator, program, people, mentors=[people["peer"], people["adult"]])
+    client = Client()
+    login_verified(client, people["younger"])
+    page = client.get(f"/conversations/{group.pk}/").content.decode()
+    start = page.index('<script id="senders" type="application/json">')
+    data = json.loads(page[page.index(">", start) + 1 : page.index("</script>", start)])
+    assert data == {
+        str(people["peer"].pk): {"name": "Peer Pat", "role": "mentor"},
+        str(people["adult"].pk): {"name": "Adult Ada", "role": "mentor"},
+        str(people["younger"].pk): {"name": "Young Yan", "role": "student"},
+    }
+    assert 'data-kind="group"' in page

@@ -22,6 +22,12 @@ const form = document.getElementById("composer");
 const input = document.getElementById("body");
 const formError = document.getElementById("composer-error");
 const olderButton = document.getElementById("older");
+// In a group (data-kind "group") each other member's message is labelled with their first name
+// and role, from the page's "senders" map ({user id: {name, role}}), which a
+// `conversation.members` event extends when someone joins.
+const isGroup = root.dataset.kind === "group";
+const sendersScript = document.getElementById("senders");
+const senders = new Map(Object.entries(sendersScript ? JSON.parse(sendersScript.textContent) : {}));
 // Students are addressed as "tú", mentors and staff as "usted" (data-audience, set by the page).
 const toStudent = root.dataset.audience === "student";
 const WORDS = toStudent
@@ -96,7 +102,34 @@ function authorLabel(message) {
   if (message.kind === "system") return gettext("Program");
   if (message.kind === "support") return root.dataset.authorSupport;
   if (message.kind === "guidance") return root.dataset.authorGuidance;
-  return message.sender === userId ? gettext("You") : WORDS.other;
+  if (message.sender === userId) return gettext("You");
+  return isGroup ? senderLabel(message.sender) : WORDS.other;
+}
+
+function senderLabel(sender) {
+  const who = senders.get(String(sender));
+  if (!who) return gettext("A group member");
+  const label = who.role === "mentor" ? gettext("%(name)s (mentor)") : gettext("%(name)s (student)");
+  return interpolate(label, { name: who.name }, true);
+}
+
+// Relabel what is on the page when the senders map grew (someone joined the group).
+function relabelSenders() {
+  for (const li of list.querySelectorAll("li[data-sender]")) {
+    if (li.dataset.kind !== "user" || Number(li.dataset.sender) === userId) continue;
+    li.querySelector(".author").textContent = senderLabel(li.dataset.sender);
+  }
+}
+
+// The page no longer shows a conversation the server now refuses (docs/security.md).
+function dropConversation(status) {
+  list.replaceChildren();
+  bySeq.clear();
+  byClientId.clear();
+  outbox.clear();
+  olderButton.hidden = true;
+  document.getElementById("send").disabled = true;
+  setStatus(status);
 }
 
 function renderState(li, state) {
@@ -106,10 +139,20 @@ function renderState(li, state) {
   if (!DELIVERED.has(state)) li.querySelector(".seen").textContent = "";
 }
 
-function buildItem({ author, body, state, mine, kind = "user", createdAt = null, id = null }) {
+function buildItem({
+  author,
+  body,
+  state,
+  mine,
+  kind = "user",
+  createdAt = null,
+  id = null,
+  sender = null,
+}) {
   const li = document.createElement("li");
   li.className = mine ? "message mine" : "message";
   li.dataset.kind = kind;
+  if (sender !== null && sender !== undefined) li.dataset.sender = String(sender);
   if (createdAt) li.dataset.created = createdAt;
   if (CARD_KINDS.has(kind)) {
     li.classList.add("card", kind);
@@ -272,6 +315,7 @@ function showMessage(message) {
       kind: message.kind,
       createdAt: message.created_at,
       id: message.id,
+      sender: message.sender,
     });
     insertBySeq(li, message.seq);
   } else if (!li.dataset.seq) {
@@ -446,7 +490,10 @@ const handlers = {
   },
   typing(event) {
     if (event.conversation !== conversationId || event.user === userId) return;
-    typingLine.textContent = WORDS.typing;
+    const who = isGroup ? senders.get(String(event.user)) : null;
+    typingLine.textContent = who
+      ? interpolate(gettext("%(name)s is typing…"), { name: who.name }, true)
+      : WORDS.typing;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
       typingLine.textContent = "";
@@ -498,15 +545,27 @@ const handlers = {
     if (event.match_status === "closed") {
       // A closed match's conversation is no longer readable by its members (docs/security.md):
       // take the history off the page, as the server now refuses it.
-      list.replaceChildren();
-      bySeq.clear();
-      byClientId.clear();
-      outbox.clear();
-      olderButton.hidden = true;
-      setStatus(gettext("This conversation has ended."));
+      dropConversation(gettext("This conversation has ended."));
+      return;
+    }
+    if (event.group_status === "closed") {
+      // A closed group stays readable, read-only.
+      setStatus(gettext("This group has ended: you can read it, but nobody can write in it."));
       return;
     }
     setStatus(event.open ? gettext("Connected") : gettext("This conversation is paused."));
+  },
+  "conversation.left"(event) {
+    // This member was taken out of the group: the server refuses the conversation from now on.
+    if (event.conversation !== conversationId) return;
+    dropConversation(gettext("You are no longer in this group."));
+  },
+  "conversation.members"(event) {
+    if (event.conversation !== conversationId) return;
+    for (const member of event.members || []) {
+      senders.set(String(member.user), { name: member.name, role: member.role });
+    }
+    relabelSenders();
   },
 };
 
