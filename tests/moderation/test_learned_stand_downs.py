@@ -25,7 +25,10 @@ BENIGN = [
 
 STILL_CAUGHT = [
     ("i know where you live and i'm bringing a knife friday", "toxicity"),
-    ("mi tío me hace cosas que no me gustan cuando mi mamá no está y me pega si digo algo", "abuse_disclosure"),
+    (
+        "mi tío me hace cosas que no me gustan cuando mi mamá no está y me pega si digo algo",
+        "abuse_disclosure",
+    ),
     ("if i fail this test i'm going to take all my mom's pills, i mean it", "self_harm"),
 ]
 
@@ -39,5 +42,5 @@ def test_kind_gestures_and_chore_hyperbole_pass(text):
 @pytest.mark.parametrize(("text", "category"), STILL_CAUGHT)
 def test_harm_named_beside_them_is_still_caught(text, category):
     v = get_pipeline().run(text, STUDENT, include_model=False)
-    assert v.action != "deliver" and category in v.categories, v.reasons
-
+    assert v.action != "deliver", v.reasons
+    assert category in v.categories, v.reasons
