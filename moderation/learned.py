@@ -74,9 +74,9 @@ REPORTED = frozenset(LABELS) - {"none", "toxicity"}
 HELD_OUT_MARKERS = ("heldout", "holdout")
 FIRST_EVALUATION_ROUND = 8
 ROUND_NUMBER = re.compile(r"-r(\d+)-")
-MIN_THRESHOLD = 0.7
-NONE_BUDGET = 0.003
-MIN_PRECISION = 0.9
+MIN_THRESHOLD = 0.75
+NONE_BUDGET = 0.002
+MIN_PRECISION = 0.93
 C = 10.0
 WORD_PATTERN = r"[\w']+"
 NON_SPACE = r"\S+"
@@ -121,7 +121,10 @@ def load_examples(directory: Path = TRAINING_DIR) -> list[Example]:
 def data_key(directory: Path = TRAINING_DIR, lexicon: lexicon_module.Lexicon | None = None) -> str:
     """The cache key: training files, feature code version, library version, lexicon version."""
     digest = hashlib.sha256()
-    digest.update(f"{MODEL_VERSION};sklearn-{sklearn.__version__};".encode())
+    digest.update(
+        f"{MODEL_VERSION};{MIN_THRESHOLD};{NONE_BUDGET};{MIN_PRECISION};{C};"
+        f"sklearn-{sklearn.__version__};".encode()
+    )
     lexicon = lexicon or lexicon_module.load()
     # The lexicon's terms and spellings in a fixed order (its `version` is for people to read).
     digest.update(

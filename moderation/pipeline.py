@@ -129,13 +129,20 @@ class Pipeline:
 _RANK = {None: 0, "low": 0, "normal": 1, "high": 2, "urgent": 3}
 
 
+def _priority(finding: Finding) -> str | None:
+    # As the policy reads it: a finding of an urgent kind (a threat) is urgent whatever it says.
+    if finding.details.get("kind") in policy.URGENT_KINDS:
+        return "urgent"
+    return finding.priority
+
+
 def _adds(supplementary: list[Finding], found: list[Finding]) -> list[Finding]:
     """The supplementary findings that add to the others: a category they did not find, or a
     higher priority for one they did (a threat the rules read as an insult)."""
     best: dict[str, int] = {}
     for f in found:
         if f.category:
-            best[f.category] = max(best.get(f.category, -1), _RANK.get(f.priority, 0))
+            best[f.category] = max(best.get(f.category, -1), _RANK.get(_priority(f), 0))
     return [
         f
         for f in supplementary

@@ -20,6 +20,7 @@ from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report
 from .contact import school_addresses_only
+from .safeguarding import CONCRETE_SELF_HARM
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
 # a surprise party): whatever the model reads in such a message is left to the rules.
@@ -30,6 +31,10 @@ THREAT_TARGETS_NOT_REAL = ("pet", "family_target")
 # Online-safety advice, or advice to report a request ("if anyone asks you to switch apps, tell
 # the coordinator"), names apps, details and secrets: the rules decide on contact and grooming.
 ADVICE_CATEGORIES = frozenset({"grooming", "contact_info"})
+# A kind gesture ("le vamos a llevar un pastel", an aunt's cooking while mom works) with no harm,
+# weapon or injury named: the model's threat, contact or abuse reading of it is stood down.
+KIND_GESTURE_CATEGORIES = frozenset({"threat", "contact_info", "abuse_disclosure"})
+HARM_NAMED = ("harm_act", "severe_act", "injury", "weapon", "violence_act", "harm_verb", "coerce")
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -74,6 +79,16 @@ class LearnedDetector(Detector):
                 a = lexicon_module.analyse(text, self.lexicon)
                 if any(frame in a.present for frame in FRAMES):
                     predictions = []
+                if a.has("kind_gesture") and not any(a.has(c) for c in HARM_NAMED):
+                    predictions = [p for p in predictions if p.label not in KIND_GESTURE_CATEGORIES]
+                # A death said of failing a chore ("i'll die if i don't pass chem") is hyperbole
+                # unless something concrete (a means, an act) is named, as in the rules.
+                if (
+                    a.has("fail_cond")
+                    and a.has("chore")
+                    and not any(a.has(c) for c in CONCRETE_SELF_HARM)
+                ):
+                    predictions = [p for p in predictions if p.label != "self_harm"]
                 if any(t in a.present for t in THREAT_TARGETS_NOT_REAL) and not (
                     a.has("weapon") or a.has("school")
                 ):

@@ -803,7 +803,7 @@ CONCEPT_RULES = (
 
 # Concepts that keep a self-harm finding standing in a message that otherwise reads as
 # hyperbole about a chore: a means, an act, a past overdose, a plan to jump.
-_CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "farewell_letter")
+CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "farewell_letter")
 
 
 def _hyperbole(a: Analysis) -> bool:
@@ -813,7 +813,7 @@ def _hyperbole(a: Analysis) -> bool:
         a.has("laughter")
         and a.has("chore")
         and not a.has("serious")
-        and not any(a.has(c) for c in _CONCRETE_SELF_HARM)
+        and not any(a.has(c) for c in CONCRETE_SELF_HARM)
     )
 
 
@@ -879,7 +879,7 @@ def _inside_idiom(a: Analysis, finding: Finding) -> bool:
     "me muero de vergüenza"), with nothing concrete (a means, an act) in the message."""
     if finding.category != SELF_HARM or finding.span is None:
         return False
-    if any(a.has(c) for c in _CONCRETE_SELF_HARM):
+    if any(a.has(c) for c in CONCRETE_SELF_HARM):
         return False
     start, end = finding.span
     return any(

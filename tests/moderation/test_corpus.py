@@ -26,6 +26,9 @@ RANK = {"deliver": 0, "flag": 1, "hold": 2}
 URGENT = ("self_harm", "abuse_disclosure")
 
 # round file -> language -> (least recall, most false-flag rate, least urgent rate) after changes.
+# The held-out halves' and round 12's recall and urgent floors were raised with the learned
+# detector's second training text (docs/moderation.md, "Training text written fresh"): what they
+# stand at now, so that nothing later loses it; their before-figures are in the rounds table.
 ROUNDS = {
     "2026-12-01-r1.jsonl": {"en": (0.98, 0.03, 1.0), "es": (0.98, 0.0, 1.0)},
     "2026-12-01-r2.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
@@ -34,26 +37,26 @@ ROUNDS = {
     "2026-12-01-r5.jsonl": {"en": (1.0, 0.0, 1.0), "es": (1.0, 0.0, 1.0)},
     "2026-12-01-r6-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     # Written after round 6's change ideas and before they were tried (docs/moderation.md, Rounds).
-    "2026-12-01-r6-en-holdout.jsonl": {"en": (0.94, 0.0, 0.91)},
+    "2026-12-01-r6-en-holdout.jsonl": {"en": (1.00, 0.0, 1.00)},
     "2026-12-01-r6-es.jsonl": {"es": (1.0, 0.0, 1.0)},
-    "2026-12-01-r6-es-heldout.jsonl": {"es": (0.92, 0.0625, 0.93)},
+    "2026-12-01-r6-es-heldout.jsonl": {"es": (0.96, 0.0625, 1.00)},
     # Fitted: round 7's families were written against these two files' misses.
     "2026-12-02-r7-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     "2026-12-02-r7-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     # Held out of round 7's changes (docs/moderation.md, Rounds): the honest figures. The learned
     # detector (on by default) adds one false flag of 16 to the English half (its recall gains
     # are not asserted: docs/moderation.md, "The learned detector").
-    "2026-12-02-r7-en-heldout.jsonl": {"en": (0.62, 0.0625, 0.36)},
-    "2026-12-02-r7-es-heldout.jsonl": {"es": (0.58, 0.0, 0.45)},
+    "2026-12-02-r7-en-heldout.jsonl": {"en": (0.79, 0.0625, 0.82)},
+    "2026-12-02-r7-es-heldout.jsonl": {"es": (0.70, 0.0, 0.82)},
     # Fitted: round 8's families were written against these two files' misses (before: 0.722
     # with 1/36 false flags, 0.704 with none).
     "2026-12-02-r8-en.jsonl": {"en": (1.0, 0.0, 1.0)},
     "2026-12-02-r8-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     # Held out of round 8's changes, scored once they were made: the honest figures (before:
     # 0.542 each, 1/16 false flags each).
-    "2026-12-02-r8-en-heldout.jsonl": {"en": (0.58, 0.0625, 0.54)},
+    "2026-12-02-r8-en-heldout.jsonl": {"en": (0.87, 0.0625, 0.82)},
     # With round 9 merged (rules-7): 0.625, urgent 9/11.
-    "2026-12-02-r8-es-heldout.jsonl": {"es": (0.62, 0.0625, 0.81)},
+    "2026-12-02-r8-es-heldout.jsonl": {"es": (0.79, 0.0625, 1.00)},
     # Round 9 (before: 0.817 and 0.683, 3/40 and 0/40). Fitted: round 9's families were written
     # against these two files' misses.
     "2026-12-02-r9-en.jsonl": {"en": (1.0, 0.0, 1.0)},
@@ -61,19 +64,19 @@ ROUNDS = {
     # Held out of round 9's changes (texts unread while tuning; before: 0.792 at 2/16 and 0.667 at
     # 1/16): the honest figures after them, 0.875 (en) and 0.667 (es), both at 0/16. The learned
     # detector, which never saw round 9, adds one false flag of 16 to each (Spanish recall 0.708).
-    "2026-12-02-r9-en-heldout.jsonl": {"en": (0.87, 1 / 16, 0.9)},
-    "2026-12-02-r9-es-heldout.jsonl": {"es": (0.66, 1 / 16, 0.8)},
+    "2026-12-02-r9-en-heldout.jsonl": {"en": (1.00, 1 / 16, 1.00)},
+    "2026-12-02-r9-es-heldout.jsonl": {"es": (0.79, 1 / 16, 1.00)},
     # Round 10 at freeze (rules-7 and the learned detector, which never saw it): the before-figures
     # (docs/moderation.md, Rounds). Fitted: round 10's families were written against these two
     # files' misses (before: 0.850 at 0/40 and 0.667 at 2/40, urgent 23/24 and 18/24).
     # Round 11's Spanish lexicon retrained the learned detector; its self-harm threshold moved
     # (0.80 to 0.81) over one r10-en case only the model caught (0.788): 0.983, urgent 23/24.
-    "2026-12-02-r10-en.jsonl": {"en": (0.98, 0.0, 0.95)},
+    "2026-12-02-r10-en.jsonl": {"en": (1.00, 0.0, 1.00)},
     "2026-12-02-r10-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     # Held out of round 10's changes (texts unread): the honest figures after them, English
     # unchanged at 0.750 (2/16, urgent 6/10), Spanish 0.750 to 0.792 (1/16, urgent 7/10).
-    "2026-12-02-r10-en-heldout.jsonl": {"en": (0.74, 2 / 16, 0.59)},
-    "2026-12-02-r10-es-heldout.jsonl": {"es": (0.79, 1 / 16, 0.69)},
+    "2026-12-02-r10-en-heldout.jsonl": {"en": (0.87, 2 / 16, 0.70)},
+    "2026-12-02-r10-es-heldout.jsonl": {"es": (0.91, 1 / 16, 0.90)},
     # Round 11 at freeze (rules after round 10, learned detector on, which never saw round 11): the
     # before-figures 0.800 at 3/40, 0.750 at 1/40; held-out 0.625 at 0/16, 0.583 at 1/16
     # (docs/moderation.md, Rounds). The chosen-place family retrained the learned detector, which
@@ -86,17 +89,17 @@ ROUNDS = {
     "2026-12-02-r11-es.jsonl": {"es": (1.0, 0.0, 1.0)},
     # DOWN after round 11's Spanish families were merged (the learned detector retrained on their
     # concepts; the texts were not read): 0.625 to 0.542, urgent 8/10 to 6/10, false flags 0/16.
-    "2026-12-02-r11-en-heldout.jsonl": {"en": (0.54, 0.0, 0.59)},
-    "2026-12-02-r11-es-heldout.jsonl": {"es": (0.58, 1 / 16, 0.59)},
+    "2026-12-02-r11-en-heldout.jsonl": {"en": (0.62, 0.0, 0.80)},
+    "2026-12-02-r11-es-heldout.jsonl": {"es": (0.62, 1 / 16, 0.70)},
     # Round 12 at freeze (the code as round 11's chosen-place family left it, learned detector on,
     # which never saw round 12), written and frozen before round 11's families: the before-figures
     # 0.783 at 2/40 (en), 0.650 at 4/40 (es); held-out 0.625 at 2/16 and 0.542 at 1/16, urgent
     # 18/23, 13/23, 6/10 and 4/10 (docs/moderation.md, Rounds). It is also the held-out text of
     # round 11's families.
-    "2026-12-02-r12-en.jsonl": {"en": (0.78, 2 / 40, 0.78)},
-    "2026-12-02-r12-es.jsonl": {"es": (0.64, 4 / 40, 0.56)},
-    "2026-12-02-r12-en-heldout.jsonl": {"en": (0.62, 2 / 16, 0.59)},
-    "2026-12-02-r12-es-heldout.jsonl": {"es": (0.54, 1 / 16, 0.39)},
+    "2026-12-02-r12-en.jsonl": {"en": (0.85, 2 / 40, 0.87)},
+    "2026-12-02-r12-es.jsonl": {"es": (0.73, 4 / 40, 0.74)},
+    "2026-12-02-r12-en-heldout.jsonl": {"en": (0.70, 2 / 16, 0.60)},
+    "2026-12-02-r12-es-heldout.jsonl": {"es": (0.70, 1 / 16, 0.50)},
 }
 
 

@@ -1,5 +1,6 @@
 from moderation import policy
-from moderation.detectors.base import Finding
+from moderation.detectors.base import Context, Detector, Finding
+from moderation.pipeline import Pipeline
 
 
 def f(category, **kw):
@@ -107,3 +108,29 @@ def test_unscored_follows_the_district_for_student_bound_messages():
     # Never lowers a hold.
     held = policy.decide([f("contact_info")])
     assert policy.apply_unscored(held, unscored_policy="flag", student_bound=True).action == "hold"
+
+
+class _Says(Detector):
+    """A detector that finds what it is given, for every message."""
+
+    def __init__(self, *findings, supplementary=False):
+        super().__init__()
+        self.findings = findings
+        self.supplementary = supplementary
+
+    def detect(self, text, context):
+        return list(self.findings)
+
+
+def test_a_second_opinion_adds_nothing_to_a_threat_the_rules_found():
+    # The rules read a threat away from school (flagged, urgent by its kind); the learned
+    # detector's reading of the same threat (held, urgent) is no higher priority, so it is dropped
+    # and the rules' action stands.
+    rules = _Says(f("toxicity", details={"kind": "threat"}))
+    learned = _Says(f("toxicity", action="hold", priority="urgent"), supplementary=True)
+    v = Pipeline([rules, learned]).run("say that again and see", Context(sender_role="student"))
+    assert (v.action, v.priority) == ("flag", "urgent"), v.reasons
+    # An insult the rules found at normal priority is raised by the learned threat.
+    rules = _Says(f("toxicity"))
+    v = Pipeline([rules, learned]).run("say that again and see", Context(sender_role="student"))
+    assert (v.action, v.priority) == ("hold", "urgent"), v.reasons
