@@ -576,8 +576,23 @@ def guardian_match_change_notify(
     e-mails, which are a different thing. Returns the number of e-mails queued."""
     if change not in MATCH_CHANGES:
         raise ValueError(f"unknown change {change!r}")
-    program = match.program
     student = match.student
+    return _change_notify(
+        program=match.program,
+        student=student,
+        compose=lambda contact: _match_change_message(
+            change=change,
+            student=student.first_name or student.public_name,
+            mentor=new_mentor.public_name if new_mentor else "",
+            contact=contact,
+        ),
+    )
+
+
+def _change_notify(*, program, student: User, compose) -> int:
+    """E-mail each active guardian with an address of `student` the message `compose(contact)`
+    makes in the guardian's language (with the program's contact text), after commit. Returns
+    the number of e-mails queued."""
     guardians = Guardian.objects.filter(
         student=student, is_active=True, district_id=program.school.district_id
     ).exclude(email="")
@@ -585,12 +600,7 @@ def guardian_match_change_notify(
     for guardian in guardians.order_by("pk"):
         language = guardian_language(guardian=guardian)
         with translation.override(language):
-            subject, body = _match_change_message(
-                change=change,
-                student=student.first_name or student.public_name,
-                mentor=new_mentor.public_name if new_mentor else "",
-                contact=guardian_texts(program=program, language=language).contact,
-            )
+            subject, body = compose(guardian_texts(program=program, language=language).contact)
         transaction.on_commit(
             lambda g=guardian, s=subject, b=body: _mail(guardian=g, subject=s, body=b)
         )
@@ -633,25 +643,16 @@ def guardian_group_change_notify(*, group: Conversation, student: User, change: 
     in the guardian's language, after commit. Returns the number of e-mails queued."""
     if change not in GROUP_CHANGES:
         raise ValueError(f"unknown change {change!r}")
-    program = group.program
-    guardians = Guardian.objects.filter(
-        student=student, is_active=True, district_id=program.school.district_id
-    ).exclude(email="")
-    queued = 0
-    for guardian in guardians.order_by("pk"):
-        language = guardian_language(guardian=guardian)
-        with translation.override(language):
-            subject, body = _group_change_message(
-                change=change,
-                student=student.first_name or student.public_name,
-                group=group.title or _("Untitled group"),
-                contact=guardian_texts(program=program, language=language).contact,
-            )
-        transaction.on_commit(
-            lambda g=guardian, s=subject, b=body: _mail(guardian=g, subject=s, body=b)
-        )
-        queued += 1
-    return queued
+    return _change_notify(
+        program=group.program,
+        student=student,
+        compose=lambda contact: _group_change_message(
+            change=change,
+            student=student.first_name or student.public_name,
+            group=group.title or _("Untitled group"),
+            contact=contact,
+        ),
+    )
 
 
 def guardian_unsubscribe(*, guardian: Guardian) -> GuardianUnsubscribe:
