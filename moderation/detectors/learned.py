@@ -40,6 +40,7 @@ HARM_NAMED = ("harm_act", "severe_act", "injury", "weapon", "violence_act", "har
 # reads (the inline scorer is English; Detoxify's multilingual model needs its weights). English
 # toxicity is the English scorer's and the rules' (docs/moderation.md, "The learned detector").
 TOXICITY_LANGUAGES = ("es",)
+TOXICITY_THRESHOLD = 0.8
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -53,10 +54,12 @@ class LearnedDetector(Detector):
         *,
         cache_dir: str = "",
         toxicity_languages: Sequence[str] = TOXICITY_LANGUAGES,
+        toxicity_threshold: float = TOXICITY_THRESHOLD,
         **options,
     ) -> None:
         super().__init__(**options)
         self.toxicity_languages = frozenset(toxicity_languages)
+        self.toxicity_threshold = toxicity_threshold
         # Read once, when the pipeline is built (detectors read no settings per message).
         self.cache_dir = cache_dir or str(learned.cache_dir())
         # A model given directly (evaluation, tests); otherwise the cached one.
@@ -89,6 +92,13 @@ class LearnedDetector(Detector):
                 not in self.toxicity_languages
             ):
                 predictions = [p for p in predictions if p.label != "toxicity"]
+            # An insult is read only when the model is sure of it: the class is a second reader
+            # where no scorer reads the language, not a judge of every nickname.
+            predictions = [
+                p
+                for p in predictions
+                if p.label != "toxicity" or p.probability >= self.toxicity_threshold
+            ]
             if not context.adult_sender:
                 # Grooming is an adult's (or an older mentor's) conduct, as in the rules.
                 predictions = [p for p in predictions if p.label != "grooming"]
