@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from .. import conversation_signals, learned
 from .. import lexicon as lexicon_module
+from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report
@@ -35,6 +36,11 @@ ADVICE_CATEGORIES = frozenset({"grooming", "contact_info"})
 # weapon or injury named: the model's threat, contact or abuse reading of it is stood down.
 KIND_GESTURE_CATEGORIES = frozenset({"threat", "contact_info", "abuse_disclosure"})
 HARM_NAMED = ("harm_act", "severe_act", "injury", "weapon", "violence_act", "harm_verb", "coerce")
+# The languages whose insults the model's toxicity class reports: those no inline toxicity scorer
+# reads (the inline scorer is English; Detoxify's multilingual model needs its weights). English
+# toxicity is the English scorer's and the rules' (docs/moderation.md, "The learned detector").
+TOXICITY_LANGUAGES = ("es",)
+TOXICITY_THRESHOLD = 0.8
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -43,8 +49,17 @@ class LearnedDetector(Detector):
     name = "learned"
     supplementary = True
 
-    def __init__(self, *, cache_dir: str = "", **options) -> None:
+    def __init__(
+        self,
+        *,
+        cache_dir: str = "",
+        toxicity_languages: Sequence[str] = TOXICITY_LANGUAGES,
+        toxicity_threshold: float = TOXICITY_THRESHOLD,
+        **options,
+    ) -> None:
         super().__init__(**options)
+        self.toxicity_languages = frozenset(toxicity_languages)
+        self.toxicity_threshold = toxicity_threshold
         # Read once, when the pipeline is built (detectors read no settings per message).
         self.cache_dir = cache_dir or str(learned.cache_dir())
         # A model given directly (evaluation, tests); otherwise the cached one.
@@ -72,6 +87,18 @@ class LearnedDetector(Detector):
                 conversation_signals.extract_with(text.original, tables)
             ):
                 predictions = [p for p in predictions if p.label not in WEAK_MOVE_CATEGORIES]
+            if any(p.label == "toxicity" for p in predictions) and (
+                detect_language(text.folded.text, self.lexicon.languages)
+                not in self.toxicity_languages
+            ):
+                predictions = [p for p in predictions if p.label != "toxicity"]
+            # An insult is read only when the model is sure of it: the class is a second reader
+            # where no scorer reads the language, not a judge of every nickname.
+            predictions = [
+                p
+                for p in predictions
+                if p.label != "toxicity" or p.probability >= self.toxicity_threshold
+            ]
             if not context.adult_sender:
                 # Grooming is an adult's (or an older mentor's) conduct, as in the rules.
                 predictions = [p for p in predictions if p.label != "grooming"]
