@@ -108,6 +108,14 @@ ROUNDS = {
     # out when it was frozen: 99 English cases.)
     "2026-12-02-r13-en.jsonl": {"en": (0.77, 2 / 40, 0.87)},
     "2026-12-02-r13-es.jsonl": {"es": (0.71, 2 / 40, 0.70)},
+    # Round 14, written fresh (by a writer who had read none of the project) and frozen before any
+    # of the session's changes, scored on main as the session found it: 0.763 at 1/40 (en, 99
+    # cases: one with a training line's words left out), 0.833 at 0/40 (es); held-out 0.542 at
+    # 0/16 and 0.917 at 0/16 (docs/moderation.md, Rounds). The floors are those figures.
+    "2026-12-03-r14-en.jsonl": {"en": (45 / 59, 1 / 40, 20 / 23)},
+    "2026-12-03-r14-es.jsonl": {"es": (50 / 60, 0.0, 19 / 23)},
+    "2026-12-03-r14-en-heldout.jsonl": {"en": (13 / 24, 0.0, 7 / 10)},
+    "2026-12-03-r14-es-heldout.jsonl": {"es": (22 / 24, 0.0, 9 / 10)},
 }
 
 
