@@ -185,6 +185,18 @@ def test_training_is_deterministic(tmp_path):
     assert (a._coef == b._coef).all()
 
 
+def test_thresholds_are_chosen_on_out_of_fold_probabilities_averaged_over_shuffles(tmp_path):
+    examples = learned.load_examples(_small_training_dir(tmp_path))
+    lexicon = learned.lexicon_module.load()
+    parts = [learned._parts(normalize(e.text), lexicon) for e in examples]
+    labels = [e.label for e in examples]
+    one = [learned.out_of_fold(parts, labels, seeds=(seed,)) for seed in learned.FOLD_SEEDS]
+    averaged = learned.out_of_fold(parts, labels)
+    assert len(learned.FOLD_SEEDS) > 1
+    assert not (one[0] == one[1]).all()  # another shuffle, other out-of-fold probabilities
+    assert abs(averaged - sum(one) / len(one)).max() < 1e-9
+
+
 def test_an_unknown_label_in_the_training_data_is_refused(tmp_path):
     (tmp_path / "bad.jsonl").write_text(json.dumps({"text": "x", "label": "spam"}) + "\n")
     with pytest.raises(ValueError, match="unknown label"):
