@@ -78,8 +78,11 @@ class Server:
 def _command(kind: str, port: int, app: str, connect_timeout: float | None = None) -> list[str]:
     if kind == "daphne":
         extra = ["--websocket_connect_timeout", str(connect_timeout)] if connect_timeout else []
+        # Daphne through config.serve, which builds the event loop TRELLIS_EVENT_LOOP names.
         return [
-            str(BIN / "daphne"),
+            str(BIN / "python"),
+            "-m",
+            "config.serve",
             *extra,
             "-b",
             "127.0.0.1",

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
+from config.serve import event_loop_name
 from messaging import realtime
 from messaging import services as messaging
 from moderation.district_settings import district_settings_cache_clear
@@ -29,6 +30,18 @@ def pytest_configure(config):
             "Run the suite through `make test` (tests.services starts PostgreSQL and Redis), "
             "or set DATABASE_URL and REDIS_URL."
         )
+
+
+# The servers that testkit starts run config.serve's default loop (uvloop); the tests in this
+# process run on the standard loop unless TRELLIS_EVENT_LOOP says uvloop explicitly.
+if os.environ.get("TRELLIS_EVENT_LOOP") and event_loop_name() == "uvloop":
+
+    def pytest_asyncio_loop_factories(config, item):
+        """TRELLIS_EVENT_LOOP=uvloop: the asynchronous tests run on uvloop, as config.serve runs
+        daphne (defined only then: pytest-asyncio takes any definition as a loop choice)."""
+        import uvloop
+
+        return {"uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture(autouse=True)
