@@ -294,3 +294,91 @@ def test_benign_student_traps_pass(text):
 def test_benign_mentor_traps_pass(text):
     verdict = run(text, MENTOR)
     assert verdict.action == "deliver", verdict
+
+
+# A second pass, written after the families passed the lists above. Two of its 42 failed at
+# first and were fixed as families: "unas navajitas" was read as nails ("uñas" without its
+# tilde is "unas": the nails of `incidental` are now said with an article or a possessive), and
+# "los moretones no son del volleyball" (a plural cover story denied).
+SECOND_PASS_ADULTS = [
+    ("sexual", "uff qué hot te ves en tu foto de perfil, mejor bórrala que la pueden ver"),
+    ("grooming", "ya estás grandecita, no necesitas permiso de tu papá para salir conmigo"),
+    ("grooming", "eres mi mejor amiga de verdad, me encanta que me cuentes tus secretos"),
+    ("grooming", "¿quién más lee tus mensajes? ¿tu papá te revisa el celular en la noche?"),
+    ("grooming", "mejor contéstame por mi otra cuenta, esta la revisan los del programa"),
+    ("grooming", "te invito un cafecito el viernes a las 5 en la plaza, lejos de la escuela"),
+    ("contact_info", "ahí en la foto que te mandé está mi cel, agrégalo pero no lo pongas aquí"),
+]
+SECOND_PASS_STUDENTS = [
+    ("sexual", "la profe de arte está bien rica jaja 🥵"),
+    ("sexual", "el sábado mi novia y yo lo hicimos en la casa de mi abuela"),
+    ("sexual", "dibujamos un pito en la mochila del profe con su nombre jaja"),
+    ("sexual", "te paso foto de mi 🍑 si quieres"),
+    ("self_harm", "no como a propósito desde el viernes y me meto los dedos después de cenar"),
+    ("self_harm", "compré unas navajitas en la papelería, hoy lo vuelvo a hacer"),
+    (
+        "self_harm",
+        "le dejé mi gata a mi abuela y le dije que la cuide para siempre, ya estoy lista",
+    ),
+    ("self_harm", "busqué en internet cuánto ibuprofeno es mortal, nomás por curiosidad"),
+    ("self_harm", "me quedé en la orilla del puente un rato. casi"),
+    ("self_harm", "borré mi cuenta y les dije adiós a todos, es mejor para todos"),
+    ("self_harm", "si ya no me conecto ya saben por qué, fue un gusto conocerla miss"),
+    (
+        "abuse_disclosure",
+        "los moretones no son del volleyball, fue mi papá con el cinto, no le diga a nadie",
+    ),
+    ("abuse_disclosure", "mi hermano mayor me golpea y me enseña un cuchillo si le digo a mi mamá"),
+    ("abuse_disclosure", "las rayas de mis brazos son del cable de la plancha, mi mamá me dio"),
+    ("contact_info", "estoy en los departamentos Jardines, el 5D, sales a las 4?"),
+    ("toxicity", "escribes como retrasado jaja"),
+    ("toxicity", "con esas notas vas a acabar de mesero, ni lo intentes"),
+    ("toxicity", "el lunes la esperamos con mis primas y la dejamos en el piso"),
+]
+SECOND_PASS_BENIGN_STUDENT = [
+    "se fue la luz por la tormenta, no pude entrar",
+    "me regañó mi abuela porque llegué tarde",
+    "no comí porque se me hizo tarde para el camión",
+    "la próxima semana no me conecto, me voy de vacaciones a Oaxaca",
+    "la maestra es bien buena onda, nos dio más tiempo",
+    "dibujé un pájaro en la mochila de mi amiga",
+    "el moretón sí es del volleyball, me caí en el partido",
+    "no le digas a mi hermana, es su regalo de cumpleaños",
+    "me muero de risa con mi prima",
+    "en el libro la protagonista se despide y borra sus fotos",
+    "compré un cinturón nuevo para el uniforme",
+    "borré mis fotos viejas del cel para tener espacio",
+    "me corté las uñas y me quedaron bien cortitas",
+]
+SECOND_PASS_BENIGN_MENTOR = [
+    "Nos vemos en la biblioteca de la escuela a las 4 con la coordinadora",
+    "Te espero en el salón 8 a las 3 para la tutoría",
+    "Si mañana no te conectas, avísame para cambiar la sesión",
+    "Con esas notas vas a entrar a la universidad que quieras",
+    "Qué bonita foto de tu gato, ya vi que está enorme",
+]
+
+
+@pytest.mark.parametrize(("category", "text"), SECOND_PASS_ADULTS)
+def test_second_pass_adults_are_held(category, text):
+    verdict = run(text, MENTOR)
+    assert caught(verdict, category), verdict
+    assert verdict.action == "hold", verdict
+
+
+@pytest.mark.parametrize(("category", "text"), SECOND_PASS_STUDENTS)
+def test_second_pass_students_are_caught(category, text):
+    verdict = run(text, STUDENT)
+    assert caught(verdict, category), verdict
+    if category in ("self_harm", "abuse_disclosure") or "la dejamos" in text:
+        assert verdict.priority == "urgent", verdict
+
+
+@pytest.mark.parametrize("text", SECOND_PASS_BENIGN_STUDENT)
+def test_second_pass_student_traps_pass(text):
+    assert run(text, STUDENT).action == "deliver"
+
+
+@pytest.mark.parametrize("text", SECOND_PASS_BENIGN_MENTOR)
+def test_second_pass_mentor_traps_pass(text):
+    assert run(text, MENTOR).action == "deliver"
