@@ -1,5 +1,5 @@
 # ruff: noqa: E501 (phrasings are easier to read and review unwrapped)
-"""Rounds 13 and 14's Spanish families of phrasing (docs/moderation.md, "Rounds 13 and 14, Spanish").
+"""Rounds 13 and 14's Spanish families of phrasing (docs/moderation.md, "Rounds 13 and 14 (after), Spanish").
 
 The phrasings here were written for these tests, not taken from the rounds' files: each family was
 named from a kind of miss or false flag (what is said, by whom, to whom), then written in other
@@ -112,7 +112,10 @@ FROM_STUDENTS = [
         "self_harm",
         "estuve buscando cuántas pastillas de ibuprofeno son demasiadas, solo por curiosidad",
     ),
-    ("self_harm", "googleé cuánto tylenol se necesita para una sobredosis, nomás de curiosa jaja"),
+    (
+        "self_harm",
+        "googleé cuánto acetaminofén se necesita para una sobredosis, nomás de curiosa jaja",
+    ),
     ("self_harm", "busqué cuántas pastillas de mi mamá serían mortales, por curiosidad nada más"),
     ("self_harm", "i looked up cuánto paracetamol es demasiado, just curious"),
     # standing at the edge of a height, "almost"
