@@ -59,7 +59,13 @@ NEGATION = "negation"
 # ("dice que es un juego") does not make the message about a game.
 # Words that only look like a story: a place ("the film room") or watching ("reading every
 # word") do not make the message about a book or a film.
-VOIDED_BY = {"laughter": "serious", "play": "not_a_game", "literature": "not_a_story"}
+# A meeting "not at school" or "away from school" is not at the school's library.
+VOIDED_BY = {
+    "laughter": "serious",
+    "play": "not_a_game",
+    "literature": "not_a_story",
+    "school_venue": "outside_school",
+}
 
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")

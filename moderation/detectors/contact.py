@@ -414,7 +414,14 @@ CONCEPT_RULES = (
         window=5,
     ),
     ConceptRule("asks where the other person lives", CATEGORY, ("where_live",)),
-    ConceptRule("gives a home by landmarks", CATEGORY, ("live_self", "landmark"), window=8),
+    # The power or the internet gone "en mi casa por la tormenta" is no address.
+    ConceptRule(
+        "gives a home by landmarks",
+        CATEGORY,
+        ("live_self", "landmark"),
+        none_of=("outage",),
+        window=8,
+    ),
     ConceptRule("gives a home street", CATEGORY, ("live_self", "street"), window=6),
     # "¿Tienes Telegram? Búscame como profe_tono": an app, then how to be found on it.
     ConceptRule(
@@ -446,6 +453,23 @@ CONCEPT_RULES = (
         none_of=_NOT_PERSONAL,
         scope="message",
         window=10,
+    ),
+    # Rounds 13 and 14 (Spanish) (lexicons/es/veiled_r14.toml): a block of flats with the unit or
+    # a time to come down; one's number in a photo that was sent, not to be written here.
+    ConceptRule(
+        "gives a home by the building and the unit",
+        CATEGORY,
+        ("complex", ("unit_word", "come_down")),
+        none_of=("school", "official"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "gives a number in a photo, off the chat",
+        CATEGORY,
+        ("own_number", "photo", "not_here"),
+        scope="message",
+        negatable=False,
     ),
 )
 

@@ -679,6 +679,37 @@ CONCEPT_RULES = (
         adult_sender=True,
         negatable=False,
     ),
+    # Rounds 13 and 14 (Spanish) (lexicons/es/veiled_r14.toml): old enough not to ask the
+    # parents' permission; "my best friend" with the secrets told nobody else; a meeting at a
+    # café or a mall at a set time (the school's library or a counselor stands it down, unless the
+    # message says "not at school").
+    ConceptRule(
+        "tells a student they need no parent's permission",
+        CATEGORY,
+        ("no_permission", ("old_enough", "mature")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "claims a special bond and the student's secrets",
+        CATEGORY,
+        ("best_friend", "secrets_told"),
+        none_of=(*_STORY, "help_resource"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "invites a student to meet away from school at a set time",
+        CATEGORY,
+        ("meet_invite", "venue_out", "clock_time"),
+        none_of=(*_STORY, "school_venue", "help_resource"),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation
 # (moderation.review), flagged here only when two different ones come in one message.

@@ -798,6 +798,76 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Rounds 13 and 14 (Spanish) (lexicons/es/veiled_r14.toml): not eating on purpose, purging; a
+    # pet given to someone to keep for good, and ready; standing at the edge of a height,
+    # "almost"; photos or accounts deleted with a goodbye; "if I am not online, you know why"; an
+    # injury from an object with the game it was said to be from denied; a weapon shown to keep
+    # the child quiet.
+    ConceptRule(
+        "goes without food on purpose",
+        SELF_HARM,
+        ("starve_self", "on_purpose"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule("makes themselves vomit", SELF_HARM, ("purge",), none_of=_STORY, negatable=False),
+    ConceptRule(
+        "purges after eating or going without",
+        SELF_HARM,
+        ("purge_hint", ("starve_self", "on_purpose")),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "leaves a pet to be kept for good, and is ready",
+        SELF_HARM,
+        ("pet", "entrust", "care_forever", ("ready_self", "ready_plan")),
+        none_of=(*_STORY, "schedule", "short_outing"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "stood at the edge of a height, and almost",
+        SELF_HARM,
+        ("edge_spot", "high_place", "almost"),
+        none_of=(*_STORY, "play", "view_ok"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "deletes their photos or accounts and says goodbye",
+        SELF_HARM,
+        ("erase_self", ("said_bye", "farewell", "easier_all")),
+        none_of=(*_STORY, "storage", "schedule"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "if they are not online, the reader knows why",
+        SELF_HARM,
+        ("absence_if", ("know_why", "met_farewell")),
+        none_of=(*_STORY, "schedule"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an injury from an object, its cover story denied",
+        ABUSE,
+        ("implement", ("injury", "body_part"), ("cause_from", "not_a_game", "abuser_adult")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "a weapon shown to keep the child quiet",
+        ABUSE,
+        ("tell_condition", "weapon", ("abuser_peer", "abuser_adult")),
+        none_of=(*_STORY, "play"),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 

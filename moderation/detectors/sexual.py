@@ -515,6 +515,39 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Rounds 13 and 14 (Spanish) (lexicons/es/veiled_r14.toml): a student on how "buena" a
+    # teacher or mentor is (estar, not ser: "es bien buena explicando" passes), telling what they
+    # did with a partner, a drawing of genitals, a photo of one's own body by its emoji.
+    ConceptRule(
+        "remarks on how hot a teacher or mentor is",
+        CATEGORY,
+        ("hot_estar", "adult_figure"),
+        none_of=("literature", "food"),
+        window=4,
+        negatable=False,
+    ),
+    ConceptRule(
+        "tells what they did sexually with a partner",
+        CATEGORY,
+        ("did_it", ("partner", "romance")),
+        none_of=("literature", "chore", "play", "food"),
+        scope="message",
+    ),
+    ConceptRule(
+        "draws genitals",
+        CATEGORY,
+        ("drew", "genital_word"),
+        none_of=("literature",),
+        window=6,
+    ),
+    ConceptRule(
+        "a photo of a body part by its emoji",
+        CATEGORY,
+        ("body_emoji", "photo"),
+        none_of=("literature", "food"),
+        window=4,
+        negatable=False,
+    ),
 )
 
 
