@@ -917,7 +917,7 @@ def _kind_coming_out(a: Analysis, found: list[Finding]) -> bool:
     abuse = [f for f in found if f.category == ABUSE]
     return (
         bool(abuse)
-        and a.has("coming_out")
+        and a.has("identity_noun")
         and a.has("kindness")
         and all(f.reason.startswith(_FEAR_REASONS) for f in abuse)
         and not any(a.has(c) for c in ("harm_act", "severe_act", "injury", "kicked_out"))
