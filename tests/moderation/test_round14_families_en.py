@@ -231,9 +231,9 @@ def test_benign_near_misses_pass(text):
     assert verdict.action == "deliver", verdict.reasons
 
 
-# A second pass, written after the families above passed and run before being widened: 28 of 32
+# A second pass, written after the families above passed and run before being widened: 27 of 31
 # unsafe caught (missed: "the hottest mentor on here", lewd emoji to "mister", a meal not had
-# "on purpose" read as neglect, "an illegal" to be sent back); of 14 benign, the rules flagged
+# "on purpose" read as neglect, "an illegal" to be sent back); of 16 benign, the rules flagged
 # one (fear for an immigrant friend, an older rule's, left out here: its fix moved the learned
 # detector) and the learned detector one ("skipped breakfast on purpose because we're getting
 # brunch", flagged on main too, left out here); after the last retraining the learned detector
