@@ -471,6 +471,16 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Rounds 13 and 14 (en) (lexicons/en/veiled_r14.toml): where one is, as an apartment complex
+    # and a unit ("im at oakridge apartments unit 12 after 5").
+    ConceptRule(
+        "gives a home as an apartment complex and its unit",
+        CATEGORY,
+        ("at_place", "complex", "unit_word"),
+        none_of=_NOT_PERSONAL,
+        scope="message",
+        window=(6, 10),
+    ),
 )
 
 

@@ -710,6 +710,44 @@ CONCEPT_RULES = (
         adult_sender=True,
         negatable=False,
     ),
+    # Rounds 13 and 14 (en) (lexicons/en/veiled_r14.toml): the watched platform dropped once the
+    # student is of age, "age is just a number" or the adult's closest bonds with much younger
+    # people, and a dream about the student (one told to a group, "you guys", is none).
+    ConceptRule(
+        "looks forward to the student's coming of age, without the program",
+        CATEGORY,
+        ("age_frame", "drop_site"),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "says their closest bonds are with much younger people",
+        CATEGORY,
+        ("younger_bond", ("connect", "age_number")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "says age is just a number to a student, with a bond or romance",
+        CATEGORY,
+        ("age_number", ("connect", "romance", "exclusive_bond", "soulmate", "what_we_have")),
+        none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "tells a student they dreamt about them",
+        CATEGORY,
+        ("dream_of_you",),
+        none_of=("you_all",),
+        adult_sender=True,
+        negatable=False,
+    ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation
 # (moderation.review), flagged here only when two different ones come in one message.

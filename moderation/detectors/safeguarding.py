@@ -868,6 +868,57 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Rounds 13 and 14 (en) (lexicons/en/veiled_r14.toml): food refused as undeserved or on
+    # purpose (self-harm, not neglect: see `_own_choice_of_food`); a farewell that names a better
+    # place with an absence or "don't worry"; a caregiver's gun dwelt on when alone; the arms kept
+    # covered for a reason not to be asked; a swollen face with the cause a caregiver said to give.
+    ConceptRule(
+        "refuses food as undeserved",
+        SELF_HARM,
+        ("deny_food",),
+        none_of=(*_STORY, "laughter"),
+        negatable=False,
+    ),
+    ConceptRule(
+        "has not eaten and does not deserve to",
+        SELF_HARM,
+        (("no_food", "no_meal", "not_eaten"), "undeserving"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "will be somewhere better, with an absence",
+        SELF_HARM,
+        ("better_place", ("absence_hint", "dont_worry", "not_be_here", "finality")),
+        none_of=(*_STORY, "vacation", "moving", "short_outing"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "dwells on a weapon when alone",
+        SELF_HARM,
+        ("contemplate", "weapon", ("alone_time", "alone_check", "nobody_around")),
+        none_of=(*_STORY, "gun_safety", "play"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "keeps the arms covered for a reason not to be asked",
+        SELF_HARM,
+        ("cover_arms", "hidden_reason"),
+        none_of=(*_STORY, "sleeve_reason", "play"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an injury with the cause a caregiver said to give",
+        ABUSE,
+        ("injury", "told_to_say", "abuser_adult", ("fake_cause", "cover_story")),
+        none_of=(*_STORY, "medical", "illness"),
+        scope="message",
+        negatable=False,
+    ),
 )
 
 
@@ -920,7 +971,39 @@ class SafeguardingDetector(Detector):
         if _hyperbole(a):
             found = [f for f in found if f.category != SELF_HARM]
         found = [f for f in found if not _about_a_character(a, f)]
+        if _own_choice_of_food(a, found) or _kind_coming_out(a, found):
+            found = [f for f in found if f.category != ABUSE]
         return [f for f in found if not _inside_idiom(a, f)]
+
+
+# A coming-out told with a parent's kindness: the fear in it is no fear of a person at home.
+_FEAR_REASONS = ("afraid of someone at home",)
+
+
+def _kind_coming_out(a: Analysis, found: list[Finding]) -> bool:
+    """Rounds 13 and 14 (en): a sibling's coming out, told with a parent's kindness ("my sister
+    told us she's trans and my dad was scared at first but he hugged her"): every abuse finding
+    is fear of someone at home, and nothing names an act of harm or an injury."""
+    abuse = [f for f in found if f.category == ABUSE]
+    return (
+        bool(abuse)
+        and a.has("identity_noun")
+        and a.has("kindness")
+        and all(f.reason.startswith(_FEAR_REASONS) for f in abuse)
+        and not any(a.has(c) for c in ("harm_act", "severe_act", "injury", "kicked_out"))
+    )
+
+
+def _own_choice_of_food(a: Analysis, found: list[Finding]) -> bool:
+    """Rounds 13 and 14 (en): not eating read as self-harm, by the child's own choice ("haven't
+    eaten in days on purpose, I don't deserve it"): a self-harm finding, a choice of the child's
+    own (`self_denial`) and no adult in the message, so the no-food words are no neglect."""
+    return (
+        any(f.category == SELF_HARM for f in found)
+        and (a.has("self_denial") or a.has("deny_food"))
+        and any(a.has(c) for c in ("no_food", "no_meal", "not_eaten", "deny_food"))
+        and not a.has("abuser_adult")
+    )
 
 
 def _about_a_character(a: Analysis, finding: Finding) -> bool:

@@ -156,7 +156,8 @@ CONCEPT_RULES = (
         "brings a weapon to school",
         CATEGORY,
         ("weapon", "school", ("bring", "intent")),
-        none_of=("literature",),
+        # Rounds 13 and 14 (en): a safety course taken ("took a hunter safety class").
+        none_of=("literature", "gun_course"),
         scope="message",
         score=0.95,
         priority="urgent",
@@ -568,6 +569,30 @@ CONCEPT_RULES = (
         score=0.9,
         priority="urgent",
         kind="threat",
+        negatable=False,
+    ),
+    # Rounds 13 and 14 (en) (lexicons/en/veiled_r14.toml): someone to be sent back or deported,
+    # with a degrading word for them; fabricated screenshots or texts to get someone shunned.
+    ConceptRule(
+        "wants someone sent back, with a degrading word",
+        CATEGORY,
+        (
+            "send_back",
+            ("degrading_group", "slur", "unwanted_here", "go_back_origin", "illegal_person"),
+        ),
+        none_of=("literature",),
+        scope="message",
+        score=0.9,
+        priority="high",
+        negatable=False,
+    ),
+    ConceptRule(
+        "fakes screenshots or messages to get someone shunned",
+        CATEGORY,
+        ("fabricate", "shun"),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
         negatable=False,
     ),
 )
