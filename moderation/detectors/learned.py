@@ -40,7 +40,9 @@ HARM_NAMED = ("harm_act", "severe_act", "injury", "weapon", "violence_act", "har
 # reads (the inline scorer is English; Detoxify's multilingual model needs its weights). English
 # toxicity is the English scorer's and the rules' (docs/moderation.md, "The learned detector").
 TOXICITY_LANGUAGES = ("es",)
-TOXICITY_THRESHOLD = 0.8
+# 0.86: a benign nickname ("le dicen la vaca lechera al camión") came out at 0.77, then at 0.85
+# with round 13/14's lexicons (docs/moderation.md, "Round 13 (at freeze)").
+TOXICITY_THRESHOLD = 0.86
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 

@@ -310,6 +310,14 @@ def test_phrasings_of_the_second_pass_are_caught(context, category, text):
         (STUDENT, "my boyfriend and i did our science project together, it got a B"),
         (STUDENT, "my cat knocked the 🍑 off the counter"),
         (STUDENT, "top or bottom row on the worksheet?"),
+        # where a thing goes (a third pass, after a placement question was held)
+        (STUDENT, "do i tape the map at the top or bottom of the board lol"),
+        (STUDENT, "u want ur name on the top or bottom of the slide? haha"),
+        (MENTOR, "Do you want your photo at the top or bottom of the flyer? 😄"),
+        # fear about immigration, not of a person at home (identity words must pass)
+        (STUDENT, "my cousin is an illegal immigrant and hes scared all the time"),
+        (STUDENT, "my parents are immigrants and im scared they could get deported"),
+        (STUDENT, "my best friend has daca and she's afraid it will end"),
         (MENTOR, "The new team jerseys fit you all great, coach did well"),
         (STUDENT, "the guidance office is 555-210-3300, they said ask for ms ortiz"),
         (
