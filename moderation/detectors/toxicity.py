@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..lexicon import Analysis, analyse
+from ..lexicon import Analysis, Hit, Lexicon, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import VOIDED_BY, ConceptRule, apply_concept_rules
+from .concepts import VOIDED_BY, ConceptRule, match
 
 CATEGORY = "toxicity"
 THREAT_REASON = "threatens violence"
@@ -621,6 +621,97 @@ def _teasing_about_someone_else(a: Analysis, findings: list[Finding]) -> bool:
     )
 
 
+def _said_of_a_thing(a: Analysis, hit: Hit) -> bool:
+    """An insult word said of a thing next to it ("dumb questions", "preguntas bien tontas", "the
+    rules are stupid"), not of the reader's ("your questions are dumb")."""
+    for t in a.by_concept.get("thing_noun", ()):
+        if t.clause != hit.clause:
+            continue
+        if t.start == hit.end or hit.start - 2 <= t.start < hit.start:
+            yours = a.by_concept.get("you", ())
+            if not any(t.start - 2 <= y.start < t.start for y in yours):
+                return True
+    return False
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _spanish_ya(a: Analysis, hit: Hit, text: str) -> bool:
+    """A "you" that was the Spanish "ya" (already, enough) as written: "ya no quiero", "ya me voy"."""
+    # The normalised word maps back to where "ya" starts; read the whole word written there.
+    written = _WORD.match(text, a.span(hit)[0])
+    return (
+        written is not None
+        and written.group(0).casefold() == "ya"
+        and any(y.start == hit.start for y in a.by_concept.get("ya_adverb", ()))
+    )
+
+
+def _toxicity_concepts(a: Analysis, text: str) -> Analysis:
+    """The concepts the toxicity rules read: without an insult word said of a thing, a Spanish
+    "ya" read as "you", or the "play" of a coach who does not play the student read as a stage
+    play (lexicons/<lang>/violence.toml, round 16)."""
+    playing = a.by_concept.get("playing_time", ())
+
+    def kept(h: Hit) -> bool:
+        if h.concept == "insult":
+            return not _said_of_a_thing(a, h)
+        if h.concept == "you":
+            return not _spanish_ya(a, h, text)
+        if h.concept == "literature":
+            return not any(p.start <= h.start and h.end <= p.end for p in playing)
+        return True
+
+    hits = tuple(h for h in a.hits if kept(h))
+    if len(hits) == len(a.hits):
+        return a
+    by_concept: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_concept.setdefault(h.concept, []).append(h)
+    return dataclasses.replace(
+        a,
+        hits=hits,
+        by_concept={k: tuple(v) for k, v in by_concept.items()},
+        present=frozenset(by_concept),
+    )
+
+
+def _concept_findings(
+    detector: str, text: Normalized, context: Context, lexicon: Lexicon
+) -> list[Finding]:
+    """`concepts.apply_concept_rules` over the concepts as `_toxicity_concepts` reads them."""
+    a = _toxicity_concepts(analyse(text, lexicon), text.original)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for rule in CONCEPT_RULES:
+        if rule.adult_sender is not None and rule.adult_sender != context.adult_sender:
+            continue
+        if rule.reason in seen:
+            continue
+        hit = match(rule, a)
+        if hit is None:
+            continue
+        seen.add(rule.reason)
+        span = a.span(hit)
+        details: dict = {"concepts": [hit.concept]}
+        if rule.kind:
+            details["kind"] = rule.kind
+        findings.append(
+            Finding(
+                detector=detector,
+                category=rule.category,
+                reason=f"{rule.reason}: “{text.original[span[0] : span[1]]}”",
+                span=span,
+                score=rule.score,
+                action=rule.action,
+                priority=rule.priority,
+                details=details,
+            )
+        )
+    return findings
+
+
 class ToxicityRulesDetector(Detector):
     name = "toxicity_rules"
 
@@ -635,7 +726,7 @@ class ToxicityRulesDetector(Detector):
             # A threat of violence said in earnest (no laughter, game, story or idiom) is one.
             findings = [_as_threat(f) for f in findings]
         have = {f.reason.split(":")[0] for f in findings}
-        concept = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
+        concept = _concept_findings(self.name, text, context, self.lexicon)
         findings.extend(
             f for f in concept if f.priority == "urgent" or f.reason.split(":")[0] not in have
         )
