@@ -595,6 +595,29 @@ CONCEPT_RULES = (
         score=0.85,
         negatable=False,
     ),
+    # Round 16 (docs/moderation.md, "Round 16, toxicity"): a campaign against a classmate (a life
+    # made miserable, rumours, shunning, a fake account, photos posted) until they leave school;
+    # or run from a fake account or a group chat by the sender ("let's", "we made", "hay que").
+    ConceptRule(
+        "harasses a classmate until they leave school",
+        CATEGORY,
+        (("make_miserable", "spread_rumor", "shun", "fake_account", "mock"), "drive_out"),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
+    ),
+    ConceptRule(
+        "harasses a classmate from a fake account or a group chat",
+        CATEGORY,
+        (
+            ("fake_account", "spread_rumor", "make_miserable"),
+            ("shun", "insult", "insult_phrase", "drive_out", "group_chat", "share_group", "mock"),
+            ("intent", "campaign_actor", "threat_intent"),
+        ),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
+    ),
 )
 
 
