@@ -618,6 +618,15 @@ CONCEPT_RULES = (
         scope="message",
         score=0.85,
     ),
+    # A future without hope said to the reader, with contempt ("you're never going anywhere.
+    # Kind of pathetic", "no vas a llegar a ningún lado, qué patético").
+    ConceptRule(
+        "puts the reader down about their future",
+        CATEGORY,
+        ("going_nowhere", "insult"),
+        none_of=("literature",),
+        scope="message",
+    ),
 )
 
 
