@@ -667,16 +667,20 @@ def _said_of_a_thing(a: Analysis, hit: Hit) -> bool:
 
 
 _WORD = re.compile(r"\w+")
+# What follows the Spanish "ya": not a concept of its own, so the learned detector's features stay
+# as they were.
+_AFTER_YA = ("negation", "self", "you")
 
 
 def _spanish_ya(a: Analysis, hit: Hit, text: str) -> bool:
-    """A "you" that was the Spanish "ya" (already, enough) as written: "ya no quiero", "ya me voy"."""
+    """A "you" that was the Spanish "ya" (already, enough) as written, before a negation, a
+    pronoun or a "you" of its own: "ya no quiero", "ya me voy", "ya te dije"."""
     # The normalised word maps back to where "ya" starts; read the whole word written there.
     written = _WORD.match(text, a.span(hit)[0])
     return (
         written is not None
         and written.group(0).casefold() == "ya"
-        and any(y.start == hit.start for y in a.by_concept.get("ya_adverb", ()))
+        and any(h.start == hit.end and h.concept in _AFTER_YA for h in a.hits)
     )
 
 
