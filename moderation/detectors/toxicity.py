@@ -654,12 +654,12 @@ def _teasing_about_someone_else(a: Analysis, findings: list[Finding]) -> bool:
 
 
 def _said_of_a_thing(a: Analysis, hit: Hit) -> bool:
-    """An insult word said of a thing next to it ("dumb questions", "preguntas bien tontas", "the
-    rules are stupid"), not of the reader's ("your questions are dumb")."""
+    """An insult word said of a thing next to it ("dumb questions", "preguntas bien tontas", "la
+    tarea está bien tonta"), not of the reader's ("your questions are dumb")."""
     for t in a.by_concept.get("thing_noun", ()):
         if t.clause != hit.clause:
             continue
-        if t.start == hit.end or hit.start - 2 <= t.start < hit.start:
+        if t.start == hit.end or hit.start - 3 <= t.start < hit.start:
             yours = a.by_concept.get("you", ())
             if not any(t.start - 2 <= y.start < t.start for y in yours):
                 return True
