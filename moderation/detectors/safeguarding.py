@@ -930,6 +930,34 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Disclosure families by kind (docs/moderation.md; lexicons/<lang>/veiled_families.toml):
+    # a farewell without a key word, a height asked "just to know", not eating for a weight or
+    # for the control, a cover story with a person's anger, home avoided while an adult (or his
+    # car) is there, a private hug called a secret, an odd touch called normal.
+    ConceptRule(
+        "thanks the mentor for everything and wants them to know before",
+        SELF_HARM,
+        ("gratitude_total", "know_before"),
+        none_of=(*_STORY, "schedule", "vacation", "moving"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an absence to come, and it is not the mentor's fault",
+        SELF_HARM,
+        ("absence_if", "not_your_fault"),
+        none_of=(*_STORY, "vacation", "moving", "short_outing"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks how high a place is, just to know",
+        SELF_HARM,
+        ("height_question", "height_means", "just_curious"),
+        none_of=(*_STORY, "play", "visit_plan", "vacation", "schedule", "chore"),
+        scope="message",
+        negatable=False,
+    ),
     ConceptRule(
         "an injury with the cause a caregiver said to give",
         ABUSE,

@@ -68,3 +68,25 @@ def test_a_pattern_rule_is_stood_down_by_its_none_of_when_the_detector_asks(lex)
     assert apply_rules("x", [rule], normalize(text), student)
     asked = apply_rules("x", [rule], normalize(text), student, lambda r: stood_down(r.none_of, a))
     assert not asked
+
+
+def test_a_rules_only_file_is_read_by_the_rules_and_not_by_the_learned_features(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "a.toml").write_text('version = 1\n[concepts]\nfear = ["scared"]\n')
+    rules_only = 'fear = ["spooked"]\nkindness = ["hugged"]\n'
+    (tmp_path / "en" / "b.toml").write_text(
+        f"version = 1\nlearned_features = false\n[concepts]\n{rules_only}"
+    )
+    lex = lexicon.load(str(tmp_path), ("en",))
+    features = lex.for_features()
+    assert analysis("im spooked, he hugged me", lex).has("kindness")
+    assert analysis("im spooked", lex).has("fear")
+    assert not analysis("im spooked, he hugged me", features).present
+    assert analysis("im scared", features).has("fear")
+
+
+def test_learned_features_must_be_true_or_false(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "a.toml").write_text('version = 1\nlearned_features = "no"\n[concepts]\n')
+    with pytest.raises(lexicon.LexiconError, match="learned_features"):
+        lexicon.load(str(tmp_path), ("en",))
