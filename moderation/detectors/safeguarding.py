@@ -959,6 +959,22 @@ CONCEPT_RULES = (
         negatable=False,
     ),
     ConceptRule(
+        "goes without food until a weight",
+        SELF_HARM,
+        ("starve_self", "weight_goal", "weight_unit"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "goes without food for the control",
+        SELF_HARM,
+        ("starve_self", "control_feel"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
         "an injury with the cause a caregiver said to give",
         ABUSE,
         ("injury", "told_to_say", "abuser_adult", ("fake_cause", "cover_story")),

@@ -28,6 +28,13 @@ FROM_STUDENTS = [
     ),
     ("height", "self_harm", "random question but how tall is the overpass by the freeway"),
     ("height", "self_harm", "how many stories is the hospital building, asking for no reason"),
+    ("food", "self_harm", "im not gonna eat till i get to 100 lbs, thats the plan"),
+    (
+        "food",
+        "self_harm",
+        "been skipping meals all week and honestly i like the feeling of control",
+    ),
+    ("food", "self_harm", "not eating until im under 90 pounds"),
 ]
 
 # (family, text) from a student: delivered.
@@ -38,6 +45,7 @@ BENIGN_STUDENT = [
     ),
     ("farewell", "if im not on next week its cause we're on vacation, not your fault lol"),
     ("height", "how tall is the eiffel tower? just curious, we're doing a project on france"),
+    ("food", "im not eating until dinner, saving room for grandma's tamales"),
 ]
 
 

@@ -27,6 +27,9 @@ FROM_STUDENTS = [
     ("height", "self_harm", "cuántos pisos tiene el edificio del centro? por curiosidad nomás"),
     ("height", "self_harm", "oiga que tan alto esta el puente del freeway, nomas por saber"),
     ("height", "self_harm", "de qué altura es la azotea del hospital? pregunta random"),
+    ("food", "self_harm", "no pienso comer hasta bajar a 40 kilos"),
+    ("food", "self_harm", "llevo dias sin comer y me gusta el control que siento"),
+    ("food", "self_harm", "me salto comidas toda la semana, es lo unico que puedo controlar"),
 ]
 
 # (family, text) from a student: delivered.
@@ -36,6 +39,7 @@ BENIGN_STUDENT = [
         "si no me conecto la otra semana es porque vamos a méxico de vacaciones, no es su culpa",
     ),
     ("height", "que tan alto es el edificio más alto de dallas? por curiosidad, es para la tarea"),
+    ("food", "no voy a comer hasta llegar a la casa, mi abuela hizo mole"),
 ]
 
 
