@@ -35,6 +35,54 @@ FROM_STUDENTS = [
         "been skipping meals all week and honestly i like the feeling of control",
     ),
     ("food", "self_harm", "not eating until im under 90 pounds"),
+    (
+        "cover",
+        "abuse_disclosure",
+        "if anyone asks i fell down the stairs ok? he was so angry last night",
+    ),
+    (
+        "cover",
+        "abuse_disclosure",
+        "if the nurse asks i tripped at practice, my stepdad was furious",
+    ),
+    (
+        "cover",
+        "abuse_disclosure",
+        "the mark on my cheek wasnt from soccer like i told coach, my mom lost it on me",
+    ),
+    ("home", "abuse_disclosure", "i hate going home when hes there, can i stay after school"),
+    ("home", "abuse_disclosure", "dont wanna go home if his car is outside"),
+    (
+        "home",
+        "abuse_disclosure",
+        "i really dont want to go home, his truck is in the driveway again",
+    ),
+    (
+        "secret",
+        "abuse_disclosure",
+        "the youth pastor kissed me in his office and said it stays our little secret",
+    ),
+    ("secret", "abuse_disclosure", "my trainer hugs me in the back room and says its between us"),
+    ("secret", "abuse_disclosure", "the deacon held me in his car and told me not to tell"),
+    (
+        "touch",
+        "abuse_disclosure",
+        "my coach touches me weird when he stretches me and says its normal",
+    ),
+    (
+        "touch",
+        "abuse_disclosure",
+        "the trainer touched me funny at the injury check, he says it's part of the job",
+    ),
+    ("touch", "abuse_disclosure", "he touches me in a weird way and says everyone does it"),
+    (
+        "neck",
+        "abuse_disclosure",
+        "my dad grabbed me by the neck because i didnt do the dishes right",
+    ),
+    ("fed", "abuse_disclosure", "school lunch is the only real food i get, at home nobody cooks"),
+    ("fed", "abuse_disclosure", "they barely feed me at home so i only eat at school"),
+    ("fed", "abuse_disclosure", "at my house they dont feed me, school lunch is all i eat"),
 ]
 
 # (family, text) from a student: delivered.
@@ -46,6 +94,16 @@ BENIGN_STUDENT = [
     ("farewell", "if im not on next week its cause we're on vacation, not your fault lol"),
     ("height", "how tall is the eiffel tower? just curious, we're doing a project on france"),
     ("food", "im not eating until dinner, saving room for grandma's tamales"),
+    ("cover", "if anyone asks i fell asleep in class lol my teacher was so mad"),
+    ("home", "i dont want to go home yet when my cousin is there, he always wins at 2k lol"),
+    (
+        "secret",
+        "our youth leader hugged me in his office when i told him grandpa passed, it helped",
+    ),
+    (
+        "fed",
+        "the cafeteria pizza is the only thing i eat at school, at home my mom cooks everything",
+    ),
 ]
 
 

@@ -30,6 +30,58 @@ FROM_STUDENTS = [
     ("food", "self_harm", "no pienso comer hasta bajar a 40 kilos"),
     ("food", "self_harm", "llevo dias sin comer y me gusta el control que siento"),
     ("food", "self_harm", "me salto comidas toda la semana, es lo unico que puedo controlar"),
+    (
+        "cover",
+        "abuse_disclosure",
+        "si alguien pregunta me caí de la bici, mi padrastro se puso furioso",
+    ),
+    (
+        "cover",
+        "abuse_disclosure",
+        "lo de mi ojo no fue en el partido como le dije a la maestra, mi papá se enojó",
+    ),
+    ("cover", "abuse_disclosure", "la marca del cuello no fue jugando, mi tío estaba enojado"),
+    ("home", "abuse_disclosure", "no me quiero ir a la casa si está su troca afuera"),
+    ("home", "abuse_disclosure", "no quiero llegar a mi casa cuando esta él, mejor me quedo aqui"),
+    ("home", "abuse_disclosure", "no quiero estar en la casa cuando está mi padrastro"),
+    (
+        "secret",
+        "abuse_disclosure",
+        "el líder de jóvenes me abrazó en su oficina y me dijo que es nuestro secreto",
+    ),
+    (
+        "secret",
+        "abuse_disclosure",
+        "el hermano de la iglesia me besó en su carro, dice que queda entre nosotros",
+    ),
+    (
+        "secret",
+        "abuse_disclosure",
+        "el diacono me sienta en sus piernas en el cuarto de atras y dice que no le diga a nadie",
+    ),
+    (
+        "touch",
+        "abuse_disclosure",
+        "el coach me toca de forma rara cuando revisa si estoy lastimada y dice que todos lo hacen",
+    ),
+    ("touch", "abuse_disclosure", "el preparador me tocó raro y dijo que era normal"),
+    ("touch", "abuse_disclosure", "mi entrenador me toca feo y dice que es parte de la terapia"),
+    (
+        "neck",
+        "abuse_disclosure",
+        "mi padrastro me agarró del cuello porque no lavé los trastes como él quería",
+    ),
+    ("fed", "abuse_disclosure", "en la casa no me dan de comer, nomas como en la escuela"),
+    (
+        "fed",
+        "abuse_disclosure",
+        "en mi casa casi no nos dan de comer, el lonche de la escuela es lo que me llena",
+    ),
+    (
+        "fed",
+        "abuse_disclosure",
+        "aquí en la casa casi no me dan comida, la unica comida que tengo es en la escuela",
+    ),
 ]
 
 # (family, text) from a student: delivered.
@@ -40,6 +92,12 @@ BENIGN_STUDENT = [
     ),
     ("height", "que tan alto es el edificio más alto de dallas? por curiosidad, es para la tarea"),
     ("food", "no voy a comer hasta llegar a la casa, mi abuela hizo mole"),
+    ("home", "no quiero ir a la casa todavía jaja está mi primo y siempre me gana en fifa"),
+    (
+        "secret",
+        "el líder de jóvenes me abrazó en su oficina cuando le conté de mi abuelo, me ayudó",
+    ),
+    ("fed", "la pizza de la escuela es lo que más me gusta, en la casa mi amá cocina de todo"),
 ]
 
 
