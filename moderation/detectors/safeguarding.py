@@ -82,6 +82,8 @@ RULES = (
         "expresses thoughts of suicide or self-harm",
         SELF_HARM,
         score=0.95,
+        # A cut or a burn denied while cooking ("used the big knife and didn't cut myself once").
+        none_of=(("unhurt", "incidental"),),
     ),
     Rule(
         compile_words(
@@ -566,7 +568,8 @@ CONCEPT_RULES = (
         "an injury with a cover story",
         ABUSE,
         ("cover_story", "injury", ("abuser_adult", "abuser_peer")),
-        none_of=_STORY,
+        # A bruise from a dive at volleyball that the coach praised ("said it was worth it").
+        none_of=(*_STORY, ("play", "praise")),
         scope="message",
     ),
     ConceptRule(
@@ -1029,11 +1032,12 @@ CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "f
 
 
 def _hyperbole(a: Analysis) -> bool:
-    """A death wish said laughing about a chore ("this essay makes me want to die lol"), with
+    """A death wish said laughing about a chore or a game lost ("this essay makes me want to die
+    lol", "i want to die lol we lost the match"), with
     nothing concrete (a means, an act) and nothing saying it is serious."""
     return (
         a.has("laughter")
-        and a.has("chore")
+        and (a.has("chore") or a.has("lost_game"))
         and not a.has("serious")
         and not any(a.has(c) for c in CONCRETE_SELF_HARM)
     )

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (phrasings are easier to read and review unwrapped)
 """Disclosure families of the fresh evaluation rounds, English (docs/moderation.md, "Disclosure
 families by kind").
 
@@ -87,6 +88,33 @@ FROM_STUDENTS = [
 
 # (family, text) from a student: delivered.
 BENIGN_STUDENT = [
+    (
+        "knife",
+        "made tacos with my dad, used the big knife to chop onions and didnt cut myself once!!",
+    ),
+    (
+        "knife",
+        "chopping veggies in cooking class today, i didnt cut myself, still have all my fingers",
+    ),
+    ("game", "i want to die lol we lost the match in overtime"),
+    ("game", "lost in ranked again, i wanna die lmao"),
+    (
+        "documentary",
+        "in psychology we saw a documentary about a woman who survived a fall from a building and now talks about mental health",
+    ),
+    (
+        "documentary",
+        "for psych class we watched a ted talk by a guy who survived jumping off a bridge and now helps people",
+    ),
+    (
+        "dive",
+        "bruise on my arm from diving for the ball at volleyball, coach said it was a great dive",
+    ),
+    ("dive", "my knee has a bruise from volleyball, coach said it was worth it for the point lol"),
+    (
+        "surprise",
+        "hid the birthday cake at the neighbors house so my mom wont see it, its a surprise party",
+    ),
     (
         "farewell",
         "thanks for everything! wanted you to know before graduation that i got into college",
