@@ -897,7 +897,7 @@ def _gift_from_family(a: Analysis, finding: Finding) -> bool:
 
 
 # What makes asking when the caregivers are away more than arranging an event with them.
-_UNSUPERVISED = ("alone_check", "who_home", "secret_bond", "dont_tell", "just_us", "unwatched")
+UNSUPERVISED = ("alone_check", "who_home", "secret_bond", "dont_tell", "just_us", "unwatched")
 
 
 def _caregiver_time_for_event(a: Analysis, finding: Finding) -> bool:
@@ -906,7 +906,7 @@ def _caregiver_time_for_event(a: Analysis, finding: Finding) -> bool:
     the time asked, with an event named and nothing about being alone or keeping it quiet."""
     if finding.span is None or not a.has("school_event"):
         return False
-    if any(a.has(c) for c in _UNSUPERVISED):
+    if any(a.has(c) for c in UNSUPERVISED):
         return False
     start, end = finding.span
     return any(start <= a.span(h)[0] < end for h in a.by_concept.get("what_time", ()))
