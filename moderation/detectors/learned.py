@@ -21,6 +21,7 @@ from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report, stood_down
 from .contact import school_addresses_only
+from .grooming import UNSUPERVISED
 from .safeguarding import CONCRETE_SELF_HARM
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
@@ -129,6 +130,16 @@ class LearnedDetector(Detector):
                     predictions = [p for p in predictions if p.label != "threat"]
                 if a.has("safety_advice") or asks_to_report(a):
                     predictions = [p for p in predictions if p.label not in ADVICE_CATEGORIES]
+                # Round 16: when a caregiver is free, asked for a school event, a form or a call
+                # ("what time does your mom get off work? she could come to the meeting"), as in
+                # the rules.
+                if (
+                    a.has("what_time")
+                    and a.has("household")
+                    and a.has("school_event")
+                    and not any(a.has(c) for c in UNSUPERVISED)
+                ):
+                    predictions = [p for p in predictions if p.label != "grooming"]
                 if school_addresses_only(text):
                     # A school e-mail address is no contact detail to the rules: nor to the model.
                     predictions = [p for p in predictions if p.label != "contact_info"]
