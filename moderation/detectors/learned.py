@@ -20,7 +20,7 @@ from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report
-from .contact import school_addresses_only
+from .contact import public_addresses_only, school_addresses_only
 from .safeguarding import CONCRETE_SELF_HARM
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
@@ -124,8 +124,9 @@ class LearnedDetector(Detector):
                     predictions = [p for p in predictions if p.label != "threat"]
                 if a.has("safety_advice") or asks_to_report(a):
                     predictions = [p for p in predictions if p.label not in ADVICE_CATEGORIES]
-                if school_addresses_only(text):
-                    # A school e-mail address is no contact detail to the rules: nor to the model.
+                if school_addresses_only(text) or public_addresses_only(text, a):
+                    # A school e-mail address, or a public place's street address, is no contact
+                    # detail to the rules: nor to the model.
                     predictions = [p for p in predictions if p.label != "contact_info"]
             for p in predictions:
                 threat = p.label == "threat"
