@@ -19,7 +19,7 @@ from .. import lexicon as lexicon_module
 from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
-from .concepts import asks_to_report
+from .concepts import asks_to_report, stood_down
 from .contact import public_addresses_only, school_addresses_only
 from .safeguarding import CONCRETE_SELF_HARM
 
@@ -35,6 +35,7 @@ ADVICE_CATEGORIES = frozenset({"grooming", "contact_info"})
 # A kind gesture ("le vamos a llevar un pastel", an aunt's cooking while mom works) with no harm,
 # weapon or injury named: the model's threat, contact or abuse reading of it is stood down.
 KIND_GESTURE_CATEGORIES = frozenset({"threat", "contact_info", "abuse_disclosure"})
+UNHURT_COOKING = (("unhurt", "incidental"),)
 HARM_NAMED = ("harm_act", "severe_act", "injury", "weapon", "violence_act", "harm_verb", "coerce")
 # The languages whose insults the model's toxicity class reports: those no inline toxicity scorer
 # reads (the inline scorer is English; Detoxify's multilingual model needs its weights). English
@@ -117,6 +118,10 @@ class LearnedDetector(Detector):
                     and a.has("chore")
                     and not any(a.has(c) for c in CONCRETE_SELF_HARM)
                 ):
+                    predictions = [p for p in predictions if p.label != "self_harm"]
+                # A cut or a burn denied while cooking ("pelando chiles con el cuchillo y no me
+                # corté ni una vez"): the rules' stand-down, the model's too.
+                if stood_down(UNHURT_COOKING, a):
                     predictions = [p for p in predictions if p.label != "self_harm"]
                 if any(t in a.present for t in THREAT_TARGETS_NOT_REAL) and not (
                     a.has("weapon") or a.has("school")
