@@ -508,6 +508,23 @@ def _office_number(a: Analysis) -> bool:
     )
 
 
+def _public_place(text: Normalized, a: Analysis) -> bool:
+    """A public place named in English (the patterns) or in a lexicon's `public_place` ("la
+    escuela queda en ..."), and no home: a home named (`live_self`, an invitation to come by)
+    makes an address someone's."""
+    view = text.folded
+    place_text = _TIME_PHRASES.sub(" ", view.text)
+    return bool(_PUBLIC_PLACE.search(place_text) or a.has("public_place")) and not (
+        _HOME_WORDS.search(view.text) or a.has("live_self") or a.has("visit_invite")
+    )
+
+
+def public_addresses_only(text: Normalized, a: Analysis) -> bool:
+    """The message writes out a street address, and it is a public place's (the school's, the
+    library's): the rules hold none of these, so neither does the learned detector."""
+    return bool(_STREET.search(text.folded.text)) and _public_place(text, a)
+
+
 class ContactInfoDetector(Detector):
     name = "contact_info"
 
@@ -526,7 +543,7 @@ class ContactInfoDetector(Detector):
             given.extend(self._phones(text))
         given.extend(self._emails(text))
         given.extend(self._links(text, context))
-        given.extend(self._street(text))
+        given.extend(self._street(text, a))
         given.extend(self._disguised(text))
         findings.extend(given)
         # "Be careful on snapchat, people you don't know can add you": online-safety caution.
@@ -561,10 +578,9 @@ class ContactInfoDetector(Detector):
                 ]
         return []
 
-    def _street(self, text: Normalized) -> list[Finding]:
+    def _street(self, text: Normalized, a: Analysis) -> list[Finding]:
         view = text.folded
-        place_text = _TIME_PHRASES.sub(" ", view.text)
-        public = _PUBLIC_PLACE.search(place_text) and not _HOME_WORDS.search(view.text)
+        public = _public_place(text, a)
         for m in _STREET.finditer(view.text):
             if set(m.group(1).split()) & _NOT_STREET_WORDS or public:
                 continue

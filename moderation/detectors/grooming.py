@@ -338,7 +338,12 @@ RULES = (
     # Flattery about maturity and a special bond.
     Rule(
         compile_words(
-            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))|(?:so|very|really|more|most|such a|pretty|too|way too|super) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
+            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))",
+            # Maturity said of the student, not of something they did ("that was a really mature
+            # way to handle it", "very mature of you to apologise" praise an act).
+            r"(?:you'?re|you are|ur|u r|you (?:seem|act|sound|look|talk)(?: like)?|you'?ve (?:gotten|become|grown)|you'?re (?:getting|becoming)) (?:\w+ )?(?:so|very|really|more|most|such a|pretty|too|way too|super|incredibly|quite) (?:mature|grown[- ]?up|adult|grown)",
+            r"(?:so|very|really|more|most|such a|pretty|too|way too|super) (?:mature|grown[- ]?up|adult|grown) for (?:your|ur) age|(?:so|very|really|more|pretty|too|super) (?:mature|grown[- ]?up) for a \w+",
+            r"look at (?:you|u),? (?:all |so )?grown(?:[- ]?up)?",
             r"mature for (?:your|ur|an?) age",
             r"(?:different (?:from|than)|not like|unlike|more mature than|older than|smarter than|better than) (?:the |all the |most )?(?:other |most )?(?:kids|girls|boys|students|teens|people|children)(?: (?:your|ur) age| in your (?:grade|class))?",
             r"(?:seem|act|look|talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)",

@@ -20,7 +20,7 @@ from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report, stood_down
-from .contact import school_addresses_only
+from .contact import public_addresses_only, school_addresses_only
 from .grooming import UNSUPERVISED
 from .safeguarding import CONCRETE_SELF_HARM
 
@@ -140,8 +140,9 @@ class LearnedDetector(Detector):
                     and not any(a.has(c) for c in UNSUPERVISED)
                 ):
                     predictions = [p for p in predictions if p.label != "grooming"]
-                if school_addresses_only(text):
-                    # A school e-mail address is no contact detail to the rules: nor to the model.
+                if school_addresses_only(text) or public_addresses_only(text, a):
+                    # A school e-mail address, or a public place's street address, is no contact
+                    # detail to the rules: nor to the model.
                     predictions = [p for p in predictions if p.label != "contact_info"]
             for p in predictions:
                 threat = p.label == "threat"

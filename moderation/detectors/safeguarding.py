@@ -1031,16 +1031,21 @@ CONCEPT_RULES = (
 CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "farewell_letter")
 
 
+# What says a wish to vanish is more than a moment's: for good, nothing to live for, gone.
+_NOT_A_MOMENT = ("for_good", "finality", "gone_for_good", "no_future", "pointless", "not_be_here")
+
+
 def _hyperbole(a: Analysis) -> bool:
     """A death wish said laughing about a chore or a game lost ("this essay makes me want to die
-    lol", "i want to die lol we lost the match"), with
-    nothing concrete (a means, an act) and nothing saying it is serious."""
-    return (
-        a.has("laughter")
-        and (a.has("chore") or a.has("lost_game"))
-        and not a.has("serious")
-        and not any(a.has(c) for c in CONCRETE_SELF_HARM)
-    )
+    lol", "i want to die lol we lost the match"), or said of a moment of embarrassment ("my
+    brother told everyone about my crush, so embarrassing, i wanted to disappear", "me dio tanta
+    vergüenza que me quería morir"), with nothing concrete (a means, an act) and nothing saying it
+    is serious or for good."""
+    if a.has("serious") or any(a.has(c) for c in CONCRETE_SELF_HARM):
+        return False
+    if a.has("laughter") and (a.has("chore") or a.has("lost_game")):
+        return True
+    return a.has("embarrassment") and not any(a.has(c) for c in _NOT_A_MOMENT)
 
 
 def _only_negated_harm(a: Analysis, span: tuple[int, int] | None) -> bool:
