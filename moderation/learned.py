@@ -129,7 +129,7 @@ def data_key(directory: Path = TRAINING_DIR, lexicon: lexicon_module.Lexicon | N
         f"{MODEL_VERSION};{MIN_THRESHOLD};{NONE_BUDGET};{MIN_PRECISION};{C};{FOLD_SEEDS};"
         f"sklearn-{sklearn.__version__};".encode()
     )
-    lexicon = lexicon or lexicon_module.load()
+    lexicon = (lexicon or lexicon_module.load()).for_features()
     # The lexicon's terms and spellings in a fixed order (its `version` is for people to read).
     digest.update(
         repr(
@@ -147,7 +147,9 @@ def data_key(directory: Path = TRAINING_DIR, lexicon: lexicon_module.Lexicon | N
 
 
 def _parts(text: Normalized, lexicon: lexicon_module.Lexicon) -> tuple[str, str]:
-    """The words view, and a document of the message's lemmas and concepts."""
+    """The words view, and a document of the message's lemmas and concepts (the concepts of the
+    lexicon's feature files: `Lexicon.for_features`)."""
+    lexicon = lexicon.for_features()
     analysis = lexicon_module.analyse(text, lexicon)
     extra = []
     for token in analysis.tokens:

@@ -185,6 +185,13 @@ class Lexicon:
     _starts: dict[str, Starts] = field(default_factory=dict, repr=False)
     # Per (word as lemmatised, token), its forms before any proclitic reading; bounded.
     _forms: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
+    # The same lexicon without the files marked `learned_features = false` (terms the rules read
+    # and the learned detector's features do not), when there are such files.
+    features: Lexicon | None = field(default=None, repr=False)
+
+    def for_features(self) -> Lexicon:
+        """The lexicon whose concepts are the learned detector's features."""
+        return self.features or self
 
     @property
     def version(self) -> str:
@@ -291,14 +298,21 @@ def _term_words(raw: str) -> tuple[tuple[str, bool], ...]:
 
 
 @lru_cache(maxsize=16)
-def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexicon:
-    """The lexicon of `languages` from `directory` (default: the bundled one), read once."""
+def load(
+    directory: str = "", languages: tuple[str, ...] = ("en", "es"), features_only: bool = False
+) -> Lexicon:
+    """The lexicon of `languages` from `directory` (default: the bundled one), read once.
+
+    A file with `learned_features = false` holds terms for the rules only: they are left out of
+    the learned detector's features (`Lexicon.for_features`, and `features_only` here), so that
+    families written for the rules do not move the model's readings of everything else."""
     root = Path(directory) if directory else DEFAULT_DIR
     concepts: dict[str, list[Term]] = defaultdict(list)
     versions: dict[str, int] = {}
     spellings: dict[str, set[str]] = defaultdict(set)
     aids: list[LemmaAid] = []
     tables: dict[str, SignalTable] = {}
+    rules_only = False
     for lang in languages:
         folder = root / lang
         files = sorted(folder.glob("*.toml"))
@@ -313,6 +327,13 @@ def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexi
             if not isinstance(version, int):
                 raise LexiconError(f"{path}: needs an integer `version`")
             versions[f"{lang}/{path.stem}"] = version
+            learned_features = data.get("learned_features", True)
+            if not isinstance(learned_features, bool):
+                raise LexiconError(f"{path}: `learned_features` must be true or false")
+            if not learned_features:
+                rules_only = True
+                if features_only:
+                    continue
             for name, terms in data.get("concepts", {}).items():
                 if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
                     raise LexiconError(f"{path}: concept {name!r} must be a list of strings")
@@ -337,6 +358,8 @@ def load(directory: str = "", languages: tuple[str, ...] = ("en", "es")) -> Lexi
         tables,
     )
     lexicon.index()
+    if rules_only and not features_only:
+        lexicon.features = load(directory, languages, True)
     return lexicon
 
 

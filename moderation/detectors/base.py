@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..lexicon import Lexicon
@@ -127,6 +127,9 @@ class Rule:
     priority: str | None = None
     # Only when the sender is an adult (True), a student (False), or anyone (None).
     adult_sender: bool | None = None
+    # Concept stand-downs, as a concept rule's `none_of` (`concepts.stood_down`): read only by a
+    # detector that passes `apply_rules` a `stood_down` test.
+    none_of: tuple[str | tuple[str, ...], ...] = ()
 
 
 def compile_words(*parts: str) -> re.Pattern[str]:
@@ -135,12 +138,18 @@ def compile_words(*parts: str) -> re.Pattern[str]:
 
 
 def apply_rules(
-    detector: str, rules: Iterable[Rule], text: Normalized, context: Context
+    detector: str,
+    rules: Iterable[Rule],
+    text: Normalized,
+    context: Context,
+    stood_down: Callable[[Rule], bool] | None = None,
 ) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for rule in rules:
         if rule.adult_sender is not None and rule.adult_sender != context.adult_sender:
+            continue
+        if rule.none_of and stood_down is not None and stood_down(rule):
             continue
         view: View = getattr(text, rule.view)
         m = rule.pattern.search(view.text)

@@ -22,6 +22,8 @@ from ..normalize import Normalized
 from .base import Context, Finding
 
 Group = str | tuple[str, ...]
+# A stand-down: one concept, or several that stand the rule down only when all are present.
+StandDown = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,10 @@ class ConceptRule:
     reason: str
     category: str
     all_of: tuple[Group, ...]
-    none_of: tuple[str, ...] = ()
+    # Stand-downs: a concept present (and not voided, `VOIDED_BY`) stands the rule down; a tuple
+    # of concepts stands it down only when every one of them is present and not voided
+    # (("identity_noun", "kindness"): a coming-out told with a parent's kindness).
+    none_of: tuple[StandDown, ...] = ()
     scope: str = "clause"  # or "message"
     score: float = 0.85
     action: str | None = None
@@ -46,10 +51,13 @@ class ConceptRule:
 
     def __post_init__(self) -> None:
         # What `match` tests first, as sets built once (not fields: no part of the rule's
-        # identity): each group's concepts, and the concepts that block the rule.
+        # identity): each group's concepts, each stand-down's concepts (all needed), and every
+        # concept any stand-down names (a message with none of them is never stood down).
         groups = tuple(frozenset(_alternatives(g)) for g in self.all_of)
+        stand_downs = tuple(frozenset(_alternatives(s)) for s in self.none_of)
         object.__setattr__(self, "group_sets", groups)
-        object.__setattr__(self, "blocking", frozenset(self.none_of))
+        object.__setattr__(self, "stand_downs", stand_downs)
+        object.__setattr__(self, "blocking", frozenset().union(*stand_downs))
 
 
 NEGATION = "negation"
@@ -60,12 +68,25 @@ NEGATION = "negation"
 # Words that only look like a story: a place ("the film room") or watching ("reading every
 # word") do not make the message about a book or a film.
 # A meeting "not at school" or "away from school" is not at the school's library.
-VOIDED_BY = {
+# An adult named in the message ("my mom won't let me eat, she says I don't deserve it") takes
+# away the child's own choice's power to stand a neglect rule down: the adult keeps the finding.
+# A parent's kindness at a coming-out stands nothing down once an act of harm, an injury or
+# being put out of the house is named. A concept may be voided by any of several.
+VOIDED_BY: dict[str, str | tuple[str, ...]] = {
     "laughter": "serious",
     "play": "not_a_game",
     "literature": "not_a_story",
     "school_venue": "outside_school",
+    "self_denial": "abuser_adult",
+    "deny_food": "abuser_adult",
+    "kindness": ("harm_act", "severe_act", "injury", "kicked_out"),
 }
+
+
+def voided(concept: str, present: frozenset[str]) -> bool:
+    """Something present takes away the concept's power to stand a rule down."""
+    by = VOIDED_BY.get(concept, ())
+    return (by in present) if isinstance(by, str) else not present.isdisjoint(by)
 
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
@@ -109,6 +130,17 @@ def _windows(rule: ConceptRule) -> tuple[int | None, ...]:
     return (rule.window,) * (len(rule.all_of) - 1)
 
 
+def _stands_down(concepts: frozenset[str], present: frozenset[str]) -> bool:
+    """Every concept of one stand-down is present, and none of them is voided."""
+    return all(c in present and not voided(c, present) for c in concepts)
+
+
+def stood_down(none_of: Iterable[StandDown], a: Analysis) -> bool:
+    """One of the stand-downs holds in the message (a pattern rule's `none_of`, read the way a
+    concept rule's is)."""
+    return any(_stands_down(frozenset(_alternatives(s)), a.present) for s in none_of)
+
+
 def match(rule: ConceptRule, a: Analysis) -> Hit | None:
     """The hit of the rule's first group where the rule holds, or None."""
     present = a.present
@@ -116,7 +148,7 @@ def match(rule: ConceptRule, a: Analysis) -> Hit | None:
         if group.isdisjoint(present):
             return None
     if not rule.blocking.isdisjoint(present) and any(
-        c in present and VOIDED_BY.get(c) not in present for c in rule.none_of
+        _stands_down(s, present) for s in rule.stand_downs
     ):
         return None
     first = _group_hits(a, rule.all_of[0], None)

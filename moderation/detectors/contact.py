@@ -8,6 +8,7 @@ staff can see them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 
@@ -368,7 +369,22 @@ _NOT_PHONE_CONTEXT = re.compile(
 
 # A detail given to the school ("gave my new number to the front office") or a number that is
 # no one's contact ("the bus number is 47") is no move off the platform.
-_NOT_PERSONAL = ("official", "other_number", "school_account")
+# Round 16: a crisis line (988, 741741, 911) named to be passed on is never a personal detail.
+_NOT_PERSONAL = ("official", "other_number", "school_account", "crisis_line")
+# Round 16: an app named as what the student does with a third person ("my best friend moved
+# away, we facetime every night") invites no one here, unless the reader is addressed too.
+_WITH_OTHERS = {
+    "moves the conversation to another app",
+    "asks for or offers a way to talk elsewhere",
+}
+
+
+def _with_others(a: Analysis) -> Callable[[Finding], bool]:
+    if not a.has("third_party") or a.has("you"):
+        return lambda _finding: False
+    return lambda finding: finding.reason.split(":")[0] in _WITH_OTHERS
+
+
 # "Don't share your address", "never give out your number" (a clause that opens with a negated
 # imperative): online-safety advice, not a request.
 _ADVICE = re.compile(
@@ -492,6 +508,23 @@ def _office_number(a: Analysis) -> bool:
     )
 
 
+def _public_place(text: Normalized, a: Analysis) -> bool:
+    """A public place named in English (the patterns) or in a lexicon's `public_place` ("la
+    escuela queda en ..."), and no home: a home named (`live_self`, an invitation to come by)
+    makes an address someone's."""
+    view = text.folded
+    place_text = _TIME_PHRASES.sub(" ", view.text)
+    return bool(_PUBLIC_PLACE.search(place_text) or a.has("public_place")) and not (
+        _HOME_WORDS.search(view.text) or a.has("live_self") or a.has("visit_invite")
+    )
+
+
+def public_addresses_only(text: Normalized, a: Analysis) -> bool:
+    """The message writes out a street address, and it is a public place's (the school's, the
+    library's): the rules hold none of these, so neither does the learned detector."""
+    return bool(_STREET.search(text.folded.text)) and _public_place(text, a)
+
+
 class ContactInfoDetector(Detector):
     name = "contact_info"
 
@@ -503,17 +536,21 @@ class ContactInfoDetector(Detector):
         # Advice to report a request names an app or a detail as what someone else might ask
         # for: that is no finding. A number, an e-mail, a link or a street written out is.
         reported = reporting_advice(a, text.original)
-        findings = [f for f in findings if not reported(f)]
+        others = _with_others(a)
+        findings = [f for f in findings if not reported(f) and not others(f)]
         given = []
         if not _office_number(a):
             given.extend(self._phones(text))
         given.extend(self._emails(text))
         given.extend(self._links(text, context))
-        given.extend(self._street(text))
+        given.extend(self._street(text, a))
         given.extend(self._disguised(text))
         findings.extend(given)
-        if not findings:
-            findings.extend(f for f in self._channel_in_clause(text) if not reported(f))
+        # "Be careful on snapchat, people you don't know can add you": online-safety caution.
+        if not findings and not a.has("caution"):
+            findings.extend(
+                f for f in self._channel_in_clause(text) if not reported(f) and not others(f)
+            )
         return findings
 
     def _channel_in_clause(self, text: Normalized) -> list[Finding]:
@@ -541,10 +578,9 @@ class ContactInfoDetector(Detector):
                 ]
         return []
 
-    def _street(self, text: Normalized) -> list[Finding]:
+    def _street(self, text: Normalized, a: Analysis) -> list[Finding]:
         view = text.folded
-        place_text = _TIME_PHRASES.sub(" ", view.text)
-        public = _PUBLIC_PLACE.search(place_text) and not _HOME_WORDS.search(view.text)
+        public = _public_place(text, a)
         for m in _STREET.finditer(view.text):
             if set(m.group(1).split()) & _NOT_STREET_WORDS or public:
                 continue

@@ -32,8 +32,18 @@ PARENTS = (
     r"step ?(?:mom|dad)|sister|brother|teachers?|anyone|any ?body|someone|no ?one|nobody)"
 )
 
+# Round 16: the sender away from the platform ("I'll be off the platform over the holidays",
+# "I'm off the app next week") moves no talk off it.
+NOT_AWAY = r"(?<!\bbe )(?<!\bi'm )(?<!\bim )(?<!\bam )(?<!\bstay )(?<!\bstaying )(?<!\bwe're )"
+# Round 16: "pretty" as a degree ("you look pretty tired") is no remark on looks.
+DEGREE = (
+    r"(?! (?:much|sure|good|well|tired|happy|cool|busy|focused|serious|nervous|confident|sleepy|"
+    r"stressed|excited|proud|quiet|calm|ready|close|sick|bored|upset|sad|done|set|relaxed)\b)"
+)
 # The reason of the phrase rule for gifts and money (a parent's gift passed on is none).
 GIFT_REASON = "offers a student gifts or money"
+# What the student's own people may do for them (a gift, a ride) without the adult in it.
+FAMILY_DOES_REASONS = (GIFT_REASON, "arranges to meet or travel outside the program")
 RULES = (
     # Secrecy.
     Rule(
@@ -111,7 +121,7 @@ RULES = (
             r"somewhere (?:more )?(?:private|they can'?t see|no one can see)|(?:this|the) (?:app|site|chat|platform|program) (?:records|saves|logs|monitors|tracks|reads|watches|keeps|stores|screens|checks) (?:everything|our|what|all|every)|"
             r"(?:let'?s|we should|we could|can we|could we|why don'?t we|how about we) (?:just )?(?:use|switch to|move to|talk on|chat on|go on|try) (?:telegram|signal|whatsapp|snapchat|snap|discord|kik|instagram|insta|wickr|messenger|imessage|text(?:ing)?|another app|a different app)|where (?:no ?one|"
             r"nobody|they|the school|the program|staff) (?:can'?t|cannot|won'?t|can|will) "
-            r"(?:see|read|watch|check)|off (?:this|the) (?:app|platform|site)|burner (?:phone|"
+            rf"(?:see|read|watch|check)|{NOT_AWAY}off (?:this|the) (?:app|platform|site)|burner (?:phone|"
             r"account)|secret (?:account|app|number|phone)"
         ),
         "moves to a less watched channel",
@@ -145,7 +155,7 @@ RULES = (
             r"(?:when|what time|how often|what days?) (?:are|r|will|do) (?:you|u) (?:usually |ever |normally |going to be |gonna be )?(?:home )?(?:alone|by yourself|on your own|home alone)",
             r"(?:are|r) (?:you|u) (?:home )?(?:all )?(?:alone|by yourself|on your own)(?: (?:right now|now|tonight|at home|today|in (?:your|ur) (?:room|bedroom|house)))?(?: \w+){0,3}?(?= *(?:[?.!,]|$))",
             r"(?:do|do you|you) (?:have|got) (?:your|ur) own (?:room|bedroom|phone|bathroom|computer|laptop)|(?:wise|mature|grown) beyond (?:your|ur) years|(?:an|such an) old soul",
-            r"(?:instead of|rather than|outside(?: of)?|off(?: of)?) (?:using )?(?:this|the) (?:app|site|platform|program|chat)",
+            rf"(?:instead of|rather than|outside(?: of)?|{NOT_AWAY}off(?: of)?) (?:using )?(?:this|the) (?:app|site|platform|program|chat)",
             r"(?:are|r) (?:you|u) (?:\w+ ){0,2}(?:alone|by yourself|on your own)(?: right now| now| tonight| at home| today)",
             r"who (?:else )?(?:can|could|does|will|might|gets to) (?:see|read|look at|check|watch) (?:what (?:you|we)|your|our|these|this|the)",
             r"somewhere (?:\w+ ){0,3}(?:can'?t|cannot|won'?t|don'?t|do not|will not) (?:see|read|check|watch|find|monitor|track)",
@@ -328,7 +338,12 @@ RULES = (
     # Flattery about maturity and a special bond.
     Rule(
         compile_words(
-            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))|(?:so|very|really|more|most|such a|pretty|too|way too|super) (?:mature|grown[- ]?up|adult|grown)(?: for (?:your|ur) age| for a \w+)?",
+            r"(?:we get each other|we understand each other|we (?:really )?click|you (?:really )?get me|we have (?:a|this) (?:thing|connection))",
+            # Maturity said of the student, not of something they did ("that was a really mature
+            # way to handle it", "very mature of you to apologise" praise an act).
+            r"(?:you'?re|you are|ur|u r|you (?:seem|act|sound|look|talk)(?: like)?|you'?ve (?:gotten|become|grown)|you'?re (?:getting|becoming)) (?:\w+ )?(?:so|very|really|more|most|such a|pretty|too|way too|super|incredibly|quite) (?:mature|grown[- ]?up|adult|grown)",
+            r"(?:so|very|really|more|most|such a|pretty|too|way too|super) (?:mature|grown[- ]?up|adult|grown) for (?:your|ur) age|(?:so|very|really|more|pretty|too|super) (?:mature|grown[- ]?up) for a \w+",
+            r"look at (?:you|u),? (?:all |so )?grown(?:[- ]?up)?",
             r"mature for (?:your|ur|an?) age",
             r"(?:different (?:from|than)|not like|unlike|more mature than|older than|smarter than|better than) (?:the |all the |most )?(?:other |most )?(?:kids|girls|boys|students|teens|people|children)(?: (?:your|ur) age| in your (?:grade|class))?",
             r"(?:seem|act|look|talk|sound|are) (?:so |much |way )?older than (?:you are|your age|\d+)",
@@ -338,7 +353,7 @@ RULES = (
             r"(?:we have|we'?ve got|there'?s) (?:a |this |such a )?(?:special|real|unique|deep) (?:connection|bond|relationship)",
             r"you'?re (?:my|the only one|special to me)(?: favou?rite| special)?|(?:i'?m|i am) (?:your|like your) (?:best friend|boyfriend|girlfriend|bf|gf)",
             r"i (?:love|miss|need) you(?: so much| more)?",
-            r"(?:you'?re|you are|ur|u r|you look) (?:so |very |really )?(?:beautiful|gorgeous|sexy|hot|pretty|cute|handsome|attractive)",
+            rf"(?:you'?re|you are|ur|u r|you look) (?:so |very |really )?(?:beautiful|gorgeous|sexy|hot|pretty{DEGREE}|cute|handsome|attractive)",
         ),
         "flatters a student's maturity or builds a special bond",
         CATEGORY,
@@ -505,7 +520,8 @@ CONCEPT_RULES = (
     ConceptRule(
         "moves the talk away from a watched channel",
         CATEGORY,
-        ("watched", ("elsewhere_channel", "app", "private_place")),
+        # Round 16: the platform called clunky or slow is a reason to leave it, as watching is.
+        (("watched", "platform_bad"), ("elsewhere_channel", "app", "private_place")),
         none_of=(*_STORY, "help_resource", "caution"),
         scope="message",
         adult_sender=True,
@@ -704,7 +720,8 @@ CONCEPT_RULES = (
     ConceptRule(
         "invites a student to meet away from school at a set time",
         CATEGORY,
-        ("meet_invite", "venue_out", "clock_time"),
+        # Round 16: where the adult will be ("I'm at", "ando en") is a venue named too.
+        ("meet_invite", ("venue_out", "at_place"), "clock_time"),
         none_of=(*_STORY, "school_venue", "help_resource"),
         scope="message",
         adult_sender=True,
@@ -747,6 +764,46 @@ CONCEPT_RULES = (
         none_of=("you_all",),
         adult_sender=True,
         negatable=False,
+    ),
+    # Round 16 (lexicons/<lang>/veiled_r16.toml); the English café or street corner at a day or a
+    # time is the rule "invites a student to meet away from school at a set time" above, with the
+    # English terms added. Another app asked about or offered by an adult ("do you have snap?",
+    # "bájate telegram"), the watched platform's clunkiness as the reason; when the student's
+    # caregivers are at work or who else is home (an event, a form or a pickup stands it down;
+    # when they only get home stays the weak "schedule" signal); the student's looks remarked on
+    # with advice on how to look ("pretty tired" is none; looks alone stay the "looks" signal).
+    ConceptRule(
+        "moves to a less watched channel",
+        CATEGORY,
+        ("app_ask", "app"),
+        none_of=(*_STORY, "caution", "help_resource", "school_account", "official"),
+        window=3,
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks when the student's caregivers are away",
+        CATEGORY,
+        ("what_time", "caregiver_work", "household"),
+        none_of=(*_STORY, "school_event", "school_venue"),
+        scope="message",
+        window=(8, 8),
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "asks who else is home with the student",
+        CATEGORY,
+        ("who_home",),
+        none_of=(*_STORY, "school_event"),
+        adult_sender=True,
+    ),
+    ConceptRule(
+        "remarks on a student's looks with advice on how to look",
+        CATEGORY,
+        ("looks_praise", "beauty", "style_advice"),
+        none_of=(*_STORY, "degree_adverb", "you_all"),
+        scope="message",
+        window=(4, None),
+        adult_sender=True,
     ),
 )
 # Individually mild: carried on the verdict as signals for conversation-level accumulation
@@ -826,8 +883,9 @@ SIGNAL_RULES = (
 def _gift_from_family(a: Analysis, finding: Finding) -> bool:
     """Round 11 (en): a gift or money from the student's own people, passed on by the adult
     ("your mom said she'll send you some money for the trip"): the student's people named before
-    the offer in its sentence, and the sender ("i", "me") nowhere between them."""
-    if not finding.reason.startswith(GIFT_REASON) or finding.span is None:
+    the offer in its sentence, and the sender ("i", "me") nowhere between them. Round 16: the same
+    for a ride ("what time can your parents pick you up after the fair?")."""
+    if not finding.reason.startswith(FAMILY_DOES_REASONS) or finding.span is None:
         return False
     start = finding.span[0]
     at = next((i for i, s in enumerate(a.spans) if s[0] >= start), None)
@@ -841,6 +899,22 @@ def _gift_from_family(a: Analysis, finding: Finding) -> bool:
     return not any(
         h.clause == clause and first <= h.start < at for h in a.by_concept.get("self", ())
     )
+
+
+# What makes asking when the caregivers are away more than arranging an event with them.
+UNSUPERVISED = ("alone_check", "who_home", "secret_bond", "dont_tell", "just_us", "unwatched")
+
+
+def _caregiver_time_for_event(a: Analysis, finding: Finding) -> bool:
+    """Round 16: when a caregiver is free, asked for a school event, a form or a pickup ("what
+    time does your mom get off work? she could come to the meeting"): a phrase rule's finding on
+    the time asked, with an event named and nothing about being alone or keeping it quiet."""
+    if finding.span is None or not a.has("school_event"):
+        return False
+    if any(a.has(c) for c in UNSUPERVISED):
+        return False
+    start, end = finding.span
+    return any(start <= a.span(h)[0] < end for h in a.by_concept.get("what_time", ()))
 
 
 class GroomingDetector(Detector):
@@ -877,7 +951,9 @@ class GroomingDetector(Detector):
     def _strong(self, text: Normalized, context: Context) -> list[Finding]:
         a = analyse(text, self.lexicon)
         findings = [
-            f for f in apply_rules(self.name, RULES, text, context) if not _gift_from_family(a, f)
+            f
+            for f in apply_rules(self.name, RULES, text, context)
+            if not _gift_from_family(a, f) and not _caregiver_time_for_event(a, f)
         ]
         if not findings:
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)

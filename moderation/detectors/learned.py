@@ -19,8 +19,9 @@ from .. import lexicon as lexicon_module
 from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
-from .concepts import asks_to_report
-from .contact import school_addresses_only
+from .concepts import asks_to_report, stood_down
+from .contact import public_addresses_only, school_addresses_only
+from .grooming import UNSUPERVISED
 from .safeguarding import CONCRETE_SELF_HARM
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
@@ -35,6 +36,7 @@ ADVICE_CATEGORIES = frozenset({"grooming", "contact_info"})
 # A kind gesture ("le vamos a llevar un pastel", an aunt's cooking while mom works) with no harm,
 # weapon or injury named: the model's threat, contact or abuse reading of it is stood down.
 KIND_GESTURE_CATEGORIES = frozenset({"threat", "contact_info", "abuse_disclosure"})
+UNHURT_COOKING = (("unhurt", "incidental"),)
 HARM_NAMED = ("harm_act", "severe_act", "injury", "weapon", "violence_act", "harm_verb", "coerce")
 # The languages whose insults the model's toxicity class reports: those no inline toxicity scorer
 # reads (the inline scorer is English; Detoxify's multilingual model needs its weights). English
@@ -118,14 +120,29 @@ class LearnedDetector(Detector):
                     and not any(a.has(c) for c in CONCRETE_SELF_HARM)
                 ):
                     predictions = [p for p in predictions if p.label != "self_harm"]
+                # A cut or a burn denied while cooking ("pelando chiles con el cuchillo y no me
+                # corté ni una vez"): the rules' stand-down, the model's too.
+                if stood_down(UNHURT_COOKING, a):
+                    predictions = [p for p in predictions if p.label != "self_harm"]
                 if any(t in a.present for t in THREAT_TARGETS_NOT_REAL) and not (
                     a.has("weapon") or a.has("school")
                 ):
                     predictions = [p for p in predictions if p.label != "threat"]
                 if a.has("safety_advice") or asks_to_report(a):
                     predictions = [p for p in predictions if p.label not in ADVICE_CATEGORIES]
-                if school_addresses_only(text):
-                    # A school e-mail address is no contact detail to the rules: nor to the model.
+                # Round 16: when a caregiver is free, asked for a school event, a form or a call
+                # ("what time does your mom get off work? she could come to the meeting"), as in
+                # the rules.
+                if (
+                    a.has("what_time")
+                    and a.has("household")
+                    and a.has("school_event")
+                    and not any(a.has(c) for c in UNSUPERVISED)
+                ):
+                    predictions = [p for p in predictions if p.label != "grooming"]
+                if school_addresses_only(text) or public_addresses_only(text, a):
+                    # A school e-mail address, or a public place's street address, is no contact
+                    # detail to the rules: nor to the model.
                     predictions = [p for p in predictions if p.label != "contact_info"]
             for p in predictions:
                 threat = p.label == "threat"

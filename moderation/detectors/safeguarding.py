@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
-from .concepts import ConceptRule, apply_concept_rules, negated
+from .concepts import ConceptRule, apply_concept_rules, negated, stood_down
 
 SELF_HARM = "self_harm"
 ABUSE = "abuse_disclosure"
@@ -37,6 +37,9 @@ VICTIM = (
     r"(?! back\b)(?! (?:at|in) (?:chess|checkers|cards|games?|the game|video games|\w+ball|soccer|tennis|"
     r"fortnite|minecraft|mario|racing|a race|math|everything|arm wrestling))"
 )
+# Not eating by the child's own choice ("starving myself", "I don't deserve food"): a self-harm
+# reading, not neglect, unless an adult is named (`VOIDED_BY`: the adult keeps the finding).
+_OWN_CHOICE = ("self_denial", "deny_food")
 TIME = r"(?:(?:\d+|a few|few|several|two|three|four|five|many|a couple(?: of)?|couple) (?:days?|nights?|weeks?)|(?:the |a )?(?:whole|entire) (?:week|weekend|night|day)|all (?:week|night|day|weekend)|a week|days)"
 
 RULES = (
@@ -79,13 +82,14 @@ RULES = (
         "expresses thoughts of suicide or self-harm",
         SELF_HARM,
         score=0.95,
+        # A cut or a burn denied while cooking ("used the big knife and didn't cut myself once").
+        none_of=(("unhurt", "incidental"),),
     ),
     Rule(
         compile_words(
             rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} {VICTIM}",
             rf"(?:{CAREGIVER}|(?:he|she|they)) (?:said|says|told me|threatens?|threatened|swore)(?: that)? (?:he|she|they)?(?:'d|'ll| would| will| is going to| was going to| gonna)? ?(?:hurt|kill|hit|beat|punish|get) (?:me|us|my \w+)(?: if| when| unless)",
             r"(?:does|did|do|doing|done|tries|tried) (?:stuff|things|something|bad things|weird things|gross things|things i don'?t like) to me",
-            r"(?:never|no|not enough|isn'?t any|is no|hardly any|barely any|isn'?t enough) food (?:at|in) (?:my|our|the) (?:house|home|apartment|place)|(?:always|so) hungry because|go to (?:bed|sleep|school) hungry",
             r"(?:bruises?|marks?|burns?|welts?|cuts?|scars?) (?:\w+ ){0,5}?(?:from|because|where|when|after) (?:\w+ ){0,3}?(?:my (?:mom|mother|dad|father|step ?\w+|parents?|uncle|aunt|brother|sister|grand\w+|boyfriend|guardian)|he|she|they)(?!\w)",
             rf"{CAREGIVER}(?: \w+){{0,6}}? (?:grab(?:s|bed)?|yank(?:s|ed)?|drag(?:s|ged)?|pull(?:s|ed)?|shake(?:s)?|shook) (?:me|us) (?:by|so hard|hard|and|around|across|out of|until)",
             rf"{CAREGIVER}(?: \w+){{0,6}}? {HARM} (?:\w+ ){{0,3}}?(?:and|or) (?:sometimes |even |also |then |at )?(?:me|us)(?!\w)",
@@ -99,24 +103,22 @@ RULES = (
             rf"{CAREGIVER}(?: \w+){{0,6}}? (?:showed|shows|sent|sends) me (?:pictures|photos|videos|pics|things|stuff|porn|naked)",
             rf"(?:hide|hiding|lock myself|run away|scared|afraid|terrified)(?: \w+){{0,6}}? (?:when|because|if|whenever) {CAREGIVER} (?:\w+ )?(?:gets? )?(?:drunk|high|wasted|violent|hits|hurts|beats|throws|comes home|starts yelling|gets angry)",
             r"(?:groceries|food|lights|electricity|power|heat|water|gas)(?: \w+){0,3} (?:got |were |was |been )?(?:cut off|shut off|turned off|ran out|run out)|(?:nobody|no one)(?:'s| has)? (?:bought|buys|made|makes|cooked|cooks) (?:groceries|food|dinner|meals?)|locks? (?:the|up the) (?:fridge|food|pantry|kitchen)|locked (?:the|up the) (?:fridge|food|pantry|kitchen)",
-            r"(?:there'?s|there is|there'?s just) (?:never|no|hardly|barely) (?:any )?(?:food|anything to eat)|(?:take care of|raise|feed|look after) my (?:little )?(?:brothers?|sisters?|siblings) (?:alone|by myself|on my own)",
+            r"(?:take care of|raise|feed|look after) my (?:little )?(?:brothers?|sisters?|siblings) (?:alone|by myself|on my own)",
             r"(?:touch(?:es|ed|ing)?|grab(?:s|bed)?|rubs?|rubbed|feels?|felt) (?:me on )?my (?:private|privates|private parts|body|chest|butt|bottom|parts|breasts?|thighs?|crotch)|(?:touch(?:es|ed|ing)?) me down there",
             rf"{CAREGIVER}(?: \w+){{0,6}}? (?:pushed|shoved|threw|kicked|dragged) (?:me|us) (?:down|into|against|across|off|out of|through)",
             rf"{CAREGIVER}(?: \w+){{0,6}}? (?:sleeps?|slept|lies|lay|gets?|got|climbs?|climbed) (?:in|into|on) (?:my|our) bed",
             r"(?:comes?|came|sneaks?|snuck|gets?|got) (?:into|in) (?:my|our) (?:room|bed|bedroom|shower|bathroom) (?:at night|when|while|every)",
             r"(?:makes?|made|forces?|forced|gets?|got) me (?:to )?(?:do|touch|watch|try) (?:things|stuff|something|it)(?= (?:i|that|when|he|she|to|with)\b)",
             r"(?:nobody|no one|no adult|no grown ?up)(?: has| have|'s)? (?:been|is|was|came|come) (?:home|here|around|back)(?: for| in| since)",
-            r"(?:there'?s|there is|we have|we got|we'?ve got) (?:nothing|no food) (?:to eat|in the (?:fridge|house)|for (?:dinner|us|me))",
             r"(?:won'?t|doesn'?t|don'?t|never|wouldn'?t) (?:let|lets) (?:me|us) (?:eat|sleep|leave the house|go outside|see anyone)|(?:won'?t|doesn'?t|don'?t|never|didn'?t) (?:feed|give) (?:me|us)(?: (?:food|anything to eat|dinner))?(?! (?:a|the|my|your|money|advice|rides?|time)\b)",
             rf"{CAREGIVER} (?:always |sometimes |often |still |keeps? )?(?:makes?|made|forces?|forced|tells?|told) me (?:to )?(?:touch|take off|undress|keep (?:it )?(?:a )?secret|not tell|sleep in (?:his|her|their) bed|watch (?:porn|videos))",
             r"(?:i get|i got|i'?m|i am|i was|we get|we got|we were) (?:hit|beaten|beat|hurt|slapped|punched|kicked|burned|locked (?:in|out|up)|touched|abused|molested|raped|starved|choked|whipped) (?:by (?:my|him|her|them|his|their|an? (?:adult|man|guy|grown|older))|at home|when (?:my|he|she|they)|if i|every (?:day|night|time)|all the time|again|a lot)",
             r"(?:touch(?:es|ed|ing)?|feel(?:s)? me up|touched me) (?:me )?(?:down there|in my private|in places|where (?:i|it)|under my|when no one|at night|in my (?:bed|room|sleep))",
             r"(?:afraid|scared|terrified|frightened) (?:to go|of going|to be|of being) (?:back )?home|(?:scared|afraid|terrified) of (?:my|our) (?:mom|mother|dad|father|step ?\w+|parents?|uncle|brother|guardian|family|mom'?s boyfriend)",
             r"(?:bruises?|marks?|burns?|welts?) (?:from|because of|that) (?:my|our|him|her|them|when he|when she)|(?:hide|cover(?: up)?) (?:the |my )?(?:bruises?|marks?)",
-            r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:food|anything to eat|dinner|heat|electricity|water|power) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
+            r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:heat|electricity|water|power) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
             r"(?:no|we have no|had no|without|haven'?t had) (?:(?:food|heat|electricity|water|power|lights|money)(?: or| and|,) )+(?:food|heat|electricity|water|power|lights) (?:at home|in the house|for (?:days|a week|weeks|\w+ days)|since)",
             r"(?:my |our )?(?:parents?|mom|dad|mother|father|guardians?|grandma|grandpa) (?:are|is|has been|have been|were|was|went) (?:gone|away|missing|not home|not back|nowhere to be found)(?: for| since| all| again| and|$|[.!,])",
-            rf"(?:haven'?t|have not|didn'?t|did not|hasn'?t) (?:eaten|had (?:food|dinner|a meal|anything to eat)) (?:in|for|since) (?:{TIME}|yesterday|\w+day)",
             rf"(?:mom|mother|dad|father|parents?|guardian|step ?\w+|grandma|grandpa|aunt|uncle|they|she|he) (?:hasn'?t|haven'?t|has not|have not|didn'?t|did not|never) (?:come|came|been|got(?:ten)?) (?:back|home)(?: (?:in|for|since) (?:{TIME}|\w+day|last \w+))",
             rf"(?:left|leaves|leaving) (?:me|us) (?:alone|home alone|by (?:myself|ourselves)|with no (?:food|money))(?: for| (?:in|since))? ?(?:{TIME}|the weekend|all weekend|overnight|again)",
             r"(?:kicked|threw|thrown|locked) (?:me|us) out(?: of the house| of home)?|(?:nowhere|no where|no place) (?:to|for (?:me|us) to) (?:sleep|stay|live|go tonight)|(?:sleeping|sleep|living) (?:in (?:a|the|our) car|on the street|outside)",
@@ -125,6 +127,21 @@ RULES = (
         "discloses abuse or neglect",
         ABUSE,
         score=0.95,
+    ),
+    # No food, or days without eating: neglect, unless the child goes without by their own
+    # choice ("haven't eaten in three days on purpose, I don't deserve it"; `_OWN_CHOICE`).
+    Rule(
+        compile_words(
+            r"(?:never|no|not enough|isn'?t any|is no|hardly any|barely any|isn'?t enough) food (?:at|in) (?:my|our|the) (?:house|home|apartment|place)|(?:always|so) hungry because|go to (?:bed|sleep|school) hungry",
+            r"(?:there'?s|there is|there'?s just) (?:never|no|hardly|barely) (?:any )?(?:food|anything to eat)",
+            r"(?:there'?s|there is|we have|we got|we'?ve got) (?:nothing|no food) (?:to eat|in the (?:fridge|house)|for (?:dinner|us|me))",
+            r"(?:no|there'?s no|there is no|we have no|we don'?t have|we do not have|haven'?t had) (?:any )?(?:food|anything to eat|dinner) (?:at home|in the house|in our (?:house|apartment)|for days|since|in \w+ days|at my house)",
+            rf"(?:haven'?t|have not|didn'?t|did not|hasn'?t) (?:eaten|had (?:food|dinner|a meal|anything to eat)) (?:in|for|since) (?:{TIME}|yesterday|\w+day)",
+        ),
+        "discloses abuse or neglect",
+        ABUSE,
+        score=0.95,
+        none_of=_OWN_CHOICE,
     ),
 )
 
@@ -526,6 +543,8 @@ CONCEPT_RULES = (
         "afraid to go home",
         ABUSE,
         ("avoid_home", ("intoxicated", "fear", "harm_act", "abuser_adult")),
+        # A game, told laughing ("when my cousin is there, he always wins at 2k lol").
+        none_of=(("play", "laughter"),),
         scope="message",
         negatable=False,
     ),
@@ -533,8 +552,10 @@ CONCEPT_RULES = (
         "afraid of someone at home",
         ABUSE,
         ("fear", "abuser_adult", "victim_self"),
-        # Fear of the news or of a parent's immigration status is no fear of a person.
-        none_of=(*_STORY, "play", "laughter", "status_worry"),
+        # Fear of the news or of a parent's immigration status is no fear of a person; nor is
+        # the fear in a coming-out told with a parent's kindness ("my dad was scared at first
+        # but he hugged her"), unless a harm or an injury is named (`VOIDED_BY`).
+        none_of=(*_STORY, "play", "laughter", "status_worry", ("identity_noun", "kindness")),
     ),
     ConceptRule(
         "an adult touches the child's body",
@@ -547,7 +568,8 @@ CONCEPT_RULES = (
         "an injury with a cover story",
         ABUSE,
         ("cover_story", "injury", ("abuser_adult", "abuser_peer")),
-        none_of=_STORY,
+        # A bruise from a dive at volleyball that the coach praised ("said it was worth it").
+        none_of=(*_STORY, ("play", "praise")),
         scope="message",
     ),
     ConceptRule(
@@ -594,10 +616,12 @@ CONCEPT_RULES = (
         none_of=_STORY,
         scope="message",
     ),
+    # Food the child refuses by their own choice (`_OWN_CHOICE`) is no neglect.
     ConceptRule(
         "no food at home",
         ABUSE,
         ("no_food", ("home", "abandoned")),
+        none_of=_OWN_CHOICE,
         scope="message",
         negatable=False,
     ),
@@ -606,7 +630,7 @@ CONCEPT_RULES = (
         ABUSE,
         ("abandoned", ("no_food", "abuser_adult")),
         # A night out, the movies or an hour at the store is no abandonment.
-        none_of=("short_outing",),
+        none_of=("short_outing", *_OWN_CHOICE),
         scope="message",
     ),
     # Round 8's families (docs/moderation.md, "r8").
@@ -869,7 +893,7 @@ CONCEPT_RULES = (
         negatable=False,
     ),
     # Rounds 13 and 14 (en) (lexicons/en/veiled_r14.toml): food refused as undeserved or on
-    # purpose (self-harm, not neglect: see `_own_choice_of_food`); a farewell that names a better
+    # purpose (self-harm, not neglect: see `_OWN_CHOICE`); a farewell that names a better
     # place with an absence or "don't worry"; a caregiver's gun dwelt on when alone; the arms kept
     # covered for a reason not to be asked; a swollen face with the cause a caregiver said to give.
     ConceptRule(
@@ -911,6 +935,86 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Disclosure families by kind (docs/moderation.md; lexicons/<lang>/veiled_families.toml):
+    # a farewell without a key word, a height asked "just to know", not eating for a weight or
+    # for the control, a cover story with a person's anger, home avoided while an adult (or his
+    # car) is there, a private hug called a secret, an odd touch called normal.
+    ConceptRule(
+        "thanks the mentor for everything and wants them to know before",
+        SELF_HARM,
+        ("gratitude_total", "know_before"),
+        none_of=(*_STORY, "schedule", "vacation", "moving"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an absence to come, and it is not the mentor's fault",
+        SELF_HARM,
+        ("absence_if", "not_your_fault"),
+        none_of=(*_STORY, "vacation", "moving", "short_outing"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks how high a place is, just to know",
+        SELF_HARM,
+        ("height_question", "height_means", "just_curious"),
+        none_of=(*_STORY, "play", "visit_plan", "vacation", "schedule", "chore"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "goes without food until a weight",
+        SELF_HARM,
+        ("starve_self", "weight_goal", "weight_unit"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "goes without food for the control",
+        SELF_HARM,
+        ("starve_self", "control_feel"),
+        none_of=_STORY,
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "a cover story for if anyone asks, with a person's anger",
+        ABUSE,
+        ("if_asked", ("cover_story", "fake_cause"), "anger"),
+        none_of=(*_STORY, "laughter", "surprise"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "does not want to go home while an adult is there",
+        ABUSE,
+        ("avoid_home", "home_presence"),
+        none_of=(*_STORY, "play", "laughter", "surprise"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an adult's hug or touch in private, called a secret",
+        ABUSE,
+        (
+            "hug_touch",
+            "private_room",
+            ("secret_bond", "told_secret", "swore_secret"),
+            "abuser_adult",
+        ),
+        none_of=(*_STORY, "surprise", "laughter"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "an adult touches the child oddly and calls it normal",
+        ABUSE,
+        ("odd_touch", ("says_normal", "secret_bond", "told_secret", "abuser_adult")),
+        none_of=(*_STORY, "play", "laughter"),
+        scope="message",
+    ),
     ConceptRule(
         "an injury with the cause a caregiver said to give",
         ABUSE,
@@ -927,15 +1031,21 @@ CONCEPT_RULES = (
 CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "farewell_letter")
 
 
+# What says a wish to vanish is more than a moment's: for good, nothing to live for, gone.
+_NOT_A_MOMENT = ("for_good", "finality", "gone_for_good", "no_future", "pointless", "not_be_here")
+
+
 def _hyperbole(a: Analysis) -> bool:
-    """A death wish said laughing about a chore ("this essay makes me want to die lol"), with
-    nothing concrete (a means, an act) and nothing saying it is serious."""
-    return (
-        a.has("laughter")
-        and a.has("chore")
-        and not a.has("serious")
-        and not any(a.has(c) for c in CONCRETE_SELF_HARM)
-    )
+    """A death wish said laughing about a chore or a game lost ("this essay makes me want to die
+    lol", "i want to die lol we lost the match"), or said of a moment of embarrassment ("my
+    brother told everyone about my crush, so embarrassing, i wanted to disappear", "me dio tanta
+    vergüenza que me quería morir"), with nothing concrete (a means, an act) and nothing saying it
+    is serious or for good."""
+    if a.has("serious") or any(a.has(c) for c in CONCRETE_SELF_HARM):
+        return False
+    if a.has("laughter") and (a.has("chore") or a.has("lost_game")):
+        return True
+    return a.has("embarrassment") and not any(a.has(c) for c in _NOT_A_MOMENT)
 
 
 def _only_negated_harm(a: Analysis, span: tuple[int, int] | None) -> bool:
@@ -955,8 +1065,8 @@ class SafeguardingDetector(Detector):
     name = "safeguarding"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        found = apply_rules(self.name, RULES, text, context)
         a = analyse(text, self.lexicon)
+        found = apply_rules(self.name, RULES, text, context, lambda r: stood_down(r.none_of, a))
         if (
             a.has("laughter")
             and a.has("abuser_peer")
@@ -971,39 +1081,7 @@ class SafeguardingDetector(Detector):
         if _hyperbole(a):
             found = [f for f in found if f.category != SELF_HARM]
         found = [f for f in found if not _about_a_character(a, f)]
-        if _own_choice_of_food(a, found) or _kind_coming_out(a, found):
-            found = [f for f in found if f.category != ABUSE]
         return [f for f in found if not _inside_idiom(a, f)]
-
-
-# A coming-out told with a parent's kindness: the fear in it is no fear of a person at home.
-_FEAR_REASONS = ("afraid of someone at home",)
-
-
-def _kind_coming_out(a: Analysis, found: list[Finding]) -> bool:
-    """Rounds 13 and 14 (en): a sibling's coming out, told with a parent's kindness ("my sister
-    told us she's trans and my dad was scared at first but he hugged her"): every abuse finding
-    is fear of someone at home, and nothing names an act of harm or an injury."""
-    abuse = [f for f in found if f.category == ABUSE]
-    return (
-        bool(abuse)
-        and a.has("identity_noun")
-        and a.has("kindness")
-        and all(f.reason.startswith(_FEAR_REASONS) for f in abuse)
-        and not any(a.has(c) for c in ("harm_act", "severe_act", "injury", "kicked_out"))
-    )
-
-
-def _own_choice_of_food(a: Analysis, found: list[Finding]) -> bool:
-    """Rounds 13 and 14 (en): not eating read as self-harm, by the child's own choice ("haven't
-    eaten in days on purpose, I don't deserve it"): a self-harm finding, a choice of the child's
-    own (`self_denial`) and no adult in the message, so the no-food words are no neglect."""
-    return (
-        any(f.category == SELF_HARM for f in found)
-        and (a.has("self_denial") or a.has("deny_food"))
-        and any(a.has(c) for c in ("no_food", "no_meal", "not_eaten", "deny_food"))
-        and not a.has("abuser_adult")
-    )
 
 
 def _about_a_character(a: Analysis, finding: Finding) -> bool:

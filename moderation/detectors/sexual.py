@@ -660,6 +660,56 @@ CONCEPT_RULES = (
         scope="message",
         adult_sender=True,
         negatable=False,
+    ),  # Round 16 (lexicons/<lang>/veiled_r16.toml): a mirror photo asked for by an adult after a
+    # bodily moment or to be seen by no one else (one of a mirror painted for art class is none);
+    # feet pictures asked for (a length in feet is none); a student telling that they hooked up
+    # (a device hooked up, a favour is none); a favourite position asked with a dare, a smirk or
+    # laughter (a position on a team is none); an adult's body ogled ("those legs", "esas
+    # piernas").
+    ConceptRule(
+        "asks a student for a mirror photo kept private",
+        CATEGORY,
+        (
+            "mirror_pic",
+            ("photo", "send_request", "photo_request"),
+            ("body_moment", "unwatched", "just_for_me", "no_screenshot"),
+        ),
+        none_of=("literature",),
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    ConceptRule(
+        "asks for pictures of feet",
+        CATEGORY,
+        ("feet_pic", ("photo", "send_request", "request_give", "photo_request")),
+        none_of=("literature", "measure"),
+        window=5,
+    ),
+    ConceptRule(
+        "tells that they hooked up with someone",
+        CATEGORY,
+        ("hooked_up",),
+        none_of=("literature", "hookup_device", "safety_advice"),
+    ),
+    ConceptRule(
+        "asks someone's favourite sexual position",
+        CATEGORY,
+        ("position_ask", ("you", "dare", "laughter", "smirk", "address_term", "adult_figure")),
+        none_of=("literature", "play", "sport_role"),
+        scope="message",
+        negatable=False,
+    ),
+    ConceptRule(
+        "remarks on an adult's body",
+        CATEGORY,
+        (
+            "body_remark",
+            ("adult_figure", "staff_target", "people_target", "hot_estar", "hot_word", "for_role"),
+        ),
+        none_of=("literature", "food", "play"),
+        scope="message",
+        negatable=False,
     ),
 )
 

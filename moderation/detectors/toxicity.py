@@ -15,7 +15,7 @@ import re
 from ..lexicon import Analysis, Hit, Lexicon, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import VOIDED_BY, ConceptRule, match
+from .concepts import ConceptRule, match, voided
 
 CATEGORY = "toxicity"
 THREAT_REASON = "threatens violence"
@@ -758,7 +758,7 @@ class ToxicityRulesDetector(Detector):
             # "I'll murder my sister if she takes my charger", "my dog ate my charger, I'm gonna
             # kill him": hyperbole about family or a pet at home.
             findings = [f for f in findings if not f.reason.startswith(THREAT_REASON)]
-        if not any(a.has(c) and not a.has(VOIDED_BY.get(c, "")) for c in _NOT_REAL):
+        if not any(a.has(c) and not voided(c, a.present) for c in _NOT_REAL):
             # A threat of violence said in earnest (no laughter, game, story or idiom) is one.
             findings = [_as_threat(f) for f in findings]
         have = {f.reason.split(":")[0] for f in findings}

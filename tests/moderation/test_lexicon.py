@@ -120,14 +120,16 @@ def test_identity_terms_never_flag_alone_in_english_or_spanish(text):
 
 
 def test_a_weak_grooming_signal_does_not_flag_but_rides_on_the_verdict():
-    verdict = run("¿A qué hora llegan tus papás del trabajo?", MENTOR)
+    # When the parents get home is a weak signal; when they are at work ("del trabajo") is held
+    # since round 16 (test_round16_grooming.py).
+    verdict = run("¿A qué hora llegan tus papás?", MENTOR)
     assert verdict.action == "deliver"
     assert [s["signal"] for s in verdict.signals] == ["schedule"]
     assert verdict.reasons == []
 
 
 def test_the_same_words_from_a_student_carry_no_signal():
-    assert run("¿A qué hora llegan tus papás del trabajo?").signals == []
+    assert run("¿A qué hora llegan tus papás?").signals == []
 
 
 def test_two_different_weak_signals_in_one_message_hold_it():

@@ -245,7 +245,7 @@ def test_a_district_threshold_per_label_and_the_language_are_stored_on_the_verdi
 
 
 def test_a_weak_grooming_signal_is_stored_on_a_delivered_verdict(conversation, mentor):
-    message = send(mentor, conversation, "¿A qué hora llegan tus papás del trabajo?")
+    message = send(mentor, conversation, "¿A qué hora llegan tus papás?")
     verdict = ModerationRecord.objects.get(message=message)
     assert (verdict.action, verdict.categories) == ("deliver", [])
     assert [s["signal"] for s in verdict.signals] == ["schedule"]
