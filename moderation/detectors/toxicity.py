@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..lexicon import Analysis, analyse
+from ..lexicon import Analysis, Hit, Lexicon, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import ConceptRule, apply_concept_rules, voided
+from .concepts import ConceptRule, match, voided
 
 CATEGORY = "toxicity"
 THREAT_REASON = "threatens violence"
@@ -595,6 +595,38 @@ CONCEPT_RULES = (
         score=0.85,
         negatable=False,
     ),
+    # Round 16 (docs/moderation.md, "Round 16, toxicity"): a campaign against a classmate (a life
+    # made miserable, rumours, shunning, a fake account, photos posted) until they leave school;
+    # or run from a fake account or a group chat by the sender ("let's", "we made", "hay que").
+    ConceptRule(
+        "harasses a classmate until they leave school",
+        CATEGORY,
+        (("make_miserable", "spread_rumor", "shun", "fake_account", "mock"), "drive_out"),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
+    ),
+    ConceptRule(
+        "harasses a classmate from a fake account or a group chat",
+        CATEGORY,
+        (
+            ("fake_account", "spread_rumor", "make_miserable"),
+            ("shun", "insult", "insult_phrase", "drive_out", "group_chat", "share_group", "mock"),
+            ("intent", "campaign_actor", "threat_intent"),
+        ),
+        none_of=("literature",),
+        scope="message",
+        score=0.85,
+    ),
+    # A future without hope said to the reader, with contempt ("you're never going anywhere.
+    # Kind of pathetic", "no vas a llegar a ningún lado, qué patético").
+    ConceptRule(
+        "puts the reader down about their future",
+        CATEGORY,
+        ("going_nowhere", "insult"),
+        none_of=("literature",),
+        scope="message",
+    ),
 )
 
 
@@ -621,6 +653,101 @@ def _teasing_about_someone_else(a: Analysis, findings: list[Finding]) -> bool:
     )
 
 
+def _said_of_a_thing(a: Analysis, hit: Hit) -> bool:
+    """An insult word said of a thing next to it ("dumb questions", "preguntas bien tontas", "la
+    tarea está bien tonta"), not of the reader's ("your questions are dumb")."""
+    for t in a.by_concept.get("thing_noun", ()):
+        if t.clause != hit.clause:
+            continue
+        if t.start == hit.end or hit.start - 3 <= t.start < hit.start:
+            yours = a.by_concept.get("you", ())
+            if not any(t.start - 2 <= y.start < t.start for y in yours):
+                return True
+    return False
+
+
+_WORD = re.compile(r"\w+")
+# What follows the Spanish "ya": not a concept of its own, so the learned detector's features stay
+# as they were.
+_AFTER_YA = ("negation", "self", "you")
+
+
+def _spanish_ya(a: Analysis, hit: Hit, text: str) -> bool:
+    """A "you" that was the Spanish "ya" (already, enough) as written, before a negation, a
+    pronoun or a "you" of its own: "ya no quiero", "ya me voy", "ya te dije"."""
+    # The normalised word maps back to where "ya" starts; read the whole word written there.
+    written = _WORD.match(text, a.span(hit)[0])
+    return (
+        written is not None
+        and written.group(0).casefold() == "ya"
+        and any(h.start == hit.end and h.concept in _AFTER_YA for h in a.hits)
+    )
+
+
+def _toxicity_concepts(a: Analysis, text: str) -> Analysis:
+    """The concepts the toxicity rules read: without an insult word said of a thing, a Spanish
+    "ya" read as "you", or the "play" of a coach who does not play the student read as a stage
+    play (lexicons/<lang>/violence.toml, round 16)."""
+    playing = a.by_concept.get("playing_time", ())
+
+    def kept(h: Hit) -> bool:
+        if h.concept == "insult":
+            return not _said_of_a_thing(a, h)
+        if h.concept == "you":
+            return not _spanish_ya(a, h, text)
+        if h.concept == "literature":
+            return not any(p.start <= h.start and h.end <= p.end for p in playing)
+        return True
+
+    hits = tuple(h for h in a.hits if kept(h))
+    if len(hits) == len(a.hits):
+        return a
+    by_concept: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_concept.setdefault(h.concept, []).append(h)
+    return dataclasses.replace(
+        a,
+        hits=hits,
+        by_concept={k: tuple(v) for k, v in by_concept.items()},
+        present=frozenset(by_concept),
+    )
+
+
+def _concept_findings(
+    detector: str, text: Normalized, context: Context, lexicon: Lexicon
+) -> list[Finding]:
+    """`concepts.apply_concept_rules` over the concepts as `_toxicity_concepts` reads them."""
+    a = _toxicity_concepts(analyse(text, lexicon), text.original)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for rule in CONCEPT_RULES:
+        if rule.adult_sender is not None and rule.adult_sender != context.adult_sender:
+            continue
+        if rule.reason in seen:
+            continue
+        hit = match(rule, a)
+        if hit is None:
+            continue
+        seen.add(rule.reason)
+        span = a.span(hit)
+        details: dict = {"concepts": [hit.concept]}
+        if rule.kind:
+            details["kind"] = rule.kind
+        findings.append(
+            Finding(
+                detector=detector,
+                category=rule.category,
+                reason=f"{rule.reason}: “{text.original[span[0] : span[1]]}”",
+                span=span,
+                score=rule.score,
+                action=rule.action,
+                priority=rule.priority,
+                details=details,
+            )
+        )
+    return findings
+
+
 class ToxicityRulesDetector(Detector):
     name = "toxicity_rules"
 
@@ -635,7 +762,7 @@ class ToxicityRulesDetector(Detector):
             # A threat of violence said in earnest (no laughter, game, story or idiom) is one.
             findings = [_as_threat(f) for f in findings]
         have = {f.reason.split(":")[0] for f in findings}
-        concept = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
+        concept = _concept_findings(self.name, text, context, self.lexicon)
         findings.extend(
             f for f in concept if f.priority == "urgent" or f.reason.split(":")[0] not in have
         )
