@@ -168,8 +168,11 @@ def apply_concept_rules(
     text: Normalized,
     context: Context,
     lexicon: Lexicon,
+    analysis: Analysis | None = None,
 ) -> list[Finding]:
-    a = analyse(text, lexicon)
+    """The findings of `rules` that hold in the message: over its concepts (`analysis`, the
+    concepts as a detector reads them, when it reads some of them away; the lexicon's otherwise)."""
+    a = analysis if analysis is not None else analyse(text, lexicon)
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for rule in rules:

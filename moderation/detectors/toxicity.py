@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..lexicon import Analysis, Hit, Lexicon, analyse
+from ..lexicon import Analysis, Hit, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import ConceptRule, match, voided
+from .concepts import ConceptRule, apply_concept_rules, voided
 
 CATEGORY = "toxicity"
 THREAT_REASON = "threatens violence"
@@ -713,41 +713,6 @@ def _toxicity_concepts(a: Analysis, text: str) -> Analysis:
     )
 
 
-def _concept_findings(
-    detector: str, text: Normalized, context: Context, lexicon: Lexicon
-) -> list[Finding]:
-    """`concepts.apply_concept_rules` over the concepts as `_toxicity_concepts` reads them."""
-    a = _toxicity_concepts(analyse(text, lexicon), text.original)
-    findings: list[Finding] = []
-    seen: set[str] = set()
-    for rule in CONCEPT_RULES:
-        if rule.adult_sender is not None and rule.adult_sender != context.adult_sender:
-            continue
-        if rule.reason in seen:
-            continue
-        hit = match(rule, a)
-        if hit is None:
-            continue
-        seen.add(rule.reason)
-        span = a.span(hit)
-        details: dict = {"concepts": [hit.concept]}
-        if rule.kind:
-            details["kind"] = rule.kind
-        findings.append(
-            Finding(
-                detector=detector,
-                category=rule.category,
-                reason=f"{rule.reason}: “{text.original[span[0] : span[1]]}”",
-                span=span,
-                score=rule.score,
-                action=rule.action,
-                priority=rule.priority,
-                details=details,
-            )
-        )
-    return findings
-
-
 class ToxicityRulesDetector(Detector):
     name = "toxicity_rules"
 
@@ -762,7 +727,15 @@ class ToxicityRulesDetector(Detector):
             # A threat of violence said in earnest (no laughter, game, story or idiom) is one.
             findings = [_as_threat(f) for f in findings]
         have = {f.reason.split(":")[0] for f in findings}
-        concept = _concept_findings(self.name, text, context, self.lexicon)
+        # Over the concepts as the toxicity rules read them (`_toxicity_concepts`).
+        concept = apply_concept_rules(
+            self.name,
+            CONCEPT_RULES,
+            text,
+            context,
+            self.lexicon,
+            analysis=_toxicity_concepts(a, text.original),
+        )
         findings.extend(
             f for f in concept if f.priority == "urgent" or f.reason.split(":")[0] not in have
         )

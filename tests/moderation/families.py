@@ -13,6 +13,14 @@ STUDENT = Context(
     link_allowlist=tuple(settings.MODERATION["LINK_ALLOWLIST"]),
 )
 MENTOR = Context(sender_role="mentor", recipient_roles=("student",))
+# The rule detectors alone, without the learned detector.
+RULE_DETECTORS = [
+    {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
+    {"NAME": "moderation.detectors.grooming.GroomingDetector"},
+    {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
+    {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
+    {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
+]
 
 
 def run(text: str, context: Context = STUDENT) -> Verdict:

@@ -13,16 +13,10 @@ from moderation.lexicon import LexiconError
 from moderation.normalize import normalize
 from moderation.pipeline import build_pipeline, get_pipeline
 from moderation.policy import Verdict
+from tests.moderation.families import RULE_DETECTORS
 
 STUDENT = Context(sender_role="student", recipient_roles=("mentor",))
 MENTOR = Context(sender_role="mentor", recipient_roles=("student",))
-RULE_DETECTORS = [
-    {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
-    {"NAME": "moderation.detectors.grooming.GroomingDetector"},
-    {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
-    {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
-    {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
-]
 
 
 def run(text: str, context: Context = STUDENT) -> Verdict:

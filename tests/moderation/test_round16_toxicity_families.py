@@ -11,7 +11,7 @@ game, a proud mentor, questions about a hijab, a health-class demonstration).
 import pytest
 
 from moderation.pipeline import build_pipeline
-from tests.moderation.families import MENTOR, STUDENT, caught, run
+from tests.moderation.families import MENTOR, RULE_DETECTORS, STUDENT, caught, run
 
 # A campaign against a classmate: a fake account, rumours, posted photos, exclusion, until they leave.
 HARASSMENT = [
@@ -137,13 +137,6 @@ def test_insults_at_the_reader_are_still_caught(text):
 # out (docs/moderation.md, "Round 16, toxicity (after)").
 LEARNED_STILL_FLAGS = [
     "los pulmones del que fumaba se veian bien asquerosos, ya no quiero fumar nunca",
-]
-RULE_DETECTORS = [
-    {"NAME": "moderation.detectors.contact.ContactInfoDetector"},
-    {"NAME": "moderation.detectors.grooming.GroomingDetector"},
-    {"NAME": "moderation.detectors.sexual.SexualContentDetector"},
-    {"NAME": "moderation.detectors.safeguarding.SafeguardingDetector"},
-    {"NAME": "moderation.detectors.toxicity.ToxicityRulesDetector"},
 ]
 
 
