@@ -547,7 +547,9 @@ class ContactInfoDetector(Detector):
         given.extend(self._disguised(text))
         findings.extend(given)
         # "Be careful on snapchat, people you don't know can add you": online-safety caution.
-        if not findings and not a.has("caution"):
+        # "Let's use the program's video call option": the platform's own channel, named as the
+        # place to stay, is no way to talk elsewhere.
+        if not findings and not a.has("caution") and not a.has("on_platform"):
             findings.extend(
                 f for f in self._channel_in_clause(text) if not reported(f) and not others(f)
             )
@@ -682,12 +684,21 @@ class ContactInfoDetector(Detector):
             if not host or "." not in host:
                 continue
             off_platform = any(_host_matches(host, h) for h in OFF_PLATFORM_HOSTS)
-            if not off_platform and any(_host_matches(host, a) for a in context.link_allowlist):
+            if not off_platform and (
+                any(_host_matches(host, a) for a in context.link_allowlist) or _district_site(host)
+            ):
                 continue
             reason = "link to another chat or social app" if off_platform else "link off-platform"
             out.append(self._finding(text, view.span(m.start(), m.start() + len(url)), reason, 0.9))
             break
         return out
+
+
+def _district_site(host: str) -> bool:
+    """A school's or district's own web site, named as its e-mail domains are ("lausd.net/becas",
+    "www.springfieldisd.org/calendar", "escuelajuarez.edu.mx"): the district publishes it, so a
+    link to it is no way off the platform. Not on ".com", where anyone can register such a name."""
+    return not host.endswith(".com") and _school_address(host)
 
 
 def _host_matches(host: str, pattern: str) -> bool:

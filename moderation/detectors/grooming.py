@@ -514,8 +514,14 @@ CONCEPT_RULES = (
         adult_sender=True,
         negatable=False,
     ),
+    # "Keep our messages short until you're cleared" (by a doctor) deletes nothing.
     ConceptRule(
-        "asks to delete messages", CATEGORY, ("delete", "record"), window=4, adult_sender=True
+        "asks to delete messages",
+        CATEGORY,
+        ("delete", "record"),
+        none_of=("medical_clear",),
+        window=4,
+        adult_sender=True,
     ),
     ConceptRule(
         "moves the talk away from a watched channel",

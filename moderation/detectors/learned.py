@@ -22,7 +22,7 @@ from .base import Context, Detector, Finding
 from .concepts import asks_to_report, stood_down
 from .contact import public_addresses_only, school_addresses_only
 from .grooming import UNSUPERVISED
-from .safeguarding import CONCRETE_SELF_HARM
+from .safeguarding import CONCRETE_SELF_HARM, death_wish_hyperbole
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
 # a surprise party): whatever the model reads in such a message is left to the rules.
@@ -118,7 +118,10 @@ class LearnedDetector(Detector):
                     a.has("fail_cond")
                     and a.has("chore")
                     and not any(a.has(c) for c in CONCRETE_SELF_HARM)
-                ):
+                ) or death_wish_hyperbole(a):
+                    # The rules' own test of a death wish said as hyperbole (laughing about a
+                    # chore or a lost game, a moment of embarrassment or a mishap in front of
+                    # others) stands the model's self-harm reading down too.
                     predictions = [p for p in predictions if p.label != "self_harm"]
                 # A cut or a burn denied while cooking ("pelando chiles con el cuchillo y no me
                 # corté ni una vez"): the rules' stand-down, the model's too.

@@ -1032,20 +1032,30 @@ CONCRETE_SELF_HARM = ("means", "sh_act", "sh_means", "took_past", "jump_act", "f
 
 
 # What says a wish to vanish is more than a moment's: for good, nothing to live for, gone.
-_NOT_A_MOMENT = ("for_good", "finality", "gone_for_good", "no_future", "pointless", "not_be_here")
+_NOT_A_MOMENT = (
+    "for_good",
+    "finality",
+    "gone_for_good",
+    "no_future",
+    "pointless",
+    "not_be_here",
+    "recurring",
+)
 
 
-def _hyperbole(a: Analysis) -> bool:
+def death_wish_hyperbole(a: Analysis) -> bool:
     """A death wish said laughing about a chore or a game lost ("this essay makes me want to die
     lol", "i want to die lol we lost the match"), or said of a moment of embarrassment ("my
     brother told everyone about my crush, so embarrassing, i wanted to disappear", "me dio tanta
-    vergüenza que me quería morir"), with nothing concrete (a means, an act) and nothing saying it
-    is serious or for good."""
+    vergüenza que me quería morir") or of a mishap in front of others ("i tripped in the cafeteria
+    and the whole grade saw, i wanted to disappear"), with nothing concrete (a means, an act) and
+    nothing saying it is serious, for good or happening over and over."""
     if a.has("serious") or any(a.has(c) for c in CONCRETE_SELF_HARM):
         return False
     if a.has("laughter") and (a.has("chore") or a.has("lost_game")):
         return True
-    return a.has("embarrassment") and not any(a.has(c) for c in _NOT_A_MOMENT)
+    moment = a.has("embarrassment") or a.has("public_moment")
+    return moment and not any(a.has(c) for c in _NOT_A_MOMENT)
 
 
 def _only_negated_harm(a: Analysis, span: tuple[int, int] | None) -> bool:
@@ -1078,7 +1088,7 @@ class SafeguardingDetector(Detector):
         have = {f.category for f in found}
         rules = [r for r in CONCEPT_RULES if r.category not in have]
         found += apply_concept_rules(self.name, rules, text, context, self.lexicon)
-        if _hyperbole(a):
+        if death_wish_hyperbole(a):
             found = [f for f in found if f.category != SELF_HARM]
         found = [f for f in found if not _about_a_character(a, f)]
         return [f for f in found if not _inside_idiom(a, f)]

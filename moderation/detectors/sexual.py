@@ -163,7 +163,15 @@ CONCEPT_RULES = (
         adult_sender=True,
         negatable=False,
     ),
-    ConceptRule("compliments a student's body", CATEGORY, ("body_compliment",), adult_sender=True),
+    # A dish praised ("¡qué rica la sopa!") or someone's nature ("la consejera es bien buena onda")
+    # is no body (lexicons/<lang>/stand_downs.toml).
+    ConceptRule(
+        "compliments a student's body",
+        CATEGORY,
+        ("body_compliment",),
+        none_of=("food", "good_nature"),
+        adult_sender=True,
+    ),
     ConceptRule(
         "asks a student about sexual experience",
         CATEGORY,
@@ -690,7 +698,8 @@ CONCEPT_RULES = (
         "tells that they hooked up with someone",
         CATEGORY,
         ("hooked_up",),
-        none_of=("literature", "hookup_device", "safety_advice"),
+        # Lying down to rest ("let me lie down") is no hook-up ("me lié" without its accent).
+        none_of=("literature", "hookup_device", "safety_advice", "rest"),
     ),
     ConceptRule(
         "asks someone's favourite sexual position",
