@@ -22,7 +22,7 @@ from .base import Context, Detector, Finding
 from .concepts import asks_to_report, stood_down
 from .contact import public_addresses_only, school_addresses_only
 from .grooming import UNSUPERVISED
-from .safeguarding import CONCRETE_SELF_HARM, death_wish_hyperbole
+from .safeguarding import CONCRETE_SELF_HARM, death_wish_hyperbole, rules_read_no_harm
 
 # The rules' frames that stand their findings down (a book, a song or a drill, a game, an idiom,
 # a surprise party): whatever the model reads in such a message is left to the rules.
@@ -127,6 +127,10 @@ class LearnedDetector(Detector):
                 # corté ni una vez"): the rules' stand-down, the model's too.
                 if stood_down(UNHURT_COOKING, a):
                     predictions = [p for p in predictions if p.label != "self_harm"]
+                # "Mi tío pegó las fotos en mi cuarto", "mi mamá dice que me toca lavar los
+                # platos": the rules read no one harmed, and nor does the model.
+                if rules_read_no_harm(a):
+                    predictions = [p for p in predictions if p.label != "abuse_disclosure"]
                 if any(t in a.present for t in THREAT_TARGETS_NOT_REAL) and not (
                     a.has("weapon") or a.has("school")
                 ):

@@ -9,7 +9,10 @@ ordinary exaggeration ("I almost died laughing", "this homework is killing me") 
 
 from __future__ import annotations
 
-from ..lexicon import Analysis, analyse
+import dataclasses
+import re
+
+from ..lexicon import Analysis, Hit, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
 from .concepts import ConceptRule, apply_concept_rules, negated, stood_down
@@ -532,10 +535,19 @@ CONCEPT_RULES = (
         none_of=(*_STORY, "play"),
         scope="message",
     ),
+    # An act with a cover story names the child harmed ("me pegó y me puse maquillaje"): a cousin
+    # who took the child's makeup ("agarró mi maquillaje") harms no one.
     ConceptRule(
         "an injury with a cover story",
         ABUSE,
-        ("cover_story", ("harm_act", "severe_act", "injury")),
+        ("cover_story", "injury"),
+        none_of=(*_STORY, "play"),
+        scope="message",
+    ),
+    ConceptRule(
+        "an injury with a cover story",
+        ABUSE,
+        ("cover_story", ("harm_act", "severe_act"), "victim_self"),
         none_of=(*_STORY, "play"),
         scope="message",
     ),
@@ -1071,6 +1083,140 @@ def _only_negated_harm(a: Analysis, span: tuple[int, int] | None) -> bool:
     return bool(acts) and all(negated(a, h) for h in acts)
 
 
+# Who the person words are: the child's own people, or the one the child says was harmed.
+PERSON = ("abuser_adult", "abuser_peer")
+ACTS = ("harm_act", "severe_act")
+BODY = ("body_any", "body_part")
+
+
+# A Spanish verb with the child's pronoun attached: "lastimarme", "pegarnos", "golpeándome".
+_ENCLITIC_SELF = re.compile(r"(?:ar|er|ir|ando|iendo)(?:me|nos)(?:lo|la|los|las)?$")
+
+
+def _act_names_the_child(a: Analysis, clause: int) -> bool:
+    return any(
+        h.clause == clause and _ENCLITIC_SELF.search(a.tokens[h.end - 1]) is not None
+        for c in ACTS
+        for h in a.by_concept.get(c, ())
+    )
+
+
+def _possessive_of_no_victim(a: Analysis, hit: Hit) -> bool:
+    """A possessive that names no one harmed: the person who acts ("my" in "my dad grabbed a
+    huge fish": right before a person word, with an act after it in the clause), or a thing
+    after the act ("mi cuarto" in "mi tío pegó el póster en mi cuarto"). "My dad hit me", "mi
+    papá me agarró" keep their "me"; "hit my little brother" and "grabbed my arm" keep their
+    victim."""
+    if not any(
+        p.start == hit.start and p.end == hit.end for p in a.by_concept.get("possessive", ())
+    ):
+        return False
+    acts_after = any(
+        h.clause == hit.clause and h.start > hit.end for c in ACTS for h in a.by_concept.get(c, ())
+    )
+    if _act_names_the_child(a, hit.clause):
+        # An act that carries the child in it ("quiere lastimarme", "golpeándonos").
+        return False
+    if any(h.start == hit.end for c in PERSON for h in a.by_concept.get(c, ())):
+        # "my dad" before an act is the actor's; after one ("hit my little brother"), the victim.
+        return acts_after
+    acts_before = any(
+        h.clause == hit.clause and h.end <= hit.start for c in ACTS for h in a.by_concept.get(c, ())
+    )
+    # After the act, a possessive names the child harmed only with a part of the body
+    # ("grabbed my arm"), not with a thing ("pegó el póster en mi cuarto").
+    return acts_before and not any(
+        h.start == hit.end for c in BODY for h in a.by_concept.get(c, ())
+    )
+
+
+# "Me toca lavar los platos", "nos tocó limpiar el salón", "me tocaba ir por las tortillas":
+# "tocar" before an infinitive is a turn or a chore that falls to someone, not a touch. An
+# infinitive ends in -ar, -er or -ir, with its pronouns after it ("lavarlos"); these words end so
+# and are none ("me tocó ayer", "me tocó primer lugar").
+_TURN_FORMS = frozenset(
+    {"toca", "toco", "tocaba", "tocaban", "tocan", "tocara", "tocaria", "tocaron", "toque"}
+)
+_INFINITIVE = re.compile(r"^[a-zñ]*(?:ar|er|ir)(?:(?:me|te|se|nos|le|les|lo|la|los|las){1,2})?$")
+_NOT_INFINITIVES = frozenset(
+    {
+        "ayer",
+        "mujer",
+        "lugar",
+        "hogar",
+        "cualquier",
+        "placer",
+        "taller",
+        "azucar",
+        "collar",
+        "altar",
+        "primer",
+        "tercer",
+        "familiar",
+        "particular",
+        "celular",
+        "militar",
+        "regular",
+        "popular",
+        "similar",
+        "dolar",
+        "alfiler",
+        "caracter",
+        "crater",
+        "mar",
+        "bar",
+        "par",
+    }
+)
+
+
+def _turn_to(a: Analysis, hit: Hit) -> bool:
+    """An act that is "tocar" before an infinitive: a turn, not a touch."""
+    if hit.end - hit.start != 1 or a.tokens[hit.start] not in _TURN_FORMS:
+        return False
+    if hit.end >= len(a.tokens) or a.clauses[hit.end] != hit.clause:
+        return False
+    following = a.tokens[hit.end]
+    return following not in _NOT_INFINITIVES and _INFINITIVE.match(following) is not None
+
+
+def _read_away(a: Analysis, hit: Hit) -> bool:
+    if hit.concept == "victim_self":
+        return _possessive_of_no_victim(a, hit)
+    if hit.concept in ACTS:
+        return _turn_to(a, hit)
+    return False
+
+
+def rules_read_no_harm(a: Analysis) -> bool:
+    """The safeguarding rules' reading (`_safeguarding_concepts`) takes away every act of harm or
+    every word naming the child harmed that the lexicons found ("mi tío pegó las fotos en mi
+    cuarto", "mi mamá dice que me toca lavar los platos"), and no injury, fear or unwanted or
+    intimate act is named: the learned detector's abuse reading stands down with the rules'."""
+    read = _safeguarding_concepts(a)
+    if read is a or any(a.has(c) for c in ("injury", "fear", "unwanted", "intimate")):
+        return False
+    return not any(read.has(c) for c in ACTS) or not read.has("victim_self")
+
+
+def _safeguarding_concepts(a: Analysis) -> Analysis:
+    """The concepts the safeguarding rules read: the child is no victim by a possessive that
+    names no one harmed (`_possessive_of_no_victim`), and "tocar" before an infinitive is no
+    touch (`_turn_to`)."""
+    hits = tuple(h for h in a.hits if not _read_away(a, h))
+    if len(hits) == len(a.hits):
+        return a
+    by_concept: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_concept.setdefault(h.concept, []).append(h)
+    return dataclasses.replace(
+        a,
+        hits=hits,
+        by_concept={k: tuple(v) for k, v in by_concept.items()},
+        present=frozenset(by_concept),
+    )
+
+
 class SafeguardingDetector(Detector):
     name = "safeguarding"
 
@@ -1087,7 +1233,9 @@ class SafeguardingDetector(Detector):
         found = [f for f in found if f.category != ABUSE or not _only_negated_harm(a, f.span)]
         have = {f.category for f in found}
         rules = [r for r in CONCEPT_RULES if r.category not in have]
-        found += apply_concept_rules(self.name, rules, text, context, self.lexicon)
+        found += apply_concept_rules(
+            self.name, rules, text, context, self.lexicon, analysis=_safeguarding_concepts(a)
+        )
         if death_wish_hyperbole(a):
             found = [f for f in found if f.category != SELF_HARM]
         found = [f for f in found if not _about_a_character(a, f)]
