@@ -755,9 +755,7 @@ def _coger_of_a_thing(a: Analysis) -> Analysis:
     if not hits:
         return a
     dets = {h.start for h in a.by_concept.get("object_det", ())}
-    of_thing = {
-        h for h in hits if a.tokens[h.end - 1].startswith("cog") and h.end in dets
-    }
+    of_thing = {h for h in hits if a.tokens[h.end - 1].startswith("cog") and h.end in dets}
     if not of_thing:
         return a
     kept = tuple(h for h in a.hits if h not in of_thing)

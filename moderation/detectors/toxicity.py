@@ -747,7 +747,14 @@ def _identity_groups(a: Analysis) -> list[Hit]:
     for word in identities:
         for head in heads:
             if _next_to(word, head) or _next_to(head, word):
-                groups.append(Hit("identity_group", min(word.start, head.start), max(word.end, head.end), word.clause))
+                groups.append(
+                    Hit(
+                        "identity_group",
+                        min(word.start, head.start),
+                        max(word.end, head.end),
+                        word.clause,
+                    )
+                )
         for place in places:
             if _next_to(word, place, _GROUP_GAP):
                 groups.append(Hit("identity_group", word.start, place.end, word.clause))

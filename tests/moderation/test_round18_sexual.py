@@ -56,7 +56,10 @@ BENIGN = [
     (STUDENT, "me chupé los dedos de lo rico que estaba el pozole"),
     (STUDENT, "mañana tengo que coger el autobús a las siete"),
     (STUDENT, "mi mamá me la compró ayer"),
-    (STUDENT, "en la clase de salud dijeron que te puedes contagiar de ets por sexo oral, es cierto?"),
+    (
+        STUDENT,
+        "en la clase de salud dijeron que te puedes contagiar de ets por sexo oral, es cierto?",
+    ),
     (STUDENT, "tengo un examen oral de inglés mañana"),
 ]
 

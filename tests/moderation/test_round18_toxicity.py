@@ -34,6 +34,9 @@ DEGRADED_GROUPS = [
     "los kids mexicanos de mi class son unos animales",
     "las chavas salvadoreñas de mi salón son unas ratas",
     "los niños gays de mi escuela dan asco",
+    # A second pass, written after the family passed: a claim of ruin or jobs taken
+    "the hispanic families in our neighborhood are ruining everything",
+    "los inmigrantes de mi colonia nos quitan el trabajo",
 ]
 
 EXCLUDED_GROUPS = [
