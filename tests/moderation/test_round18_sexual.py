@@ -1,4 +1,3 @@
-# ruff: noqa: E501 (phrasings are easier to read and review unwrapped)
 """Round 18's sexual family, English and Spanish (docs/moderation.md, "Round 18").
 
 Written for these tests from a kind of miss, not taken from the round's files: oral sex and sex
