@@ -34,7 +34,7 @@ DEGRADED_GROUPS = [
     "los kids mexicanos de mi class son unos animales",
     "las chavas salvadoreñas de mi salón son unas ratas",
     "los niños gays de mi escuela dan asco",
-    # Missed by a probe after the family passed, then added to the terms: ruin, jobs taken
+    # Ruin (missed by a probe after the family passed) and jobs taken, added to the terms after
     "the hispanic families in our neighborhood are ruining everything",
     "los inmigrantes de mi colonia nos quitan el trabajo",
 ]
