@@ -71,7 +71,9 @@ NEGATION = "negation"
 # An adult named in the message ("my mom won't let me eat, she says I don't deserve it") takes
 # away the child's own choice's power to stand a neglect rule down: the adult keeps the finding.
 # A parent's kindness at a coming-out stands nothing down once an act of harm, an injury or
-# being put out of the house is named. A concept may be voided by any of several.
+# being put out of the house is named. Someone else's words reported ("people say ...") are the
+# sender's own once the sender agrees with them ("and they're right"). A concept may be voided by
+# any of several.
 VOIDED_BY: dict[str, str | tuple[str, ...]] = {
     "laughter": "serious",
     "play": "not_a_game",
@@ -80,6 +82,7 @@ VOIDED_BY: dict[str, str | tuple[str, ...]] = {
     "self_denial": "abuser_adult",
     "deny_food": "abuser_adult",
     "kindness": ("harm_act", "severe_act", "injury", "kicked_out"),
+    "reported_speech": "endorse",
 }
 
 

@@ -135,6 +135,10 @@ class LearnedDetector(Detector):
                     a.has("weapon") or a.has("school")
                 ):
                     predictions = [p for p in predictions if p.label != "threat"]
+                # Round 18: a stereotype said to be wrong or hurtful ("pero eso es racista y no
+                # es cierto", "y me dio mucho coraje") is refuted, as the rules read it.
+                if a.has("refuted"):
+                    predictions = [p for p in predictions if p.label != "toxicity"]
                 if a.has("safety_advice") or asks_to_report(a):
                     predictions = [p for p in predictions if p.label not in ADVICE_CATEGORIES]
                 # Round 16: when a caregiver is free, asked for a school event, a form or a call

@@ -4,7 +4,9 @@ from an adult to a student they are also grooming (the policy adds that category
 
 from __future__ import annotations
 
-from ..lexicon import Analysis, analyse
+import dataclasses
+
+from ..lexicon import Analysis, Hit, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 from .concepts import ConceptRule, apply_concept_rules
@@ -720,7 +722,52 @@ CONCEPT_RULES = (
         scope="message",
         negatable=False,
     ),
+    # Round 18 (lexicons/<lang>/round18_sexual.toml): oral sex and sex acts in slang, asked about
+    # or offered, by a student or an adult ("have you ever given head", "i could go down on you",
+    # "te la chupo", "que te la mame", "le hice un oral"); "coger" of sex asked about ("¿te gusta
+    # coger?", "¿con cuántas has cogido?"), not of a thing (`_coger_of_a_thing`, `coger_other`).
+    # A lesson or a health topic (infections, condoms, the nurse) stands them down, as the other
+    # sexual rules stand down in health class: the question is delivered for the mentor to answer
+    # or pass to the nurse or the counsellor. The same words in other senses too (a head start,
+    # down the list, an oral exam, a lollipop, the fingers).
+    ConceptRule(
+        "asks about or offers a sex act",
+        CATEGORY,
+        ("oral_act",),
+        none_of=("literature", "health_topic", "sex_act_other"),
+        score=0.9,
+    ),
+    ConceptRule(
+        "asks about or offers a sex act",
+        CATEGORY,
+        ("coger_sex",),
+        none_of=("literature", "health_topic", "coger_other"),
+        score=0.9,
+    ),
 )
+
+
+def _coger_of_a_thing(a: Analysis) -> Analysis:
+    """The concepts the sexual rules read: without a "coger" taken or caught right before an
+    article or a possessive ("coger el autobús", "¿has cogido mi boli?", "quieres coger la
+    pelota"): Spain's sense of the verb, of a thing (round 18)."""
+    hits = a.by_concept.get("coger_sex", ())
+    if not hits:
+        return a
+    dets = {h.start for h in a.by_concept.get("object_det", ())}
+    of_thing = {h for h in hits if a.tokens[h.end - 1].startswith("cog") and h.end in dets}
+    if not of_thing:
+        return a
+    kept = tuple(h for h in a.hits if h not in of_thing)
+    by_concept: dict[str, list[Hit]] = {}
+    for h in kept:
+        by_concept.setdefault(h.concept, []).append(h)
+    return dataclasses.replace(
+        a,
+        hits=kept,
+        by_concept={k: tuple(v) for k, v in by_concept.items()},
+        present=frozenset(by_concept),
+    )
 
 
 def _lesson_warning(a: Analysis) -> bool:
@@ -741,7 +788,14 @@ class SexualContentDetector(Detector):
         if found and _lesson_warning(analyse(text, self.lexicon)):
             found = []
         if not found:
-            found = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
+            found = apply_concept_rules(
+                self.name,
+                CONCEPT_RULES,
+                text,
+                context,
+                self.lexicon,
+                analysis=_coger_of_a_thing(analyse(text, self.lexicon)),
+            )
         return found or find_disguised(
             self.name, text, DISGUISED_TERMS, CATEGORY, "sexual term spelled out to hide it"
         )

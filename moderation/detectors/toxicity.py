@@ -15,7 +15,7 @@ import re
 from ..lexicon import Analysis, Hit, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
-from .concepts import ConceptRule, apply_concept_rules, voided
+from .concepts import ConceptRule, apply_concept_rules, stood_down, voided
 
 CATEGORY = "toxicity"
 THREAT_REASON = "threatens violence"
@@ -104,6 +104,9 @@ RULES = (
         CATEGORY,
         score=0.9,
         priority="high",
+        # Round 18: a stereotype said to be wrong ("people say Mexicans are criminals but that's
+        # racist and not true") is refuted, not asserted.
+        none_of=("refuted",),
     ),
 )
 
@@ -364,6 +367,7 @@ CONCEPT_RULES = (
         "attacks a group of people",
         CATEGORY,
         ("group_noun", "generalize", "degrading_group"),
+        none_of=("refuted",),
         window=5,
         score=0.9,
         priority="high",
@@ -462,7 +466,7 @@ CONCEPT_RULES = (
         CATEGORY,
         # The degrading word first, so "no son mareros" is a negation of it.
         ("degrading_group", "group_noun"),
-        none_of=("literature",),
+        none_of=("literature", "refuted"),
         window=4,
         score=0.9,
         priority="high",
@@ -627,6 +631,40 @@ CONCEPT_RULES = (
         none_of=("literature",),
         scope="message",
     ),
+    # Round 18 (lexicons/<lang>/round18_toxicity.toml): a group named by an identity word with a
+    # head noun or a place ("the Muslim kids in my class", "los chavos negros de mi salón", "the
+    # Mexicans on my bus"; `group_said`, found by `_identity_groups`), then called a degrading name
+    # ("are terrorists", "son unas cochinas": the name first, so "are not" / "no son" negate it)
+    # or a claim of its own ("dan asco"); or the whole group to be thrown out ("they should kick
+    # out all of them", "deberían correrlos a todos"). A lesson or a book, a stereotype refuted
+    # and someone else's words reported (unless the sender agrees) stand them down.
+    ConceptRule(
+        "degrades a group by who they are",
+        CATEGORY,
+        ("degrading_called", "group_said"),
+        none_of=("literature", "refuted", "reported_speech"),
+        window=4,
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "degrades a group by who they are",
+        CATEGORY,
+        ("degrading_claim", "group_said"),
+        none_of=("literature", "refuted", "reported_speech"),
+        window=1,
+        score=0.9,
+        priority="high",
+    ),
+    ConceptRule(
+        "wants a group thrown out for who they are",
+        CATEGORY,
+        ("exclude_all", "identity_group"),
+        none_of=("literature", "refuted", "reported_speech"),
+        scope="message",
+        score=0.9,
+        priority="high",
+    ),
 )
 
 
@@ -684,10 +722,64 @@ def _spanish_ya(a: Analysis, hit: Hit, text: str) -> bool:
     )
 
 
+# Round 18: a group named by who they are, and what follows it. At most this many words between
+# the group and its verb ("the Muslim kids in my class honestly are", "todos son").
+_GROUP_GAP = 1
+
+
+def _next_to(first: Hit, second: Hit, gap: int = 0) -> bool:
+    """`second` starts right after `first` ends, in the same clause (at most `gap` words between)."""
+    return first.clause == second.clause and first.end <= second.start <= first.end + gap
+
+
+def _identity_groups(a: Analysis) -> list[Hit]:
+    """A group named by an identity word (`identity_group`): the word beside a head noun, before or
+    after it ("the Muslim kids", "los chavos negros"), or before a place ("the Mexicans on my
+    bus", "las lesbianas de mi clase"), over the place that follows either; and the word right
+    after such a group when it is a verb of being or a claim of its own (`group_said`: "are",
+    "son", "dan asco"). The identity word alone is none of them."""
+    identities = a.by_concept.get("identity_word", ())
+    if not identities:
+        return []
+    heads = a.by_concept.get("group_head", ())
+    places = a.by_concept.get("group_place", ())
+    groups: list[Hit] = []
+    for word in identities:
+        for head in heads:
+            if _next_to(word, head) or _next_to(head, word):
+                groups.append(
+                    Hit(
+                        "identity_group",
+                        min(word.start, head.start),
+                        max(word.end, head.end),
+                        word.clause,
+                    )
+                )
+        for place in places:
+            if _next_to(word, place, _GROUP_GAP):
+                groups.append(Hit("identity_group", word.start, place.end, word.clause))
+    # The group runs on over a place after it ("the Muslim kids" + "in my class").
+    groups.extend(
+        Hit("identity_group", g.start, place.end, g.clause)
+        for g in list(groups)
+        for place in places
+        if _next_to(g, place, _GROUP_GAP)
+    )
+    said = [
+        Hit("group_said", h.start, h.end, h.clause)
+        for g in groups
+        for concept in ("group_copula", "degrading_claim")
+        for h in a.by_concept.get(concept, ())
+        if _next_to(g, h, _GROUP_GAP)
+    ]
+    return groups + said
+
+
 def _toxicity_concepts(a: Analysis, text: str) -> Analysis:
     """The concepts the toxicity rules read: without an insult word said of a thing, a Spanish
     "ya" read as "you", or the "play" of a coach who does not play the student read as a stage
-    play (lexicons/<lang>/violence.toml, round 16)."""
+    play (lexicons/<lang>/violence.toml, round 16); with the groups named by who they are (round
+    18, `_identity_groups`)."""
     playing = a.by_concept.get("playing_time", ())
 
     def kept(h: Hit) -> bool:
@@ -699,9 +791,11 @@ def _toxicity_concepts(a: Analysis, text: str) -> Analysis:
             return not any(p.start <= h.start and h.end <= p.end for p in playing)
         return True
 
-    hits = tuple(h for h in a.hits if kept(h))
-    if len(hits) == len(a.hits):
+    kept_hits = tuple(h for h in a.hits if kept(h))
+    groups = _identity_groups(a)
+    if len(kept_hits) == len(a.hits) and not groups:
         return a
+    hits = kept_hits + tuple(dict.fromkeys(groups))
     by_concept: dict[str, list[Hit]] = {}
     for h in hits:
         by_concept.setdefault(h.concept, []).append(h)
@@ -717,8 +811,10 @@ class ToxicityRulesDetector(Detector):
     name = "toxicity_rules"
 
     def detect(self, text: Normalized, context: Context) -> list[Finding]:
-        findings = apply_rules(self.name, RULES, text, context)
         a = analyse(text, self.lexicon)
+        findings = apply_rules(
+            self.name, RULES, text, context, stood_down=lambda rule: stood_down(rule.none_of, a)
+        )
         if (a.has("family_target") or a.has("pet")) and not (a.has("weapon") or a.has("school")):
             # "I'll murder my sister if she takes my charger", "my dog ate my charger, I'm gonna
             # kill him": hyperbole about family or a pet at home.
