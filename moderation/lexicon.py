@@ -47,7 +47,7 @@ from .normalize import Normalized, normalize
 
 DEFAULT_DIR = Path(__file__).parent / "lexicons"
 # Bumped when the meaning of the concept rules in the detectors changes.
-RULES_VERSION = "rules-8"
+RULES_VERSION = "rules-9"
 
 # Words, with a contraction kept whole ("don't", "i'm") but a possessive split off ("aunt's"),
 # and each emoji as a token of its own: a smirk or an eggplant carries innuendo the words do not.
