@@ -413,6 +413,28 @@ CONCEPT_RULES = (
         none_of=_NOT_PERSONAL,
         window=5,
     ),
+    # Round 18 (lexicons/<lang>/round18_contact.toml): the home's address or phone with the
+    # possessive after the noun ("¿me pasas la dirección de tu casa?", "what's the number at your
+    # house?"), asked for or given. The school's office is not a stand-down here: the Spanish
+    # "la dirección" (the principal's office, in `official`) is in every "la dirección de tu
+    # casa"; a home's detail given to the office or on a form (`office_given`) is.
+    ConceptRule(
+        "asks for or gives a home address or phone",
+        CATEGORY,
+        (("request_give", "ask_detail", "share_is", "talk_verb"), "home_detail"),
+        none_of=("other_number", "school_account", "crisis_line", "office_given"),
+        window=6,
+    ),
+    # Round 18: a detail named, then asked for as "it" in the next sentence ("¿tienes whats?
+    # pásamelo", "do you have snap? send it to me").
+    ConceptRule(
+        "asks for contact details named before",
+        CATEGORY,
+        ("send_it_me", ("contact_noun", "app")),
+        none_of=_NOT_PERSONAL,
+        scope="message",
+        window=8,
+    ),
     ConceptRule(
         "shares contact details",
         CATEGORY,
@@ -519,10 +541,24 @@ def _public_place(text: Normalized, a: Analysis) -> bool:
     )
 
 
+# What makes a number someone's contact, whatever else the message numbers.
+_PERSONAL = ("app", "home_detail", "where_live", "live_self")
+
+
+def no_ones_number_only(a: Analysis) -> bool:
+    """Round 18: the message names a number that is no one's contact (`other_number`: "el número
+    de la página", "the room number") and no app, personal line or home: the rules' request rules
+    stand down on it, so the learned detector's contact reading does too."""
+    return a.has("other_number") and not any(a.has(c) for c in _PERSONAL)
+
+
 def public_addresses_only(text: Normalized, a: Analysis) -> bool:
     """The message writes out a street address, and it is a public place's (the school's, the
     library's): the rules hold none of these, so neither does the learned detector."""
-    return bool(_STREET.search(text.folded.text)) and _public_place(text, a)
+    # Round 18: or a public place's address named as such ("la dirección de la escuela es calle
+    # 5 #120"), where the street is not written the English way.
+    written = bool(_STREET.search(text.folded.text)) or a.has("public_address")
+    return written and _public_place(text, a)
 
 
 class ContactInfoDetector(Detector):

@@ -16,7 +16,14 @@ import re
 from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words
-from .concepts import ConceptRule, apply_concept_rules, reporting_advice, signals
+from .concepts import (
+    ConceptRule,
+    apply_concept_rules,
+    asks_to_report,
+    reporting_advice,
+    signals,
+    stood_down,
+)
 
 CATEGORY = "grooming"
 
@@ -42,6 +49,8 @@ DEGREE = (
 )
 # The reason of the phrase rule for gifts and money (a parent's gift passed on is none).
 GIFT_REASON = "offers a student gifts or money"
+# The reason of the phrase rule for flattery and a special bond.
+BOND_REASON = "flatters a student's maturity or builds a special bond"
 # What the student's own people may do for them (a gift, a ride) without the adult in it.
 FAMILY_DOES_REASONS = (GIFT_REASON, "arranges to meet or travel outside the program")
 RULES = (
@@ -355,7 +364,7 @@ RULES = (
             r"i (?:love|miss|need) you(?: so much| more)?",
             rf"(?:you'?re|you are|ur|u r|you look) (?:so |very |really )?(?:beautiful|gorgeous|sexy|hot|pretty{DEGREE}|cute|handsome|attractive)",
         ),
-        "flatters a student's maturity or builds a special bond",
+        BOND_REASON,
         CATEGORY,
         adult_sender=True,
     ),
@@ -424,6 +433,17 @@ HIDING_REASONS = {
 
 # The same phenomena as concepts (moderation/lexicons/<lang>/grooming.toml), adult senders only.
 _STORY = ("literature",)
+# Advice to report a request ("if anyone tells you to keep it quiet, tell your counselor";
+# concepts.asks_to_report), as one stand-down.
+REPORT_ADVICE = ("if_someone", "asks_you_to", "report_staff")
+BOND_KEPT_QUIET = "claims a special bond and asks to keep it quiet"
+# Round 18: what a story, a lesson or advice to report quotes of others ("in the novel he tells
+# her it's their secret", "in health class: groomers say 'you understand me, don't tell
+# anyone'") is not asked of the student.
+QUOTED_REASONS = SECRECY_REASONS | {BOND_REASON, BOND_KEPT_QUIET}
+# The frames that quote them: a novel, a lesson about grooming, a science-fair project (narrower
+# than `literature`: "let's keep our movie nights a secret" is still asked of the student).
+TOLD_OF_OTHERS = ("told_of_others",)
 CONCEPT_RULES = (
     # Round 10 (moderation/lexicons/<lang>/veiled.toml): a call or a chat timed to when the
     # student's family is asleep ("text me once your parents go to bed").
@@ -490,8 +510,9 @@ CONCEPT_RULES = (
         CATEGORY,
         ("dont_tell", "your_people"),
         # Round 11 (Spanish): a surprise for one of the student's people ("no le digas a tu
-        # hermana, le estamos preparando una sorpresa") is no secret kept from them.
-        none_of=(*_STORY, "surprise"),
+        # hermana, le estamos preparando una sorpresa") is no secret kept from them; round 18:
+        # nor is a gift for them ("a present for Father's Day, don't tell him").
+        none_of=(*_STORY, "surprise", "family_gift"),
         window=6,
         adult_sender=True,
         negatable=False,
@@ -551,7 +572,7 @@ CONCEPT_RULES = (
         "asks a student to hide a gift, meeting or photo",
         CATEGORY,
         ("dont_tell", ("gift", "pickup", "program", "just_us", "photo_request")),
-        none_of=_STORY,
+        none_of=(*_STORY, "family_gift"),
         scope="message",
         adult_sender=True,
         negatable=False,
@@ -599,6 +620,21 @@ CONCEPT_RULES = (
         CATEGORY,
         ("what_we_have", "not_understand"),
         none_of=_STORY,
+        scope="message",
+        adult_sender=True,
+        negatable=False,
+    ),
+    # Round 18 (lexicons/<lang>/round18_grooming.toml): the adult's own bond with the student
+    # ("a connection I don't have with my other students", "tú sí me entiendes") with discretion
+    # asked in the same message ("better not mention it", "no lo comentes con nadie", "los demás
+    # no lo entenderían"). The bond alone stays the weak `exclusive_bond` signal (SIGNAL_RULES);
+    # a surprise or a gift for the student's people, a story or a lesson, or advice to report
+    # such words stand it down.
+    ConceptRule(
+        BOND_KEPT_QUIET,
+        CATEGORY,
+        ("bond_claim", ("dont_tell", "keep_quiet", "secret_bond")),
+        none_of=(*_STORY, "surprise", "family_gift", "safety_advice", REPORT_ADVICE),
         scope="message",
         adult_sender=True,
         negatable=False,
@@ -857,6 +893,9 @@ SIGNAL_RULES = (
         "claims a special bond", "", ("exclusive_bond",), adult_sender=True, signal="exclusive_bond"
     ),
     ConceptRule(
+        "claims a special bond", "", ("bond_claim",), adult_sender=True, signal="exclusive_bond"
+    ),
+    ConceptRule(
         "says they think about the student",
         "",
         ("think_about_you",),
@@ -965,11 +1004,18 @@ class GroomingDetector(Detector):
             findings = apply_concept_rules(self.name, CONCEPT_RULES, text, context, self.lexicon)
         # A surprise for the student's own people ("keep the surprise party a secret from your
         # sister") is secrecy with the family, not from it.
+        # Round 18: so is a gift for them ("we got your dad a present for Father's Day, don't
+        # tell him").
         advice = SAFETY_ADVICE.search(text.words.text) is not None or (
-            a.has("surprise") or a.has("safety_advice")
+            a.has("surprise") or a.has("safety_advice") or a.has("family_gift")
         )
         if advice:
             findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]
+        # Round 18: a secret or a bond quoted from a story, a lesson or in advice to report it is
+        # not asked of the student.
+        quoted = stood_down(TOLD_OF_OTHERS, a) or asks_to_report(a)
+        if quoted:
+            findings = [f for f in findings if f.reason.split(":")[0] not in QUOTED_REASONS]
         # "If anyone asks you to switch apps, tell your coordinator": the channel is named to be
         # reported, not offered.
         reported = reporting_advice(a, text.original)
@@ -978,7 +1024,7 @@ class GroomingDetector(Detector):
             for f in findings
             if not (f.reason.split(":")[0] in CHANNEL_REASONS | HIDING_REASONS and reported(f))
         ]
-        if findings or not context.adult_sender or advice:
+        if findings or not context.adult_sender or advice or quoted:
             return findings
         view = text.words
         found = {name: pattern.search(view.text) for name, pattern in CUES.items()}

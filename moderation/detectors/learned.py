@@ -20,7 +20,7 @@ from ..language import detect_language
 from ..normalize import Normalized
 from .base import Context, Detector, Finding
 from .concepts import asks_to_report, stood_down
-from .contact import public_addresses_only, school_addresses_only
+from .contact import no_ones_number_only, public_addresses_only, school_addresses_only
 from .grooming import UNSUPERVISED
 from .safeguarding import CONCRETE_SELF_HARM, death_wish_hyperbole, rules_read_no_harm
 
@@ -45,6 +45,8 @@ TOXICITY_LANGUAGES = ("es",)
 # 0.86: a benign nickname ("le dicen la vaca lechera al camión") came out at 0.77, then at 0.85
 # with round 13/14's lexicons (docs/moderation.md, "Round 13 (at freeze)").
 TOXICITY_THRESHOLD = 0.86
+# Round 18: what makes a gift for the student's people more than a surprise for them.
+GIFT_NOT_FOR_FAMILY = ("alone_check", "who_home", "just_us", "unwatched", "pickup", "photo_request")
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -151,9 +153,19 @@ class LearnedDetector(Detector):
                     and not any(a.has(c) for c in UNSUPERVISED)
                 ):
                     predictions = [p for p in predictions if p.label != "grooming"]
-                if school_addresses_only(text) or public_addresses_only(text, a):
-                    # A school e-mail address, or a public place's street address, is no contact
-                    # detail to the rules: nor to the model.
+                # Round 18: a gift for the student's own people kept from them until it is given
+                # ("we got your dad a present for Father's Day, don't tell him"), as in the rules,
+                # unless being alone, unseen or met is in it too.
+                if a.has("family_gift") and not any(a.has(c) for c in GIFT_NOT_FOR_FAMILY):
+                    predictions = [p for p in predictions if p.label != "grooming"]
+                if (
+                    school_addresses_only(text)
+                    or public_addresses_only(text, a)
+                    or no_ones_number_only(a)
+                ):
+                    # A school e-mail address, a public place's street address, or a number
+                    # that is no one's contact (round 18) is no contact detail to the rules: nor
+                    # to the model.
                     predictions = [p for p in predictions if p.label != "contact_info"]
             for p in predictions:
                 threat = p.label == "threat"

@@ -58,4 +58,5 @@ def test_a_possessive_of_the_actor_or_a_thing_is_no_victim(text):
 @pytest.mark.parametrize("text", CAUGHT)
 def test_the_child_or_the_child_s_people_harmed_are_caught(text):
     verdict = run(text, STUDENT)
-    assert caught(verdict, "abuse_disclosure") and verdict.priority == "urgent", verdict.reasons
+    assert caught(verdict, "abuse_disclosure"), verdict.reasons
+    assert verdict.priority == "urgent", verdict.reasons
