@@ -140,13 +140,14 @@ ROUNDS = {
     # Round 18, written fresh and frozen before this session's changes, each language split by
     # kind into a tuning half and a held-out half; scored at freeze: 31/33 at 0/20 and 29/33 at
     # 0/20 (tuning), 24/27 at 1/20 and 24/27 at 1/20 (held-out). Round 19, frozen next (longer
-    # messages) and read by nobody who tuned: 48/60 at 1/40 and 48/60 at 4/40 at freeze.
-    "2026-12-04-r18-en.jsonl": {"en": (31 / 33, 0 / 20, 12 / 12)},
-    "2026-12-04-r18-es.jsonl": {"es": (29 / 33, 0 / 20, 12 / 12)},
+    # messages) and read by nobody who tuned: 48/60 at 1/40 and 48/60 at 4/40 at freeze. After
+    # round 18's families (fitted on the tuning halves): the figures below.
+    "2026-12-04-r18-en.jsonl": {"en": (33 / 33, 0 / 20, 12 / 12)},
+    "2026-12-04-r18-es.jsonl": {"es": (32 / 33, 0 / 20, 12 / 12)},
     "2026-12-04-r18-en-heldout.jsonl": {"en": (24 / 27, 1 / 20, 11 / 11)},
     "2026-12-04-r18-es-heldout.jsonl": {"es": (24 / 27, 1 / 20, 8 / 11)},
-    "2026-12-04-r19-en.jsonl": {"en": (48 / 60, 1 / 40, 16 / 23)},
-    "2026-12-04-r19-es.jsonl": {"es": (48 / 60, 4 / 40, 19 / 23)},
+    "2026-12-04-r19-en.jsonl": {"en": (49 / 60, 1 / 40, 16 / 23)},
+    "2026-12-04-r19-es.jsonl": {"es": (49 / 60, 4 / 40, 19 / 23)},
 }
 
 
