@@ -14,6 +14,8 @@ moderation.consumers): one signed-in session, its live delivery, and how it ends
   `channel_layer_alias` names no configured layer, so `AsyncConsumer.__call__` creates no channel
   of its own, and a channel layer failure (Redis down) costs live delivery, never the connection.
   Every message, from the client or the layer, is handled one at a time, as AsyncConsumer does.
+- Database work goes through `db` (the process's database thread) or, for the message send,
+  `db_send` (a bounded pool of its own, TRELLIS_REALTIME["SEND_THREADS"]).
 """
 
 from __future__ import annotations
@@ -294,7 +296,10 @@ async def db_send(func, /, *, serial: int, **kwargs):
     (thread-safe, in order) before its result is, so the next call of the conversation, which
     starts only once the loop has the result, numbers and submits after it. Two pool threads
     never race between one conversation's commit and its publish (docs/adr/0004). Sends into one
-    conversation wait on its row lock anyway; different conversations run side by side.
+    conversation wait on its row lock anyway; different conversations run side by side. (A call
+    cancelled while its thread still runs, as when the server stops, frees its conversation
+    early; the receiving sockets' ordering, messaging.ordering, covers that as it covers events
+    from two processes.)
 
     Each pool thread's connection is closed when it is old or broken, before and after every
     call (channels.db), and trusted for its health check like the database thread's (`_checked`).
