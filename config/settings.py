@@ -359,6 +359,10 @@ TRELLIS_REALTIME = {
     # Threads of the pool a socket handshake's database lookup runs on (accounts.ws); 0: the
     # process's one database thread, with everything else.
     "HANDSHAKE_THREADS": env.int("TRELLIS_WS_HANDSHAKE_THREADS", default=0),
+    # Threads of the pool the message send's database work runs on (messaging.sockets.db_send),
+    # each with its own connection; 0: the process's one database thread. Connections per
+    # server process: 1 + SEND_THREADS + HANDSHAKE_THREADS (README).
+    "SEND_THREADS": env.int("TRELLIS_WS_SEND_THREADS", default=4),
 }
 
 # Periodic jobs: (name, function path, interval in seconds). Each function is idempotent and runs

@@ -26,7 +26,7 @@ from .access import ConversationNotFound, access_conversation_as_member
 from .delivery import RESUME_MAX_PAGES, Delivery, Unavailable
 from .protocol import ProtocolError, parse_frame
 from .services import MessageRejected
-from .sockets import CLOSE_POLICY, CLOSE_SESSION_ENDED, SignedInSocket, db, error
+from .sockets import CLOSE_POLICY, CLOSE_SESSION_ENDED, SignedInSocket, db, db_send, error
 
 logger = logging.getLogger(__name__)
 
@@ -229,8 +229,11 @@ class UserSocketConsumer(SignedInSocket):
     # -- one handler per client event (fields already validated by messaging.protocol) --------
 
     async def on_send(self, event):
-        result = await db(
+        # On the send pool; one conversation's sends one at a time, so their events leave in
+        # sequence order (messaging.sockets.db_send).
+        result = await db_send(
             message_send,
+            serial=event["conversation"],
             sender=self.user,
             conversation_id=event["conversation"],
             client_id=event["client_id"],

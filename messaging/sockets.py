@@ -14,6 +14,8 @@ moderation.consumers): one signed-in session, its live delivery, and how it ends
   `channel_layer_alias` names no configured layer, so `AsyncConsumer.__call__` creates no channel
   of its own, and a channel layer failure (Redis down) costs live delivery, never the connection.
   Every message, from the client or the layer, is handled one at a time, as AsyncConsumer does.
+- Database work goes through `db` (the process's database thread) or, for the message send,
+  `db_send` (a bounded pool of its own, TRELLIS_REALTIME["SEND_THREADS"]).
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ import functools
 import json
 import logging
 import random
+import threading
 import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -273,17 +278,126 @@ async def db(func, /, **kwargs):
     thread waiting for them (messaging.realtime.publishing_from).
 
     Thread-sensitive (the default): Django keeps connections per async context, so the same
-    connection must not move between pool threads. A process therefore runs its database work on
-    one thread; capacity grows with processes (docs/benchmarks.md)."""
+    connection must not move between pool threads. A process therefore runs this database work
+    on one thread; the message send can leave it for a pool of its own (`db_send`), and
+    capacity also grows with processes (docs/benchmarks.md)."""
+    return await _run(database_sync_to_async(_checked(func)), func, kwargs)
+
+
+async def db_send(func, /, *, serial: int, **kwargs):
+    """`db(func, **kwargs)` for the message send: on the send pool when
+    TRELLIS_REALTIME["SEND_THREADS"] is above 0 (that many threads per process, each with its own
+    database connection, so that one send's database round trips overlap another's work), else
+    on the database thread like everything else.
+
+    Calls with the same `serial` (the conversation) run one at a time in this process, in the
+    order they were made. That is what keeps the conversation's message events in sequence
+    order on the way out: a call's after-commit events are handed to the loop's Publisher
+    (thread-safe, in order) before its result is, so the next call of the conversation, which
+    starts only once the loop has the result, numbers and submits after it. Two pool threads
+    never race between one conversation's commit and its publish (docs/adr/0004). Sends into one
+    conversation wait on its row lock anyway; different conversations run side by side. (A call
+    cancelled while its thread still runs, as when the server stops, frees its conversation
+    early; the receiving sockets' ordering, messaging.ordering, covers that as it covers events
+    from two processes.)
+
+    Each pool thread's connection is closed when it is old or broken, before and after every
+    call (channels.db), and trusted for its health check like the database thread's (`_checked`).
+    The connections a server needs: processes x (1 + SEND_THREADS + HANDSHAKE_THREADS), within
+    PostgreSQL's max_connections beside the workers' (README, TRELLIS_WS_SEND_THREADS)."""
+    threads = int(settings.TRELLIS_REALTIME.get("SEND_THREADS", 0))
+    if threads <= 0:
+        call = database_sync_to_async(_checked(func))
+    else:
+        call = database_sync_to_async(
+            _checked(func), thread_sensitive=False, executor=send_pool(threads)
+        )
+    async with _serials(asyncio.get_running_loop()).hold(serial):
+        return await _run(call, func, kwargs)
+
+
+async def _run(call, func, kwargs):
     try:
         # After-commit events of the call go to this loop's publisher: the database thread
         # does not wait for them to be published (messaging.realtime.Publisher).
         with realtime.publishing_from(asyncio.get_running_loop()):
-            return await database_sync_to_async(_checked(func))(**kwargs)
+            return await call(**kwargs)
     except (DatabaseError, InterfaceError) as exc:
         realtime.stats["db_unavailable"] += 1
         logger.warning("database unavailable in %s: %s", func.__name__, type(exc).__name__)
         raise Unavailable from exc
+
+
+_send_pools: dict[int, ThreadPoolExecutor] = {}
+_send_pools_lock = threading.Lock()
+
+
+def send_pool(threads: int) -> ThreadPoolExecutor:
+    """The process's send pool of `threads` threads (created on first use)."""
+    with _send_pools_lock:
+        pool = _send_pools.get(threads)
+        if pool is None:
+            pool = _send_pools[threads] = ThreadPoolExecutor(
+                max_workers=threads, thread_name_prefix="send"
+            )
+        return pool
+
+
+def send_pools_shutdown() -> None:
+    """Close every send pool thread's database connection and stop the pools (the next send
+    starts a new one): for a process that is stopping, and for tests, whose websocket
+    communicator turns channels' connection cleanup off (channels.testing)."""
+    with _send_pools_lock:
+        pools = list(_send_pools.items())
+        _send_pools.clear()
+    for threads, pool in pools:
+        # One task per thread: each waits at the barrier until all are running, so no thread
+        # takes two and every thread closes its own connections.
+        barrier = threading.Barrier(threads)
+
+        def close(barrier=barrier):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)
+            connections.close_all()
+
+        for future in [pool.submit(close) for _ in range(threads)]:
+            future.result()
+        pool.shutdown(wait=True)
+
+
+class _Serial:
+    """One event loop's per-key FIFO locks; a key's lock exists while someone holds or waits
+    for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[object, list] = {}  # key -> [lock, holders and waiters]
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key):
+        entry = self._locks.get(key)
+        if entry is None:
+            entry = self._locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+_serial_by_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _serials(loop: asyncio.AbstractEventLoop) -> _Serial:
+    serial = _serial_by_loop.get(loop)
+    if serial is None:
+        serial = _serial_by_loop[loop] = _Serial()
+    return serial
 
 
 # A connection that served a call without an error this recently skips the health check of the

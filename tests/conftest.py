@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import District, GuardianConsent, Program, School, Screening, User
 from config.serve import event_loop_name
-from messaging import realtime
+from messaging import realtime, sockets
 from messaging import services as messaging
 from moderation.district_settings import district_settings_cache_clear
 from testkit.sessions import login_verified
@@ -170,6 +170,15 @@ def events(monkeypatch):
 
     monkeypatch.setattr(realtime, "_send_now", capture)
     return sent
+
+
+@pytest.fixture(autouse=True)
+def _send_pools_closed():
+    """The send pool's threads keep their connections under the websocket communicator (which
+    turns channels' cleanup off): closed after each test, so the test database can be flushed
+    and dropped with no session left on it."""
+    yield
+    sockets.send_pools_shutdown()
 
 
 @pytest.fixture
