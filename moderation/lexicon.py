@@ -36,8 +36,8 @@ import re
 import tomllib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -541,6 +541,25 @@ class Analysis:
 
     def span(self, hit: Hit) -> tuple[int, int]:
         return (self.spans[hit.start][0], self.spans[hit.end - 1][1])
+
+    def keeping(self, kept: Callable[[Hit], bool]) -> Analysis:
+        """The same message with only the hits `kept` keeps (a detector's own reading of its
+        concepts: an insult said of a thing, a possessive that names no one harmed, read away);
+        itself when it keeps them all."""
+        hits = tuple(h for h in self.hits if kept(h))
+        return self if len(hits) == len(self.hits) else self.with_hits(hits)
+
+    def with_hits(self, hits: tuple[Hit, ...]) -> Analysis:
+        """The same message read as having these hits (and the concepts they make)."""
+        by_concept: dict[str, list[Hit]] = defaultdict(list)
+        for hit in hits:
+            by_concept[hit.concept].append(hit)
+        return replace(
+            self,
+            hits=hits,
+            by_concept={k: tuple(v) for k, v in by_concept.items()},
+            present=frozenset(by_concept),
+        )
 
 
 _CACHE: dict[tuple[str, Lexicon], Analysis] = {}

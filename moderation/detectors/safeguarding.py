@@ -9,7 +9,6 @@ ordinary exaggeration ("I almost died laughing", "this homework is killing me") 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from ..lexicon import Analysis, Hit, analyse
@@ -1203,18 +1202,7 @@ def _safeguarding_concepts(a: Analysis) -> Analysis:
     """The concepts the safeguarding rules read: the child is no victim by a possessive that
     names no one harmed (`_possessive_of_no_victim`), and "tocar" before an infinitive is no
     touch (`_turn_to`)."""
-    hits = tuple(h for h in a.hits if not _read_away(a, h))
-    if len(hits) == len(a.hits):
-        return a
-    by_concept: dict[str, list[Hit]] = {}
-    for h in hits:
-        by_concept.setdefault(h.concept, []).append(h)
-    return dataclasses.replace(
-        a,
-        hits=hits,
-        by_concept={k: tuple(v) for k, v in by_concept.items()},
-        present=frozenset(by_concept),
-    )
+    return a.keeping(lambda h: not _read_away(a, h))
 
 
 class SafeguardingDetector(Detector):

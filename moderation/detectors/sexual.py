@@ -4,9 +4,7 @@ from an adult to a student they are also grooming (the policy adds that category
 
 from __future__ import annotations
 
-import dataclasses
-
-from ..lexicon import Analysis, Hit, analyse
+from ..lexicon import Analysis, analyse
 from ..normalize import Normalized
 from .base import Context, Detector, Finding, Rule, apply_rules, compile_words, find_disguised
 from .concepts import ConceptRule, apply_concept_rules
@@ -758,16 +756,7 @@ def _coger_of_a_thing(a: Analysis) -> Analysis:
     of_thing = {h for h in hits if a.tokens[h.end - 1].startswith("cog") and h.end in dets}
     if not of_thing:
         return a
-    kept = tuple(h for h in a.hits if h not in of_thing)
-    by_concept: dict[str, list[Hit]] = {}
-    for h in kept:
-        by_concept.setdefault(h.concept, []).append(h)
-    return dataclasses.replace(
-        a,
-        hits=kept,
-        by_concept={k: tuple(v) for k, v in by_concept.items()},
-        present=frozenset(by_concept),
-    )
+    return a.keeping(lambda h: h not in of_thing)
 
 
 def _lesson_warning(a: Analysis) -> bool:

@@ -795,16 +795,7 @@ def _toxicity_concepts(a: Analysis, text: str) -> Analysis:
     groups = _identity_groups(a)
     if len(kept_hits) == len(a.hits) and not groups:
         return a
-    hits = kept_hits + tuple(dict.fromkeys(groups))
-    by_concept: dict[str, list[Hit]] = {}
-    for h in hits:
-        by_concept.setdefault(h.concept, []).append(h)
-    return dataclasses.replace(
-        a,
-        hits=hits,
-        by_concept={k: tuple(v) for k, v in by_concept.items()},
-        present=frozenset(by_concept),
-    )
+    return a.with_hits(kept_hits + tuple(dict.fromkeys(groups)))
 
 
 class ToxicityRulesDetector(Detector):
