@@ -83,6 +83,9 @@ VOIDED_BY: dict[str, str | tuple[str, ...]] = {
     "deny_food": "abuser_adult",
     "kindness": ("harm_act", "severe_act", "injury", "kicked_out"),
     "reported_speech": "endorse",
+    # A gift for the student's people kept from them until it is given is a surprise, unless being
+    # alone, unseen, picked up or photographed comes with it.
+    "family_gift": ("alone_check", "who_home", "just_us", "unwatched", "pickup", "photo_request"),
 }
 
 

@@ -1007,7 +1007,7 @@ class GroomingDetector(Detector):
         # Round 18: so is a gift for them ("we got your dad a present for Father's Day, don't
         # tell him").
         advice = SAFETY_ADVICE.search(text.words.text) is not None or (
-            a.has("surprise") or a.has("safety_advice") or a.has("family_gift")
+            a.has("surprise") or a.has("safety_advice") or stood_down(("family_gift",), a)
         )
         if advice:
             findings = [f for f in findings if f.reason.split(":")[0] not in SECRECY_REASONS]

@@ -45,8 +45,6 @@ TOXICITY_LANGUAGES = ("es",)
 # 0.86: a benign nickname ("le dicen la vaca lechera al camión") came out at 0.77, then at 0.85
 # with round 13/14's lexicons (docs/moderation.md, "Round 13 (at freeze)").
 TOXICITY_THRESHOLD = 0.86
-# Round 18: what makes a gift for the student's people more than a surprise for them.
-GIFT_NOT_FOR_FAMILY = ("alone_check", "who_home", "just_us", "unwatched", "pickup", "photo_request")
 # Categories a weak conversation signal in the message leaves to the conversation's risk.
 WEAK_MOVE_CATEGORIES = frozenset({"grooming", "contact_info"})
 
@@ -156,7 +154,7 @@ class LearnedDetector(Detector):
                 # Round 18: a gift for the student's own people kept from them until it is given
                 # ("we got your dad a present for Father's Day, don't tell him"), as in the rules,
                 # unless being alone, unseen or met is in it too.
-                if a.has("family_gift") and not any(a.has(c) for c in GIFT_NOT_FOR_FAMILY):
+                if stood_down(("family_gift",), a):
                     predictions = [p for p in predictions if p.label != "grooming"]
                 if (
                     school_addresses_only(text)
